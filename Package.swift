@@ -1,0 +1,90 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let package = Package(
+    name: "Orderly",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "orderly", targets: ["orderly"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+    ],
+    targets: [
+        // Pure domain: no I/O, imports nothing of ours.
+        .target(name: "OrderlyCore", swiftSettings: strict),
+        // Use cases and the ports they need.
+        .target(name: "OrderlyServices", dependencies: ["OrderlyCore"], swiftSettings: strict),
+        // SQL adapters for the store ports: SQLite (GRDB) and PostgreSQL (PostgresNIO).
+        .target(
+            name: "OrderlyStore",
+            dependencies: [
+                "OrderlyCore", "OrderlyServices",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "OrderlyHTTP",
+            dependencies: [
+                "OrderlyCore", "OrderlyServices",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "orderly",
+            dependencies: [
+                "OrderlyCore", "OrderlyServices", "OrderlyStore", "OrderlyHTTP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "OrderlyCoreTests", dependencies: ["OrderlyCore"], swiftSettings: strict),
+        // Fresh shops on SQLite or PostgreSQL, and invariant checks, for the test targets.
+        .target(
+            name: "OrderlyTestSupport",
+            dependencies: [
+                "OrderlyCore", "OrderlyServices", "OrderlyStore", .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/OrderlyTestSupport",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "OrderlyStoreTests",
+            dependencies: ["OrderlyCore", "OrderlyServices", "OrderlyStore", "OrderlyTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "OrderlyHTTPTests",
+            dependencies: [
+                "OrderlyCore", "OrderlyServices", "OrderlyStore", "OrderlyHTTP", "OrderlyTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strict
+        ),
+    ]
+)

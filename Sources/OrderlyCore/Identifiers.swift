@@ -1,0 +1,111 @@
+import Foundation
+
+/// A stock-keeping unit code: 1–64 characters of letters, digits, `-`, `_` and `.`.
+public struct SKU: Hashable, Sendable, Comparable, Codable, CustomStringConvertible {
+    public let value: String
+
+    public init?(_ value: String) {
+        guard (1...64).contains(value.utf8.count),
+            value.utf8.allSatisfy({ SKU.allowed($0) })
+        else { return nil }
+        self.value = value
+    }
+
+    private static func allowed(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."):
+            return true
+        default: return false
+        }
+    }
+
+    public var description: String { value }
+    public static func < (lhs: SKU, rhs: SKU) -> Bool { lhs.value < rhs.value }
+
+    public init(from decoder: any Decoder) throws {
+        let raw = try decoder.singleValueContainer().decode(String.self)
+        guard let sku = SKU(raw) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "invalid SKU"))
+        }
+        self = sku
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(value)
+    }
+}
+
+/// A warehouse code: 1–32 characters of letters, digits, `-` and `_`.
+public struct WarehouseCode: Hashable, Sendable, Comparable, Codable, CustomStringConvertible {
+    public let value: String
+
+    public init?(_ value: String) {
+        guard (1...32).contains(value.utf8.count),
+            value.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_") })
+        else { return nil }
+        self.value = value
+    }
+
+    public var description: String { value }
+    public static func < (lhs: WarehouseCode, rhs: WarehouseCode) -> Bool { lhs.value < rhs.value }
+
+    public init(from decoder: any Decoder) throws {
+        let raw = try decoder.singleValueContainer().decode(String.self)
+        guard let code = WarehouseCode(raw) else {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "invalid warehouse code"))
+        }
+        self = code
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(value)
+    }
+}
+
+/// The number an order is known by: the UTC placement date `YYMMDD` followed by ten
+/// random digits, so numbers sort roughly by day yet say nothing about how many
+/// orders the shop takes and cannot be guessed from a neighbour.
+public struct OrderNumber: Hashable, Sendable, Codable, CustomStringConvertible {
+    public let value: String
+    public static let length = 16
+
+    public init?(_ value: String) {
+        guard value.utf8.count == Self.length, value.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+        self.value = value
+    }
+
+    /// `random` supplies the ten digits; it is passed in so the core stays deterministic.
+    public static func make(placedAt: Date, random: UInt64) -> OrderNumber {
+        let parts = Calendar.utc.dateComponents([.year, .month, .day], from: placedAt)
+        let date = String(format: "%02d%02d%02d", (parts.year ?? 0) % 100, parts.month ?? 0, parts.day ?? 0)
+        let digits = String(format: "%010llu", random % 10_000_000_000)
+        return OrderNumber(date + digits)!
+    }
+
+    public var description: String { value }
+
+    public init(from decoder: any Decoder) throws {
+        let raw = try decoder.singleValueContainer().decode(String.self)
+        guard let number = OrderNumber(raw) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "invalid order number"))
+        }
+        self = number
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(value)
+    }
+}
+
+extension Calendar {
+    public static let utc: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar
+    }()
+}

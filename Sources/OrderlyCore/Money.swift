@@ -1,0 +1,66 @@
+/// An ISO 4217 currency code such as `CNY`.
+public struct Currency: Hashable, Sendable, Codable, CustomStringConvertible {
+    public let code: String
+
+    /// Accepts exactly three ASCII capital letters.
+    public init?(_ code: String) {
+        guard code.utf8.count == 3, code.utf8.allSatisfy({ $0 >= 65 && $0 <= 90 }) else { return nil }
+        self.code = code
+    }
+
+    public static let cny = Currency("CNY")!
+    public var description: String { code }
+
+    public init(from decoder: any Decoder) throws {
+        let raw = try decoder.singleValueContainer().decode(String.self)
+        guard let currency = Currency(raw) else {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "not an ISO 4217 code: \(raw)"))
+        }
+        self = currency
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(code)
+    }
+}
+
+/// An exact amount of money: integer minor units (fen for CNY) and a currency.
+/// Arithmetic traps on mixed currencies and on overflow, because either one is a
+/// programming error that must never be rounded away silently.
+public struct Money: Hashable, Sendable, Codable, CustomStringConvertible {
+    public var amount: Int64
+    public var currency: Currency
+
+    public init(_ amount: Int64, _ currency: Currency) {
+        self.amount = amount
+        self.currency = currency
+    }
+
+    public static func zero(_ currency: Currency) -> Money { Money(0, currency) }
+
+    public static func + (lhs: Money, rhs: Money) -> Money {
+        precondition(lhs.currency == rhs.currency, "adding \(lhs.currency) to \(rhs.currency)")
+        return Money(lhs.amount + rhs.amount, lhs.currency)
+    }
+
+    public static func - (lhs: Money, rhs: Money) -> Money {
+        precondition(lhs.currency == rhs.currency, "subtracting \(rhs.currency) from \(lhs.currency)")
+        return Money(lhs.amount - rhs.amount, lhs.currency)
+    }
+
+    public static func * (lhs: Money, quantity: Int) -> Money {
+        Money(lhs.amount * Int64(quantity), lhs.currency)
+    }
+
+    public var isNegative: Bool { amount < 0 }
+
+    /// `129.90 CNY` — for logs and messages, not for the UI.
+    public var description: String {
+        let sign = amount < 0 ? "-" : ""
+        let magnitude = amount.magnitude
+        let minor = magnitude % 100
+        return "\(sign)\(magnitude / 100).\(minor < 10 ? "0" : "")\(minor) \(currency.code)"
+    }
+}

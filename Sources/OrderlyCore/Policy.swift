@@ -1,0 +1,92 @@
+/// The shipping fee: a flat fee, waived when the subtotal reaches a threshold.
+public struct ShippingFeeRule: Hashable, Sendable {
+    public var flatFee: Money
+    public var freeFromSubtotal: Money?
+
+    public init(flatFee: Money, freeFromSubtotal: Money?) {
+        self.flatFee = flatFee
+        self.freeFromSubtotal = freeFromSubtotal
+    }
+
+    public func fee(forSubtotal subtotal: Money) -> Money {
+        if let threshold = freeFromSubtotal, subtotal.amount >= threshold.amount { return .zero(subtotal.currency) }
+        return flatFee
+    }
+}
+
+/// Orders that are large or unusual wait for a person to look at them.
+public struct ReviewRule: Hashable, Sendable {
+    /// Hold orders whose grand total is above this many minor units.
+    public var maxGrandTotal: Int64
+    /// Hold orders with more units than this in all.
+    public var maxTotalQuantity: Int
+
+    public init(maxGrandTotal: Int64, maxTotalQuantity: Int) {
+        self.maxGrandTotal = maxGrandTotal
+        self.maxTotalQuantity = maxTotalQuantity
+    }
+
+    /// Why the order needs review; empty when it does not.
+    public func reasons(totals: OrderTotals, lines: [OrderLine]) -> [String] {
+        var reasons: [String] = []
+        if totals.grandTotal.amount > maxGrandTotal {
+            reasons.append("grand total \(totals.grandTotal) is above the review threshold")
+        }
+        let units = lines.reduce(0) { $0 + $1.quantity }
+        if units > maxTotalQuantity { reasons.append("\(units) units is above the review threshold of \(maxTotalQuantity)") }
+        return reasons
+    }
+}
+
+/// How long and how often an unpaid order may be edited.
+public struct EditRule: Hashable, Sendable {
+    public var windowSeconds: Int
+    public var maxEdits: Int
+
+    public init(windowSeconds: Int, maxEdits: Int) {
+        self.windowSeconds = windowSeconds
+        self.maxEdits = maxEdits
+    }
+}
+
+/// Every knob of the order lifecycle, with the defaults the merchant's process
+/// documents give.
+public struct OrderPolicy: Hashable, Sendable {
+    public var currency: Currency
+    public var shipping: ShippingFeeRule
+    public var review: ReviewRule
+    public var edits: EditRule
+    public var paymentWindowSeconds: Int
+    public var autoCompleteAfterDays: Int
+    public var maxLines: Int
+    public var maxQuantityPerLine: Int
+
+    public init(
+        currency: Currency = .cny,
+        shipping: ShippingFeeRule = ShippingFeeRule(flatFee: Money(10_00, .cny), freeFromSubtotal: Money(99_00, .cny)),
+        review: ReviewRule = ReviewRule(maxGrandTotal: 50_000_00, maxTotalQuantity: 100),
+        edits: EditRule = EditRule(windowSeconds: 3600, maxEdits: 3),
+        paymentWindowSeconds: Int = 30 * 60,
+        autoCompleteAfterDays: Int = 7,
+        maxLines: Int = 100,
+        maxQuantityPerLine: Int = 9_999
+    ) {
+        self.currency = currency
+        self.shipping = shipping
+        self.review = review
+        self.edits = edits
+        self.paymentWindowSeconds = paymentWindowSeconds
+        self.autoCompleteAfterDays = autoCompleteAfterDays
+        self.maxLines = maxLines
+        self.maxQuantityPerLine = maxQuantityPerLine
+    }
+
+    public static let paymentMethods: Set<String> = [
+        "alipay", "wechat_pay", "card", "bank_transfer", "cash_on_delivery", "balance",
+    ]
+
+    public func totals(for lines: [OrderLine]) -> OrderTotals {
+        let subtotal = lines.reduce(Money.zero(currency)) { $0 + $1.total }
+        return OrderTotals(subtotal: subtotal, shipping: shipping.fee(forSubtotal: subtotal), discount: .zero(currency))
+    }
+}

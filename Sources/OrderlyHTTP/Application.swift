@@ -1,0 +1,146 @@
+import HTTPTypes
+import ServiceLifecycle
+import Crypto
+import Foundation
+import Hummingbird
+import Logging
+import OrderlyCore
+import OrderlyServices
+
+/// What the routes need: the services, already wired to a store.
+public struct AppDependencies: Sendable {
+    public var orders: OrderService
+    public var catalogue: CatalogueService
+
+    public init(orders: OrderService, catalogue: CatalogueService) {
+        self.orders = orders
+        self.catalogue = catalogue
+    }
+}
+
+public struct OrderlyRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+    }
+
+    /// Bodies larger than this are refused with 413. An order of 100 lines is ~10 KiB.
+    public var maxUploadSize: Int { 256 * 1024 }
+}
+
+/// The router with every route, apart from how it is served, so tests can drive
+/// the real routes against the storage they choose.
+public func buildRouter(_ dependencies: AppDependencies) -> Router<OrderlyRequestContext> {
+    let router = Router(context: OrderlyRequestContext.self)
+    router.middlewares.add(ProblemMiddleware())
+    router.get("/health") { _, _ in "ok" }
+    router.get("/metrics") { _, _ in
+        Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: Metrics.render())))
+    }
+    OrderRoutes(orders: dependencies.orders).register(on: router.group("v1/orders"))
+    CatalogueRoutes(catalogue: dependencies.catalogue).register(on: router.group("v1"))
+    return router
+}
+
+public func buildApplication(
+    _ dependencies: AppDependencies, host: String, port: Int, services: [any Service] = [], logger: Logger
+) -> some ApplicationProtocol {
+    var application = Application(
+        router: buildRouter(dependencies),
+        configuration: .init(address: .hostname(host, port: port), serverName: "Orderly"),
+        logger: logger)
+    application.addServices(services)
+    return application
+}
+
+// MARK: - Shared request helpers
+
+extension Request {
+    /// The body's bytes, bounded by the context's upload limit.
+    func bodyData(context: OrderlyRequestContext) async throws -> Data {
+        let buffer = try await body.collect(upTo: context.maxUploadSize)
+        return Data(buffer.readableBytesView)
+    }
+
+    func decodeStrict<T: Decodable>(_ type: T.Type, context: OrderlyRequestContext) async throws -> (T, Data) {
+        let data = try await bodyData(context: context)
+        return (try JSONCoding.decodeStrict(type, from: data), data)
+    }
+
+    /// The `Idempotency-Key` header: 1–255 printable ASCII characters.
+    func idempotencyKey() throws -> String? {
+        guard let key = headers[HTTPField.Name("Idempotency-Key")!] else { return nil }
+        guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ $0 >= 0x21 && $0 <= 0x7E }) else {
+            throw Problem(
+                "malformed-request", "Malformed request", .badRequest,
+                "Idempotency-Key must be 1–255 printable characters",
+                errors: [FieldError(path: "Idempotency-Key", message: "must be 1–255 printable characters")])
+        }
+        return key
+    }
+
+    /// The idempotency context for an order command: the key, a digest of method,
+    /// path and body, and how to render the order into the stored response.
+    func orderIdempotency(body: Data, status: HTTPResponse.Status) throws -> Idempotency<Order>? {
+        guard let key = try idempotencyKey() else { return nil }
+        var hasher = SHA256()
+        hasher.update(data: Data("\(method.rawValue) \(uri.path)\n".utf8))
+        hasher.update(data: body)
+        let fingerprint = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return Idempotency(scope: "api", key: key, fingerprint: fingerprint) { order in
+            StoredResponse(status: Int(status.code), body: try JSONCoding.encodeString(OrderBody(order)))
+        }
+    }
+
+    func query(_ name: String) -> String? {
+        uri.queryParameters.get(name)
+    }
+
+    /// `?limit=`: 1–200, default 50.
+    func limit() throws -> Int {
+        guard let raw = query("limit") else { return 50 }
+        guard let limit = Int(raw), (1...200).contains(limit) else {
+            throw ValidationFailure([FieldError(path: "limit", message: "must be an integer from 1 to 200")])
+        }
+        return limit
+    }
+}
+
+/// An opaque keyset cursor: base64url of the last item's sort key.
+enum Cursor {
+    static func encode(_ parts: [String]) -> String {
+        Data(parts.joined(separator: "\u{1F}").utf8).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    static func decode(_ raw: String, parts: Int) throws -> [String] {
+        var base64 = raw.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        guard raw.count <= 512, let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8)
+        else { throw invalid }
+        let split = text.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
+        guard split.count == parts else { throw invalid }
+        return split
+    }
+
+    static let invalid = Problem(
+        "malformed-request", "Malformed request", .badRequest, "cursor is not one this server issued",
+        errors: [FieldError(path: "cursor", message: "is not a valid cursor")])
+}
+
+/// A response for a command: the stored bytes when replayed or recorded, the
+/// freshly encoded order otherwise.
+func commandResponse(_ result: CommandResult<Order>, status: HTTPResponse.Status) throws -> Response {
+    switch result {
+    case .applied(_, let stored?), .replayed(let stored):
+        return Response(
+            status: HTTPResponse.Status(code: stored.status), headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: stored.body)))
+    case .applied(let order, nil):
+        return try JSONCoding.response(OrderBody(order), status: status)
+    }
+}

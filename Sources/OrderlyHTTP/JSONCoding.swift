@@ -1,0 +1,192 @@
+import Foundation
+import Hummingbird
+import OrderlyCore
+
+/// JSON on the wire: snake_case keys, RFC 3339 UTC times, sorted keys so equal
+/// values always encode to equal bytes.
+enum JSONCoding {
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(timestamp(date))
+        }
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let raw = try decoder.singleValueContainer().decode(String.self)
+            guard let date = parseTimestamp(raw) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an RFC 3339 time"))
+            }
+            return date
+        }
+        return decoder
+    }
+
+    /// `2026-11-21T08:30:00Z`, or with milliseconds when the time has them.
+    static func timestamp(_ date: Date) -> String {
+        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let seconds = Date(timeIntervalSince1970: TimeInterval(milliseconds.floorDiv(1000)))
+        let base = ISO8601DateFormatter().string(from: seconds)
+        let fraction = milliseconds.floorMod(1000)
+        guard fraction != 0 else { return base }
+        return String(base.dropLast()) + String(format: ".%03lldZ", fraction)
+    }
+
+    static func parseTimestamp(_ raw: String) -> Date? {
+        let plain = ISO8601DateFormatter()
+        if let date = plain.date(from: raw) { return date }
+        let fractional = ISO8601DateFormatter()
+        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return fractional.date(from: raw)
+    }
+
+    static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
+        let data = try encoder.encode(value)
+        return Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func encodeString<T: Encodable>(_ value: T) throws -> String {
+        String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    /// Decodes a request body, refusing unknown fields and naming the path of
+    /// anything wrong.
+    static func decodeStrict<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+        let tree: Any
+        do {
+            tree = try JSONSerialization.jsonObject(with: data, options: [])
+        } catch {
+            throw Problem.malformed("the body is not valid JSON")
+        }
+        guard tree is [String: Any] else { throw Problem.malformed("the body must be a JSON object") }
+        let value: T
+        do {
+            value = try decoder().decode(T.self, from: data)
+        } catch let error as DecodingError {
+            throw problem(for: error)
+        }
+        let unknown = unknownFields(in: tree, against: value, path: "")
+        if !unknown.isEmpty {
+            throw Problem(
+                "malformed-request", "Malformed request", .badRequest,
+                "unknown field\(unknown.count == 1 ? "" : "s"): \(unknown.joined(separator: ", "))",
+                errors: unknown.map { FieldError(path: $0, message: "is not a known field") })
+        }
+        return value
+    }
+
+    private static func problem(for error: DecodingError) -> Problem {
+        switch error {
+        case .keyNotFound(let key, let context):
+            let path = jsonPath(context.codingPath + [key])
+            return Problem(
+                "malformed-request", "Malformed request", .badRequest, "\(path) is required",
+                errors: [FieldError(path: path, message: "is required")])
+        case .valueNotFound(let type, let context):
+            let path = jsonPath(context.codingPath)
+            return Problem(
+                "malformed-request", "Malformed request", .badRequest, "\(path) must not be null",
+                errors: [FieldError(path: path, message: "must be \(describe(type)), not null")])
+        case .typeMismatch(let type, let context):
+            let path = jsonPath(context.codingPath)
+            return Problem(
+                "malformed-request", "Malformed request", .badRequest, "\(path) must be \(describe(type))",
+                errors: [FieldError(path: path, message: "must be \(describe(type))")])
+        case .dataCorrupted(let context):
+            let path = jsonPath(context.codingPath)
+            let message = context.debugDescription.contains("Number") ? "is out of range" : context.debugDescription
+            return Problem(
+                "malformed-request", "Malformed request", .badRequest, "\(path) \(message)",
+                errors: [FieldError(path: path, message: message)])
+        @unknown default:
+            return Problem.malformed("the body could not be read")
+        }
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: return "a string"
+        case is Int.Type, is Int64.Type: return "an integer"
+        case is Bool.Type: return "true or false"
+        case is [Any].Type: return "an array"
+        default: return String(describing: type).contains("Array") ? "an array" : "an object"
+        }
+    }
+
+    /// `lines[0].quantity` from a coding path.
+    static func jsonPath(_ path: [any CodingKey]) -> String {
+        var result = ""
+        for key in path {
+            if let index = key.intValue, key.stringValue.hasPrefix("Index") || key.stringValue == "\(index)" {
+                result += "[\(index)]"
+            } else {
+                result += (result.isEmpty ? "" : ".") + snakeCase(key.stringValue)
+            }
+        }
+        return result.isEmpty ? "body" : result
+    }
+
+    static func snakeCase(_ name: String) -> String {
+        var result = ""
+        for character in name {
+            if character.isUppercase {
+                if !result.isEmpty { result += "_" }
+                result += character.lowercased()
+            } else {
+                result.append(character)
+            }
+        }
+        return result
+    }
+
+    /// Fields present in the JSON that the decoded value has no property for.
+    /// The value's own shape (read by reflection) is the schema, so a new field on a
+    /// request type is accepted without a second list to keep in step.
+    static func unknownFields(in json: Any, against value: Any, path: String) -> [String] {
+        let mirror = Mirror(reflecting: value)
+        if mirror.displayStyle == .optional {
+            guard let wrapped = mirror.children.first?.value else { return [] }
+            return unknownFields(in: json, against: wrapped, path: path)
+        }
+        if let object = json as? [String: Any], mirror.displayStyle == .struct || mirror.displayStyle == .class {
+            var properties: [String: Any] = [:]
+            for child in mirror.children {
+                if let label = child.label { properties[snakeCase(label)] = child.value }
+            }
+            var unknown: [String] = []
+            for key in object.keys.sorted() {
+                let childPath = path.isEmpty ? key : "\(path).\(key)"
+                guard let property = properties[key] else {
+                    unknown.append(childPath)
+                    continue
+                }
+                unknown += unknownFields(in: object[key]!, against: property, path: childPath)
+            }
+            return unknown
+        }
+        if let array = json as? [Any], mirror.displayStyle == .collection {
+            return zip(array, mirror.children).enumerated().flatMap { index, pair in
+                unknownFields(in: pair.0, against: pair.1.value, path: "\(path)[\(index)]")
+            }
+        }
+        return []
+    }
+}
+
+extension Int64 {
+    fileprivate func floorDiv(_ divisor: Int64) -> Int64 {
+        let quotient = self / divisor
+        return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
+    }
+
+    fileprivate func floorMod(_ divisor: Int64) -> Int64 { self - floorDiv(divisor) * divisor }
+}

@@ -1,0 +1,170 @@
+import Foundation
+import Hummingbird
+import OrderlyCore
+import OrderlyServices
+
+/// `/v1/orders`: intake, search, detail, edits and every lifecycle command.
+struct OrderRoutes: Sendable {
+    let orders: OrderService
+    /// Until operator accounts exist, API calls act as this actor.
+    let actor = "api"
+
+    func register(on group: RouterGroup<OrderlyRequestContext>) {
+        group.post(use: place)
+        group.get(use: search)
+        group.get(":number", use: show)
+        group.patch(":number", use: edit)
+        group.post(":number/cancel", use: cancel)
+        group.post(":number/approve", use: approve)
+        group.post(":number/reject", use: reject)
+        group.post(":number/payments", use: recordPayment)
+        group.post(":number/shipments", use: ship)
+        group.post(":number/deliver", use: deliver)
+        group.post(":number/complete", use: complete)
+    }
+
+    @Sendable func place(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
+        let (body, data) = try await request.decodeStrict(PlaceOrderBody.self, context: context)
+        do {
+            let result = try await orders.place(
+                body.draft, actor: actor, idempotency: try request.orderIdempotency(body: data, status: .created))
+            if case .applied = result { Metrics.ordersPlaced.increment() }
+            return try commandResponse(result, status: .created)
+        } catch let error as InsufficientStock {
+            Metrics.ordersRefusedForStock.increment()
+            throw error
+        }
+    }
+
+    @Sendable func search(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
+        var errors = FieldErrors()
+        var query = OrderQuery(limit: try request.limit())
+        query.text = request.query("q").map(\.trimmed).flatMap { $0.isEmpty ? nil : String($0.prefix(100)) }
+        if let raw = request.query("status") {
+            query.status = OrderStatus(rawValue: raw)
+            if query.status == nil {
+                errors.add("status", "must be one of \(OrderStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
+        query.channel = request.query("channel")
+        for (name, keyPath) in [("created_from", \OrderQuery.createdFrom), ("created_to", \OrderQuery.createdTo)] {
+            guard let raw = request.query(name) else { continue }
+            if let date = JSONCoding.parseTimestamp(raw) {
+                query[keyPath: keyPath] = date
+            } else {
+                errors.add(name, "must be an RFC 3339 time such as 2026-11-21T08:30:00Z")
+            }
+        }
+        if let raw = request.query("cursor") {
+            let parts = try Cursor.decode(raw, parts: 2)
+            guard let milliseconds = Int64(parts[0]), let number = OrderNumber(parts[1]) else { throw Cursor.invalid }
+            query.after = OrderCursor(
+                createdAt: Date(timeIntervalSince1970: Double(milliseconds) / 1000), number: number)
+        }
+        try errors.throwIfAny()
+        let page = try await orders.search(query)
+        let next = page.hasMore ? page.items.last.map { Self.cursor(for: $0) } : nil
+        return try JSONCoding.response(ListBody(data: page.items.map { OrderBody($0) }, nextCursor: next))
+    }
+
+    static func cursor(for order: Order) -> String {
+        Cursor.encode([String(Int64((order.createdAt.timeIntervalSince1970 * 1000).rounded())), order.number.value])
+    }
+
+    @Sendable func show(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
+        let details = try await orders.details(try number(context))
+        return try JSONCoding.response(OrderBody(details.order, timeline: details.timeline, payments: details.payments))
+    }
+
+    @Sendable func edit(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
+        let (body, data) = try await request.decodeStrict(EditOrderBody.self, context: context)
+        let result = try await orders.edit(
+            try number(context), lines: body.lines.map { RequestedLine(sku: $0.sku, quantity: $0.quantity) },
+            expectedVersion: body.expectedVersion, actor: actor,
+            idempotency: try request.orderIdempotency(body: data, status: .ok))
+        return try commandResponse(result, status: .ok)
+    }
+
+    @Sendable func cancel(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
+        let (body, data) = try await request.decodeStrict(ReasonBody.self, context: context)
+        return try await command(request, data) { number, idempotency in
+            try await orders.cancel(number, reason: body.reason, actor: actor, idempotency: idempotency)
+        }
+    }
+
+    @Sendable func approve(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
+        let data = try await optionalEmptyBody(request, context: context)
+        return try await command(request, data) { number, idempotency in
+            try await orders.approve(number, actor: actor, idempotency: idempotency)
+        }
+    }
+
+    @Sendable func reject(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
+        let (body, data) = try await request.decodeStrict(ReasonBody.self, context: context)
+        return try await command(request, data) { number, idempotency in
+            try await orders.reject(number, reason: body.reason, actor: actor, idempotency: idempotency)
+        }
+    }
+
+    @Sendable func recordPayment(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
+        let (body, data) = try await request.decodeStrict(PaymentBody.self, context: context)
+        var errors = FieldErrors()
+        let amount = body.amount.money(path: "amount", into: &errors)
+        try errors.throwIfAny()
+        return try await command(request, data) { number, idempotency in
+            try await orders.recordPayment(
+                number, method: body.method, amount: amount!, reference: body.reference, actor: actor,
+                idempotency: idempotency)
+        }
+    }
+
+    @Sendable func ship(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
+        let (body, data) = try await request.decodeStrict(ShipmentBody.self, context: context)
+        return try await command(request, data) { number, idempotency in
+            try await orders.ship(
+                number, carrier: body.carrier.trimmed, trackingNumber: body.trackingNumber.trimmed, actor: actor,
+                idempotency: idempotency)
+        }
+    }
+
+    @Sendable func deliver(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
+        let data = try await optionalEmptyBody(request, context: context)
+        return try await command(request, data) { number, idempotency in
+            try await orders.deliver(number, actor: actor, idempotency: idempotency)
+        }
+    }
+
+    @Sendable func complete(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
+        let data = try await optionalEmptyBody(request, context: context)
+        return try await command(request, data) { number, idempotency in
+            try await orders.complete(number, actor: actor, idempotency: idempotency)
+        }
+    }
+
+    // MARK: - Helpers
+
+    private func number(_ context: OrderlyRequestContext) throws -> OrderNumber {
+        let raw = try context.parameters.require("number")
+        // A malformed number cannot name an order: the same 404 as a missing one.
+        guard let number = OrderNumber(raw) else { throw NotFound("order", raw) }
+        return number
+    }
+
+    private func command(
+        _ request: Request, _ body: Data,
+        _ run: (OrderNumber, Idempotency<Order>?) async throws -> CommandResult<Order>
+    ) async throws -> Response {
+        let raw = request.uri.path.split(separator: "/").dropFirst(2).first.map(String.init) ?? ""
+        guard let number = OrderNumber(raw) else { throw NotFound("order", raw) }
+        let result = try await run(number, try request.orderIdempotency(body: body, status: .ok))
+        if case .applied = result { Metrics.orderCommands.increment() }
+        return try commandResponse(result, status: .ok)
+    }
+
+    /// Commands without fields accept no body or `{}`.
+    private func optionalEmptyBody(_ request: Request, context: OrderlyRequestContext) async throws -> Data {
+        let data = try await request.bodyData(context: context)
+        if !data.isEmpty { _ = try JSONCoding.decodeStrict(EmptyBody.self, from: data) }
+        return data
+    }
+}

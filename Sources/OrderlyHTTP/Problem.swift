@@ -1,0 +1,159 @@
+import NIOCore
+import Foundation
+import Hummingbird
+import OrderlyCore
+import OrderlyServices
+
+/// An RFC 9457 problem: what every error response carries.
+public struct Problem: Error, Sendable {
+    public var type: String
+    public var title: String
+    public var status: HTTPResponse.Status
+    public var detail: String
+    public var errors: [FieldError]
+    /// Extra members, e.g. the shortages of an insufficient-stock problem.
+    public var extensions: [String: JSONValue]
+
+    public init(
+        _ type: String, _ title: String, _ status: HTTPResponse.Status, _ detail: String, errors: [FieldError] = [],
+        extensions: [String: JSONValue] = [:]
+    ) {
+        self.type = type
+        self.title = title
+        self.status = status
+        self.detail = detail
+        self.errors = errors
+        self.extensions = extensions
+    }
+
+    static let typeBase = "https://orderly.dev/problems/"
+
+    static func malformed(_ detail: String, path: String? = nil) -> Problem {
+        Problem(
+            "malformed-request", "Malformed request", .badRequest, detail,
+            errors: path.map { [FieldError(path: $0, message: detail)] } ?? [])
+    }
+
+    func response(requestID: String?) -> Response {
+        var body: [String: JSONValue] = extensions
+        body["type"] = .string(Self.typeBase + type)
+        body["title"] = .string(title)
+        body["status"] = .int(Int64(status.code))
+        body["detail"] = .string(detail)
+        if !errors.isEmpty {
+            body["errors"] = .array(errors.map { ["path": .string($0.path), "message": .string($0.message)] })
+        }
+        if let requestID { body["request_id"] = .string(requestID) }
+        let data = (try? JSONCoding.encoder.encode(JSONValue.object(body))) ?? Data()
+        return Response(
+            status: status, headers: [.contentType: "application/problem+json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+extension Problem {
+    /// The problem an error stands for. Errors nobody expected become a 500 that
+    /// says nothing of the internals; the log has the rest.
+    static func from(_ error: any Error) -> Problem? {
+        switch error {
+        case let problem as Problem:
+            return problem
+        case let failure as ValidationFailure:
+            let detail = failure.errors.map { "\($0.path) \($0.message)" }.joined(separator: "; ")
+            return Problem("validation-failed", "Validation failed", .unprocessableContent, detail, errors: failure.errors)
+        case let missing as NotFound:
+            return Problem("not-found", "Not found", .notFound, "\(missing.what) \(missing.id) does not exist")
+        case let shortage as InsufficientStock:
+            let detail =
+                (shortage.needsSplit ? "no single warehouse can fill the order: " : "")
+                + shortage.shortages.map { "SKU \($0.sku) has \($0.available) available, \($0.requested) requested" }
+                .joined(separator: "; ")
+            return Problem(
+                "insufficient-stock", "Insufficient stock", .conflict, detail,
+                extensions: [
+                    "shortages": .array(
+                        shortage.shortages.map {
+                            [
+                                "sku": .string($0.sku.value), "requested": .int(Int64($0.requested)),
+                                "available": .int(Int64($0.available)),
+                            ]
+                        })
+                ])
+        case let refused as OrderTransitionRefused:
+            return Problem(
+                "invalid-state", "Not allowed in the current state", .conflict,
+                "order \(refused.number) is \(refused.refusal.state): cannot \(refused.refusal.event)",
+                extensions: [
+                    "machine": .string(refused.refusal.machine), "current_state": .string(refused.refusal.state),
+                ])
+        case let refused as OrderEditRefused:
+            return editProblem(refused)
+        case let reused as IdempotencyKeyReused:
+            return Problem(
+                "idempotency-key-reused", "Idempotency key reused", .unprocessableContent,
+                "Idempotency-Key \(reused.key) was already used with a different request")
+        case let exists as AlreadyExists:
+            return Problem("already-exists", "Already exists", .conflict, "\(exists.what) \(exists.id) already exists")
+        case let below as BelowReserved:
+            return Problem(
+                "below-reserved", "Below reserved stock", .conflict,
+                "\(below.warehouse)/\(below.sku) has \(below.reserved) reserved for open orders; on hand cannot be set to \(below.requested)",
+                errors: [FieldError(path: "on_hand", message: "must be at least \(below.reserved), the reserved quantity")])
+        case let contention as Contention:
+            return Problem(
+                "contention", "Busy", .conflict, "\(contention.what) kept changing while this request ran; retry it")
+        case is NIOTooManyBytesError:
+            return Problem("payload-too-large", "Payload too large", .contentTooLarge, "the request body is too large")
+        case let error as HTTPError:
+            let problemType = error.status == .notFound ? "not-found" : "http-\(error.status.code)"
+            return Problem(problemType, error.status.reasonPhrase, error.status, error.body ?? error.status.reasonPhrase)
+        default:
+            return nil
+        }
+    }
+
+    private static func editProblem(_ refused: OrderEditRefused) -> Problem {
+        let number = refused.number
+        switch refused.refusal {
+        case .notEditable(let status):
+            return Problem(
+                "edit-not-allowed", "Edit not allowed", .conflict,
+                "order \(number) is \(status.rawValue): only orders pending payment can be edited",
+                extensions: ["limit": "status", "current_state": .string(status.rawValue)])
+        case .windowClosed(let deadline):
+            return Problem(
+                "edit-not-allowed", "Edit not allowed", .conflict,
+                "order \(number) could be edited until \(JSONCoding.timestamp(deadline)); the edit window has closed",
+                extensions: ["limit": "window"])
+        case .limitReached(let max):
+            return Problem(
+                "edit-not-allowed", "Edit not allowed", .conflict,
+                "order \(number) has already been edited \(max) times, the most allowed", extensions: ["limit": "count"])
+        case .versionMismatch(let expected, let current):
+            return Problem(
+                "version-conflict", "Version conflict", .conflict,
+                "order \(number) is at version \(current), not \(expected); reload it and try again",
+                errors: [FieldError(path: "expected_version", message: "the order is at version \(current)")],
+                extensions: ["current_version": .int(Int64(current))])
+        }
+    }
+}
+
+/// Turns every error a route throws into a problem+json response.
+struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        do {
+            return try await next(request, context)
+        } catch {
+            let requestID = context.logger[metadataKey: "hb.request.id"]?.description
+            if let problem = Problem.from(error) { return problem.response(requestID: requestID) }
+            context.logger.error("unexpected error: \(String(reflecting: error))")
+            return Problem(
+                "internal-error", "Internal server error", .internalServerError,
+                "the server failed to handle this request; quote the request_id when reporting it"
+            ).response(requestID: requestID)
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import OrderlyCore
+
+/// Products, warehouses and stock levels.
+public struct CatalogueService: Sendable {
+    public let catalogue: any CatalogueStore
+    public let stock: any StockStore
+    public let clock: any Clock
+    public let random: any RandomSource
+    public let policy: OrderPolicy
+
+    public init(
+        catalogue: any CatalogueStore, stock: any StockStore, clock: any Clock, random: any RandomSource,
+        policy: OrderPolicy
+    ) {
+        self.catalogue = catalogue
+        self.stock = stock
+        self.clock = clock
+        self.random = random
+        self.policy = policy
+    }
+
+    public func createProduct(_ product: Product) async throws {
+        var errors = FieldErrors()
+        product.validate(shopCurrency: policy.currency, into: &errors)
+        try errors.throwIfAny()
+        do {
+            try await catalogue.createProduct(product, at: clock.now())
+        } catch StoreConflict.duplicate {
+            throw AlreadyExists(what: "product", id: product.sku.value)
+        }
+    }
+
+    public func product(_ sku: SKU) async throws -> Product {
+        guard let product = try await catalogue.product(sku) else { throw NotFound("product", sku.value) }
+        return product
+    }
+
+    public func createWarehouse(_ warehouse: Warehouse) async throws {
+        var errors = FieldErrors()
+        warehouse.validate(into: &errors)
+        try errors.throwIfAny()
+        do {
+            try await catalogue.createWarehouse(warehouse, at: clock.now())
+        } catch StoreConflict.duplicate {
+            throw AlreadyExists(what: "warehouse", id: warehouse.code.value)
+        }
+    }
+
+    /// Sets on-hand stock to `onHand`, recording the difference as a movement with
+    /// its reason. Retries when a concurrent change moved the level meanwhile.
+    @discardableResult
+    public func setOnHand(warehouse code: WarehouseCode, sku: SKU, onHand: Int, reason: String, actor: String)
+        async throws -> StockLevel
+    {
+        var errors = FieldErrors()
+        if onHand < 0 || onHand > 100_000_000 { errors.add("on_hand", "must be between 0 and 100000000") }
+        if reason.trimmed.isEmpty || reason.count > 200 { errors.add("reason", "must be 1–200 characters") }
+        try errors.throwIfAny()
+        guard try await catalogue.warehouse(code) != nil else { throw NotFound("warehouse", code.value) }
+        guard try await catalogue.product(sku) != nil else { throw NotFound("product", sku.value) }
+        for _ in 0..<8 {
+            let current = try await stock.stockLevel(warehouse: code, sku: sku)
+            if let current, onHand < current.reserved {
+                throw BelowReserved(warehouse: code, sku: sku, reserved: current.reserved, requested: onHand)
+            }
+            let delta = onHand - (current?.onHand ?? 0)
+            let movement = StockMovement(
+                id: String(random.next(), radix: 36), warehouse: code, sku: sku, delta: delta, reason: reason,
+                reference: "by \(actor)", at: clock.now())
+            do {
+                try await stock.adjustOnHand(expectedOnHand: current?.onHand, movement: movement)
+                return StockLevel(warehouse: code, sku: sku, onHand: onHand, reserved: current?.reserved ?? 0)
+            } catch StoreConflict.versionChanged {
+                continue
+            } catch StoreConflict.insufficientStock {
+                continue  // reservations grew meanwhile; the next read shows by how much
+            }
+        }
+        throw Contention(what: "stock level \(code)/\(sku)")
+    }
+}

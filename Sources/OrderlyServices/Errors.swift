@@ -1,0 +1,65 @@
+import OrderlyCore
+
+/// A thing the caller named does not exist.
+public struct NotFound: Error, Hashable, Sendable {
+    public var what: String
+    public var id: String
+
+    public init(_ what: String, _ id: String) {
+        self.what = what
+        self.id = id
+    }
+}
+
+/// A transition the order's current state does not allow.
+public struct OrderTransitionRefused: Error, Hashable, Sendable {
+    public var number: OrderNumber
+    public var refusal: IllegalTransition
+
+    public init(number: OrderNumber, refusal: IllegalTransition) {
+        self.number = number
+        self.refusal = refusal
+    }
+}
+
+/// An edit the edit rule does not allow.
+public struct OrderEditRefused: Error, Hashable, Sendable {
+    public var number: OrderNumber
+    public var refusal: EditRefusal
+
+    public init(number: OrderNumber, refusal: EditRefusal) {
+        self.number = number
+        self.refusal = refusal
+    }
+}
+
+/// An idempotency key reused with a different request body.
+public struct IdempotencyKeyReused: Error, Hashable, Sendable {
+    public var key: String
+    public init(key: String) { self.key = key }
+}
+
+/// A resource with this identity already exists.
+public struct AlreadyExists: Error, Hashable, Sendable {
+    public var what: String
+    public var id: String
+
+    public init(what: String, id: String) {
+        self.what = what
+        self.id = id
+    }
+}
+
+/// The command kept losing races for the same rows; retrying later may work.
+public struct Contention: Error, Hashable, Sendable {
+    public var what: String
+    public init(what: String) { self.what = what }
+}
+
+/// Stock cannot be set below what is reserved for open orders.
+public struct BelowReserved: Error, Hashable, Sendable {
+    public var warehouse: WarehouseCode
+    public var sku: SKU
+    public var reserved: Int
+    public var requested: Int
+}

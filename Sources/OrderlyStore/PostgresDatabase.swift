@@ -1,0 +1,164 @@
+import Foundation
+import Logging
+import OrderlyServices
+import PostgresNIO
+
+/// PostgreSQL through PostgresNIO's connection pool. Writes run in one transaction on
+/// one pooled connection; the guards of `SQLStatement` become `RETURNING 1` row
+/// counts, and unique violations become the statement's conflict.
+final class PostgresDatabase: SQLDatabase {
+    let dialect = SQLDialect.postgres
+    private let client: PostgresClient
+    private let runner: Task<Void, Never>
+    private let logger: Logger
+
+    init(configuration: PostgresClient.Configuration, logger: Logger) {
+        client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let client = client
+        runner = Task { await client.run() }
+        self.logger = logger
+    }
+
+    /// Parses `postgres://user:password@host:port/database` (or `postgresql://`).
+    /// A `host` query item that is a path selects a Unix socket directory;
+    /// `pool_size` bounds the pool.
+    static func configuration(from url: String) throws -> PostgresClient.Configuration {
+        guard let components = URLComponents(string: url), let scheme = components.scheme,
+            scheme == "postgres" || scheme == "postgresql"
+        else { throw StoreConfigurationError(message: "not a postgres:// URL: \(url)") }
+        let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
+        let username = components.user?.removingPercentEncoding ?? ProcessInfo.processInfo.environment["USER"] ?? "postgres"
+        let password = components.password?.removingPercentEncoding
+        var configuration: PostgresClient.Configuration
+        if let socketDirectory = components.queryItems?.first(where: { $0.name == "host" })?.value,
+            socketDirectory.hasPrefix("/")
+        {
+            let port = components.port ?? 5432
+            configuration = .init(
+                unixSocketPath: "\(socketDirectory)/.s.PGSQL.\(port)", username: username, password: password,
+                database: database.isEmpty ? nil : database)
+        } else {
+            configuration = .init(
+                host: components.host ?? "127.0.0.1", port: components.port ?? 5432, username: username, password: password,
+                database: database.isEmpty ? nil : database, tls: .disable)
+        }
+        // `?pool_size=N` bounds the connections this process opens (default 32).
+        let poolSize = components.queryItems?.first(where: { $0.name == "pool_size" })?.value.flatMap(Int.init)
+        configuration.options.maximumConnections = max(1, min(poolSize ?? 32, 256))
+        return configuration
+    }
+
+    func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
+        let rows = try await client.query(Self.query(sql, binds), logger: logger)
+        var result: [SQLRow] = []
+        for try await row in rows { result.append(try SQLRow(row)) }
+        return result
+    }
+
+    func write(_ statements: [SQLStatement]) async throws {
+        do {
+            try await client.withTransaction(logger: logger) { connection in
+                for statement in statements {
+                    try await Self.run(statement, on: connection, logger: logger)
+                }
+            }
+        } catch let error as PostgresTransactionError {
+            throw error.closureError ?? error
+        }
+    }
+
+    private static func run(_ statement: SQLStatement, on connection: PostgresConnection, logger: Logger) async throws {
+        let sql = statement.unlessChanged == nil ? statement.sql : statement.sql + " RETURNING 1"
+        do {
+            var changed = 0
+            for try await _ in try await connection.query(query(sql, statement.binds), logger: logger) { changed += 1 }
+            if let conflict = statement.unlessChanged, changed == 0 { throw conflict }
+        } catch let error as PSQLError {
+            switch error.serverInfo?[.sqlState] {
+            case "23505":
+                guard let conflict = statement.onDuplicate else { throw error }
+                throw conflict
+            case "40P01", "40001":
+                // Deadlock or serialisation failure: the service decides again.
+                throw StoreConflict.versionChanged
+            default:
+                throw error
+            }
+        }
+    }
+
+    func migrate(_ migrations: [Migration]) async throws -> [Int] {
+        try await client.withTransaction(logger: logger) { connection in
+            // One migrator at a time across every process sharing the database.
+            try await connection.query("SELECT pg_advisory_xact_lock(7262001)", logger: logger)
+            try await connection.query(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+                logger: logger)
+            var done: Set<Int> = []
+            for try await version in try await connection.query("SELECT version FROM schema_migrations", logger: logger)
+                .decode(Int64.self)
+            {
+                done.insert(Int(version))
+            }
+            var applied: [Int] = []
+            for migration in migrations where !done.contains(migration.version) {
+                for statement in migration.statements {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
+                try await connection.query(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (\(Int64(migration.version)), \(migration.name), \(Date().unixMilliseconds))",
+                    logger: logger)
+                applied.append(migration.version)
+            }
+            return applied
+        }
+    }
+
+    func close() async {
+        runner.cancel()
+        _ = await runner.value
+    }
+
+    /// Turns `?` placeholders into `$1, $2, …`. Orderly's SQL has no `?` inside
+    /// string literals, so a plain scan is exact.
+    static func query(_ sql: String, _ binds: [SQLValue]) -> PostgresQuery {
+        var text = ""
+        text.reserveCapacity(sql.utf8.count + 16)
+        var index = 0
+        for character in sql {
+            if character == "?" {
+                index += 1
+                text += "$\(index)"
+            } else {
+                text.append(character)
+            }
+        }
+        precondition(index == binds.count, "\(index) placeholders, \(binds.count) binds: \(sql)")
+        var bindings = PostgresBindings(capacity: binds.count)
+        for bind in binds {
+            switch bind {
+            case .null: bindings.appendNull()
+            case .int(let value): bindings.append(value)
+            case .text(let value): bindings.append(value)
+            }
+        }
+        return PostgresQuery(unsafeSQL: text, binds: bindings)
+    }
+}
+
+struct StoreConfigurationError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
+
+extension SQLRow {
+    init(_ row: PostgresRow) throws {
+        values = try row.map { cell in
+            guard cell.bytes != nil else { return .null }
+            switch cell.dataType {
+            case .int2, .int4, .int8: return .int(try cell.decode(Int64.self))
+            default: return .text(try cell.decode(String.self))
+            }
+        }
+    }
+}

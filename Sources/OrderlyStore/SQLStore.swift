@@ -1,0 +1,498 @@
+import Foundation
+import OrderlyCore
+import OrderlyServices
+
+/// The store ports over any `SQLDatabase`. The SQL text is shared by SQLite and
+/// PostgreSQL; only the executors differ.
+public final class SQLStore: OrderStore, CatalogueStore, StockStore, Sendable {
+    let db: any SQLDatabase
+
+    init(db: any SQLDatabase) {
+        self.db = db
+    }
+
+    public var dialectName: String { db.dialect.rawValue }
+
+    /// Applies pending migrations; returns the versions applied now.
+    @discardableResult
+    public func migrate() async throws -> [Int] {
+        try await db.migrate(Schema.migrations)
+    }
+
+    public func close() async {
+        await db.close()
+    }
+
+    // MARK: - Orders: reads
+
+    static let orderColumns = """
+        number, channel, customer_id, customer_name, customer_phone, customer_email, recipient, recipient_phone, \
+        province, city, district, street, postal_code, status, payment_status, fulfillment_status, payment_method, \
+        note, warehouse, review_reasons, currency, subtotal, shipping, discount, created_at, updated_at, \
+        payment_due_at, carrier, tracking_number, shipped_at, delivered_at, completed_at, cancelled_at, \
+        cancel_reason, version, edit_count
+        """
+
+    public func order(_ number: OrderNumber) async throws -> Order? {
+        let rows = try await db.query("SELECT \(Self.orderColumns) FROM orders WHERE number = ?", [.text(number.value)])
+        return try await withLines(rows).first
+    }
+
+    public func timeline(_ number: OrderNumber) async throws -> [TimelineEvent] {
+        let rows = try await db.query(
+            "SELECT type, at, actor, details FROM order_events WHERE order_number = ? ORDER BY seq",
+            [.text(number.value)])
+        return try rows.map { row in
+            TimelineEvent(
+                type: row.text(0), at: row.date(1), actor: row.text(2),
+                details: try JSONDecoder().decode(JSONValue.self, from: Data(row.text(3).utf8)))
+        }
+    }
+
+    public func payments(_ number: OrderNumber) async throws -> [Payment] {
+        let rows = try await db.query(
+            "SELECT id, method, amount, currency, reference, recorded_at FROM payments WHERE order_number = ? ORDER BY recorded_at, id",
+            [.text(number.value)])
+        return rows.map { row in
+            Payment(
+                id: row.text(0), method: row.text(1), amount: Money(row.int(2), Currency(row.text(3))!),
+                reference: row.optionalText(4), recordedAt: row.date(5))
+        }
+    }
+
+    public func searchOrders(_ query: OrderQuery) async throws -> Page<Order> {
+        var conditions: [String] = []
+        var binds: [SQLValue] = []
+        if let status = query.status {
+            conditions.append("status = ?")
+            binds.append(.text(status.rawValue))
+        }
+        if let channel = query.channel {
+            conditions.append("channel = ?")
+            binds.append(.text(channel))
+        }
+        if let from = query.createdFrom {
+            conditions.append("created_at >= ?")
+            binds.append(SQLValue(from))
+        }
+        if let to = query.createdTo {
+            conditions.append("created_at < ?")
+            binds.append(SQLValue(to))
+        }
+        if let text = query.text?.trimmed, !text.isEmpty {
+            conditions.append(
+                """
+                (number = ? OR recipient_phone = ? OR recipient = ? OR EXISTS (SELECT 1 FROM order_lines l \
+                WHERE l.order_number = orders.number AND LOWER(l.name) LIKE ? ESCAPE '\\'))
+                """)
+            binds += [.text(text), .text(text), .text(text), .text("%\(Self.escapeLike(text.lowercased()))%")]
+        }
+        if let after = query.after {
+            conditions.append("(created_at < ? OR (created_at = ? AND number < ?))")
+            binds += [SQLValue(after.createdAt), SQLValue(after.createdAt), .text(after.number.value)]
+        }
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let rows = try await db.query(
+            "SELECT \(Self.orderColumns) FROM orders \(whereClause) ORDER BY created_at DESC, number DESC LIMIT ?",
+            binds + [SQLValue(query.limit + 1)])
+        let orders = try await withLines(Array(rows.prefix(query.limit)))
+        return Page(items: orders, hasMore: rows.count > query.limit)
+    }
+
+    public func ordersPastPaymentDue(_ dueBy: Date, limit: Int) async throws -> [Order] {
+        let rows = try await db.query(
+            """
+            SELECT \(Self.orderColumns) FROM orders WHERE status = 'pending_payment' AND payment_due_at <= ? \
+            ORDER BY payment_due_at LIMIT ?
+            """, [SQLValue(dueBy), SQLValue(limit)])
+        return try await withLines(rows)
+    }
+
+    public func ordersDelivered(before deliveredBy: Date, limit: Int) async throws -> [Order] {
+        let rows = try await db.query(
+            """
+            SELECT \(Self.orderColumns) FROM orders WHERE status = 'delivered' AND delivered_at <= ? \
+            ORDER BY delivered_at LIMIT ?
+            """, [SQLValue(deliveredBy), SQLValue(limit)])
+        return try await withLines(rows)
+    }
+
+    public func idempotencyRecord(scope: String, key: String) async throws -> IdempotencyRecord? {
+        let rows = try await db.query(
+            "SELECT fingerprint, status, body, created_at FROM idempotency_keys WHERE scope = ? AND key = ?",
+            [.text(scope), .text(key)])
+        return rows.first.map { row in
+            IdempotencyRecord(
+                scope: scope, key: key, fingerprint: row.text(0),
+                response: StoredResponse(status: Int(row.int(1)), body: row.text(2)), createdAt: row.date(3))
+        }
+    }
+
+    /// Decodes order rows and fetches all their lines in one query.
+    private func withLines(_ rows: [SQLRow]) async throws -> [Order] {
+        guard !rows.isEmpty else { return [] }
+        let numbers = rows.map { $0.text(0) }
+        let lineRows = try await db.query(
+            """
+            SELECT order_number, sku, name, quantity, unit_price FROM order_lines \
+            WHERE order_number IN (\(Self.placeholders(numbers.count))) ORDER BY order_number, line_no
+            """, numbers.map { .text($0) })
+        var lines: [String: [(SKU, String, Int, Int64)]] = [:]
+        for row in lineRows {
+            lines[row.text(0), default: []].append((SKU(row.text(1))!, row.text(2), Int(row.int(3)), row.int(4)))
+        }
+        return try rows.map { row in
+            let currency = Currency(row.text(20))!
+            let orderLines = (lines[row.text(0)] ?? []).map {
+                OrderLine(sku: $0.0, name: $0.1, quantity: $0.2, unitPrice: Money($0.3, currency))
+            }
+            return try Self.decodeOrder(row, lines: orderLines, currency: currency)
+        }
+    }
+
+    private static func decodeOrder(_ row: SQLRow, lines: [OrderLine], currency: Currency) throws -> Order {
+        let shipment: Shipment? = row.optionalText(27).map { carrier in
+            Shipment(carrier: carrier, trackingNumber: row.text(28), shippedAt: row.date(29))
+        }
+        return Order(
+            number: OrderNumber(row.text(0))!, channel: row.text(1),
+            customer: Customer(id: row.optionalText(2), name: row.text(3), phone: row.optionalText(4), email: row.optionalText(5)),
+            shippingAddress: ShippingAddress(
+                recipient: row.text(6), phone: row.text(7), province: row.text(8), city: row.text(9),
+                district: row.text(10), street: row.text(11), postalCode: row.optionalText(12)),
+            lines: lines,
+            totals: OrderTotals(
+                subtotal: Money(row.int(21), currency), shipping: Money(row.int(22), currency),
+                discount: Money(row.int(23), currency)),
+            status: OrderStatus(rawValue: row.text(13))!, paymentStatus: PaymentStatus(rawValue: row.text(14))!,
+            fulfillmentStatus: FulfillmentStatus(rawValue: row.text(15))!, paymentMethod: row.text(16),
+            note: row.optionalText(17), warehouse: WarehouseCode(row.text(18))!,
+            reviewReasons: try JSONDecoder().decode([String].self, from: Data(row.text(19).utf8)),
+            createdAt: row.date(24), updatedAt: row.date(25), paymentDueAt: row.optionalDate(26), shipment: shipment,
+            deliveredAt: row.optionalDate(30), completedAt: row.optionalDate(31), cancelledAt: row.optionalDate(32),
+            cancelReason: row.optionalText(33), version: Int(row.int(34)), editCount: Int(row.int(35)))
+    }
+
+    // MARK: - Orders: the write
+
+    public func apply(_ change: OrderChange, idempotency: IdempotencyRecord?) async throws {
+        try await db.write(try Self.statements(for: change, idempotency: idempotency))
+    }
+
+    /// The statements of one order change, in the order that settles races earliest:
+    /// the idempotency key first, then the version guard, then stock.
+    static func statements(for change: OrderChange, idempotency: IdempotencyRecord?) throws -> [SQLStatement] {
+        let order = change.order
+        let number = SQLValue.text(order.number.value)
+        var statements: [SQLStatement] = []
+        if let record = idempotency {
+            statements.append(
+                SQLStatement(
+                    "INSERT INTO idempotency_keys (scope, key, fingerprint, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    [
+                        .text(record.scope), .text(record.key), .text(record.fingerprint), SQLValue(record.response.status),
+                        .text(record.response.body), SQLValue(record.createdAt),
+                    ], onDuplicate: .idempotencyKeyTaken))
+        }
+        let reviewReasons = String(decoding: try JSONEncoder().encode(order.reviewReasons), as: UTF8.self)
+        let mutable: [(String, SQLValue)] = [
+            ("status", .text(order.status.rawValue)), ("payment_status", .text(order.paymentStatus.rawValue)),
+            ("fulfillment_status", .text(order.fulfillmentStatus.rawValue)), ("warehouse", .text(order.warehouse.value)),
+            ("review_reasons", .text(reviewReasons)), ("subtotal", .int(order.totals.subtotal.amount)),
+            ("shipping", .int(order.totals.shipping.amount)), ("discount", .int(order.totals.discount.amount)),
+            ("grand_total", .int(order.totals.grandTotal.amount)), ("updated_at", SQLValue(order.updatedAt)),
+            ("payment_due_at", SQLValue(order.paymentDueAt)), ("carrier", SQLValue(order.shipment?.carrier)),
+            ("tracking_number", SQLValue(order.shipment?.trackingNumber)),
+            ("shipped_at", SQLValue(order.shipment?.shippedAt)), ("delivered_at", SQLValue(order.deliveredAt)),
+            ("completed_at", SQLValue(order.completedAt)), ("cancelled_at", SQLValue(order.cancelledAt)),
+            ("cancel_reason", SQLValue(order.cancelReason)), ("version", SQLValue(order.version)),
+            ("edit_count", SQLValue(order.editCount)),
+        ]
+        if let expected = change.expectedVersion {
+            statements.append(
+                SQLStatement(
+                    "UPDATE orders SET \(mutable.map { "\($0.0) = ?" }.joined(separator: ", ")) WHERE number = ? AND version = ?",
+                    mutable.map(\.1) + [number, SQLValue(expected)], unlessChanged: .versionChanged))
+            if change.linesChanged {
+                statements.append(SQLStatement("DELETE FROM order_lines WHERE order_number = ?", [number]))
+            }
+        } else {
+            let fixed: [(String, SQLValue)] = [
+                ("number", number), ("channel", .text(order.channel)), ("customer_id", SQLValue(order.customer.id)),
+                ("customer_name", .text(order.customer.name)), ("customer_phone", SQLValue(order.customer.phone)),
+                ("customer_email", SQLValue(order.customer.email)), ("recipient", .text(order.shippingAddress.recipient)),
+                ("recipient_phone", .text(order.shippingAddress.phone)), ("province", .text(order.shippingAddress.province)),
+                ("city", .text(order.shippingAddress.city)), ("district", .text(order.shippingAddress.district)),
+                ("street", .text(order.shippingAddress.street)), ("postal_code", SQLValue(order.shippingAddress.postalCode)),
+                ("payment_method", .text(order.paymentMethod)), ("note", SQLValue(order.note)),
+                ("currency", .text(order.totals.grandTotal.currency.code)), ("created_at", SQLValue(order.createdAt)),
+            ]
+            let columns = fixed + mutable
+            statements.append(
+                SQLStatement(
+                    "INSERT INTO orders (\(columns.map(\.0).joined(separator: ", "))) VALUES (\(placeholders(columns.count)))",
+                    columns.map(\.1), onDuplicate: .duplicate(what: "order number")))
+        }
+        if change.linesChanged {
+            for (index, line) in order.lines.enumerated() {
+                statements.append(
+                    SQLStatement(
+                        "INSERT INTO order_lines (order_number, line_no, sku, name, quantity, unit_price) VALUES (?, ?, ?, ?, ?, ?)",
+                        [number, SQLValue(index + 1), .text(line.sku.value), .text(line.name), SQLValue(line.quantity), .int(line.unitPrice.amount)]))
+            }
+        }
+        for effect in change.stock {
+            statements += stockStatements(effect, order: order)
+        }
+        if change.expectedVersion != nil {
+            statements.append(
+                SQLStatement(
+                    "UPDATE reservations SET expires_at = ? WHERE order_number = ? AND status = 'active'",
+                    [SQLValue(order.paymentDueAt), number]))
+        }
+        for (index, event) in change.events.enumerated() {
+            let details = String(decoding: try jsonEncoder.encode(event.details), as: UTF8.self)
+            if change.expectedVersion == nil {
+                statements.append(
+                    SQLStatement(
+                        "INSERT INTO order_events (order_number, seq, type, at, actor, details) VALUES (?, ?, ?, ?, ?, ?)",
+                        [number, SQLValue(index + 1), .text(event.type), SQLValue(event.at), .text(event.actor), .text(details)]))
+            } else {
+                statements.append(
+                    SQLStatement(
+                        """
+                        INSERT INTO order_events (order_number, seq, type, at, actor, details) \
+                        SELECT ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ?, ? FROM order_events WHERE order_number = ?
+                        """, [number, .text(event.type), SQLValue(event.at), .text(event.actor), .text(details), number]))
+            }
+        }
+        if let payment = change.payment {
+            statements.append(
+                SQLStatement(
+                    "INSERT INTO payments (id, order_number, method, amount, currency, reference, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        .text(payment.id), number, .text(payment.method), .int(payment.amount.amount),
+                        .text(payment.amount.currency.code), SQLValue(payment.reference), SQLValue(payment.recordedAt),
+                    ], onDuplicate: .duplicate(what: "payment")))
+        }
+        return statements
+    }
+
+    private static func stockStatements(_ effect: StockEffect, order: Order) -> [SQLStatement] {
+        let number = SQLValue.text(order.number.value)
+        switch effect {
+        case .reserve(let warehouse, let sku, let quantity):
+            let item: [SQLValue] = [.text(warehouse.value), .text(sku.value)]
+            return [
+                SQLStatement(
+                    "UPDATE stock SET reserved = reserved + ? WHERE warehouse = ? AND sku = ? AND on_hand - reserved >= ?",
+                    [SQLValue(quantity)] + item + [SQLValue(quantity)], unlessChanged: .insufficientStock(warehouse, sku)),
+                SQLStatement(
+                    """
+                    INSERT INTO reservations (order_number, warehouse, sku, quantity, status, expires_at) \
+                    VALUES (?, ?, ?, ?, 'active', ?) ON CONFLICT (order_number, warehouse, sku) \
+                    DO UPDATE SET quantity = reservations.quantity + excluded.quantity, status = 'active'
+                    """, [number] + item + [SQLValue(quantity), SQLValue(order.paymentDueAt)]),
+            ]
+        case .release(let warehouse, let sku, let quantity):
+            return [
+                SQLStatement(
+                    "UPDATE stock SET reserved = reserved - ? WHERE warehouse = ? AND sku = ? AND reserved >= ?",
+                    [SQLValue(quantity), .text(warehouse.value), .text(sku.value), SQLValue(quantity)],
+                    unlessChanged: .missing(what: "reserved stock \(warehouse)/\(sku)")),
+                settleReservation(order.number, warehouse, sku, quantity, endState: "released"),
+            ]
+        case .consume(let warehouse, let sku, let quantity):
+            return [
+                SQLStatement(
+                    "UPDATE stock SET on_hand = on_hand - ?, reserved = reserved - ? WHERE warehouse = ? AND sku = ? AND reserved >= ?",
+                    [SQLValue(quantity), SQLValue(quantity), .text(warehouse.value), .text(sku.value), SQLValue(quantity)],
+                    unlessChanged: .missing(what: "reserved stock \(warehouse)/\(sku)")),
+                settleReservation(order.number, warehouse, sku, quantity, endState: "consumed"),
+                movementStatement(
+                    StockMovement(
+                        id: "\(order.number.value)/\(warehouse.value)/\(sku.value)/shipment", warehouse: warehouse,
+                        sku: sku, delta: -quantity, reason: "shipment", reference: order.number.value,
+                        at: order.updatedAt)),
+            ]
+        }
+    }
+
+    /// Takes `quantity` off an active reservation; one that reaches zero ends in `endState`.
+    private static func settleReservation(
+        _ number: OrderNumber, _ warehouse: WarehouseCode, _ sku: SKU, _ quantity: Int, endState: String
+    ) -> SQLStatement {
+        SQLStatement(
+            """
+            UPDATE reservations SET quantity = quantity - ?, status = CASE WHEN quantity = ? THEN '\(endState)' ELSE status END \
+            WHERE order_number = ? AND warehouse = ? AND sku = ? AND status = 'active' AND quantity >= ?
+            """,
+            [SQLValue(quantity), SQLValue(quantity), .text(number.value), .text(warehouse.value), .text(sku.value), SQLValue(quantity)],
+            unlessChanged: .missing(what: "reservation \(number)/\(warehouse)/\(sku)"))
+    }
+
+    private static func movementStatement(_ movement: StockMovement) -> SQLStatement {
+        SQLStatement(
+            "INSERT INTO stock_movements (id, warehouse, sku, delta, reason, reference, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                .text(movement.id), .text(movement.warehouse.value), .text(movement.sku.value), SQLValue(movement.delta),
+                .text(movement.reason), SQLValue(movement.reference), SQLValue(movement.at),
+            ], onDuplicate: .duplicate(what: "stock movement"))
+    }
+
+    // MARK: - Catalogue
+
+    public func createProduct(_ product: Product, at: Date) async throws {
+        try await db.write([
+            SQLStatement(
+                """
+                INSERT INTO products (sku, name, category, brand, price_amount, currency, weight_grams, created_at) \
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [
+                    .text(product.sku.value), .text(product.name), .text(product.category), .text(product.brand),
+                    .int(product.price.amount), .text(product.price.currency.code), SQLValue(product.weightGrams), SQLValue(at),
+                ], onDuplicate: .duplicate(what: "sku"))
+        ])
+    }
+
+    static let productColumns = "sku, name, category, brand, price_amount, currency, weight_grams"
+
+    private static func decodeProduct(_ row: SQLRow) -> Product {
+        Product(
+            sku: SKU(row.text(0))!, name: row.text(1), category: row.text(2), brand: row.text(3),
+            price: Money(row.int(4), Currency(row.text(5))!), weightGrams: Int(row.int(6)))
+    }
+
+    public func product(_ sku: SKU) async throws -> Product? {
+        try await db.query("SELECT \(Self.productColumns) FROM products WHERE sku = ?", [.text(sku.value)])
+            .first.map(Self.decodeProduct)
+    }
+
+    public func products(_ skus: [SKU]) async throws -> [SKU: Product] {
+        guard !skus.isEmpty else { return [:] }
+        let rows = try await db.query(
+            "SELECT \(Self.productColumns) FROM products WHERE sku IN (\(Self.placeholders(skus.count)))",
+            skus.map { .text($0.value) })
+        return Dictionary(uniqueKeysWithValues: rows.map(Self.decodeProduct).map { ($0.sku, $0) })
+    }
+
+    public func listProducts(after: SKU?, limit: Int) async throws -> Page<Product> {
+        let rows = try await db.query(
+            "SELECT \(Self.productColumns) FROM products WHERE sku > ? ORDER BY sku LIMIT ?",
+            [.text(after?.value ?? ""), SQLValue(limit + 1)])
+        return Page(items: rows.prefix(limit).map(Self.decodeProduct), hasMore: rows.count > limit)
+    }
+
+    public func createWarehouse(_ warehouse: Warehouse, at: Date) async throws {
+        try await db.write([
+            SQLStatement(
+                "INSERT INTO warehouses (code, name, province, city, created_at) VALUES (?, ?, ?, ?, ?)",
+                [.text(warehouse.code.value), .text(warehouse.name), .text(warehouse.province), .text(warehouse.city), SQLValue(at)],
+                onDuplicate: .duplicate(what: "warehouse code"))
+        ])
+    }
+
+    private static func decodeWarehouse(_ row: SQLRow) -> Warehouse {
+        Warehouse(code: WarehouseCode(row.text(0))!, name: row.text(1), province: row.text(2), city: row.text(3))
+    }
+
+    public func warehouse(_ code: WarehouseCode) async throws -> Warehouse? {
+        try await db.query("SELECT code, name, province, city FROM warehouses WHERE code = ?", [.text(code.value)])
+            .first.map(Self.decodeWarehouse)
+    }
+
+    public func warehouses() async throws -> [Warehouse] {
+        try await db.query("SELECT code, name, province, city FROM warehouses ORDER BY code", []).map(Self.decodeWarehouse)
+    }
+
+    // MARK: - Stock
+
+    private static func decodeLevel(_ row: SQLRow) -> StockLevel {
+        StockLevel(
+            warehouse: WarehouseCode(row.text(0))!, sku: SKU(row.text(1))!, onHand: Int(row.int(2)), reserved: Int(row.int(3)))
+    }
+
+    public func stockLevels(for skus: [SKU]) async throws -> [StockLevel] {
+        guard !skus.isEmpty else { return [] }
+        return try await db.query(
+            "SELECT warehouse, sku, on_hand, reserved FROM stock WHERE sku IN (\(Self.placeholders(skus.count)))",
+            skus.map { .text($0.value) }
+        ).map(Self.decodeLevel)
+    }
+
+    public func stockLevels(_ filter: StockFilter) async throws -> Page<StockLevel> {
+        var conditions: [String] = []
+        var binds: [SQLValue] = []
+        if let sku = filter.sku {
+            conditions.append("sku = ?")
+            binds.append(.text(sku.value))
+        }
+        if let warehouse = filter.warehouse {
+            conditions.append("warehouse = ?")
+            binds.append(.text(warehouse.value))
+        }
+        if let after = filter.after {
+            conditions.append("(sku > ? OR (sku = ? AND warehouse > ?))")
+            binds += [.text(after.sku.value), .text(after.sku.value), .text(after.warehouse.value)]
+        }
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let rows = try await db.query(
+            "SELECT warehouse, sku, on_hand, reserved FROM stock \(whereClause) ORDER BY sku, warehouse LIMIT ?",
+            binds + [SQLValue(filter.limit + 1)])
+        return Page(items: rows.prefix(filter.limit).map(Self.decodeLevel), hasMore: rows.count > filter.limit)
+    }
+
+    public func stockLevel(warehouse: WarehouseCode, sku: SKU) async throws -> StockLevel? {
+        try await db.query(
+            "SELECT warehouse, sku, on_hand, reserved FROM stock WHERE warehouse = ? AND sku = ?",
+            [.text(warehouse.value), .text(sku.value)]
+        ).first.map(Self.decodeLevel)
+    }
+
+    public func adjustOnHand(expectedOnHand: Int?, movement: StockMovement) async throws {
+        let item: [SQLValue] = [.text(movement.warehouse.value), .text(movement.sku.value)]
+        let level: SQLStatement
+        if let expected = expectedOnHand {
+            let target = expected + movement.delta
+            level = SQLStatement(
+                "UPDATE stock SET on_hand = ? WHERE warehouse = ? AND sku = ? AND on_hand = ? AND reserved <= ?",
+                [SQLValue(target)] + item + [SQLValue(expected), SQLValue(target)], unlessChanged: .versionChanged)
+        } else {
+            level = SQLStatement(
+                "INSERT INTO stock (warehouse, sku, on_hand, reserved) VALUES (?, ?, ?, 0)",
+                item + [SQLValue(movement.delta)], onDuplicate: .versionChanged)
+        }
+        try await db.write([level, Self.movementStatement(movement)])
+    }
+
+    public func movements(warehouse: WarehouseCode, sku: SKU, limit: Int) async throws -> [StockMovement] {
+        try await db.query(
+            """
+            SELECT id, warehouse, sku, delta, reason, reference, at FROM stock_movements \
+            WHERE warehouse = ? AND sku = ? ORDER BY at DESC, id DESC LIMIT ?
+            """, [.text(warehouse.value), .text(sku.value), SQLValue(limit)]
+        ).map { row in
+            StockMovement(
+                id: row.text(0), warehouse: WarehouseCode(row.text(1))!, sku: SKU(row.text(2))!, delta: Int(row.int(3)),
+                reason: row.text(4), reference: row.optionalText(5), at: row.date(6))
+        }
+    }
+
+    // MARK: - Helpers
+
+    static func placeholders(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ", ")
+    }
+
+    static func escapeLike(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_")
+    }
+
+    static let jsonEncoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+}

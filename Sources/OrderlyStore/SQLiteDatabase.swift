@@ -1,0 +1,168 @@
+import Foundation
+import GRDB
+import OrderlyServices
+
+/// SQLite through GRDB: a WAL database with `synchronous=FULL`, readers in parallel,
+/// and one writer that commits concurrent writes together (group commit).
+final class SQLiteDatabase: SQLDatabase {
+    let dialect = SQLDialect.sqlite
+    private let pool: DatabasePool
+    private let writer: GroupCommitWriter
+
+    init(path: String) throws {
+        var configuration = Configuration()
+        // Another process (a second server, the CLI) may hold the write lock briefly.
+        configuration.busyMode = .timeout(10)
+        configuration.maximumReaderCount = 8
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        writer = GroupCommitWriter(pool: pool)
+    }
+
+    func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
+        let arguments = StatementArguments(binds.map(\.databaseValue))
+        return try await pool.read { db in
+            try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map(SQLRow.init)
+        }
+    }
+
+    func write(_ statements: [SQLStatement]) async throws {
+        try await writer.submit(statements)
+    }
+
+    func migrate(_ migrations: [Migration]) async throws -> [Int] {
+        try await pool.writeWithoutTransaction { db in
+            try db.execute(
+                sql: "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)")
+            var applied: [Int] = []
+            for migration in migrations {
+                // IMMEDIATE takes the write lock first, so two processes starting at
+                // once apply each migration exactly once.
+                try db.inTransaction(.immediate) {
+                    let done = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM schema_migrations WHERE version = ?", arguments: [migration.version]) ?? 0
+                    guard done == 0 else { return .commit }
+                    for statement in migration.statements { try db.execute(sql: statement) }
+                    try db.execute(
+                        sql: "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                        arguments: [migration.version, migration.name, Date().unixMilliseconds])
+                    applied.append(migration.version)
+                    return .commit
+                }
+            }
+            return applied
+        }
+    }
+
+    func close() async {
+        try? pool.close()
+    }
+
+    /// Runs one write's statements, checking each statement's guard.
+    fileprivate static func run(_ statements: [SQLStatement], in db: Database) throws {
+        for statement in statements {
+            do {
+                try db.cachedStatement(sql: statement.sql).execute(
+                    arguments: StatementArguments(statement.binds.map(\.databaseValue)))
+            } catch let error as DatabaseError
+                where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE
+                || error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY
+            {
+                guard let conflict = statement.onDuplicate else { throw error }
+                throw conflict
+            }
+            if let conflict = statement.unlessChanged, db.changesCount == 0 { throw conflict }
+        }
+    }
+}
+
+/// Collects writes that arrive while the previous batch is committing and commits
+/// them in one transaction, each inside its own savepoint: a write whose guard fails
+/// is rolled back alone and the rest of its batch still commits. One fsync then
+/// serves the whole batch, which is what makes durable commits fast on SQLite.
+/// Callers are answered only after their batch committed, so nothing is reported
+/// that is not on disk.
+actor GroupCommitWriter {
+    private struct Job {
+        var statements: [SQLStatement]
+        var continuation: CheckedContinuation<Void, any Error>
+    }
+
+    private let pool: DatabasePool
+    private var waiting: [Job] = []
+    private var draining = false
+    /// Bounds one transaction's size, and so the latency of its last member.
+    static let maxBatch = 256
+
+    init(pool: DatabasePool) {
+        self.pool = pool
+    }
+
+    func submit(_ statements: [SQLStatement]) async throws {
+        try await withCheckedThrowingContinuation { continuation in
+            waiting.append(Job(statements: statements, continuation: continuation))
+            if !draining {
+                draining = true
+                Task { await self.drain() }
+            }
+        }
+    }
+
+    private func drain() async {
+        while !waiting.isEmpty {
+            let batch = Array(waiting.prefix(Self.maxBatch))
+            waiting.removeFirst(batch.count)
+            let writes = batch.map(\.statements)
+            do {
+                let outcomes = try await pool.writeWithoutTransaction { db in
+                    var outcomes: [Result<Void, any Error>] = []
+                    outcomes.reserveCapacity(writes.count)
+                    try db.inTransaction(.immediate) {
+                        for statements in writes {
+                            do {
+                                try db.inSavepoint {
+                                    try SQLiteDatabase.run(statements, in: db)
+                                    return .commit
+                                }
+                                outcomes.append(.success(()))
+                            } catch {
+                                outcomes.append(.failure(error))
+                            }
+                        }
+                        return .commit
+                    }
+                    return outcomes
+                }
+                for (job, outcome) in zip(batch, outcomes) { job.continuation.resume(with: outcome) }
+            } catch {
+                for job in batch { job.continuation.resume(throwing: error) }
+            }
+        }
+        draining = false
+    }
+}
+
+extension SQLValue {
+    var databaseValue: DatabaseValue {
+        switch self {
+        case .null: return .null
+        case .int(let value): return value.databaseValue
+        case .text(let value): return value.databaseValue
+        }
+    }
+}
+
+extension SQLRow {
+    init(_ row: Row) {
+        values = row.databaseValues.map { value in
+            switch value.storage {
+            case .null: return .null
+            case .int64(let int): return .int(int)
+            case .double(let double): return .int(Int64(double))
+            case .string(let string): return .text(string)
+            case .blob(let data): return .text(String(decoding: data, as: UTF8.self))
+            }
+        }
+    }
+}

@@ -1,0 +1,120 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import OrderlyCore
+import OrderlyHTTP
+import OrderlyServices
+import OrderlyStore
+import Prometheus
+
+@main
+struct Orderly: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "orderly",
+        abstract: "Orderly, an order management system for e-commerce.",
+        subcommands: [Serve.self, Migrate.self, Demo.self],
+        defaultSubcommand: Serve.self)
+}
+
+/// Where the data lives. Every command takes it.
+struct DatabaseOptions: ParsableArguments {
+    @Option(
+        help: ArgumentHelp(
+            "sqlite:PATH or a postgres:// URL (env ORDERLY_DATABASE).", valueName: "url"))
+    var database: String?
+
+    var url: String {
+        database ?? ProcessInfo.processInfo.environment["ORDERLY_DATABASE"] ?? "sqlite:data/orderly.sqlite"
+    }
+
+    /// Opens the store and brings its schema up to date.
+    func openStore(logger: Logger) async throws -> SQLStore {
+        let store = try Storage.open(url, logger: logger)
+        let applied = try await store.migrate()
+        if !applied.isEmpty { logger.info("applied migrations \(applied.map(String.init).joined(separator: ", "))") }
+        return store
+    }
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the HTTP server (the default command).")
+
+    @OptionGroup var db: DatabaseOptions
+    @Option(help: "Address to listen on (env ORDERLY_HOST).") var host: String?
+    @Option(help: "Port to listen on (env ORDERLY_PORT).") var port: Int?
+    @Flag(help: "Load the demo shop first, unless products exist already.") var demo = false
+    @Option(help: "Seconds between sweeps for expired and auto-completed orders (env ORDERLY_SWEEP_SECONDS).")
+    var sweepSeconds: Int?
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let logger = Logger(label: "orderly")
+        let store = try await db.openStore(logger: logger)
+        let policy = try PolicySettings.fromEnvironment()
+        let wiring = Wiring(store: store, clock: SystemClock(), policy: policy)
+        if demo { try await loadDemo(store: store, policy: policy, logger: logger) }
+
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: Metrics.registry))
+        let host = host ?? environment["ORDERLY_HOST"] ?? "127.0.0.1"
+        let port = port ?? environment["ORDERLY_PORT"].flatMap(Int.init) ?? 8080
+        let interval = sweepSeconds ?? environment["ORDERLY_SWEEP_SECONDS"].flatMap(Int.init) ?? 30
+        let sweeper = Sweeper(orders: wiring.dependencies.orders, intervalSeconds: interval, logger: logger)
+        let application = buildApplication(
+            wiring.dependencies, host: host, port: port, services: [sweeper], logger: logger)
+        logger.info("Orderly on http://\(host):\(port) with \(store.dialectName) at \(db.url)")
+        try await application.runService()
+        await store.close()
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply pending database migrations and exit.")
+    @OptionGroup var db: DatabaseOptions
+
+    func run() async throws {
+        let store = try Storage.open(db.url)
+        let applied = try await store.migrate()
+        print(applied.isEmpty ? "schema is up to date" : "applied migrations: \(applied.map(String.init).joined(separator: ", "))")
+        await store.close()
+    }
+}
+
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Load the demo shop into the database and exit.")
+    @OptionGroup var db: DatabaseOptions
+
+    func run() async throws {
+        let logger = Logger(label: "orderly")
+        let store = try await db.openStore(logger: logger)
+        try await loadDemo(store: store, policy: try PolicySettings.fromEnvironment(), logger: logger)
+        await store.close()
+    }
+}
+
+func loadDemo(store: SQLStore, policy: OrderPolicy, logger: Logger) async throws {
+    let now = Date()
+    let clock = ManualClock(now)
+    let wiring = Wiring(store: store, clock: clock, policy: policy)
+    let summary = try await DemoShop.load(
+        orders: wiring.dependencies.orders, catalogue: wiring.dependencies.catalogue, clock: clock, now: now)
+    if summary.alreadyLoaded {
+        print("demo: products exist already; nothing loaded")
+    } else {
+        print("demo: loaded \(summary.products) products, \(summary.warehouses) warehouses, \(summary.orders) orders")
+    }
+}
+
+/// The services wired to one store.
+struct Wiring {
+    let dependencies: AppDependencies
+
+    init(store: SQLStore, clock: any OrderlyServices.Clock, policy: OrderPolicy) {
+        let random = SystemRandom()
+        dependencies = AppDependencies(
+            orders: OrderService(
+                orders: store, catalogue: store, stock: store, clock: clock, random: random, policy: policy),
+            catalogue: CatalogueService(catalogue: store, stock: store, clock: clock, random: random, policy: policy))
+    }
+}

@@ -1,0 +1,69 @@
+import Testing
+
+@testable import OrderlyCore
+
+/// Every state × event pair of each machine: the legal ones land where the table
+/// says, every other one is a typed rejection naming the machine, state and event.
+@Suite("State machines")
+struct StateMachineTests {
+    static let orderTransitions: [OrderStatus: [OrderStatus.Event: OrderStatus]] = [
+        .pendingReview: [.approve: .pendingPayment, .reject: .cancelled, .cancel: .cancelled],
+        .pendingPayment: [.hold: .pendingReview, .cancel: .cancelled, .expire: .cancelled, .pay: .paid],
+        .paid: [.ship: .shipped],
+        .shipped: [.deliver: .delivered],
+        .delivered: [.complete: .completed],
+        .completed: [:],
+        .cancelled: [:],
+    ]
+
+    @Test(arguments: OrderStatus.allCases, OrderStatus.Event.allCases)
+    func orderStatus(state: OrderStatus, event: OrderStatus.Event) throws {
+        if let expected = Self.orderTransitions[state]![event] {
+            #expect(try state.applying(event) == expected)
+        } else {
+            #expect(throws: IllegalTransition(machine: "order", state: state.rawValue, event: event.rawValue)) {
+                try state.applying(event)
+            }
+        }
+    }
+
+    static let paymentTransitions: [PaymentStatus: [PaymentStatus.Event: PaymentStatus]] = [
+        .unpaid: [.capture: .paid],
+        .paid: [.refundPart: .partiallyRefunded, .refundRest: .refunded],
+        .partiallyRefunded: [.refundPart: .partiallyRefunded, .refundRest: .refunded],
+        .refunded: [:],
+    ]
+
+    @Test(arguments: PaymentStatus.allCases, PaymentStatus.Event.allCases)
+    func paymentStatus(state: PaymentStatus, event: PaymentStatus.Event) throws {
+        if let expected = Self.paymentTransitions[state]![event] {
+            #expect(try state.applying(event) == expected)
+        } else {
+            #expect(throws: IllegalTransition(machine: "payment", state: state.rawValue, event: event.rawValue)) {
+                try state.applying(event)
+            }
+        }
+    }
+
+    static let fulfillmentTransitions: [FulfillmentStatus: [FulfillmentStatus.Event: FulfillmentStatus]] = [
+        .unfulfilled: [.ship: .shipped],
+        .shipped: [.deliver: .delivered],
+        .delivered: [:],
+    ]
+
+    @Test(arguments: FulfillmentStatus.allCases, FulfillmentStatus.Event.allCases)
+    func fulfillmentStatus(state: FulfillmentStatus, event: FulfillmentStatus.Event) throws {
+        if let expected = Self.fulfillmentTransitions[state]![event] {
+            #expect(try state.applying(event) == expected)
+        } else {
+            #expect(throws: IllegalTransition(machine: "fulfillment", state: state.rawValue, event: event.rawValue)) {
+                try state.applying(event)
+            }
+        }
+    }
+
+    @Test func rejectionNamesStateAndEvent() {
+        let rejection = IllegalTransition(machine: "order", state: "shipped", event: "cancel")
+        #expect(rejection.description == "cannot cancel when order is shipped")
+    }
+}

@@ -1,0 +1,191 @@
+import Foundation
+import Testing
+
+@testable import OrderlyCore
+
+@Suite("Order workflow")
+struct WorkflowTests {
+    let policy = OrderPolicy()
+    let hz = WarehouseCode("HZ1")!
+    let tea = SKU("TEA-001")!
+    let cup = SKU("CUP-010")!
+
+    @Test func placingReservesEachSKUOnceWithLinesSummed() throws {
+        let change = try Fixture.placed([("TEA-001", 2), ("CUP-010", 1), ("TEA-001", 3)])
+        #expect(change.stock == [.reserve(hz, cup, 1), .reserve(hz, tea, 5)])
+        #expect(change.order.status == .pendingPayment)
+        #expect(change.order.paymentDueAt == Fixture.now.addingTimeInterval(1800))
+        #expect(change.events.map(\.type) == ["placed"])
+        #expect(change.expectedVersion == nil)
+    }
+
+    @Test func largeOrdersAreHeldForReviewWithoutADeadline() throws {
+        let change = try Fixture.placed([("TEA-001", 101)])
+        #expect(change.order.status == .pendingReview)
+        #expect(change.order.paymentDueAt == nil)
+        #expect(change.events.map(\.type) == ["placed", "held_for_review"])
+        #expect(!change.order.reviewReasons.isEmpty)
+    }
+
+    @Test func approvalStartsThePaymentClock() throws {
+        let held = try Fixture.placed([("TEA-001", 101)]).order
+        let later = Fixture.now.addingTimeInterval(600)
+        let approved = try OrderWorkflow.approve(held, now: later, policy: policy, actor: "reviewer")
+        #expect(approved.order.status == .pendingPayment)
+        #expect(approved.order.paymentDueAt == later.addingTimeInterval(1800))
+        #expect(approved.order.version == 2)
+        #expect(approved.expectedVersion == 1)
+    }
+
+    @Test func cancellingAndRejectingReleaseEverything() throws {
+        let order = try Fixture.placed().order
+        let cancelled = try OrderWorkflow.cancel(order, reason: "changed mind", now: Fixture.now, actor: "c")
+        #expect(cancelled.stock == [.release(hz, cup, 1), .release(hz, tea, 2)])
+        #expect(cancelled.order.cancelReason == "changed mind")
+        let held = try Fixture.placed([("TEA-001", 101)]).order
+        let rejected = try OrderWorkflow.reject(held, reason: "fraud", now: Fixture.now, actor: "r")
+        #expect(rejected.order.status == .cancelled)
+        #expect(rejected.stock == [.release(hz, tea, 101)])
+    }
+
+    @Test func expiryOnlyWhenDue() throws {
+        let order = try Fixture.placed().order
+        #expect(OrderWorkflow.expire(order, now: Fixture.now.addingTimeInterval(1799)) == nil)
+        let expired = try #require(OrderWorkflow.expire(order, now: Fixture.now.addingTimeInterval(1800)))
+        #expect(expired.order.status == .cancelled)
+        #expect(expired.events.first?.actor == "system")
+        #expect(expired.stock.count == 2)
+    }
+
+    @Test func paymentMustMatchTheAmountDue() throws {
+        let order = try Fixture.placed().order
+        #expect(throws: PaymentMismatch.self) {
+            try OrderWorkflow.recordPayment(
+                order, method: "alipay", amount: Money(1, .cny), reference: nil, paymentID: "p", now: Fixture.now, actor: "f")
+        }
+        let paid = try OrderWorkflow.recordPayment(
+            order, method: "alipay", amount: order.totals.grandTotal, reference: "A1", paymentID: "p", now: Fixture.now,
+            actor: "f")
+        #expect(paid.order.status == .paid)
+        #expect(paid.order.paymentStatus == .paid)
+        #expect(paid.order.paymentDueAt == nil)
+        #expect(paid.payment?.amount == order.totals.grandTotal)
+    }
+
+    @Test func shippingConsumesTheReservation() throws {
+        let order = try Fixture.placed().order
+        let paid = try OrderWorkflow.recordPayment(
+            order, method: "alipay", amount: order.totals.grandTotal, reference: nil, paymentID: "p", now: Fixture.now,
+            actor: "f"
+        ).order
+        let shipped = try OrderWorkflow.ship(paid, carrier: "SF", trackingNumber: "SF123", now: Fixture.now, actor: "w")
+        #expect(shipped.stock == [.consume(hz, cup, 1), .consume(hz, tea, 2)])
+        #expect(shipped.order.fulfillmentStatus == .shipped)
+        let delivered = try OrderWorkflow.deliver(shipped.order, now: Fixture.now, actor: "carrier")
+        #expect(delivered.order.fulfillmentStatus == .delivered)
+        #expect(OrderWorkflow.autoComplete(delivered.order, now: Fixture.now.addingTimeInterval(6 * 86_400), policy: policy) == nil)
+        let completed = try #require(
+            OrderWorkflow.autoComplete(delivered.order, now: Fixture.now.addingTimeInterval(7 * 86_400), policy: policy))
+        #expect(completed.order.status == .completed)
+        #expect(completed.events.first?.details == ["automatic": .bool(true)])
+    }
+
+    @Test func editReservesAndReleasesTheDifference() throws {
+        let order = try Fixture.placed().order
+        let lines = try RequestedLine.price(
+            [RequestedLine(sku: "TEA-001", quantity: 5)], catalogue: Fixture.catalogue)
+        let edited = try OrderWorkflow.edit(
+            order, to: lines, expectedVersion: 1, now: Fixture.now.addingTimeInterval(60), policy: policy, actor: "c")
+        #expect(edited.stock == [.release(hz, cup, 1), .reserve(hz, tea, 3)])
+        #expect(edited.order.version == 2)
+        #expect(edited.order.editCount == 1)
+        #expect(edited.order.totals.grandTotal == Money(225_00, .cny))
+        #expect(edited.events.first?.type == "edited")
+    }
+
+    @Test func editLimits() throws {
+        var order = try Fixture.placed().order
+        let lines = try RequestedLine.price([RequestedLine(sku: "TEA-001", quantity: 1)], catalogue: Fixture.catalogue)
+        #expect(throws: EditRefusal.versionMismatch(expected: 7, current: 1)) {
+            try OrderWorkflow.edit(order, to: lines, expectedVersion: 7, now: Fixture.now, policy: policy, actor: "c")
+        }
+        #expect(throws: EditRefusal.windowClosed(deadline: Fixture.now.addingTimeInterval(3600))) {
+            try OrderWorkflow.edit(
+                order, to: lines, expectedVersion: 1, now: Fixture.now.addingTimeInterval(3601), policy: policy, actor: "c")
+        }
+        for _ in 0..<3 {
+            order = try OrderWorkflow.edit(
+                order, to: lines, expectedVersion: order.version, now: Fixture.now, policy: policy, actor: "c"
+            ).order
+        }
+        #expect(throws: EditRefusal.limitReached(max: 3)) {
+            try OrderWorkflow.edit(order, to: lines, expectedVersion: order.version, now: Fixture.now, policy: policy, actor: "c")
+        }
+        let paid = try OrderWorkflow.recordPayment(
+            order, method: "alipay", amount: order.totals.grandTotal, reference: nil, paymentID: "p", now: Fixture.now,
+            actor: "f"
+        ).order
+        #expect(throws: EditRefusal.notEditable(.paid)) {
+            try OrderWorkflow.edit(paid, to: lines, expectedVersion: paid.version, now: Fixture.now, policy: policy, actor: "c")
+        }
+    }
+
+    @Test func anEditThatTripsTheReviewRuleHoldsTheOrder() throws {
+        let order = try Fixture.placed().order
+        let lines = try RequestedLine.price([RequestedLine(sku: "TEA-001", quantity: 150)], catalogue: Fixture.catalogue)
+        let edited = try OrderWorkflow.edit(order, to: lines, expectedVersion: 1, now: Fixture.now, policy: policy, actor: "c")
+        #expect(edited.order.status == .pendingReview)
+        #expect(edited.order.paymentDueAt == nil)
+        #expect(edited.events.map(\.type) == ["edited", "held_for_review"])
+    }
+}
+
+@Suite("Warehouse allocation")
+struct AllocationTests {
+    let hz = Warehouse(code: WarehouseCode("HZ1")!, name: "杭州", province: "浙江省", city: "杭州市")
+    let gz = Warehouse(code: WarehouseCode("GZ1")!, name: "广州", province: "广东省", city: "广州市")
+    let tea = SKU("TEA-001")!
+    let cup = SKU("CUP-010")!
+
+    func level(_ warehouse: Warehouse, _ sku: SKU, _ onHand: Int, reserved: Int = 0) -> StockLevel {
+        StockLevel(warehouse: warehouse.code, sku: sku, onHand: onHand, reserved: reserved)
+    }
+
+    @Test func prefersTheCustomersProvince() {
+        let levels = [level(hz, tea, 5), level(gz, tea, 500)]
+        #expect(WarehouseAllocator.choose(demand: [tea: 2], province: "浙江省", warehouses: [gz, hz], levels: levels) == .success(hz.code))
+        #expect(WarehouseAllocator.choose(demand: [tea: 2], province: "广东省", warehouses: [gz, hz], levels: levels) == .success(gz.code))
+    }
+
+    @Test func fallsBackToAWarehouseThatHasEverything() {
+        let levels = [level(hz, tea, 5), level(gz, tea, 5), level(gz, cup, 1)]
+        #expect(
+            WarehouseAllocator.choose(demand: [tea: 2, cup: 1], province: "浙江省", warehouses: [hz, gz], levels: levels)
+                == .success(gz.code))
+    }
+
+    @Test func reservedStockIsNotAvailable() {
+        let levels = [level(hz, tea, 5, reserved: 4)]
+        #expect(
+            WarehouseAllocator.choose(demand: [tea: 2], province: "浙江省", warehouses: [hz], levels: levels)
+                == .failure(InsufficientStock(shortages: [Shortage(sku: tea, requested: 2, available: 1)], needsSplit: false)))
+    }
+
+    @Test func namesEveryShortSKU() {
+        let levels = [level(hz, tea, 1), level(gz, tea, 3)]
+        let result = WarehouseAllocator.choose(demand: [tea: 5, cup: 1], province: "浙江省", warehouses: [hz, gz], levels: levels)
+        #expect(
+            result
+                == .failure(
+                    InsufficientStock(
+                        shortages: [Shortage(sku: cup, requested: 1, available: 0), Shortage(sku: tea, requested: 5, available: 3)],
+                        needsSplit: false)))
+    }
+
+    @Test func saysWhenOnlyASplitWouldWork() {
+        let levels = [level(hz, tea, 5), level(gz, cup, 5)]
+        let result = WarehouseAllocator.choose(demand: [tea: 1, cup: 1], province: "浙江省", warehouses: [hz, gz], levels: levels)
+        #expect(
+            result == .failure(InsufficientStock(shortages: [Shortage(sku: cup, requested: 1, available: 0)], needsSplit: true)))
+    }
+}

@@ -1,0 +1,269 @@
+import Foundation
+import OrderlyCore
+import OrderlyServices
+import OrderlyTestSupport
+import Testing
+
+@testable import OrderlyStore
+
+/// The same contract, on SQLite and on a real PostgreSQL server.
+@Suite("Storage contract")
+struct StoreContractTests {
+    @Test(arguments: Backend.available)
+    func migrationsAreVersionedAndRunOnce(_ backend: Backend) async throws {
+        try await TestShop.with(backend) { shop in
+            let appliedAgain = try await shop.store.migrate()
+            #expect(appliedAgain.isEmpty)
+            let recorded = try await shop.count("SELECT COUNT(*) FROM schema_migrations")
+            #expect(recorded == Schema.migrations.count)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func catalogueAndStockLevels(_ backend: Backend) async throws {
+        try await TestShop.with(backend) { shop in
+            try await shop.stock([("TEA-001", 4500, 10), ("CUP-010", 3990, 3)])
+            await #expect(throws: AlreadyExists(what: "product", id: "TEA-001")) {
+                try await shop.catalogue.createProduct(
+                    Product(sku: SKU("TEA-001")!, name: "x", category: "c", brand: "b", price: Money(1, .cny), weightGrams: 1))
+            }
+            let first = try await shop.store.listProducts(after: nil, limit: 1)
+            #expect(first.items.map(\.sku.value) == ["CUP-010"])
+            #expect(first.hasMore)
+            let second = try await shop.store.listProducts(after: first.items.last!.sku, limit: 1)
+            #expect(second.items.map(\.sku.value) == ["TEA-001"])
+            #expect(!second.hasMore)
+
+            try await shop.catalogue.setOnHand(warehouse: shop.hangzhou, sku: SKU("TEA-001")!, onHand: 25, reason: "restock", actor: "t")
+            try await shop.catalogue.setOnHand(warehouse: shop.hangzhou, sku: SKU("TEA-001")!, onHand: 20, reason: "damaged", actor: "t")
+            #expect(try await shop.level("TEA-001").onHand == 20)
+            let movements = try await shop.store.movements(warehouse: shop.hangzhou, sku: SKU("TEA-001")!, limit: 10)
+            #expect(movements.map(\.delta).sorted() == [-5, 10, 15])
+            #expect(Set(movements.map(\.reason)) == ["opening", "restock", "damaged"])
+            #expect(try await shop.stockViolations().isEmpty)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func wholeLifecycleMovesStockAndWritesTheTimeline(_ backend: Backend) async throws {
+        try await TestShop.with(backend) { shop in
+            try await shop.stock([("TEA-001", 4500, 10), ("CUP-010", 3990, 3)])
+            let order = try await shop.place([("TEA-001", 2), ("CUP-010", 1), ("TEA-001", 1)])
+            #expect(order.status == .pendingPayment)
+            #expect(order.totals.grandTotal == Money(3 * 4500 + 3990, .cny))
+            #expect(try await shop.level("TEA-001").reserved == 3)
+
+            let stored = try #require(try await shop.store.order(order.number))
+            #expect(stored == order)
+
+            _ = try await shop.orders.recordPayment(
+                order.number, method: "alipay", amount: order.totals.grandTotal, reference: "ALI-1", actor: "finance")
+            _ = try await shop.orders.ship(order.number, carrier: "SF", trackingNumber: "SF1234567890", actor: "warehouse")
+            let tea = try await shop.level("TEA-001")
+            #expect(tea.onHand == 7)
+            #expect(tea.reserved == 0)
+            _ = try await shop.orders.deliver(order.number, actor: "carrier")
+            _ = try await shop.orders.complete(order.number, actor: "customer")
+
+            let details = try await shop.orders.details(order.number)
+            #expect(details.order.status == .completed)
+            #expect(details.order.paymentStatus == .paid)
+            #expect(details.order.fulfillmentStatus == .delivered)
+            #expect(details.order.shipment?.trackingNumber == "SF1234567890")
+            #expect(details.timeline.map(\.type) == ["placed", "payment_recorded", "shipped", "delivered", "completed"])
+            #expect(details.timeline.map(\.actor) == ["test", "finance", "warehouse", "carrier", "customer"])
+            #expect(details.payments.map(\.reference) == ["ALI-1"])
+            #expect(try await shop.stockViolations().isEmpty)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func illegalTransitionNamesTheStateAndChangesNothing(_ backend: Backend) async throws {
+        try await TestShop.with(backend) { shop in
+            try await shop.stock([("TEA-001", 4500, 10)])
+            let order = try await shop.place([("TEA-001", 1)])
+            await #expect(
+                throws: OrderTransitionRefused(
+                    number: order.number, refusal: IllegalTransition(machine: "order", state: "pending_payment", event: "ship"))
+            ) {
+                try await shop.orders.ship(order.number, carrier: "SF", trackingNumber: "SF1234", actor: "w")
+            }
+            let after = try await shop.orders.details(order.number)
+            #expect(after.order == order)
+            #expect(after.timeline.count == 1)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func shortStockRefusesTheWholeOrderAndReservesNothing(_ backend: Backend) async throws {
+        try await TestShop.with(backend) { shop in
+            try await shop.stock([("TEA-001", 4500, 10), ("CUP-010", 3990, 1)])
+            await #expect(
+                throws: InsufficientStock(
+                    shortages: [Shortage(sku: SKU("CUP-010")!, requested: 2, available: 1)], needsSplit: false)
+            ) {
+                try await shop.place([("TEA-001", 5), ("CUP-010", 2)])
+            }
+            #expect(try await shop.level("TEA-001").reserved == 0)
+            #expect(try await shop.count("SELECT COUNT(*) FROM orders") == 0)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func cancelRejectAndReviewReleaseOrKeepStock(_ backend: Backend) async throws {
+        try await TestShop.with(backend, policy: OrderPolicy(review: ReviewRule(maxGrandTotal: 1_000_00, maxTotalQuantity: 100))) { shop in
+            try await shop.stock([("TEA-001", 4500, 100)])
+            let small = try await shop.place([("TEA-001", 2)])
+            _ = try await shop.orders.cancel(small.number, reason: "customer asked", actor: "cs")
+            #expect(try await shop.level("TEA-001").reserved == 0)
+
+            let large = try await shop.place([("TEA-001", 30)])  // 1,350.00 is above the review threshold
+            #expect(large.status == .pendingReview)
+            #expect(try await shop.level("TEA-001").reserved == 30)
+            let approved = try await shop.orders.approve(large.number, actor: "reviewer").value!
+            #expect(approved.status == .pendingPayment)
+            #expect(approved.paymentDueAt != nil)
+
+            let other = try await shop.place([("TEA-001", 25)])
+            _ = try await shop.orders.reject(other.number, reason: "suspected fraud", actor: "reviewer")
+            #expect(try await shop.level("TEA-001").reserved == 30)
+            let rejected = try await shop.orders.details(other.number)
+            #expect(rejected.order.status == .cancelled)
+            #expect(rejected.order.cancelReason == "suspected fraud")
+            #expect(try await shop.stockViolations().isEmpty)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func editsReReserveTheDifferenceAndKeepEachVersion(_ backend: Backend) async throws {
+        try await TestShop.with(backend) { shop in
+            try await shop.stock([("TEA-001", 4500, 10), ("CUP-010", 3990, 5)])
+            let order = try await shop.place([("TEA-001", 2), ("CUP-010", 1)])
+            shop.clock.advance(seconds: 60)
+            let edited = try await shop.orders.edit(
+                order.number, lines: [RequestedLine(sku: "TEA-001", quantity: 6)], expectedVersion: 1, actor: "customer"
+            ).value!
+            #expect(edited.version == 2)
+            #expect(edited.lines.map(\.quantity) == [6])
+            #expect(try await shop.level("TEA-001").reserved == 6)
+            #expect(try await shop.level("CUP-010").reserved == 0)
+
+            // A stale version is refused and changes nothing.
+            await #expect(
+                throws: OrderEditRefused(number: order.number, refusal: .versionMismatch(expected: 1, current: 2))
+            ) {
+                try await shop.orders.edit(
+                    order.number, lines: [RequestedLine(sku: "TEA-001", quantity: 1)], expectedVersion: 1, actor: "c")
+            }
+            // Asking for more than there is refuses the edit and keeps the old reservation.
+            await #expect(
+                throws: InsufficientStock(shortages: [Shortage(sku: SKU("TEA-001")!, requested: 5, available: 4)], needsSplit: false)
+            ) {
+                try await shop.orders.edit(
+                    order.number, lines: [RequestedLine(sku: "TEA-001", quantity: 11)], expectedVersion: 2, actor: "c")
+            }
+            let stored = try await shop.orders.details(order.number)
+            #expect(stored.order.version == 2)
+            #expect(stored.timeline.map(\.type) == ["placed", "edited"])
+            #expect(try await shop.level("TEA-001").reserved == 6)
+            #expect(try await shop.stockViolations().isEmpty)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func searchFindsByEachFieldNewestFirstWithKeysetPages(_ backend: Backend) async throws {
+        try await TestShop.with(backend) { shop in
+            try await shop.stock([("TEA-001", 4500, 100), ("CUP-010", 3990, 100)])
+            var placed: [Order] = []
+            for index in 0..<5 {
+                shop.clock.advance(seconds: 10)
+                placed.append(
+                    try await shop.place(
+                        [(index % 2 == 0 ? "TEA-001" : "CUP-010", 1)], recipient: index == 3 ? "李四" : "张三",
+                        phone: index == 3 ? "13900139000" : "13800138000"))
+            }
+            let all = try await shop.orders.search(OrderQuery(limit: 50)).items
+            #expect(all.map(\.number) == placed.reversed().map(\.number))
+
+            #expect(try await shop.orders.search(OrderQuery(text: placed[2].number.value)).items.map(\.number) == [placed[2].number])
+            #expect(try await shop.orders.search(OrderQuery(text: "13900139000")).items.map(\.number) == [placed[3].number])
+            #expect(try await shop.orders.search(OrderQuery(text: "李四")).items.map(\.number) == [placed[3].number])
+            let byProduct = try await shop.orders.search(OrderQuery(text: "cup-010")).items
+            #expect(byProduct.map(\.number) == [placed[3].number, placed[1].number])
+
+            _ = try await shop.orders.cancel(placed[0].number, reason: "r", actor: "a")
+            #expect(try await shop.orders.search(OrderQuery(status: .cancelled)).items.map(\.number) == [placed[0].number])
+            #expect(try await shop.orders.search(OrderQuery(channel: "app")).items.isEmpty)
+            let window = try await shop.orders.search(
+                OrderQuery(createdFrom: placed[1].createdAt, createdTo: placed[3].createdAt)).items
+            #expect(window.map(\.number) == [placed[2].number, placed[1].number])
+
+            var pages: [[OrderNumber]] = []
+            var cursor: OrderCursor?
+            repeat {
+                let page = try await shop.orders.search(OrderQuery(after: cursor, limit: 2))
+                pages.append(page.items.map(\.number))
+                cursor = page.hasMore ? page.items.last.map { OrderCursor(createdAt: $0.createdAt, number: $0.number) } : nil
+            } while cursor != nil
+            #expect(pages.map(\.count) == [2, 2, 1])
+            #expect(pages.flatMap { $0 } == placed.reversed().map(\.number))
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func idempotencyReplaysTheFirstResponseAndRefusesAnotherBody(_ backend: Backend) async throws {
+        try await TestShop.with(backend) { shop in
+            try await shop.stock([("TEA-001", 4500, 10)])
+            let idempotency = Idempotency<Order>(scope: "api", key: "K-1", fingerprint: "body-1") { order in
+                StoredResponse(status: 201, body: order.number.value)
+            }
+            let first = try await shop.orders.place(TestShop.draft([("TEA-001", 1)]), actor: "t", idempotency: idempotency)
+            guard case .applied(let order, let stored?) = first else {
+                Issue.record("first call did not apply")
+                return
+            }
+            let again = try await shop.orders.place(TestShop.draft([("TEA-001", 1)]), actor: "t", idempotency: idempotency)
+            guard case .replayed(let replayed) = again else {
+                Issue.record("second call did not replay")
+                return
+            }
+            #expect(replayed == stored)
+            #expect(replayed.body == order.number.value)
+            var other = idempotency
+            other.fingerprint = "body-2"
+            await #expect(throws: IdempotencyKeyReused(key: "K-1")) {
+                try await shop.orders.place(TestShop.draft([("TEA-001", 2)]), actor: "t", idempotency: other)
+            }
+            #expect(try await shop.count("SELECT COUNT(*) FROM orders") == 1)
+            #expect(try await shop.level("TEA-001").reserved == 1)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func sweeperExpiresUnpaidOrdersAndCompletesDeliveredOnes(_ backend: Backend) async throws {
+        try await TestShop.with(backend) { shop in
+            try await shop.stock([("TEA-001", 4500, 10)])
+            let unpaid = try await shop.place([("TEA-001", 3)])
+            let paid = try await shop.place([("TEA-001", 1)])
+            _ = try await shop.orders.recordPayment(paid.number, method: "card", amount: paid.totals.grandTotal, reference: nil, actor: "f")
+            _ = try await shop.orders.ship(paid.number, carrier: "SF", trackingNumber: "SF0001", actor: "w")
+            _ = try await shop.orders.deliver(paid.number, actor: "w")
+
+            shop.clock.advance(seconds: 1799)
+            #expect(try await shop.orders.expireOverdue() == 0)
+            shop.clock.advance(seconds: 1)
+            #expect(try await shop.orders.expireOverdue() == 1)
+            #expect(try await shop.orders.expireOverdue() == 0)
+            let expired = try await shop.orders.details(unpaid.number)
+            #expect(expired.order.status == .cancelled)
+            #expect(expired.timeline.last?.type == "expired")
+            #expect(try await shop.level("TEA-001").reserved == 0)
+
+            #expect(try await shop.orders.completeDelivered() == 0)
+            shop.clock.advance(seconds: 7 * 86_400)
+            #expect(try await shop.orders.completeDelivered() == 1)
+            #expect(try await shop.orders.details(paid.number).order.status == .completed)
+            #expect(try await shop.stockViolations().isEmpty)
+        }
+    }
+}

@@ -72,6 +72,15 @@ enum JSONCoding {
         do {
             value = try decoder().decode(T.self, from: data)
         } catch let error as DecodingError {
+            // Foundation reports an integer too large for Int64 as invalid JSON with
+            // no path; the parsed tree still knows where it is.
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty,
+                let path = outOfRangeNumber(in: tree, path: "")
+            {
+                throw Problem(
+                    "malformed-request", "Malformed request", .badRequest, "\(path) is out of range",
+                    errors: [FieldError(path: path, message: "is out of range")])
+            }
             throw problem(for: error)
         }
         let unknown = unknownFields(in: tree, against: value, path: "")
@@ -146,6 +155,28 @@ enum JSONCoding {
             }
         }
         return result
+    }
+
+    /// The path of the first number that no integer field could hold.
+    static func outOfRangeNumber(in json: Any, path: String) -> String? {
+        switch json {
+        case let object as [String: Any]:
+            for key in object.keys.sorted() {
+                if let found = outOfRangeNumber(in: object[key]!, path: path.isEmpty ? key : "\(path).\(key)") {
+                    return found
+                }
+            }
+            return nil
+        case let array as [Any]:
+            for (index, element) in array.enumerated() {
+                if let found = outOfRangeNumber(in: element, path: "\(path)[\(index)]") { return found }
+            }
+            return nil
+        case let number as NSNumber where !(json is Bool):
+            return abs(number.doubleValue) >= 9.2e18 ? path : nil
+        default:
+            return nil
+        }
     }
 
     /// Fields present in the JSON that the decoded value has no property for.

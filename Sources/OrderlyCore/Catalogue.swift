@@ -17,13 +17,19 @@ public struct Product: Hashable, Sendable {
     }
 
     public func validate(shopCurrency: Currency, into errors: inout FieldErrors) {
-        if name.trimmed.isEmpty { errors.add("name", "is required") } else if name.count > 200 {
+        if name.trimmed.isEmpty {
+            errors.add("name", "is required")
+        } else if name.count > 200 {
             errors.add("name", "must be at most 200 characters")
         }
-        if category.trimmed.isEmpty { errors.add("category", "is required") } else if category.count > 100 {
+        if category.trimmed.isEmpty {
+            errors.add("category", "is required")
+        } else if category.count > 100 {
             errors.add("category", "must be at most 100 characters")
         }
-        if brand.trimmed.isEmpty { errors.add("brand", "is required") } else if brand.count > 100 {
+        if brand.trimmed.isEmpty {
+            errors.add("brand", "is required")
+        } else if brand.count > 100 {
             errors.add("brand", "must be at most 100 characters")
         }
         if price.currency != shopCurrency {
@@ -51,7 +57,9 @@ public struct Warehouse: Hashable, Sendable {
 
     public func validate(into errors: inout FieldErrors) {
         for (field, value) in [("name", name), ("province", province), ("city", city)] {
-            if value.trimmed.isEmpty { errors.add(field, "is required") } else if value.count > 100 {
+            if value.trimmed.isEmpty {
+                errors.add(field, "is required")
+            } else if value.count > 100 {
                 errors.add(field, "must be at most 100 characters")
             }
         }

@@ -43,7 +43,9 @@ public struct WarehouseCode: Hashable, Sendable, Comparable, Codable, CustomStri
 
     public init?(_ value: String) {
         guard (1...32).contains(value.utf8.count),
-            value.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_") })
+            value.unicodeScalars.allSatisfy({
+                $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_")
+            })
         else { return nil }
         self.value = value
     }
@@ -91,7 +93,8 @@ public struct OrderNumber: Hashable, Sendable, Codable, CustomStringConvertible 
     public init(from decoder: any Decoder) throws {
         let raw = try decoder.singleValueContainer().decode(String.self)
         guard let number = OrderNumber(raw) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "invalid order number"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "invalid order number"))
         }
         self = number
     }

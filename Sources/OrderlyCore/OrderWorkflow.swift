@@ -66,7 +66,9 @@ public enum OrderWorkflow {
             paymentDueAt: held ? nil : now.addingTimeInterval(TimeInterval(policy.paymentWindowSeconds)),
             shipment: nil, deliveredAt: nil, completedAt: nil, cancelledAt: nil, cancelReason: nil, version: 1,
             editCount: 0)
-        let stock = Order.demand(of: lines).sorted { $0.key < $1.key }.map { StockEffect.reserve(warehouse, $0.key, $0.value) }
+        let stock = Order.demand(of: lines).sorted { $0.key < $1.key }.map {
+            StockEffect.reserve(warehouse, $0.key, $0.value)
+        }
         var events = [
             TimelineEvent(
                 type: "placed", at: now, actor: actor,
@@ -78,7 +80,8 @@ public enum OrderWorkflow {
         if held {
             events.append(
                 TimelineEvent(
-                    type: "held_for_review", at: now, actor: "system", details: ["reasons": .array(reasons.map { .string($0) })]))
+                    type: "held_for_review", at: now, actor: "system",
+                    details: ["reasons": .array(reasons.map { .string($0) })]))
         }
         return OrderChange(order: order, expectedVersion: nil, linesChanged: true, stock: stock, events: events)
     }
@@ -130,7 +133,9 @@ public enum OrderWorkflow {
         _ order: Order, method: String, amount: Money, reference: String?, paymentID: String, now: Date, actor: String
     ) throws -> OrderChange {
         var next = try advanced(order, .pay, now: now)
-        guard amount == order.totals.grandTotal else { throw PaymentMismatch(due: order.totals.grandTotal, offered: amount) }
+        guard amount == order.totals.grandTotal else {
+            throw PaymentMismatch(due: order.totals.grandTotal, offered: amount)
+        }
         next.paymentStatus = try order.paymentStatus.applying(.capture)
         next.paymentDueAt = nil
         let payment = Payment(id: paymentID, method: method, amount: amount, reference: reference, recordedAt: now)
@@ -138,7 +143,9 @@ public enum OrderWorkflow {
             "method": .string(method), "amount": .int(amount.amount), "currency": .string(amount.currency.code),
         ]
         if let reference { details["reference"] = .string(reference) }
-        var result = change(order, next, events: [TimelineEvent(type: "payment_recorded", at: now, actor: actor, details: .object(details))])
+        var result = change(
+            order, next,
+            events: [TimelineEvent(type: "payment_recorded", at: now, actor: actor, details: .object(details))])
         result.payment = payment
         return result
     }
@@ -149,7 +156,9 @@ public enum OrderWorkflow {
         var next = try advanced(order, .ship, now: now)
         next.fulfillmentStatus = try order.fulfillmentStatus.applying(.ship)
         next.shipment = Shipment(carrier: carrier, trackingNumber: trackingNumber, shippedAt: now)
-        let stock = order.demand.sorted { $0.key < $1.key }.map { StockEffect.consume(order.warehouse, $0.key, $0.value) }
+        let stock = order.demand.sorted { $0.key < $1.key }.map {
+            StockEffect.consume(order.warehouse, $0.key, $0.value)
+        }
         return change(
             order, next, stock: stock,
             events: [
@@ -194,7 +203,9 @@ public enum OrderWorkflow {
         guard order.status == .pendingPayment else { throw EditRefusal.notEditable(order.status) }
         let deadline = order.createdAt.addingTimeInterval(TimeInterval(policy.edits.windowSeconds))
         guard now <= deadline else { throw EditRefusal.windowClosed(deadline: deadline) }
-        guard order.editCount < policy.edits.maxEdits else { throw EditRefusal.limitReached(max: policy.edits.maxEdits) }
+        guard order.editCount < policy.edits.maxEdits else {
+            throw EditRefusal.limitReached(max: policy.edits.maxEdits)
+        }
 
         let before = order.demand
         let after = Order.demand(of: lines)
@@ -205,7 +216,9 @@ public enum OrderWorkflow {
             let now = after[sku] ?? 0
             if now > was { stock.append(.reserve(order.warehouse, sku, now - was)) }
             if now < was { stock.append(.release(order.warehouse, sku, was - now)) }
-            if now != was { diff.append(["sku": .string(sku.value), "from": .int(Int64(was)), "to": .int(Int64(now))]) }
+            if now != was {
+                diff.append(["sku": .string(sku.value), "from": .int(Int64(was)), "to": .int(Int64(now))])
+            }
         }
         var next = order
         next.lines = lines
@@ -218,7 +231,9 @@ public enum OrderWorkflow {
                 type: "edited", at: now, actor: actor,
                 details: [
                     "version": .int(Int64(next.version)), "changes": .array(diff),
-                    "grand_total": ["from": .int(order.totals.grandTotal.amount), "to": .int(next.totals.grandTotal.amount)],
+                    "grand_total": [
+                        "from": .int(order.totals.grandTotal.amount), "to": .int(next.totals.grandTotal.amount),
+                    ],
                 ])
         ]
         let reasons = policy.review.reasons(totals: next.totals, lines: lines)
@@ -228,14 +243,18 @@ public enum OrderWorkflow {
             next.paymentDueAt = nil
             events.append(
                 TimelineEvent(
-                    type: "held_for_review", at: now, actor: "system", details: ["reasons": .array(reasons.map { .string($0) })]))
+                    type: "held_for_review", at: now, actor: "system",
+                    details: ["reasons": .array(reasons.map { .string($0) })]))
         }
-        return OrderChange(order: next, expectedVersion: order.version, linesChanged: true, stock: stock, events: events)
+        return OrderChange(
+            order: next, expectedVersion: order.version, linesChanged: true, stock: stock, events: events)
     }
 
     // MARK: - Helpers
 
-    private static func advanced(_ order: Order, _ event: OrderStatus.Event, now: Date) throws(IllegalTransition) -> Order {
+    private static func advanced(_ order: Order, _ event: OrderStatus.Event, now: Date) throws(IllegalTransition)
+        -> Order
+    {
         var next = order
         next.status = try order.status.applying(event)
         next.updatedAt = now

@@ -33,7 +33,9 @@ public struct ReviewRule: Hashable, Sendable {
             reasons.append("grand total \(totals.grandTotal) is above the review threshold")
         }
         let units = lines.reduce(0) { $0 + $1.quantity }
-        if units > maxTotalQuantity { reasons.append("\(units) units is above the review threshold of \(maxTotalQuantity)") }
+        if units > maxTotalQuantity {
+            reasons.append("\(units) units is above the review threshold of \(maxTotalQuantity)")
+        }
         return reasons
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One thing wrong with one field of a request, named by its JSON path
 /// (`lines[0].quantity`).
 public struct FieldError: Hashable, Sendable, Codable {
@@ -48,7 +50,8 @@ public enum PhoneNumber {
 
     static func isMainlandMobile(_ digits: String) -> Bool {
         let bytes = Array(digits.utf8)
-        return bytes.count == 11 && bytes[0] == UInt8(ascii: "1") && (UInt8(ascii: "3")...UInt8(ascii: "9")).contains(bytes[1])
+        return bytes.count == 11 && bytes[0] == UInt8(ascii: "1")
+            && (UInt8(ascii: "3")...UInt8(ascii: "9")).contains(bytes[1])
             && bytes.allSatisfy { $0 >= 48 && $0 <= 57 }
     }
 
@@ -72,5 +75,3 @@ extension String {
     /// The string with surrounding white space removed.
     public var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
 }
-
-import Foundation

@@ -1,11 +1,11 @@
-import HTTPTypes
-import ServiceLifecycle
 import Crypto
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import OrderlyCore
 import OrderlyServices
+import ServiceLifecycle
 
 /// What the routes need: the services, already wired to a store.
 public struct AppDependencies: Sendable {
@@ -33,6 +33,8 @@ public struct OrderlyRequestContext: RequestContext {
 /// the real routes against the storage they choose.
 public func buildRouter(_ dependencies: AppDependencies) -> Router<OrderlyRequestContext> {
     let router = Router(context: OrderlyRequestContext.self)
+    // Outermost, so it sees the status each problem+json response ends with.
+    router.middlewares.add(MetricsMiddleware())
     router.middlewares.add(ProblemMiddleware())
     router.get("/health") { _, _ in "ok" }
     router.get("/metrics") { _, _ in

@@ -5,11 +5,15 @@ import Prometheus
 public enum Metrics {
     public static let registry = PrometheusCollectorRegistry()
 
-    static let ordersPlaced = registry.makeCounter(name: "orderly_orders_placed_total", help: "Orders accepted by intake")
-    static let ordersRefusedForStock = registry.makeCounter(
-        name: "orderly_orders_refused_insufficient_stock_total", help: "Orders refused because stock ran short")
-    static let orderCommands = registry.makeCounter(
-        name: "orderly_order_commands_total", help: "Order commands applied (pay, ship, cancel…)")
+    static let ordersPlaced = counter("orders_placed", "Orders accepted by intake")
+    static let ordersRefusedForStock = counter(
+        "orders_refused_insufficient_stock", "Orders refused because stock ran short")
+    static let orderCommands = counter("order_commands", "Order commands applied (pay, ship, cancel…)")
+
+    private static func counter(_ name: String, _ help: String) -> Counter {
+        registry.makeCounter(
+            descriptor: MetricNameDescriptor(namespace: "orderly", metricName: name, unitName: "total", helpText: help))
+    }
 
     static func render() -> String {
         var buffer: [UInt8] = []

@@ -1,6 +1,6 @@
-import NIOCore
 import Foundation
 import Hummingbird
+import NIOCore
 import OrderlyCore
 import OrderlyServices
 
@@ -60,7 +60,8 @@ extension Problem {
             return problem
         case let failure as ValidationFailure:
             let detail = failure.errors.map { "\($0.path) \($0.message)" }.joined(separator: "; ")
-            return Problem("validation-failed", "Validation failed", .unprocessableContent, detail, errors: failure.errors)
+            return Problem(
+                "validation-failed", "Validation failed", .unprocessableContent, detail, errors: failure.errors)
         case let missing as NotFound:
             return Problem("not-found", "Not found", .notFound, "\(missing.what) \(missing.id) does not exist")
         case let shortage as InsufficientStock:
@@ -98,7 +99,9 @@ extension Problem {
             return Problem(
                 "below-reserved", "Below reserved stock", .conflict,
                 "\(below.warehouse)/\(below.sku) has \(below.reserved) reserved for open orders; on hand cannot be set to \(below.requested)",
-                errors: [FieldError(path: "on_hand", message: "must be at least \(below.reserved), the reserved quantity")])
+                errors: [
+                    FieldError(path: "on_hand", message: "must be at least \(below.reserved), the reserved quantity")
+                ])
         case let contention as Contention:
             return Problem(
                 "contention", "Busy", .conflict, "\(contention.what) kept changing while this request ran; retry it")
@@ -106,7 +109,8 @@ extension Problem {
             return Problem("payload-too-large", "Payload too large", .contentTooLarge, "the request body is too large")
         case let error as HTTPError:
             let problemType = error.status == .notFound ? "not-found" : "http-\(error.status.code)"
-            return Problem(problemType, error.status.reasonPhrase, error.status, error.body ?? error.status.reasonPhrase)
+            return Problem(
+                problemType, error.status.reasonPhrase, error.status, error.body ?? error.status.reasonPhrase)
         default:
             return nil
         }
@@ -128,7 +132,8 @@ extension Problem {
         case .limitReached(let max):
             return Problem(
                 "edit-not-allowed", "Edit not allowed", .conflict,
-                "order \(number) has already been edited \(max) times, the most allowed", extensions: ["limit": "count"])
+                "order \(number) has already been edited \(max) times, the most allowed", extensions: ["limit": "count"]
+            )
         case .versionMismatch(let expected, let current):
             return Problem(
                 "version-conflict", "Version conflict", .conflict,

@@ -163,16 +163,19 @@ public enum DemoShop {
                 method: "wechat_pay")
             let order = try await orders.details(number).order
             _ = try await orders.recordPayment(
-                number, method: "wechat_pay", amount: order.totals.grandTotal, reference: "DEMO-WX-\(index)", actor: "demo")
+                number, method: "wechat_pay", amount: order.totals.grandTotal, reference: "DEMO-WX-\(index)",
+                actor: "demo")
         }
         // Cancelled by the customer.
         for index in 0..<2 {
             let number = try await place(
-                daysAgo: 3 + Double(index), customer: index + 4, lines: [(index + 9, 1)], channel: "app", method: "alipay")
+                daysAgo: 3 + Double(index), customer: index + 4, lines: [(index + 9, 1)], channel: "app",
+                method: "alipay")
             _ = try await orders.cancel(number, reason: "客户不想要了", actor: "demo")
         }
         // Waiting for review: a large order.
-        _ = try await place(daysAgo: 0.05, customer: 5, lines: [(2, 60), (11, 50)], channel: "marketplace", method: "bank_transfer")
+        _ = try await place(
+            daysAgo: 0.05, customer: 5, lines: [(2, 60), (11, 50)], channel: "marketplace", method: "bank_transfer")
         // Waiting for payment, placed just now.
         for index in 0..<3 {
             _ = try await place(

@@ -10,7 +10,9 @@ public struct Idempotency<Value: Sendable>: Sendable {
     public var fingerprint: String
     public var render: @Sendable (Value) throws -> StoredResponse
 
-    public init(scope: String, key: String, fingerprint: String, render: @escaping @Sendable (Value) throws -> StoredResponse) {
+    public init(
+        scope: String, key: String, fingerprint: String, render: @escaping @Sendable (Value) throws -> StoredResponse
+    ) {
         self.scope = scope
         self.key = key
         self.fingerprint = fingerprint

@@ -117,7 +117,8 @@ public struct OrderService: Sendable {
                     actor: actor)
             } catch let mismatch as PaymentMismatch {
                 throw ValidationFailure([
-                    FieldError(path: "amount", message: "must equal the amount due, \(mismatch.due); got \(mismatch.offered)")
+                    FieldError(
+                        path: "amount", message: "must equal the amount due, \(mismatch.due); got \(mismatch.offered)")
                 ])
             }
         }
@@ -131,7 +132,9 @@ public struct OrderService: Sendable {
         if carrier.trimmed.isEmpty || carrier.count > 32 { errors.add("carrier", "must be 1–32 characters") }
         let trackingOK =
             (4...64).contains(trackingNumber.utf8.count)
-            && trackingNumber.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-") }
+            && trackingNumber.unicodeScalars.allSatisfy {
+                $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-")
+            }
         if !trackingOK { errors.add("tracking_number", "must be 4–64 letters, digits or '-'") }
         try errors.throwIfAny()
         return try await transition(number, idempotency) { order, now in
@@ -142,7 +145,9 @@ public struct OrderService: Sendable {
     public func deliver(_ number: OrderNumber, actor: String, idempotency: Idempotency<Order>? = nil) async throws
         -> CommandResult<Order>
     {
-        try await transition(number, idempotency) { order, now in try OrderWorkflow.deliver(order, now: now, actor: actor) }
+        try await transition(number, idempotency) { order, now in
+            try OrderWorkflow.deliver(order, now: now, actor: actor)
+        }
     }
 
     public func complete(_ number: OrderNumber, actor: String, idempotency: Idempotency<Order>? = nil) async throws
@@ -231,7 +236,9 @@ public struct OrderService: Sendable {
     private func run(
         _ idempotency: Idempotency<Order>?, decide: @Sendable () async throws -> OrderChange
     ) async throws -> CommandResult<Order> {
-        if let idempotency, let existing = try await orders.idempotencyRecord(scope: idempotency.scope, key: idempotency.key) {
+        if let idempotency,
+            let existing = try await orders.idempotencyRecord(scope: idempotency.scope, key: idempotency.key)
+        {
             return .replayed(try idempotency.replay(existing))
         }
         var attempt = 0
@@ -267,7 +274,8 @@ public struct OrderService: Sendable {
     }
 
     /// The shortage behind a failed reservation, with what is available now.
-    private func shortage(in change: OrderChange, warehouse: WarehouseCode, sku: SKU) async throws -> InsufficientStock {
+    private func shortage(in change: OrderChange, warehouse: WarehouseCode, sku: SKU) async throws -> InsufficientStock
+    {
         let requested = change.stock.reduce(0) { total, effect in
             if case .reserve(warehouse, sku, let quantity) = effect { return total + quantity }
             return total

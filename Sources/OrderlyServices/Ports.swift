@@ -1,6 +1,6 @@
 import Foundation
-import Synchronization
 import OrderlyCore
+import Synchronization
 
 /// The time source. The services never call `Date()` themselves, so tests and the
 /// simulation can move time as they please.

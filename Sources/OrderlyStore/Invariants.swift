@@ -16,9 +16,15 @@ extension SQLStore {
             """, [])
         for row in rows {
             let item = "\(row.text(0))/\(row.text(1))"
-            if row.int(2) != row.int(4) { violations.append("\(item): on hand \(row.int(2)) but movements sum to \(row.int(4))") }
-            if row.int(3) != row.int(5) { violations.append("\(item): reserved \(row.int(3)) but reservations sum to \(row.int(5))") }
-            if row.int(3) > row.int(2) { violations.append("\(item): reserved \(row.int(3)) exceeds on hand \(row.int(2))") }
+            if row.int(2) != row.int(4) {
+                violations.append("\(item): on hand \(row.int(2)) but movements sum to \(row.int(4))")
+            }
+            if row.int(3) != row.int(5) {
+                violations.append("\(item): reserved \(row.int(3)) but reservations sum to \(row.int(5))")
+            }
+            if row.int(3) > row.int(2) {
+                violations.append("\(item): reserved \(row.int(3)) exceeds on hand \(row.int(2))")
+            }
         }
         // Open orders hold exactly their lines; closed ones hold nothing.
         let held = try await db.query(
@@ -33,7 +39,8 @@ extension SQLStore {
             let holds = OrderStatus(rawValue: row.text(1))!.holdsReservation
             let expected = holds ? row.int(2) : 0
             if row.int(3) != expected {
-                violations.append("order \(row.text(0)) (\(row.text(1))) holds \(row.int(3)) units, expected \(expected)")
+                violations.append(
+                    "order \(row.text(0)) (\(row.text(1))) holds \(row.int(3)) units, expected \(expected)")
             }
         }
         return violations

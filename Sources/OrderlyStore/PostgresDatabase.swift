@@ -27,7 +27,8 @@ final class PostgresDatabase: SQLDatabase {
             scheme == "postgres" || scheme == "postgresql"
         else { throw StoreConfigurationError(message: "not a postgres:// URL: \(url)") }
         let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
-        let username = components.user?.removingPercentEncoding ?? ProcessInfo.processInfo.environment["USER"] ?? "postgres"
+        let username =
+            components.user?.removingPercentEncoding ?? ProcessInfo.processInfo.environment["USER"] ?? "postgres"
         let password = components.password?.removingPercentEncoding
         var configuration: PostgresClient.Configuration
         if let socketDirectory = components.queryItems?.first(where: { $0.name == "host" })?.value,
@@ -39,7 +40,8 @@ final class PostgresDatabase: SQLDatabase {
                 database: database.isEmpty ? nil : database)
         } else {
             configuration = .init(
-                host: components.host ?? "127.0.0.1", port: components.port ?? 5432, username: username, password: password,
+                host: components.host ?? "127.0.0.1", port: components.port ?? 5432, username: username,
+                password: password,
                 database: database.isEmpty ? nil : database, tls: .disable)
         }
         // `?pool_size=N` bounds the connections this process opens (default 32).

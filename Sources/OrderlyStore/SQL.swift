@@ -26,7 +26,9 @@ struct SQLRow: Sendable {
     var values: [SQLValue]
 
     func int(_ index: Int) -> Int64 {
-        guard case .int(let value) = values[index] else { preconditionFailure("column \(index) is not an integer: \(values[index])") }
+        guard case .int(let value) = values[index] else {
+            preconditionFailure("column \(index) is not an integer: \(values[index])")
+        }
         return value
     }
 
@@ -36,7 +38,9 @@ struct SQLRow: Sendable {
     }
 
     func text(_ index: Int) -> String {
-        guard case .text(let value) = values[index] else { preconditionFailure("column \(index) is not text: \(values[index])") }
+        guard case .text(let value) = values[index] else {
+            preconditionFailure("column \(index) is not text: \(values[index])")
+        }
         return value
     }
 

@@ -156,7 +156,8 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, Sendable {
         }
         return Order(
             number: OrderNumber(row.text(0))!, channel: row.text(1),
-            customer: Customer(id: row.optionalText(2), name: row.text(3), phone: row.optionalText(4), email: row.optionalText(5)),
+            customer: Customer(
+                id: row.optionalText(2), name: row.text(3), phone: row.optionalText(4), email: row.optionalText(5)),
             shippingAddress: ShippingAddress(
                 recipient: row.text(6), phone: row.text(7), province: row.text(8), city: row.text(9),
                 district: row.text(10), street: row.text(11), postalCode: row.optionalText(12)),
@@ -190,14 +191,16 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, Sendable {
                 SQLStatement(
                     "INSERT INTO idempotency_keys (scope, key, fingerprint, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                     [
-                        .text(record.scope), .text(record.key), .text(record.fingerprint), SQLValue(record.response.status),
+                        .text(record.scope), .text(record.key), .text(record.fingerprint),
+                        SQLValue(record.response.status),
                         .text(record.response.body), SQLValue(record.createdAt),
                     ], onDuplicate: .idempotencyKeyTaken))
         }
         let reviewReasons = String(decoding: try JSONEncoder().encode(order.reviewReasons), as: UTF8.self)
         let mutable: [(String, SQLValue)] = [
             ("status", .text(order.status.rawValue)), ("payment_status", .text(order.paymentStatus.rawValue)),
-            ("fulfillment_status", .text(order.fulfillmentStatus.rawValue)), ("warehouse", .text(order.warehouse.value)),
+            ("fulfillment_status", .text(order.fulfillmentStatus.rawValue)),
+            ("warehouse", .text(order.warehouse.value)),
             ("review_reasons", .text(reviewReasons)), ("subtotal", .int(order.totals.subtotal.amount)),
             ("shipping", .int(order.totals.shipping.amount)), ("discount", .int(order.totals.discount.amount)),
             ("grand_total", .int(order.totals.grandTotal.amount)), ("updated_at", SQLValue(order.updatedAt)),
@@ -220,10 +223,13 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, Sendable {
             let fixed: [(String, SQLValue)] = [
                 ("number", number), ("channel", .text(order.channel)), ("customer_id", SQLValue(order.customer.id)),
                 ("customer_name", .text(order.customer.name)), ("customer_phone", SQLValue(order.customer.phone)),
-                ("customer_email", SQLValue(order.customer.email)), ("recipient", .text(order.shippingAddress.recipient)),
-                ("recipient_phone", .text(order.shippingAddress.phone)), ("province", .text(order.shippingAddress.province)),
+                ("customer_email", SQLValue(order.customer.email)),
+                ("recipient", .text(order.shippingAddress.recipient)),
+                ("recipient_phone", .text(order.shippingAddress.phone)),
+                ("province", .text(order.shippingAddress.province)),
                 ("city", .text(order.shippingAddress.city)), ("district", .text(order.shippingAddress.district)),
-                ("street", .text(order.shippingAddress.street)), ("postal_code", SQLValue(order.shippingAddress.postalCode)),
+                ("street", .text(order.shippingAddress.street)),
+                ("postal_code", SQLValue(order.shippingAddress.postalCode)),
                 ("payment_method", .text(order.paymentMethod)), ("note", SQLValue(order.note)),
                 ("currency", .text(order.totals.grandTotal.currency.code)), ("created_at", SQLValue(order.createdAt)),
             ]
@@ -238,7 +244,10 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, Sendable {
                 statements.append(
                     SQLStatement(
                         "INSERT INTO order_lines (order_number, line_no, sku, name, quantity, unit_price) VALUES (?, ?, ?, ?, ?, ?)",
-                        [number, SQLValue(index + 1), .text(line.sku.value), .text(line.name), SQLValue(line.quantity), .int(line.unitPrice.amount)]))
+                        [
+                            number, SQLValue(index + 1), .text(line.sku.value), .text(line.name),
+                            SQLValue(line.quantity), .int(line.unitPrice.amount),
+                        ]))
             }
         }
         for effect in change.stock {
@@ -256,14 +265,18 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, Sendable {
                 statements.append(
                     SQLStatement(
                         "INSERT INTO order_events (order_number, seq, type, at, actor, details) VALUES (?, ?, ?, ?, ?, ?)",
-                        [number, SQLValue(index + 1), .text(event.type), SQLValue(event.at), .text(event.actor), .text(details)]))
+                        [
+                            number, SQLValue(index + 1), .text(event.type), SQLValue(event.at), .text(event.actor),
+                            .text(details),
+                        ]))
             } else {
                 statements.append(
                     SQLStatement(
                         """
                         INSERT INTO order_events (order_number, seq, type, at, actor, details) \
                         SELECT ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ?, ? FROM order_events WHERE order_number = ?
-                        """, [number, .text(event.type), SQLValue(event.at), .text(event.actor), .text(details), number]))
+                        """,
+                        [number, .text(event.type), SQLValue(event.at), .text(event.actor), .text(details), number]))
             }
         }
         if let payment = change.payment {
@@ -286,7 +299,8 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, Sendable {
             return [
                 SQLStatement(
                     "UPDATE stock SET reserved = reserved + ? WHERE warehouse = ? AND sku = ? AND on_hand - reserved >= ?",
-                    [SQLValue(quantity)] + item + [SQLValue(quantity)], unlessChanged: .insufficientStock(warehouse, sku)),
+                    [SQLValue(quantity)] + item + [SQLValue(quantity)],
+                    unlessChanged: .insufficientStock(warehouse, sku)),
                 SQLStatement(
                     """
                     INSERT INTO reservations (order_number, warehouse, sku, quantity, status, expires_at) \
@@ -306,7 +320,10 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, Sendable {
             return [
                 SQLStatement(
                     "UPDATE stock SET on_hand = on_hand - ?, reserved = reserved - ? WHERE warehouse = ? AND sku = ? AND reserved >= ?",
-                    [SQLValue(quantity), SQLValue(quantity), .text(warehouse.value), .text(sku.value), SQLValue(quantity)],
+                    [
+                        SQLValue(quantity), SQLValue(quantity), .text(warehouse.value), .text(sku.value),
+                        SQLValue(quantity),
+                    ],
                     unlessChanged: .missing(what: "reserved stock \(warehouse)/\(sku)")),
                 settleReservation(order.number, warehouse, sku, quantity, endState: "consumed"),
                 movementStatement(
@@ -327,7 +344,10 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, Sendable {
             UPDATE reservations SET quantity = quantity - ?, status = CASE WHEN quantity = ? THEN '\(endState)' ELSE status END \
             WHERE order_number = ? AND warehouse = ? AND sku = ? AND status = 'active' AND quantity >= ?
             """,
-            [SQLValue(quantity), SQLValue(quantity), .text(number.value), .text(warehouse.value), .text(sku.value), SQLValue(quantity)],
+            [
+                SQLValue(quantity), SQLValue(quantity), .text(number.value), .text(warehouse.value), .text(sku.value),
+                SQLValue(quantity),
+            ],
             unlessChanged: .missing(what: "reservation \(number)/\(warehouse)/\(sku)"))
     }
 
@@ -335,7 +355,8 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, Sendable {
         SQLStatement(
             "INSERT INTO stock_movements (id, warehouse, sku, delta, reason, reference, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
-                .text(movement.id), .text(movement.warehouse.value), .text(movement.sku.value), SQLValue(movement.delta),
+                .text(movement.id), .text(movement.warehouse.value), .text(movement.sku.value),
+                SQLValue(movement.delta),
                 .text(movement.reason), SQLValue(movement.reference), SQLValue(movement.at),
             ], onDuplicate: .duplicate(what: "stock movement"))
     }
@@ -351,7 +372,8 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, Sendable {
                 """,
                 [
                     .text(product.sku.value), .text(product.name), .text(product.category), .text(product.brand),
-                    .int(product.price.amount), .text(product.price.currency.code), SQLValue(product.weightGrams), SQLValue(at),
+                    .int(product.price.amount), .text(product.price.currency.code), SQLValue(product.weightGrams),
+                    SQLValue(at),
                 ], onDuplicate: .duplicate(what: "sku"))
         ])
     }
@@ -388,7 +410,10 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, Sendable {
         try await db.write([
             SQLStatement(
                 "INSERT INTO warehouses (code, name, province, city, created_at) VALUES (?, ?, ?, ?, ?)",
-                [.text(warehouse.code.value), .text(warehouse.name), .text(warehouse.province), .text(warehouse.city), SQLValue(at)],
+                [
+                    .text(warehouse.code.value), .text(warehouse.name), .text(warehouse.province),
+                    .text(warehouse.city), SQLValue(at),
+                ],
                 onDuplicate: .duplicate(what: "warehouse code"))
         ])
     }
@@ -403,14 +428,16 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, Sendable {
     }
 
     public func warehouses() async throws -> [Warehouse] {
-        try await db.query("SELECT code, name, province, city FROM warehouses ORDER BY code", []).map(Self.decodeWarehouse)
+        try await db.query("SELECT code, name, province, city FROM warehouses ORDER BY code", []).map(
+            Self.decodeWarehouse)
     }
 
     // MARK: - Stock
 
     private static func decodeLevel(_ row: SQLRow) -> StockLevel {
         StockLevel(
-            warehouse: WarehouseCode(row.text(0))!, sku: SKU(row.text(1))!, onHand: Int(row.int(2)), reserved: Int(row.int(3)))
+            warehouse: WarehouseCode(row.text(0))!, sku: SKU(row.text(1))!, onHand: Int(row.int(2)),
+            reserved: Int(row.int(3)))
     }
 
     public func stockLevels(for skus: [SKU]) async throws -> [StockLevel] {

@@ -35,13 +35,18 @@ final class SQLiteDatabase: SQLDatabase {
     func migrate(_ migrations: [Migration]) async throws -> [Int] {
         try await pool.writeWithoutTransaction { db in
             try db.execute(
-                sql: "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)")
+                sql:
+                    "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"
+            )
             var applied: [Int] = []
             for migration in migrations {
                 // IMMEDIATE takes the write lock first, so two processes starting at
                 // once apply each migration exactly once.
                 try db.inTransaction(.immediate) {
-                    let done = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM schema_migrations WHERE version = ?", arguments: [migration.version]) ?? 0
+                    let done =
+                        try Int.fetchOne(
+                            db, sql: "SELECT COUNT(*) FROM schema_migrations WHERE version = ?",
+                            arguments: [migration.version]) ?? 0
                     guard done == 0 else { return .commit }
                     for statement in migration.statements { try db.execute(sql: statement) }
                     try db.execute(

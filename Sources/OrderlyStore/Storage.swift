@@ -13,7 +13,8 @@ public enum Storage {
             return SQLStore(db: try SQLiteDatabase(path: path))
         }
         if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
-            return SQLStore(db: PostgresDatabase(configuration: try PostgresDatabase.configuration(from: url), logger: logger))
+            return SQLStore(
+                db: PostgresDatabase(configuration: try PostgresDatabase.configuration(from: url), logger: logger))
         }
         throw StoreConfigurationError(message: "unsupported database URL \(url): use sqlite:PATH or postgres://…")
     }

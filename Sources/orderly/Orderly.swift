@@ -76,7 +76,9 @@ struct Migrate: AsyncParsableCommand {
     func run() async throws {
         let store = try Storage.open(db.url)
         let applied = try await store.migrate()
-        print(applied.isEmpty ? "schema is up to date" : "applied migrations: \(applied.map(String.init).joined(separator: ", "))")
+        print(
+            applied.isEmpty
+                ? "schema is up to date" : "applied migrations: \(applied.map(String.init).joined(separator: ", "))")
         await store.close()
     }
 }
@@ -100,9 +102,10 @@ func loadDemo(store: SQLStore, policy: OrderPolicy, logger: Logger) async throws
     let summary = try await DemoShop.load(
         orders: wiring.dependencies.orders, catalogue: wiring.dependencies.catalogue, clock: clock, now: now)
     if summary.alreadyLoaded {
-        print("demo: products exist already; nothing loaded")
+        logger.info("demo: products exist already; nothing loaded")
     } else {
-        print("demo: loaded \(summary.products) products, \(summary.warehouses) warehouses, \(summary.orders) orders")
+        logger.info(
+            "demo: loaded \(summary.products) products, \(summary.warehouses) warehouses, \(summary.orders) orders")
     }
 }
 

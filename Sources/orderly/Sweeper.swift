@@ -17,7 +17,8 @@ struct Sweeper: Service {
                     let expired = try await orders.expireOverdue()
                     let completed = try await orders.completeDelivered()
                     if expired + completed > 0 {
-                        logger.info("sweeper: expired \(expired) unpaid orders, completed \(completed) delivered orders")
+                        logger.info(
+                            "sweeper: expired \(expired) unpaid orders, completed \(completed) delivered orders")
                     }
                 } catch {
                     logger.error("sweeper failed: \(error)")

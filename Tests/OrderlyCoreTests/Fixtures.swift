@@ -5,8 +5,10 @@ import Foundation
 enum Fixture {
     static let cny = Currency.cny
     static let now = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-18
-    static let tea = Product(sku: SKU("TEA-001")!, name: "西湖龙井", category: "茶叶", brand: "西湖", price: Money(45_00, cny), weightGrams: 250)
-    static let cup = Product(sku: SKU("CUP-010")!, name: "青花瓷杯", category: "茶具", brand: "景德", price: Money(39_90, cny), weightGrams: 300)
+    static let tea = Product(
+        sku: SKU("TEA-001")!, name: "西湖龙井", category: "茶叶", brand: "西湖", price: Money(45_00, cny), weightGrams: 250)
+    static let cup = Product(
+        sku: SKU("CUP-010")!, name: "青花瓷杯", category: "茶具", brand: "景德", price: Money(39_90, cny), weightGrams: 300)
     static let catalogue = [tea.sku: tea, cup.sku: cup]
 
     static let address = ShippingAddress(

@@ -65,7 +65,9 @@ struct ValidationTests {
     @Test(arguments: ["13800138000", "19912345678", "+8613800138000", "+14155550123", "+442071838750"])
     func acceptsPhones(_ phone: String) { #expect(PhoneNumber.isValid(phone)) }
 
-    @Test(arguments: ["", "1380013800", "138001380001", "12800138000", "+0123456789", "1380013800a", "+1", "+1234567890123456"])
+    @Test(arguments: [
+        "", "1380013800", "138001380001", "12800138000", "+0123456789", "1380013800a", "+1", "+1234567890123456",
+    ])
     func refusesPhones(_ phone: String) { #expect(!PhoneNumber.isValid(phone)) }
 
     @Test(arguments: ["zs@example.com", "a.b+c@sub.example.cn"])

@@ -61,7 +61,8 @@ struct WorkflowTests {
         let order = try Fixture.placed().order
         #expect(throws: PaymentMismatch.self) {
             try OrderWorkflow.recordPayment(
-                order, method: "alipay", amount: Money(1, .cny), reference: nil, paymentID: "p", now: Fixture.now, actor: "f")
+                order, method: "alipay", amount: Money(1, .cny), reference: nil, paymentID: "p", now: Fixture.now,
+                actor: "f")
         }
         let paid = try OrderWorkflow.recordPayment(
             order, method: "alipay", amount: order.totals.grandTotal, reference: "A1", paymentID: "p", now: Fixture.now,
@@ -83,9 +84,12 @@ struct WorkflowTests {
         #expect(shipped.order.fulfillmentStatus == .shipped)
         let delivered = try OrderWorkflow.deliver(shipped.order, now: Fixture.now, actor: "carrier")
         #expect(delivered.order.fulfillmentStatus == .delivered)
-        #expect(OrderWorkflow.autoComplete(delivered.order, now: Fixture.now.addingTimeInterval(6 * 86_400), policy: policy) == nil)
+        #expect(
+            OrderWorkflow.autoComplete(delivered.order, now: Fixture.now.addingTimeInterval(6 * 86_400), policy: policy)
+                == nil)
         let completed = try #require(
-            OrderWorkflow.autoComplete(delivered.order, now: Fixture.now.addingTimeInterval(7 * 86_400), policy: policy))
+            OrderWorkflow.autoComplete(delivered.order, now: Fixture.now.addingTimeInterval(7 * 86_400), policy: policy)
+        )
         #expect(completed.order.status == .completed)
         #expect(completed.events.first?.details == ["automatic": .bool(true)])
     }
@@ -111,7 +115,8 @@ struct WorkflowTests {
         }
         #expect(throws: EditRefusal.windowClosed(deadline: Fixture.now.addingTimeInterval(3600))) {
             try OrderWorkflow.edit(
-                order, to: lines, expectedVersion: 1, now: Fixture.now.addingTimeInterval(3601), policy: policy, actor: "c")
+                order, to: lines, expectedVersion: 1, now: Fixture.now.addingTimeInterval(3601), policy: policy,
+                actor: "c")
         }
         for _ in 0..<3 {
             order = try OrderWorkflow.edit(
@@ -119,21 +124,25 @@ struct WorkflowTests {
             ).order
         }
         #expect(throws: EditRefusal.limitReached(max: 3)) {
-            try OrderWorkflow.edit(order, to: lines, expectedVersion: order.version, now: Fixture.now, policy: policy, actor: "c")
+            try OrderWorkflow.edit(
+                order, to: lines, expectedVersion: order.version, now: Fixture.now, policy: policy, actor: "c")
         }
         let paid = try OrderWorkflow.recordPayment(
             order, method: "alipay", amount: order.totals.grandTotal, reference: nil, paymentID: "p", now: Fixture.now,
             actor: "f"
         ).order
         #expect(throws: EditRefusal.notEditable(.paid)) {
-            try OrderWorkflow.edit(paid, to: lines, expectedVersion: paid.version, now: Fixture.now, policy: policy, actor: "c")
+            try OrderWorkflow.edit(
+                paid, to: lines, expectedVersion: paid.version, now: Fixture.now, policy: policy, actor: "c")
         }
     }
 
     @Test func anEditThatTripsTheReviewRuleHoldsTheOrder() throws {
         let order = try Fixture.placed().order
-        let lines = try RequestedLine.price([RequestedLine(sku: "TEA-001", quantity: 150)], catalogue: Fixture.catalogue)
-        let edited = try OrderWorkflow.edit(order, to: lines, expectedVersion: 1, now: Fixture.now, policy: policy, actor: "c")
+        let lines = try RequestedLine.price(
+            [RequestedLine(sku: "TEA-001", quantity: 150)], catalogue: Fixture.catalogue)
+        let edited = try OrderWorkflow.edit(
+            order, to: lines, expectedVersion: 1, now: Fixture.now, policy: policy, actor: "c")
         #expect(edited.order.status == .pendingReview)
         #expect(edited.order.paymentDueAt == nil)
         #expect(edited.events.map(\.type) == ["edited", "held_for_review"])
@@ -153,8 +162,12 @@ struct AllocationTests {
 
     @Test func prefersTheCustomersProvince() {
         let levels = [level(hz, tea, 5), level(gz, tea, 500)]
-        #expect(WarehouseAllocator.choose(demand: [tea: 2], province: "浙江省", warehouses: [gz, hz], levels: levels) == .success(hz.code))
-        #expect(WarehouseAllocator.choose(demand: [tea: 2], province: "广东省", warehouses: [gz, hz], levels: levels) == .success(gz.code))
+        #expect(
+            WarehouseAllocator.choose(demand: [tea: 2], province: "浙江省", warehouses: [gz, hz], levels: levels)
+                == .success(hz.code))
+        #expect(
+            WarehouseAllocator.choose(demand: [tea: 2], province: "广东省", warehouses: [gz, hz], levels: levels)
+                == .success(gz.code))
     }
 
     @Test func fallsBackToAWarehouseThatHasEverything() {
@@ -168,24 +181,32 @@ struct AllocationTests {
         let levels = [level(hz, tea, 5, reserved: 4)]
         #expect(
             WarehouseAllocator.choose(demand: [tea: 2], province: "浙江省", warehouses: [hz], levels: levels)
-                == .failure(InsufficientStock(shortages: [Shortage(sku: tea, requested: 2, available: 1)], needsSplit: false)))
+                == .failure(
+                    InsufficientStock(shortages: [Shortage(sku: tea, requested: 2, available: 1)], needsSplit: false)))
     }
 
     @Test func namesEveryShortSKU() {
         let levels = [level(hz, tea, 1), level(gz, tea, 3)]
-        let result = WarehouseAllocator.choose(demand: [tea: 5, cup: 1], province: "浙江省", warehouses: [hz, gz], levels: levels)
+        let result = WarehouseAllocator.choose(
+            demand: [tea: 5, cup: 1], province: "浙江省", warehouses: [hz, gz], levels: levels)
         #expect(
             result
                 == .failure(
                     InsufficientStock(
-                        shortages: [Shortage(sku: cup, requested: 1, available: 0), Shortage(sku: tea, requested: 5, available: 3)],
+                        shortages: [
+                            Shortage(sku: cup, requested: 1, available: 0),
+                            Shortage(sku: tea, requested: 5, available: 3),
+                        ],
                         needsSplit: false)))
     }
 
     @Test func saysWhenOnlyASplitWouldWork() {
         let levels = [level(hz, tea, 5), level(gz, cup, 5)]
-        let result = WarehouseAllocator.choose(demand: [tea: 1, cup: 1], province: "浙江省", warehouses: [hz, gz], levels: levels)
+        let result = WarehouseAllocator.choose(
+            demand: [tea: 1, cup: 1], province: "浙江省", warehouses: [hz, gz], levels: levels)
         #expect(
-            result == .failure(InsufficientStock(shortages: [Shortage(sku: cup, requested: 1, available: 0)], needsSplit: true)))
+            result
+                == .failure(
+                    InsufficientStock(shortages: [Shortage(sku: cup, requested: 1, available: 0)], needsSplit: true)))
     }
 }

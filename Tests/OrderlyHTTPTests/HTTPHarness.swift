@@ -1,5 +1,5 @@
-import HTTPTypes
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import OrderlyCore
@@ -41,7 +41,9 @@ struct API: Sendable {
         return try await client.execute(
             uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }
         ) { response in
-            Reply(status: response.status, contentType: response.headers[.contentType], text: String(buffer: response.body))
+            Reply(
+                status: response.status, contentType: response.headers[.contentType],
+                text: String(buffer: response.body))
         }
     }
 
@@ -55,7 +57,8 @@ struct API: Sendable {
 }
 
 func withAPI(
-    _ backend: Backend, policy: OrderPolicy = OrderPolicy(), _ body: @escaping @Sendable (TestShop, API) async throws -> Void
+    _ backend: Backend, policy: OrderPolicy = OrderPolicy(),
+    _ body: @escaping @Sendable (TestShop, API) async throws -> Void
 ) async throws {
     try await TestShop.with(backend, policy: policy) { shop in
         let app = Application(router: buildRouter(AppDependencies(orders: shop.orders, catalogue: shop.catalogue)))

@@ -56,7 +56,8 @@ struct IdempotencyAndConcurrencyAPITests {
             let statuses = try await withThrowingTaskGroup(of: (UInt16, String?).self) { group in
                 for index in 0..<200 {
                     group.addTask {
-                        let reply = try await api.post("/v1/orders", orderJSON(lines: [("TEA-001", 1)]), key: "sale-\(index)")
+                        let reply = try await api.post(
+                            "/v1/orders", orderJSON(lines: [("TEA-001", 1)]), key: "sale-\(index)")
                         return (UInt16(reply.status.code), reply.problemType)
                     }
                 }
@@ -76,14 +77,16 @@ struct CatalogueAPITests {
     @Test(arguments: Backend.available)
     func productsWarehousesAndStock(_ backend: Backend) async throws {
         try await withAPI(backend) { shop, api in
-            let product = #"{"sku": "TEA-001", "name": "西湖龙井", "category": "茶叶", "brand": "西湖", "price": {"amount": 4500, "currency": "CNY"}, "weight_grams": 250}"#
+            let product =
+                #"{"sku": "TEA-001", "name": "西湖龙井", "category": "茶叶", "brand": "西湖", "price": {"amount": 4500, "currency": "CNY"}, "weight_grams": 250}"#
             #expect(try await api.post("/v1/products", product).status == .created)
             let duplicate = try await api.post("/v1/products", product)
             #expect(duplicate.status == .conflict)
             #expect(duplicate.problemType == "already-exists")
             let badProduct = try await api.post(
                 "/v1/products",
-                #"{"sku": "bad sku", "name": "", "category": "c", "brand": "b", "price": {"amount": 1, "currency": "usd"}, "weight_grams": 1}"#)
+                #"{"sku": "bad sku", "name": "", "category": "c", "brand": "b", "price": {"amount": 1, "currency": "usd"}, "weight_grams": 1}"#
+            )
             #expect(badProduct.status == .unprocessableContent)
             #expect(Set(badProduct.errorPaths) == ["sku", "price.currency"])
             #expect(try await api.get("/v1/products/TEA-001").json["name"] as? String == "西湖龙井")
@@ -96,7 +99,9 @@ struct CatalogueAPITests {
             let set = try await api.call(.put, "/v1/stock/HZ1/TEA-001", #"{"on_hand": 12, "reason": "入库"}"#)
             #expect(set.status == .ok)
             #expect(set.json["available"] as? Int == 12)
-            #expect(try await api.call(.put, "/v1/stock/XX9/TEA-001", #"{"on_hand": 1, "reason": "x"}"#).status == .notFound)
+            #expect(
+                try await api.call(.put, "/v1/stock/XX9/TEA-001", #"{"on_hand": 1, "reason": "x"}"#).status == .notFound
+            )
             let negative = try await api.call(.put, "/v1/stock/HZ1/TEA-001", #"{"on_hand": -1, "reason": "x"}"#)
             #expect(negative.status == .unprocessableContent)
             #expect(negative.errorPaths == ["on_hand"])

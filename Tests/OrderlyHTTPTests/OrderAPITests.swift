@@ -95,7 +95,8 @@ struct OrderAPITests {
             #expect((held.json["review_reasons"] as? [String])?.isEmpty == false)
             let number = held.json["number"] as! String
             let pay = try await api.post(
-                "/v1/orders/\(number)/payments", #"{"method": "alipay", "amount": {"amount": 454500, "currency": "CNY"}}"#)
+                "/v1/orders/\(number)/payments",
+                #"{"method": "alipay", "amount": {"amount": 454500, "currency": "CNY"}}"#)
             #expect(pay.status == .conflict)
             let approved = try await api.post("/v1/orders/\(number)/approve", nil)
             #expect(approved.json["status"] as? String == "pending_payment")
@@ -126,13 +127,15 @@ struct OrderAPITests {
             #expect(try await shop.level("CUP-010").reserved == 0)
 
             let stale = try await api.call(
-                .patch, "/v1/orders/\(number)", #"{"lines": [{"sku": "TEA-001", "quantity": 1}], "expected_version": 2}"#)
+                .patch, "/v1/orders/\(number)",
+                #"{"lines": [{"sku": "TEA-001", "quantity": 1}], "expected_version": 2}"#)
             #expect(stale.status == .conflict)
             #expect(stale.problemType == "version-conflict")
             #expect(stale.json["current_version"] as? Int == 4)
 
             let fourth = try await api.call(
-                .patch, "/v1/orders/\(number)", #"{"lines": [{"sku": "TEA-001", "quantity": 1}], "expected_version": 4}"#)
+                .patch, "/v1/orders/\(number)",
+                #"{"lines": [{"sku": "TEA-001", "quantity": 1}], "expected_version": 4}"#)
             #expect(fourth.status == .conflict)
             #expect(fourth.problemType == "edit-not-allowed")
             #expect(fourth.json["limit"] as? String == "count")
@@ -176,7 +179,8 @@ struct OrderAPITests {
             }
             #expect(seen == numbers.reversed())
 
-            let filtered = try await api.get("/v1/orders?status=pending_payment&channel=web&created_from=2026-11-18T11:06:50Z")
+            let filtered = try await api.get(
+                "/v1/orders?status=pending_payment&channel=web&created_from=2026-11-18T11:06:50Z")
             #expect((filtered.json["data"] as? [[String: Any]])?.count == 4)
 
             let bad = try await api.get("/v1/orders?status=lost&limit=0&created_to=yesterday")

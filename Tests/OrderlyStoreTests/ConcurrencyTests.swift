@@ -45,7 +45,9 @@ struct ConcurrencyTests {
             let responses = try await withThrowingTaskGroup(of: StoredResponse.self) { group in
                 for _ in 0..<50 {
                     group.addTask {
-                        switch try await shop.orders.place(TestShop.draft([("TEA-001", 1)]), actor: "t", idempotency: idempotency) {
+                        switch try await shop.orders.place(
+                            TestShop.draft([("TEA-001", 1)]), actor: "t", idempotency: idempotency)
+                        {
                         case .applied(_, let stored?), .replayed(let stored): return stored
                         case .applied(_, nil): throw CancellationError()
                         }

@@ -25,7 +25,9 @@ struct StoreContractTests {
             try await shop.stock([("TEA-001", 4500, 10), ("CUP-010", 3990, 3)])
             await #expect(throws: AlreadyExists(what: "product", id: "TEA-001")) {
                 try await shop.catalogue.createProduct(
-                    Product(sku: SKU("TEA-001")!, name: "x", category: "c", brand: "b", price: Money(1, .cny), weightGrams: 1))
+                    Product(
+                        sku: SKU("TEA-001")!, name: "x", category: "c", brand: "b", price: Money(1, .cny),
+                        weightGrams: 1))
             }
             let first = try await shop.store.listProducts(after: nil, limit: 1)
             #expect(first.items.map(\.sku.value) == ["CUP-010"])
@@ -34,8 +36,10 @@ struct StoreContractTests {
             #expect(second.items.map(\.sku.value) == ["TEA-001"])
             #expect(!second.hasMore)
 
-            try await shop.catalogue.setOnHand(warehouse: shop.hangzhou, sku: SKU("TEA-001")!, onHand: 25, reason: "restock", actor: "t")
-            try await shop.catalogue.setOnHand(warehouse: shop.hangzhou, sku: SKU("TEA-001")!, onHand: 20, reason: "damaged", actor: "t")
+            try await shop.catalogue.setOnHand(
+                warehouse: shop.hangzhou, sku: SKU("TEA-001")!, onHand: 25, reason: "restock", actor: "t")
+            try await shop.catalogue.setOnHand(
+                warehouse: shop.hangzhou, sku: SKU("TEA-001")!, onHand: 20, reason: "damaged", actor: "t")
             #expect(try await shop.level("TEA-001").onHand == 20)
             let movements = try await shop.store.movements(warehouse: shop.hangzhou, sku: SKU("TEA-001")!, limit: 10)
             #expect(movements.map(\.delta).sorted() == [-5, 10, 15])
@@ -58,7 +62,8 @@ struct StoreContractTests {
 
             _ = try await shop.orders.recordPayment(
                 order.number, method: "alipay", amount: order.totals.grandTotal, reference: "ALI-1", actor: "finance")
-            _ = try await shop.orders.ship(order.number, carrier: "SF", trackingNumber: "SF1234567890", actor: "warehouse")
+            _ = try await shop.orders.ship(
+                order.number, carrier: "SF", trackingNumber: "SF1234567890", actor: "warehouse")
             let tea = try await shop.level("TEA-001")
             #expect(tea.onHand == 7)
             #expect(tea.reserved == 0)
@@ -70,7 +75,8 @@ struct StoreContractTests {
             #expect(details.order.paymentStatus == .paid)
             #expect(details.order.fulfillmentStatus == .delivered)
             #expect(details.order.shipment?.trackingNumber == "SF1234567890")
-            #expect(details.timeline.map(\.type) == ["placed", "payment_recorded", "shipped", "delivered", "completed"])
+            #expect(
+                details.timeline.map(\.type) == ["placed", "payment_recorded", "shipped", "delivered", "completed"])
             #expect(details.timeline.map(\.actor) == ["test", "finance", "warehouse", "carrier", "customer"])
             #expect(details.payments.map(\.reference) == ["ALI-1"])
             #expect(try await shop.stockViolations().isEmpty)
@@ -84,7 +90,8 @@ struct StoreContractTests {
             let order = try await shop.place([("TEA-001", 1)])
             await #expect(
                 throws: OrderTransitionRefused(
-                    number: order.number, refusal: IllegalTransition(machine: "order", state: "pending_payment", event: "ship"))
+                    number: order.number,
+                    refusal: IllegalTransition(machine: "order", state: "pending_payment", event: "ship"))
             ) {
                 try await shop.orders.ship(order.number, carrier: "SF", trackingNumber: "SF1234", actor: "w")
             }
@@ -111,7 +118,9 @@ struct StoreContractTests {
 
     @Test(arguments: Backend.available)
     func cancelRejectAndReviewReleaseOrKeepStock(_ backend: Backend) async throws {
-        try await TestShop.with(backend, policy: OrderPolicy(review: ReviewRule(maxGrandTotal: 1_000_00, maxTotalQuantity: 100))) { shop in
+        try await TestShop.with(
+            backend, policy: OrderPolicy(review: ReviewRule(maxGrandTotal: 1_000_00, maxTotalQuantity: 100))
+        ) { shop in
             try await shop.stock([("TEA-001", 4500, 100)])
             let small = try await shop.place([("TEA-001", 2)])
             _ = try await shop.orders.cancel(small.number, reason: "customer asked", actor: "cs")
@@ -157,7 +166,8 @@ struct StoreContractTests {
             }
             // Asking for more than there is refuses the edit and keeps the old reservation.
             await #expect(
-                throws: InsufficientStock(shortages: [Shortage(sku: SKU("TEA-001")!, requested: 5, available: 4)], needsSplit: false)
+                throws: InsufficientStock(
+                    shortages: [Shortage(sku: SKU("TEA-001")!, requested: 5, available: 4)], needsSplit: false)
             ) {
                 try await shop.orders.edit(
                     order.number, lines: [RequestedLine(sku: "TEA-001", quantity: 11)], expectedVersion: 2, actor: "c")
@@ -185,17 +195,23 @@ struct StoreContractTests {
             let all = try await shop.orders.search(OrderQuery(limit: 50)).items
             #expect(all.map(\.number) == placed.reversed().map(\.number))
 
-            #expect(try await shop.orders.search(OrderQuery(text: placed[2].number.value)).items.map(\.number) == [placed[2].number])
-            #expect(try await shop.orders.search(OrderQuery(text: "13900139000")).items.map(\.number) == [placed[3].number])
+            #expect(
+                try await shop.orders.search(OrderQuery(text: placed[2].number.value)).items.map(\.number) == [
+                    placed[2].number
+                ])
+            #expect(
+                try await shop.orders.search(OrderQuery(text: "13900139000")).items.map(\.number) == [placed[3].number])
             #expect(try await shop.orders.search(OrderQuery(text: "李四")).items.map(\.number) == [placed[3].number])
             let byProduct = try await shop.orders.search(OrderQuery(text: "cup-010")).items
             #expect(byProduct.map(\.number) == [placed[3].number, placed[1].number])
 
             _ = try await shop.orders.cancel(placed[0].number, reason: "r", actor: "a")
-            #expect(try await shop.orders.search(OrderQuery(status: .cancelled)).items.map(\.number) == [placed[0].number])
+            #expect(
+                try await shop.orders.search(OrderQuery(status: .cancelled)).items.map(\.number) == [placed[0].number])
             #expect(try await shop.orders.search(OrderQuery(channel: "app")).items.isEmpty)
             let window = try await shop.orders.search(
-                OrderQuery(createdFrom: placed[1].createdAt, createdTo: placed[3].createdAt)).items
+                OrderQuery(createdFrom: placed[1].createdAt, createdTo: placed[3].createdAt)
+            ).items
             #expect(window.map(\.number) == [placed[2].number, placed[1].number])
 
             var pages: [[OrderNumber]] = []
@@ -203,7 +219,8 @@ struct StoreContractTests {
             repeat {
                 let page = try await shop.orders.search(OrderQuery(after: cursor, limit: 2))
                 pages.append(page.items.map(\.number))
-                cursor = page.hasMore ? page.items.last.map { OrderCursor(createdAt: $0.createdAt, number: $0.number) } : nil
+                cursor =
+                    page.hasMore ? page.items.last.map { OrderCursor(createdAt: $0.createdAt, number: $0.number) } : nil
             } while cursor != nil
             #expect(pages.map(\.count) == [2, 2, 1])
             #expect(pages.flatMap { $0 } == placed.reversed().map(\.number))
@@ -217,12 +234,14 @@ struct StoreContractTests {
             let idempotency = Idempotency<Order>(scope: "api", key: "K-1", fingerprint: "body-1") { order in
                 StoredResponse(status: 201, body: order.number.value)
             }
-            let first = try await shop.orders.place(TestShop.draft([("TEA-001", 1)]), actor: "t", idempotency: idempotency)
+            let first = try await shop.orders.place(
+                TestShop.draft([("TEA-001", 1)]), actor: "t", idempotency: idempotency)
             guard case .applied(let order, let stored?) = first else {
                 Issue.record("first call did not apply")
                 return
             }
-            let again = try await shop.orders.place(TestShop.draft([("TEA-001", 1)]), actor: "t", idempotency: idempotency)
+            let again = try await shop.orders.place(
+                TestShop.draft([("TEA-001", 1)]), actor: "t", idempotency: idempotency)
             guard case .replayed(let replayed) = again else {
                 Issue.record("second call did not replay")
                 return
@@ -245,7 +264,8 @@ struct StoreContractTests {
             try await shop.stock([("TEA-001", 4500, 10)])
             let unpaid = try await shop.place([("TEA-001", 3)])
             let paid = try await shop.place([("TEA-001", 1)])
-            _ = try await shop.orders.recordPayment(paid.number, method: "card", amount: paid.totals.grandTotal, reference: nil, actor: "f")
+            _ = try await shop.orders.recordPayment(
+                paid.number, method: "card", amount: paid.totals.grandTotal, reference: nil, actor: "f")
             _ = try await shop.orders.ship(paid.number, carrier: "SF", trackingNumber: "SF0001", actor: "w")
             _ = try await shop.orders.deliver(paid.number, actor: "w")
 

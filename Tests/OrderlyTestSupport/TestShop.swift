@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import OrderlyCore
 import OrderlyServices
+
 @testable import OrderlyStore
 
 /// The databases a test can run on. PostgreSQL joins when `ORDERLY_TEST_POSTGRES_URL`
@@ -58,7 +59,8 @@ public struct TestShop: Sendable {
         self.url = url
         clock = ManualClock(Self.start)
         let random = SystemRandom()
-        orders = OrderService(orders: store, catalogue: store, stock: store, clock: clock, random: random, policy: policy)
+        orders = OrderService(
+            orders: store, catalogue: store, stock: store, clock: clock, random: random, policy: policy)
         catalogue = CatalogueService(catalogue: store, stock: store, clock: clock, random: random, policy: policy)
     }
 
@@ -86,9 +88,10 @@ public struct TestShop: Sendable {
             var components = URLComponents(string: admin)!
             components.path = "/" + name
             // Suites run in parallel; keep each test's pool small.
-            components.queryItems = (components.queryItems ?? []).filter { $0.name != "pool_size" } + [
-                URLQueryItem(name: "pool_size", value: "6")
-            ]
+            components.queryItems =
+                (components.queryItems ?? []).filter { $0.name != "pool_size" } + [
+                    URLQueryItem(name: "pool_size", value: "6")
+                ]
             return components.string!
         }
     }
@@ -107,8 +110,11 @@ public struct TestShop: Sendable {
         for item in items {
             let sku = SKU(item.sku)!
             try await catalogue.createProduct(
-                Product(sku: sku, name: "商品 \(item.sku)", category: "茶叶", brand: "西湖", price: Money(item.price, .cny), weightGrams: 100))
-            try await catalogue.setOnHand(warehouse: hangzhou, sku: sku, onHand: item.onHand, reason: "opening", actor: "test")
+                Product(
+                    sku: sku, name: "商品 \(item.sku)", category: "茶叶", brand: "西湖", price: Money(item.price, .cny),
+                    weightGrams: 100))
+            try await catalogue.setOnHand(
+                warehouse: hangzhou, sku: sku, onHand: item.onHand, reason: "opening", actor: "test")
         }
     }
 
@@ -119,12 +125,15 @@ public struct TestShop: Sendable {
         OrderDraft(
             channel: channel, customer: Customer(id: "C1", name: recipient, phone: phone, email: nil),
             shippingAddress: ShippingAddress(
-                recipient: recipient, phone: phone, province: province, city: "杭州市", district: "西湖区", street: "文三路 100 号",
+                recipient: recipient, phone: phone, province: province, city: "杭州市", district: "西湖区",
+                street: "文三路 100 号",
                 postalCode: nil),
             lines: lines.map { RequestedLine(sku: $0.0, quantity: $0.1) }, paymentMethod: "alipay", note: nil)
     }
 
-    public func place(_ lines: [(String, Int)], recipient: String = "张三", phone: String = "13800138000") async throws -> Order {
+    public func place(_ lines: [(String, Int)], recipient: String = "张三", phone: String = "13800138000") async throws
+        -> Order
+    {
         try await orders.place(Self.draft(lines, recipient: recipient, phone: phone), actor: "test").value!
     }
 

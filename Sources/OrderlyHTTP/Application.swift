@@ -42,6 +42,11 @@ public func buildRouter(_ dependencies: AppDependencies) -> Router<OrderlyReques
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: Metrics.render())))
     }
+    router.get("/openapi.json") { _, _ in
+        Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
+    }
     OrderRoutes(orders: dependencies.orders).register(on: router.group("v1/orders"))
     CatalogueRoutes(catalogue: dependencies.catalogue).register(on: router.group("v1"))
     return router

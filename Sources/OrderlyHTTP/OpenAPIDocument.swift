@@ -1,0 +1,1776 @@
+/// The OpenAPI 3.1 description of the HTTP API, served at `GET /openapi.json`. The
+/// tests check it against the router (every route documented, nothing documented
+/// that is not routed) and check real responses against its schemas.
+public enum OpenAPIDocument {
+    public static let json = #"""
+        {
+          "components": {
+            "parameters": {
+              "Cursor": {
+                "description": "next_cursor of the previous page",
+                "in": "query",
+                "name": "cursor",
+                "required": false,
+                "schema": {
+                  "type": "string"
+                }
+              },
+              "IdempotencyKey": {
+                "description": "1–255 printable characters. The same key and body replay the first response; another body gets 422.",
+                "in": "header",
+                "name": "Idempotency-Key",
+                "required": false,
+                "schema": {
+                  "maxLength": 255,
+                  "minLength": 1,
+                  "type": "string"
+                }
+              },
+              "Limit": {
+                "in": "query",
+                "name": "limit",
+                "required": false,
+                "schema": {
+                  "default": 50,
+                  "maximum": 200,
+                  "minimum": 1,
+                  "type": "integer"
+                }
+              },
+              "OrderNumber": {
+                "in": "path",
+                "name": "number",
+                "required": true,
+                "schema": {
+                  "pattern": "^[0-9]{16}$",
+                  "type": "string"
+                }
+              }
+            },
+            "responses": {
+              "Problem": {
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                },
+                "description": "A problem (RFC 9457)"
+              }
+            },
+            "schemas": {
+              "CreateShipment": {
+                "additionalProperties": false,
+                "properties": {
+                  "carrier": {
+                    "maxLength": 32,
+                    "type": "string"
+                  },
+                  "tracking_number": {
+                    "pattern": "^[A-Za-z0-9-]{4,64}$",
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "carrier",
+                  "tracking_number"
+                ],
+                "type": "object"
+              },
+              "Customer": {
+                "additionalProperties": false,
+                "properties": {
+                  "email": {
+                    "format": "email",
+                    "type": "string"
+                  },
+                  "id": {
+                    "maxLength": 64,
+                    "type": "string"
+                  },
+                  "name": {
+                    "maxLength": 100,
+                    "type": "string"
+                  },
+                  "phone": {
+                    "description": "Mainland mobile (11 digits) or E.164.",
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "name"
+                ],
+                "type": "object"
+              },
+              "EditOrder": {
+                "additionalProperties": false,
+                "properties": {
+                  "expected_version": {
+                    "minimum": 1,
+                    "type": "integer"
+                  },
+                  "lines": {
+                    "items": {
+                      "$ref": "#/components/schemas/LineRequest"
+                    },
+                    "maxItems": 100,
+                    "minItems": 1,
+                    "type": "array"
+                  }
+                },
+                "required": [
+                  "lines",
+                  "expected_version"
+                ],
+                "type": "object"
+              },
+              "Empty": {
+                "additionalProperties": false,
+                "properties": {},
+                "required": [],
+                "type": "object"
+              },
+              "LineRequest": {
+                "additionalProperties": false,
+                "properties": {
+                  "quantity": {
+                    "maximum": 9999,
+                    "minimum": 1,
+                    "type": "integer"
+                  },
+                  "sku": {
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "sku",
+                  "quantity"
+                ],
+                "type": "object"
+              },
+              "Money": {
+                "additionalProperties": false,
+                "properties": {
+                  "amount": {
+                    "description": "Minor units (fen for CNY).",
+                    "type": "integer"
+                  },
+                  "currency": {
+                    "pattern": "^[A-Z]{3}$",
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "amount",
+                  "currency"
+                ],
+                "type": "object"
+              },
+              "MovementList": {
+                "additionalProperties": false,
+                "properties": {
+                  "data": {
+                    "items": {
+                      "$ref": "#/components/schemas/StockMovement"
+                    },
+                    "type": "array"
+                  },
+                  "next_cursor": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  }
+                },
+                "required": [
+                  "data",
+                  "next_cursor"
+                ],
+                "type": "object"
+              },
+              "Order": {
+                "additionalProperties": false,
+                "properties": {
+                  "cancel_reason": {
+                    "type": "string"
+                  },
+                  "cancelled_at": {
+                    "format": "date-time",
+                    "type": "string"
+                  },
+                  "channel": {
+                    "type": "string"
+                  },
+                  "completed_at": {
+                    "format": "date-time",
+                    "type": "string"
+                  },
+                  "created_at": {
+                    "format": "date-time",
+                    "type": "string"
+                  },
+                  "customer": {
+                    "$ref": "#/components/schemas/Customer"
+                  },
+                  "delivered_at": {
+                    "format": "date-time",
+                    "type": "string"
+                  },
+                  "edit_count": {
+                    "type": "integer"
+                  },
+                  "fulfillment_status": {
+                    "enum": [
+                      "unfulfilled",
+                      "shipped",
+                      "delivered"
+                    ],
+                    "type": "string"
+                  },
+                  "lines": {
+                    "items": {
+                      "$ref": "#/components/schemas/OrderLine"
+                    },
+                    "type": "array"
+                  },
+                  "note": {
+                    "type": "string"
+                  },
+                  "number": {
+                    "pattern": "^[0-9]{16}$",
+                    "type": "string"
+                  },
+                  "payment_due_at": {
+                    "description": "Present while the order waits for payment.",
+                    "format": "date-time",
+                    "type": "string"
+                  },
+                  "payment_method": {
+                    "type": "string"
+                  },
+                  "payment_status": {
+                    "enum": [
+                      "unpaid",
+                      "paid",
+                      "partially_refunded",
+                      "refunded"
+                    ],
+                    "type": "string"
+                  },
+                  "payments": {
+                    "description": "On GET /v1/orders/{number} only.",
+                    "items": {
+                      "$ref": "#/components/schemas/PaymentRecord"
+                    },
+                    "type": "array"
+                  },
+                  "review_reasons": {
+                    "items": {
+                      "type": "string"
+                    },
+                    "type": "array"
+                  },
+                  "shipment": {
+                    "$ref": "#/components/schemas/Shipment"
+                  },
+                  "shipping_address": {
+                    "$ref": "#/components/schemas/ShippingAddress"
+                  },
+                  "status": {
+                    "enum": [
+                      "pending_review",
+                      "pending_payment",
+                      "paid",
+                      "shipped",
+                      "delivered",
+                      "completed",
+                      "cancelled"
+                    ],
+                    "type": "string"
+                  },
+                  "timeline": {
+                    "description": "On GET /v1/orders/{number} only.",
+                    "items": {
+                      "$ref": "#/components/schemas/TimelineEvent"
+                    },
+                    "type": "array"
+                  },
+                  "totals": {
+                    "$ref": "#/components/schemas/Totals"
+                  },
+                  "updated_at": {
+                    "format": "date-time",
+                    "type": "string"
+                  },
+                  "version": {
+                    "type": "integer"
+                  },
+                  "warehouse": {
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "number",
+                  "channel",
+                  "status",
+                  "payment_status",
+                  "fulfillment_status",
+                  "customer",
+                  "shipping_address",
+                  "lines",
+                  "totals",
+                  "payment_method",
+                  "warehouse",
+                  "review_reasons",
+                  "created_at",
+                  "updated_at",
+                  "version",
+                  "edit_count"
+                ],
+                "type": "object"
+              },
+              "OrderLine": {
+                "additionalProperties": false,
+                "properties": {
+                  "name": {
+                    "type": "string"
+                  },
+                  "quantity": {
+                    "type": "integer"
+                  },
+                  "sku": {
+                    "type": "string"
+                  },
+                  "total": {
+                    "$ref": "#/components/schemas/Money"
+                  },
+                  "unit_price": {
+                    "$ref": "#/components/schemas/Money"
+                  }
+                },
+                "required": [
+                  "sku",
+                  "name",
+                  "quantity",
+                  "unit_price",
+                  "total"
+                ],
+                "type": "object"
+              },
+              "OrderList": {
+                "additionalProperties": false,
+                "properties": {
+                  "data": {
+                    "items": {
+                      "$ref": "#/components/schemas/Order"
+                    },
+                    "type": "array"
+                  },
+                  "next_cursor": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  }
+                },
+                "required": [
+                  "data",
+                  "next_cursor"
+                ],
+                "type": "object"
+              },
+              "PaymentRecord": {
+                "additionalProperties": false,
+                "properties": {
+                  "amount": {
+                    "$ref": "#/components/schemas/Money"
+                  },
+                  "id": {
+                    "type": "string"
+                  },
+                  "method": {
+                    "type": "string"
+                  },
+                  "recorded_at": {
+                    "format": "date-time",
+                    "type": "string"
+                  },
+                  "reference": {
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "id",
+                  "method",
+                  "amount",
+                  "recorded_at"
+                ],
+                "type": "object"
+              },
+              "PlaceOrder": {
+                "additionalProperties": false,
+                "properties": {
+                  "channel": {
+                    "pattern": "^[a-z0-9_-]{1,32}$",
+                    "type": "string"
+                  },
+                  "customer": {
+                    "$ref": "#/components/schemas/Customer"
+                  },
+                  "lines": {
+                    "items": {
+                      "$ref": "#/components/schemas/LineRequest"
+                    },
+                    "maxItems": 100,
+                    "minItems": 1,
+                    "type": "array"
+                  },
+                  "note": {
+                    "maxLength": 500,
+                    "type": "string"
+                  },
+                  "payment_method": {
+                    "enum": [
+                      "alipay",
+                      "bank_transfer",
+                      "balance",
+                      "card",
+                      "cash_on_delivery",
+                      "wechat_pay"
+                    ],
+                    "type": "string"
+                  },
+                  "shipping_address": {
+                    "$ref": "#/components/schemas/ShippingAddress"
+                  }
+                },
+                "required": [
+                  "channel",
+                  "customer",
+                  "shipping_address",
+                  "lines",
+                  "payment_method"
+                ],
+                "type": "object"
+              },
+              "Problem": {
+                "properties": {
+                  "detail": {
+                    "type": "string"
+                  },
+                  "errors": {
+                    "items": {
+                      "additionalProperties": false,
+                      "properties": {
+                        "message": {
+                          "type": "string"
+                        },
+                        "path": {
+                          "type": "string"
+                        }
+                      },
+                      "required": [
+                        "path",
+                        "message"
+                      ],
+                      "type": "object"
+                    },
+                    "type": "array"
+                  },
+                  "request_id": {
+                    "type": "string"
+                  },
+                  "status": {
+                    "type": "integer"
+                  },
+                  "title": {
+                    "type": "string"
+                  },
+                  "type": {
+                    "format": "uri",
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "type",
+                  "title",
+                  "status",
+                  "detail"
+                ],
+                "type": "object"
+              },
+              "Product": {
+                "additionalProperties": false,
+                "properties": {
+                  "brand": {
+                    "type": "string"
+                  },
+                  "category": {
+                    "type": "string"
+                  },
+                  "name": {
+                    "type": "string"
+                  },
+                  "price": {
+                    "$ref": "#/components/schemas/Money"
+                  },
+                  "sku": {
+                    "pattern": "^[A-Za-z0-9._-]{1,64}$",
+                    "type": "string"
+                  },
+                  "weight_grams": {
+                    "minimum": 0,
+                    "type": "integer"
+                  }
+                },
+                "required": [
+                  "sku",
+                  "name",
+                  "category",
+                  "brand",
+                  "price",
+                  "weight_grams"
+                ],
+                "type": "object"
+              },
+              "ProductList": {
+                "additionalProperties": false,
+                "properties": {
+                  "data": {
+                    "items": {
+                      "$ref": "#/components/schemas/Product"
+                    },
+                    "type": "array"
+                  },
+                  "next_cursor": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  }
+                },
+                "required": [
+                  "data",
+                  "next_cursor"
+                ],
+                "type": "object"
+              },
+              "Reason": {
+                "additionalProperties": false,
+                "properties": {
+                  "reason": {
+                    "maxLength": 500,
+                    "minLength": 1,
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "reason"
+                ],
+                "type": "object"
+              },
+              "RecordPayment": {
+                "additionalProperties": false,
+                "properties": {
+                  "amount": {
+                    "$ref": "#/components/schemas/Money"
+                  },
+                  "method": {
+                    "type": "string"
+                  },
+                  "reference": {
+                    "maxLength": 128,
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "method",
+                  "amount"
+                ],
+                "type": "object"
+              },
+              "SetStock": {
+                "additionalProperties": false,
+                "properties": {
+                  "on_hand": {
+                    "minimum": 0,
+                    "type": "integer"
+                  },
+                  "reason": {
+                    "maxLength": 200,
+                    "minLength": 1,
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "on_hand",
+                  "reason"
+                ],
+                "type": "object"
+              },
+              "Shipment": {
+                "additionalProperties": false,
+                "properties": {
+                  "carrier": {
+                    "type": "string"
+                  },
+                  "shipped_at": {
+                    "format": "date-time",
+                    "type": "string"
+                  },
+                  "tracking_number": {
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "carrier",
+                  "tracking_number",
+                  "shipped_at"
+                ],
+                "type": "object"
+              },
+              "ShippingAddress": {
+                "additionalProperties": false,
+                "properties": {
+                  "city": {
+                    "type": "string"
+                  },
+                  "district": {
+                    "type": "string"
+                  },
+                  "phone": {
+                    "type": "string"
+                  },
+                  "postal_code": {
+                    "pattern": "^[0-9]{6}$",
+                    "type": "string"
+                  },
+                  "province": {
+                    "type": "string"
+                  },
+                  "recipient": {
+                    "type": "string"
+                  },
+                  "street": {
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "recipient",
+                  "phone",
+                  "province",
+                  "city",
+                  "district",
+                  "street"
+                ],
+                "type": "object"
+              },
+              "StockLevel": {
+                "additionalProperties": false,
+                "properties": {
+                  "available": {
+                    "type": "integer"
+                  },
+                  "on_hand": {
+                    "type": "integer"
+                  },
+                  "reserved": {
+                    "type": "integer"
+                  },
+                  "sku": {
+                    "type": "string"
+                  },
+                  "warehouse": {
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "warehouse",
+                  "sku",
+                  "on_hand",
+                  "reserved",
+                  "available"
+                ],
+                "type": "object"
+              },
+              "StockList": {
+                "additionalProperties": false,
+                "properties": {
+                  "data": {
+                    "items": {
+                      "$ref": "#/components/schemas/StockLevel"
+                    },
+                    "type": "array"
+                  },
+                  "next_cursor": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  }
+                },
+                "required": [
+                  "data",
+                  "next_cursor"
+                ],
+                "type": "object"
+              },
+              "StockMovement": {
+                "additionalProperties": false,
+                "properties": {
+                  "at": {
+                    "format": "date-time",
+                    "type": "string"
+                  },
+                  "delta": {
+                    "type": "integer"
+                  },
+                  "id": {
+                    "type": "string"
+                  },
+                  "reason": {
+                    "type": "string"
+                  },
+                  "reference": {
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "id",
+                  "delta",
+                  "reason",
+                  "at"
+                ],
+                "type": "object"
+              },
+              "TimelineEvent": {
+                "additionalProperties": false,
+                "properties": {
+                  "actor": {
+                    "type": "string"
+                  },
+                  "at": {
+                    "format": "date-time",
+                    "type": "string"
+                  },
+                  "details": {
+                    "type": "object"
+                  },
+                  "type": {
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "type",
+                  "at",
+                  "actor",
+                  "details"
+                ],
+                "type": "object"
+              },
+              "Totals": {
+                "additionalProperties": false,
+                "properties": {
+                  "discount": {
+                    "$ref": "#/components/schemas/Money"
+                  },
+                  "grand_total": {
+                    "$ref": "#/components/schemas/Money"
+                  },
+                  "shipping": {
+                    "$ref": "#/components/schemas/Money"
+                  },
+                  "subtotal": {
+                    "$ref": "#/components/schemas/Money"
+                  }
+                },
+                "required": [
+                  "subtotal",
+                  "shipping",
+                  "discount",
+                  "grand_total"
+                ],
+                "type": "object"
+              },
+              "Warehouse": {
+                "additionalProperties": false,
+                "properties": {
+                  "city": {
+                    "type": "string"
+                  },
+                  "code": {
+                    "pattern": "^[A-Za-z0-9_-]{1,32}$",
+                    "type": "string"
+                  },
+                  "name": {
+                    "type": "string"
+                  },
+                  "province": {
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "code",
+                  "name",
+                  "province",
+                  "city"
+                ],
+                "type": "object"
+              },
+              "WarehouseList": {
+                "additionalProperties": false,
+                "properties": {
+                  "data": {
+                    "items": {
+                      "$ref": "#/components/schemas/Warehouse"
+                    },
+                    "type": "array"
+                  },
+                  "next_cursor": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  }
+                },
+                "required": [
+                  "data",
+                  "next_cursor"
+                ],
+                "type": "object"
+              }
+            }
+          },
+          "info": {
+            "description": "Order management for e-commerce. Money is integer minor units with an ISO 4217 currency; times are RFC 3339 UTC; errors are application/problem+json (RFC 9457). Unknown request fields are rejected.",
+            "title": "Orderly API",
+            "version": "1.0.0"
+          },
+          "openapi": "3.1.0",
+          "paths": {
+            "/health": {
+              "get": {
+                "operationId": "health",
+                "responses": {
+                  "200": {
+                    "content": {
+                      "text/plain": {
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    },
+                    "description": "ok"
+                  }
+                },
+                "summary": "Liveness"
+              }
+            },
+            "/metrics": {
+              "get": {
+                "operationId": "metrics",
+                "responses": {
+                  "200": {
+                    "content": {
+                      "text/plain": {
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    },
+                    "description": "Prometheus text"
+                  }
+                },
+                "summary": "Prometheus metrics"
+              }
+            },
+            "/openapi.json": {
+              "get": {
+                "operationId": "openapi",
+                "responses": {
+                  "200": {
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object"
+                        }
+                      }
+                    },
+                    "description": "OpenAPI 3.1"
+                  }
+                },
+                "summary": "This document"
+              }
+            },
+            "/v1/orders": {
+              "get": {
+                "operationId": "searchOrders",
+                "parameters": [
+                  {
+                    "description": "Order number, product name, recipient name or phone",
+                    "in": "query",
+                    "name": "q",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    }
+                  },
+                  {
+                    "description": "Order status",
+                    "in": "query",
+                    "name": "status",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    }
+                  },
+                  {
+                    "description": "Sales channel",
+                    "in": "query",
+                    "name": "channel",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    }
+                  },
+                  {
+                    "description": "Inclusive lower bound",
+                    "in": "query",
+                    "name": "created_from",
+                    "required": false,
+                    "schema": {
+                      "format": "date-time",
+                      "type": "string"
+                    }
+                  },
+                  {
+                    "description": "Exclusive upper bound",
+                    "in": "query",
+                    "name": "created_to",
+                    "required": false,
+                    "schema": {
+                      "format": "date-time",
+                      "type": "string"
+                    }
+                  },
+                  {
+                    "$ref": "#/components/parameters/Limit"
+                  },
+                  {
+                    "$ref": "#/components/parameters/Cursor"
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/OrderList"
+                        }
+                      }
+                    },
+                    "description": "OK"
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "422": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                },
+                "summary": "Search orders, newest first"
+              },
+              "post": {
+                "operationId": "placeOrder",
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/IdempotencyKey"
+                  }
+                ],
+                "requestBody": {
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/PlaceOrder"
+                      }
+                    }
+                  },
+                  "required": true
+                },
+                "responses": {
+                  "201": {
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Order"
+                        }
+                      }
+                    },
+                    "description": "Created"
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "422": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                },
+                "summary": "Place an order"
+              }
+            },
+            "/v1/orders/{number}": {
+              "get": {
+                "operationId": "getOrder",
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/OrderNumber"
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Order"
+                        }
+                      }
+                    },
+                    "description": "OK"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                },
+                "summary": "An order with its timeline and payments"
+              },
+              "patch": {
+                "operationId": "editOrder",
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/OrderNumber"
+                  },
+                  {
+                    "$ref": "#/components/parameters/IdempotencyKey"
+                  }
+                ],
+                "requestBody": {
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/EditOrder"
+                      }
+                    }
+                  },
+                  "required": true
+                },
+                "responses": {
+                  "200": {
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Order"
+                        }
+                      }
+                    },
+                    "description": "OK"
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "422": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                },
+                "summary": "Edit the lines of an unpaid order"
+              }
+            },
+            "/v1/orders/{number}/approve": {
+              "post": {
+                "operationId": "approveOrder",
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/OrderNumber"
+                  },
+                  {
+                    "$ref": "#/components/parameters/IdempotencyKey"
+                  }
+                ],
+                "requestBody": {
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/Empty"
+                      }
+                    }
+                  },
+                  "required": false
+                },
+                "responses": {
+                  "200": {
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Order"
+                        }
+                      }
+                    },
+                    "description": "OK"
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "422": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                },
+                "summary": "Approve an order held for review"
+              }
+            },
+            "/v1/orders/{number}/cancel": {
+              "post": {
+                "operationId": "cancelOrder",
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/OrderNumber"
+                  },
+                  {
+                    "$ref": "#/components/parameters/IdempotencyKey"
+                  }
+                ],
+                "requestBody": {
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/Reason"
+                      }
+                    }
+                  },
+                  "required": true
+                },
+                "responses": {
+                  "200": {
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Order"
+                        }
+                      }
+                    },
+                    "description": "OK"
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "422": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                },
+                "summary": "Cancel an unpaid order, releasing its stock"
+              }
+            },
+            "/v1/orders/{number}/complete": {
+              "post": {
+                "operationId": "completeOrder",
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/OrderNumber"
+                  },
+                  {
+                    "$ref": "#/components/parameters/IdempotencyKey"
+                  }
+                ],
+                "requestBody": {
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/Empty"
+                      }
+                    }
+                  },
+                  "required": false
+                },
+                "responses": {
+                  "200": {
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Order"
+                        }
+                      }
+                    },
+                    "description": "OK"
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "422": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                },
+                "summary": "Complete a delivered order"
+              }
+            },
+            "/v1/orders/{number}/deliver": {
+              "post": {
+                "operationId": "deliverOrder",
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/OrderNumber"
+                  },
+                  {
+                    "$ref": "#/components/parameters/IdempotencyKey"
+                  }
+                ],
+                "requestBody": {
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/Empty"
+                      }
+                    }
+                  },
+                  "required": false
+                },
+                "responses": {
+                  "200": {
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Order"
+                        }
+                      }
+                    },
+                    "description": "OK"
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "422": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                },
+                "summary": "Mark a shipped order delivered"
+              }
+            },
+            "/v1/orders/{number}/payments": {
+              "post": {
+                "operationId": "recordPayment",
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/OrderNumber"
+                  },
+                  {
+                    "$ref": "#/components/parameters/IdempotencyKey"
+                  }
+                ],
+                "requestBody": {
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/RecordPayment"
+                      }
+                    }
+                  },
+                  "required": true
+                },
+                "responses": {
+                  "200": {
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Order"
+                        }
+                      }
+                    },
+                    "description": "OK"
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "422": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                },
+                "summary": "Record a payment of the full amount due"
+              }
+            },
+            "/v1/orders/{number}/reject": {
+              "post": {
+                "operationId": "rejectOrder",
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/OrderNumber"
+                  },
+                  {
+                    "$ref": "#/components/parameters/IdempotencyKey"
+                  }
+                ],
+                "requestBody": {
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/Reason"
+                      }
+                    }
+                  },
+                  "required": true
+                },
+                "responses": {
+                  "200": {
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Order"
+                        }
+                      }
+                    },
+                    "description": "OK"
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "422": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                },
+                "summary": "Reject an order held for review (cancels it)"
+              }
+            },
+            "/v1/orders/{number}/shipments": {
+              "post": {
+                "operationId": "shipOrder",
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/OrderNumber"
+                  },
+                  {
+                    "$ref": "#/components/parameters/IdempotencyKey"
+                  }
+                ],
+                "requestBody": {
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/CreateShipment"
+                      }
+                    }
+                  },
+                  "required": true
+                },
+                "responses": {
+                  "200": {
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Order"
+                        }
+                      }
+                    },
+                    "description": "OK"
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "422": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                },
+                "summary": "Ship a paid order"
+              }
+            },
+            "/v1/products": {
+              "get": {
+                "operationId": "listProducts",
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/Limit"
+                  },
+                  {
+                    "$ref": "#/components/parameters/Cursor"
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/ProductList"
+                        }
+                      }
+                    },
+                    "description": "OK"
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                },
+                "summary": "List products by SKU"
+              },
+              "post": {
+                "operationId": "createProduct",
+                "requestBody": {
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/Product"
+                      }
+                    }
+                  },
+                  "required": true
+                },
+                "responses": {
+                  "201": {
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Product"
+                        }
+                      }
+                    },
+                    "description": "Created"
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "422": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                },
+                "summary": "Create a product"
+              }
+            },
+            "/v1/products/{sku}": {
+              "get": {
+                "operationId": "getProduct",
+                "parameters": [
+                  {
+                    "in": "path",
+                    "name": "sku",
+                    "required": true,
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Product"
+                        }
+                      }
+                    },
+                    "description": "OK"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                },
+                "summary": "A product"
+              }
+            },
+            "/v1/stock": {
+              "get": {
+                "operationId": "listStock",
+                "parameters": [
+                  {
+                    "description": "SKU",
+                    "in": "query",
+                    "name": "sku",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    }
+                  },
+                  {
+                    "description": "Warehouse code",
+                    "in": "query",
+                    "name": "warehouse",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    }
+                  },
+                  {
+                    "$ref": "#/components/parameters/Limit"
+                  },
+                  {
+                    "$ref": "#/components/parameters/Cursor"
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/StockList"
+                        }
+                      }
+                    },
+                    "description": "OK"
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "422": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                },
+                "summary": "Stock levels per SKU and warehouse"
+              }
+            },
+            "/v1/stock/{warehouse}/{sku}": {
+              "put": {
+                "operationId": "setStock",
+                "parameters": [
+                  {
+                    "in": "path",
+                    "name": "warehouse",
+                    "required": true,
+                    "schema": {
+                      "type": "string"
+                    }
+                  },
+                  {
+                    "in": "path",
+                    "name": "sku",
+                    "required": true,
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                ],
+                "requestBody": {
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/SetStock"
+                      }
+                    }
+                  },
+                  "required": true
+                },
+                "responses": {
+                  "200": {
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/StockLevel"
+                        }
+                      }
+                    },
+                    "description": "OK"
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "422": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                },
+                "summary": "Set on-hand stock; the difference is recorded as a movement"
+              }
+            },
+            "/v1/stock/{warehouse}/{sku}/movements": {
+              "get": {
+                "operationId": "listMovements",
+                "parameters": [
+                  {
+                    "in": "path",
+                    "name": "warehouse",
+                    "required": true,
+                    "schema": {
+                      "type": "string"
+                    }
+                  },
+                  {
+                    "in": "path",
+                    "name": "sku",
+                    "required": true,
+                    "schema": {
+                      "type": "string"
+                    }
+                  },
+                  {
+                    "$ref": "#/components/parameters/Limit"
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/MovementList"
+                        }
+                      }
+                    },
+                    "description": "OK"
+                  }
+                },
+                "summary": "Stock movements, newest first"
+              }
+            },
+            "/v1/warehouses": {
+              "get": {
+                "operationId": "listWarehouses",
+                "responses": {
+                  "200": {
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/WarehouseList"
+                        }
+                      }
+                    },
+                    "description": "OK"
+                  }
+                },
+                "summary": "List warehouses"
+              },
+              "post": {
+                "operationId": "createWarehouse",
+                "requestBody": {
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/Warehouse"
+                      }
+                    }
+                  },
+                  "required": true
+                },
+                "responses": {
+                  "201": {
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Warehouse"
+                        }
+                      }
+                    },
+                    "description": "Created"
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "422": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                },
+                "summary": "Create a warehouse"
+              }
+            }
+          }
+        }
+        """#
+}

@@ -82,10 +82,8 @@ public struct OrderNumber: Hashable, Sendable, Codable, CustomStringConvertible 
 
     /// `random` supplies the ten digits; it is passed in so the core stays deterministic.
     public static func make(placedAt: Date, random: UInt64) -> OrderNumber {
-        let parts = Calendar.utc.dateComponents([.year, .month, .day], from: placedAt)
-        let date = String(format: "%02d%02d%02d", (parts.year ?? 0) % 100, parts.month ?? 0, parts.day ?? 0)
-        let digits = String(format: "%010llu", random % 10_000_000_000)
-        return OrderNumber(date + digits)!
+        let digits = String(random % 10_000_000_000)
+        return OrderNumber(UTCTime.yymmdd(placedAt) + String(repeating: "0", count: 10 - digits.count) + digits)!
     }
 
     public var description: String { value }
@@ -103,12 +101,4 @@ public struct OrderNumber: Hashable, Sendable, Codable, CustomStringConvertible 
         var container = encoder.singleValueContainer()
         try container.encode(value)
     }
-}
-
-extension Calendar {
-    public static let utc: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        return calendar
-    }()
 }

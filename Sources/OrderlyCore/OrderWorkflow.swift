@@ -125,7 +125,7 @@ public enum OrderWorkflow {
             events: [
                 TimelineEvent(
                     type: "expired", at: now, actor: "system",
-                    details: ["payment_due_at": .string(ISO8601DateFormatter().string(from: due))])
+                    details: ["payment_due_at": .string(UTCTime.rfc3339(due))])
             ])
     }
 

@@ -31,14 +31,7 @@ enum JSONCoding {
     }
 
     /// `2026-11-21T08:30:00Z`, or with milliseconds when the time has them.
-    static func timestamp(_ date: Date) -> String {
-        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
-        let seconds = Date(timeIntervalSince1970: TimeInterval(milliseconds.floorDiv(1000)))
-        let base = ISO8601DateFormatter().string(from: seconds)
-        let fraction = milliseconds.floorMod(1000)
-        guard fraction != 0 else { return base }
-        return String(base.dropLast()) + String(format: ".%03lldZ", fraction)
-    }
+    static func timestamp(_ date: Date) -> String { UTCTime.rfc3339(date) }
 
     static func parseTimestamp(_ raw: String) -> Date? {
         let plain = ISO8601DateFormatter()
@@ -212,13 +205,4 @@ enum JSONCoding {
         }
         return []
     }
-}
-
-extension Int64 {
-    fileprivate func floorDiv(_ divisor: Int64) -> Int64 {
-        let quotient = self / divisor
-        return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
-    }
-
-    fileprivate func floorMod(_ divisor: Int64) -> Int64 { self - floorDiv(divisor) * divisor }
 }

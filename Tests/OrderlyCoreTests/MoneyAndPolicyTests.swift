@@ -119,3 +119,21 @@ struct ValidationTests {
         }
     }
 }
+
+@Suite("UTC time")
+struct UTCTimeTests {
+    @Test(arguments: [0.0, 951_782_400, 1_795_000_000, 1_795_000_000.25, 4_107_542_399.999, -86_400.5, 1_709_164_800])
+    func matchesFoundationsFormatter(_ seconds: Double) {
+        let date = Date(timeIntervalSince1970: seconds)
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        var expected = formatter.string(from: date)
+        expected = expected.replacingOccurrences(of: ".000Z", with: "Z")
+        #expect(UTCTime.rfc3339(date) == expected)
+    }
+
+    @Test func yymmddAcrossLeapDays() {
+        #expect(UTCTime.yymmdd(Date(timeIntervalSince1970: 1_709_164_800)) == "240229")  // 2024-02-29
+        #expect(UTCTime.yymmdd(Date(timeIntervalSince1970: 951_782_400)) == "000229")  // 2000-02-29
+    }
+}

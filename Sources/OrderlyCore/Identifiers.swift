@@ -1,7 +1,32 @@
 import Foundation
 
+/// A string with rules (a SKU, a warehouse code…): built only through its failable
+/// initialiser, and coded as a plain JSON string that must follow the same rules.
+public protocol ValidatedString: Hashable, Sendable, Codable, CustomStringConvertible {
+    init?(_ value: String)
+    var value: String { get }
+}
+
+extension ValidatedString {
+    public var description: String { value }
+
+    public init(from decoder: any Decoder) throws {
+        let raw = try decoder.singleValueContainer().decode(String.self)
+        guard let valid = Self(raw) else {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "not a valid \(Self.self): \(raw)"))
+        }
+        self = valid
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(value)
+    }
+}
+
 /// A stock-keeping unit code: 1–64 characters of letters, digits, `-`, `_` and `.`.
-public struct SKU: Hashable, Sendable, Comparable, Codable, CustomStringConvertible {
+public struct SKU: ValidatedString, Comparable {
     public let value: String
 
     public init?(_ value: String) {
@@ -20,25 +45,11 @@ public struct SKU: Hashable, Sendable, Comparable, Codable, CustomStringConverti
         }
     }
 
-    public var description: String { value }
     public static func < (lhs: SKU, rhs: SKU) -> Bool { lhs.value < rhs.value }
-
-    public init(from decoder: any Decoder) throws {
-        let raw = try decoder.singleValueContainer().decode(String.self)
-        guard let sku = SKU(raw) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "invalid SKU"))
-        }
-        self = sku
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(value)
-    }
 }
 
 /// A warehouse code: 1–32 characters of letters, digits, `-` and `_`.
-public struct WarehouseCode: Hashable, Sendable, Comparable, Codable, CustomStringConvertible {
+public struct WarehouseCode: ValidatedString, Comparable {
     public let value: String
 
     public init?(_ value: String) {
@@ -50,28 +61,13 @@ public struct WarehouseCode: Hashable, Sendable, Comparable, Codable, CustomStri
         self.value = value
     }
 
-    public var description: String { value }
     public static func < (lhs: WarehouseCode, rhs: WarehouseCode) -> Bool { lhs.value < rhs.value }
-
-    public init(from decoder: any Decoder) throws {
-        let raw = try decoder.singleValueContainer().decode(String.self)
-        guard let code = WarehouseCode(raw) else {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "invalid warehouse code"))
-        }
-        self = code
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(value)
-    }
 }
 
 /// The number an order is known by: the UTC placement date `YYMMDD` followed by ten
 /// random digits, so numbers sort roughly by day yet say nothing about how many
 /// orders the shop takes and cannot be guessed from a neighbour.
-public struct OrderNumber: Hashable, Sendable, Codable, CustomStringConvertible {
+public struct OrderNumber: ValidatedString {
     public let value: String
     public static let length = 16
 
@@ -86,19 +82,4 @@ public struct OrderNumber: Hashable, Sendable, Codable, CustomStringConvertible 
         return OrderNumber(UTCTime.yymmdd(placedAt) + String(repeating: "0", count: 10 - digits.count) + digits)!
     }
 
-    public var description: String { value }
-
-    public init(from decoder: any Decoder) throws {
-        let raw = try decoder.singleValueContainer().decode(String.self)
-        guard let number = OrderNumber(raw) else {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "invalid order number"))
-        }
-        self = number
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(value)
-    }
 }

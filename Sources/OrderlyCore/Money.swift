@@ -1,6 +1,7 @@
 /// An ISO 4217 currency code such as `CNY`.
-public struct Currency: Hashable, Sendable, Codable, CustomStringConvertible {
+public struct Currency: ValidatedString {
     public let code: String
+    public var value: String { code }
 
     /// Accepts exactly three ASCII capital letters.
     public init?(_ code: String) {
@@ -9,21 +10,6 @@ public struct Currency: Hashable, Sendable, Codable, CustomStringConvertible {
     }
 
     public static let cny = Currency("CNY")!
-    public var description: String { code }
-
-    public init(from decoder: any Decoder) throws {
-        let raw = try decoder.singleValueContainer().decode(String.self)
-        guard let currency = Currency(raw) else {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "not an ISO 4217 code: \(raw)"))
-        }
-        self = currency
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(code)
-    }
 }
 
 /// An exact amount of money: integer minor units (fen for CNY) and a currency.

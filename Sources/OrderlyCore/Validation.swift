@@ -73,5 +73,9 @@ public enum EmailAddress {
 
 extension String {
     /// The string with surrounding white space removed.
-    public var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
+    public var trimmed: String {
+        // Most input has none; checking the ends first skips Foundation's slow path.
+        guard let first = first, let last = last, first.isWhitespace || last.isWhitespace else { return self }
+        return trimmingCharacters(in: .whitespacesAndNewlines)
+    }
 }

@@ -72,7 +72,7 @@ extension Request {
         return Data(buffer.readableBytesView)
     }
 
-    func decodeStrict<T: Decodable>(_ type: T.Type, context: OrderlyRequestContext) async throws -> (T, Data) {
+    func decodeStrict<T: RequestBody>(_ type: T.Type, context: OrderlyRequestContext) async throws -> (T, Data) {
         let data = try await bodyData(context: context)
         return (try JSONCoding.decodeStrict(type, from: data), data)
     }
@@ -96,7 +96,7 @@ extension Request {
         var hasher = SHA256()
         hasher.update(data: Data("\(method.rawValue) \(uri.path)\n".utf8))
         hasher.update(data: body)
-        let fingerprint = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let fingerprint = hexadecimal(hasher.finalize())
         return Idempotency(scope: "api", key: key, fingerprint: fingerprint) { order in
             StoredResponse(status: Int(status.code), body: try JSONCoding.encodeString(OrderBody(order)))
         }
@@ -114,6 +114,18 @@ extension Request {
         }
         return limit
     }
+}
+
+private let hexDigits = Array("0123456789abcdef".utf8)
+
+/// Lower-case hex of a digest, without `String(format:)` (slow on the hot path).
+func hexadecimal(_ bytes: some Sequence<UInt8>) -> String {
+    var text: [UInt8] = []
+    for byte in bytes {
+        text.append(hexDigits[Int(byte >> 4)])
+        text.append(hexDigits[Int(byte & 0x0F)])
+    }
+    return String(decoding: text, as: UTF8.self)
 }
 
 /// An opaque keyset cursor: base64url of the last item's sort key.

@@ -9,6 +9,11 @@ struct MoneyBody: Codable, Sendable {
     var amount: Int64
     var currency: String
 
+    init(amount: Int64, currency: String) {
+        self.amount = amount
+        self.currency = currency
+    }
+
     init(_ money: Money) {
         amount = money.amount
         currency = money.currency.code
@@ -32,6 +37,13 @@ struct CustomerBody: Codable, Sendable {
     var phone: String?
     var email: String?
 
+    init(id: String?, name: String, phone: String?, email: String?) {
+        self.id = id
+        self.name = name
+        self.phone = phone
+        self.email = email
+    }
+
     init(_ customer: Customer) {
         id = customer.id
         name = customer.name
@@ -50,6 +62,19 @@ struct AddressBody: Codable, Sendable {
     var district: String
     var street: String
     var postalCode: String?
+
+    init(
+        recipient: String, phone: String, province: String, city: String, district: String, street: String,
+        postalCode: String?
+    ) {
+        self.recipient = recipient
+        self.phone = phone
+        self.province = province
+        self.city = city
+        self.district = district
+        self.street = street
+        self.postalCode = postalCode
+    }
 
     init(_ address: ShippingAddress) {
         recipient = address.recipient
@@ -238,6 +263,15 @@ struct ProductBody: Codable, Sendable {
     var price: MoneyBody
     var weightGrams: Int
 
+    init(sku: String, name: String, category: String, brand: String, price: MoneyBody, weightGrams: Int) {
+        self.sku = sku
+        self.name = name
+        self.category = category
+        self.brand = brand
+        self.price = price
+        self.weightGrams = weightGrams
+    }
+
     init(_ product: Product) {
         sku = product.sku.value
         name = product.name
@@ -264,6 +298,13 @@ struct WarehouseBody: Codable, Sendable {
     var name: String
     var province: String
     var city: String
+
+    init(code: String, name: String, province: String, city: String) {
+        self.code = code
+        self.name = name
+        self.province = province
+        self.city = city
+    }
 
     init(_ warehouse: Warehouse) {
         code = warehouse.code.value

@@ -54,7 +54,7 @@ enum JSONCoding {
 
     /// Decodes a request body, refusing unknown fields and naming the path of
     /// anything wrong.
-    static func decodeStrict<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+    static func decodeStrict<T: RequestBody>(_ type: T.Type, from data: Data) throws -> T {
         let tree: Any
         do {
             tree = try JSONSerialization.jsonObject(with: data, options: [])
@@ -77,7 +77,7 @@ enum JSONCoding {
             }
             throw problem(for: error)
         }
-        let unknown = unknownFields(in: tree, against: value, path: "")
+        let unknown = unknownFields(in: tree, shape: FieldShape.of(T.self), path: "")
         if !unknown.isEmpty {
             throw Problem(
                 "malformed-request", "Malformed request", .badRequest,
@@ -173,36 +173,24 @@ enum JSONCoding {
         }
     }
 
-    /// Fields present in the JSON that the decoded value has no property for.
-    /// The value's own shape (read by reflection) is the schema, so a new field on a
-    /// request type is accepted without a second list to keep in step.
-    static func unknownFields(in json: Any, against value: Any, path: String) -> [String] {
-        let mirror = Mirror(reflecting: value)
-        if mirror.displayStyle == .optional {
-            guard let wrapped = mirror.children.first?.value else { return [] }
-            return unknownFields(in: json, against: wrapped, path: path)
-        }
-        if let object = json as? [String: Any], mirror.displayStyle == .struct || mirror.displayStyle == .class {
-            var properties: [String: Any] = [:]
-            for child in mirror.children {
-                if let label = child.label { properties[snakeCase(label)] = child.value }
-            }
+    /// Fields present in the JSON that the body type has no property for.
+    static func unknownFields(in json: Any, shape: FieldShape, path: String) -> [String] {
+        switch (json, shape) {
+        case (let object as [String: Any], .object(let fields)):
             var unknown: [String] = []
             for key in object.keys.sorted() {
                 let childPath = path.isEmpty ? key : "\(path).\(key)"
-                guard let property = properties[key] else {
+                guard let field = fields[key] else {
                     unknown.append(childPath)
                     continue
                 }
-                unknown += unknownFields(in: object[key]!, against: property, path: childPath)
+                unknown += unknownFields(in: object[key]!, shape: field, path: childPath)
             }
             return unknown
+        case (let array as [Any], .array(let element)):
+            return array.enumerated().flatMap { unknownFields(in: $1, shape: element, path: "\(path)[\($0)]") }
+        default:
+            return []
         }
-        if let array = json as? [Any], mirror.displayStyle == .collection {
-            return zip(array, mirror.children).enumerated().flatMap { index, pair in
-                unknownFields(in: pair.0, against: pair.1.value, path: "\(path)[\(index)]")
-            }
-        }
-        return []
     }
 }

@@ -207,6 +207,17 @@ public struct OrderService: Sendable {
         return completed
     }
 
+    /// How long a response is kept for its idempotency key: a client retrying later
+    /// than this is sending a new request.
+    public static let idempotencyRetentionSeconds: TimeInterval = 24 * 3600
+
+    /// Forgets idempotency keys older than the retention period.
+    @discardableResult
+    public func purgeOldIdempotencyKeys() async throws -> Int {
+        try await orders.purgeIdempotencyRecords(
+            createdBefore: clock.now().addingTimeInterval(-Self.idempotencyRetentionSeconds))
+    }
+
     // MARK: - Machinery
 
     private func applyUnlessRaced(_ change: OrderChange) async throws -> Bool {

@@ -124,6 +124,8 @@ public protocol OrderStore: Sendable {
     /// Delivered orders delivered at or before `deliveredBy`, oldest first.
     func ordersDelivered(before deliveredBy: Date, limit: Int) async throws -> [Order]
     func idempotencyRecord(scope: String, key: String) async throws -> IdempotencyRecord?
+    /// Deletes idempotency records created before `cutoff`; returns how many.
+    func purgeIdempotencyRecords(createdBefore cutoff: Date) async throws -> Int
 }
 
 public protocol CatalogueStore: Sendable {

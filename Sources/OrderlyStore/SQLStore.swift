@@ -128,6 +128,16 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, Sendable {
         }
     }
 
+    public func purgeIdempotencyRecords(createdBefore cutoff: Date) async throws -> Int {
+        let doomed =
+            try await db.query(
+                "SELECT COUNT(*) FROM idempotency_keys WHERE created_at < ?", [SQLValue(cutoff)]
+            ).first?.int(0) ?? 0
+        guard doomed > 0 else { return 0 }
+        try await db.write([SQLStatement("DELETE FROM idempotency_keys WHERE created_at < ?", [SQLValue(cutoff)])])
+        return Int(doomed)
+    }
+
     /// Decodes order rows and fetches all their lines in one query.
     private func withLines(_ rows: [SQLRow]) async throws -> [Order] {
         guard !rows.isEmpty else { return [] }

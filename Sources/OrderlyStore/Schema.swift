@@ -163,6 +163,7 @@ enum Schema {
                     PRIMARY KEY (scope, key)
                 )
                 """,
+                "CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at)",
             ])
     ]
 }

@@ -1,8 +1,9 @@
 import Foundation
 import Hummingbird
-import OrderlyHTTP
 import OrderlyTestSupport
 import Testing
+
+@testable import OrderlyHTTP
 
 @Suite("OpenAPI document")
 struct OpenAPITests {
@@ -50,5 +51,25 @@ struct OpenAPITests {
             checker.violations(
                 method: "POST", path: "/v1/warehouses", status: 418, contentType: "application/json", body: good)
                 == ["POST /v1/warehouses answered 418, which is not documented"])
+    }
+}
+
+@Suite("Request bodies")
+struct RequestBodyTests {
+    /// An example with a nil optional or an empty array would leave part of its body
+    /// type's shape unknown, and fields there would be refused.
+    @Test func examplesAreComplete() {
+        for example in requestBodyExamples {
+            #expect(FieldShape.gaps(in: example).isEmpty, "\(type(of: example)): \(FieldShape.gaps(in: example))")
+        }
+    }
+
+    @Test func placeOrderShapeNamesEveryField() {
+        guard case .object(let fields) = FieldShape.of(PlaceOrderBody.self) else {
+            Issue.record("not an object")
+            return
+        }
+        #expect(Set(fields.keys) == ["channel", "customer", "shipping_address", "lines", "payment_method", "note"])
+        #expect(fields["lines"] == .array(.object(["sku": .leaf, "quantity": .leaf])))
     }
 }

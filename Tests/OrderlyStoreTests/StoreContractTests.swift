@@ -255,6 +255,13 @@ struct StoreContractTests {
             }
             #expect(try await shop.count("SELECT COUNT(*) FROM orders") == 1)
             #expect(try await shop.level("TEA-001").reserved == 1)
+
+            // After the retention period the key is forgotten and may be used afresh.
+            shop.clock.advance(seconds: 23 * 3600)
+            #expect(try await shop.orders.purgeOldIdempotencyKeys() == 0)
+            shop.clock.advance(seconds: 3601)
+            #expect(try await shop.orders.purgeOldIdempotencyKeys() == 1)
+            #expect(try await shop.store.idempotencyRecord(scope: "api", key: "K-1") == nil)
         }
     }
 

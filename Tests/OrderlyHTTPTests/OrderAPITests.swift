@@ -140,6 +140,14 @@ struct OrderAPITests {
             #expect(fourth.problemType == "edit-not-allowed")
             #expect(fourth.json["limit"] as? String == "count")
 
+            // Address and contact cannot be edited: they are not fields of an edit.
+            let readdress = try await api.call(
+                .patch, "/v1/orders/\(number)",
+                #"{"lines": [{"sku": "TEA-001", "quantity": 1}], "expected_version": 4, "shipping_address": {"city": "苏州市"}}"#
+            )
+            #expect(readdress.status == .badRequest)
+            #expect(readdress.errorPaths == ["shipping_address"])
+
             let late = try await api.post("/v1/orders", orderJSON()).json["number"] as! String
             shop.clock.advance(seconds: 3601)
             let lateEdit = try await api.call(

@@ -1,49 +1,130 @@
 import OrderlyCore
 
 extension SQLStore {
-    /// Every stock invariant that must hold whatever happened: on hand is the sum of
-    /// movements, reserved is the sum of active reservations, nothing is negative.
-    /// Returns the violations found (empty when all hold).
-    public func invariantViolations() async throws -> [String] {
+    /// Every invariant Orderly promises, checked against what is stored:
+    /// - on hand equals the sum of stock movements, reserved equals the sum of active
+    ///   reservations, and nothing is reserved beyond what is on hand;
+    /// - an open order holds exactly its lines in reservations, a closed one nothing;
+    /// - every order's totals equal the sum of its lines;
+    /// - every paid order's payments cover its grand total, and an unpaid one has none;
+    /// - every order's status is where its timeline leads by legal transitions.
+    /// Returns one line per discrepancy; empty when everything holds. Orders are read
+    /// in pages, so the check runs in bounded memory on any size of shop.
+    public func invariantViolations(pageSize: Int = 500) async throws -> [String] {
+        var violations = try await stockViolations()
+        var after = ""
+        while true {
+            let page = try await db.query(
+                """
+                SELECT number, status, payment_status, subtotal, shipping, discount, grand_total FROM orders \
+                WHERE number > ? ORDER BY number LIMIT ?
+                """, [.text(after), SQLValue(pageSize)])
+            guard let last = page.last else { break }
+            violations += try await orderViolations(page)
+            after = last.text(0)
+        }
+        return violations
+    }
+
+    private func stockViolations() async throws -> [String] {
         var violations: [String] = []
         let rows = try await db.query(
             """
             SELECT s.warehouse, s.sku, s.on_hand, s.reserved,
-                   (SELECT CAST(COALESCE(SUM(m.delta), 0) AS BIGINT) FROM stock_movements m WHERE m.warehouse = s.warehouse AND m.sku = s.sku),
+                   (SELECT CAST(COALESCE(SUM(m.delta), 0) AS BIGINT) FROM stock_movements m
+                     WHERE m.warehouse = s.warehouse AND m.sku = s.sku),
                    (SELECT CAST(COALESCE(SUM(r.quantity), 0) AS BIGINT) FROM reservations r
                      WHERE r.warehouse = s.warehouse AND r.sku = s.sku AND r.status = 'active')
             FROM stock s ORDER BY s.warehouse, s.sku
             """, [])
         for row in rows {
-            let item = "\(row.text(0))/\(row.text(1))"
+            let item = "stock \(row.text(0))/\(row.text(1))"
             if row.int(2) != row.int(4) {
                 violations.append("\(item): on hand \(row.int(2)) but movements sum to \(row.int(4))")
             }
             if row.int(3) != row.int(5) {
-                violations.append("\(item): reserved \(row.int(3)) but reservations sum to \(row.int(5))")
+                violations.append("\(item): reserved \(row.int(3)) but active reservations sum to \(row.int(5))")
             }
             if row.int(3) > row.int(2) {
                 violations.append("\(item): reserved \(row.int(3)) exceeds on hand \(row.int(2))")
             }
         }
-        // Open orders hold exactly their lines; closed ones hold nothing.
-        let held = try await db.query(
+        return violations
+    }
+
+    private func orderViolations(_ orders: [SQLRow]) async throws -> [String] {
+        let numbers = orders.map { SQLValue.text($0.text(0)) }
+        let marks = Self.placeholders(numbers.count)
+        async let lineRows = db.query(
             """
-            SELECT o.number, o.status,
-                   (SELECT CAST(COALESCE(SUM(l.quantity), 0) AS BIGINT) FROM order_lines l WHERE l.order_number = o.number),
-                   (SELECT CAST(COALESCE(SUM(r.quantity), 0) AS BIGINT) FROM reservations r
-                     WHERE r.order_number = o.number AND r.status = 'active')
-            FROM orders o
-            """, [])
-        for row in held {
-            let holds = OrderStatus(rawValue: row.text(1))!.holdsReservation
-            let expected = holds ? row.int(2) : 0
-            if row.int(3) != expected {
+            SELECT order_number, CAST(SUM(quantity * unit_price) AS BIGINT), CAST(SUM(quantity) AS BIGINT) \
+            FROM order_lines WHERE order_number IN (\(marks)) GROUP BY order_number
+            """, numbers)
+        async let reservationRows = db.query(
+            """
+            SELECT order_number, CAST(SUM(quantity) AS BIGINT) FROM reservations \
+            WHERE order_number IN (\(marks)) AND status = 'active' GROUP BY order_number
+            """, numbers)
+        async let paymentRows = db.query(
+            """
+            SELECT order_number, CAST(SUM(amount) AS BIGINT) FROM payments \
+            WHERE order_number IN (\(marks)) GROUP BY order_number
+            """, numbers)
+        async let eventRows = db.query(
+            "SELECT order_number, type FROM order_events WHERE order_number IN (\(marks)) ORDER BY order_number, seq",
+            numbers)
+        var lineTotals: [String: (amount: Int64, units: Int64)] = [:]
+        for row in try await lineRows { lineTotals[row.text(0)] = (row.int(1), row.int(2)) }
+        var held: [String: Int64] = [:]
+        for row in try await reservationRows { held[row.text(0)] = row.int(1) }
+        var paid: [String: Int64] = [:]
+        for row in try await paymentRows { paid[row.text(0)] = row.int(1) }
+        var timelines: [String: [String]] = [:]
+        for row in try await eventRows { timelines[row.text(0), default: []].append(row.text(1)) }
+
+        var violations: [String] = []
+        for order in orders {
+            let number = order.text(0)
+            let label = "order \(number)"
+            guard let status = OrderStatus(rawValue: order.text(1)) else {
+                violations.append("\(label): unknown status \(order.text(1))")
+                continue
+            }
+            let (subtotal, shipping, discount, grandTotal) = (order.int(3), order.int(4), order.int(5), order.int(6))
+            let lines = lineTotals[number] ?? (0, 0)
+            if lines.units == 0 { violations.append("\(label): has no lines") }
+            if subtotal != lines.amount {
+                violations.append("\(label): subtotal \(subtotal) but its lines sum to \(lines.amount)")
+            }
+            if grandTotal != subtotal + shipping - discount {
+                violations.append("\(label): grand total \(grandTotal) is not subtotal + shipping − discount")
+            }
+            let expectedHeld = status.holdsReservation ? lines.units : 0
+            if (held[number] ?? 0) != expectedHeld {
                 violations.append(
-                    "order \(row.text(0)) (\(row.text(1))) holds \(row.int(3)) units, expected \(expected)")
+                    "\(label) (\(status.rawValue)) holds \(held[number] ?? 0) units in reservations, expected \(expectedHeld)"
+                )
+            }
+            let received = paid[number] ?? 0
+            switch PaymentStatus(rawValue: order.text(2)) {
+            case .unpaid?:
+                if received != 0 { violations.append("\(label): unpaid but has \(received) in payments") }
+            case .some:
+                if received < grandTotal {
+                    violations.append("\(label): paid \(received) of a grand total of \(grandTotal)")
+                }
+            case nil:
+                violations.append("\(label): unknown payment status \(order.text(2))")
+            }
+            switch TimelineReplay.status(after: timelines[number] ?? []) {
+            case .success(let replayed) where replayed != status:
+                violations.append("\(label): is \(status.rawValue) but its timeline leads to \(replayed.rawValue)")
+            case .failure(let failure):
+                violations.append("\(label): \(failure)")
+            case .success:
+                break
             }
         }
         return violations
     }
-
 }

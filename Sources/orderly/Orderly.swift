@@ -14,7 +14,7 @@ struct Orderly: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "orderly",
         abstract: "Orderly, an order management system for e-commerce.",
-        subcommands: [Serve.self, Migrate.self, Demo.self],
+        subcommands: [Serve.self, Migrate.self, Demo.self, Check.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -92,6 +92,27 @@ struct Demo: AsyncParsableCommand {
         let store = try await db.openStore(logger: logger)
         try await loadDemo(store: store, policy: try PolicySettings.fromEnvironment(), logger: logger)
         await store.close()
+    }
+}
+
+struct Check: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Verify every stock and order invariant; print each discrepancy, exit 1 if any.")
+    @OptionGroup var db: DatabaseOptions
+
+    func run() async throws {
+        let store = try Storage.open(db.url)
+        let violations: [String]
+        do {
+            violations = try await store.invariantViolations()
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
+        for violation in violations { print(violation) }
+        print(violations.isEmpty ? "check: all invariants hold" : "check: \(violations.count) discrepancies")
+        if !violations.isEmpty { throw ExitCode(1) }
     }
 }
 

@@ -67,3 +67,30 @@ struct StateMachineTests {
         #expect(rejection.description == "cannot cancel when order is shipped")
     }
 }
+
+@Suite("Timeline replay")
+struct TimelineReplayTests {
+    @Test func legalHistoriesReachTheirStatus() {
+        #expect(TimelineReplay.status(after: ["placed"]) == .success(.pendingPayment))
+        #expect(TimelineReplay.status(after: ["placed", "held_for_review"]) == .success(.pendingReview))
+        #expect(
+            TimelineReplay.status(after: [
+                "placed", "edited", "held_for_review", "approved", "payment_recorded", "shipped", "delivered",
+                "completed",
+            ]) == .success(.completed))
+        #expect(TimelineReplay.status(after: ["placed", "expired"]) == .success(.cancelled))
+    }
+
+    @Test func illegalHistoriesAreNamed() {
+        #expect(
+            TimelineReplay.status(after: ["placed", "shipped"])
+                == .failure(.illegal(index: 1, type: "shipped", from: .pendingPayment)))
+        #expect(
+            TimelineReplay.status(after: ["placed", "payment_recorded", "edited"])
+                == .failure(.illegal(index: 2, type: "edited", from: .paid)))
+        #expect(TimelineReplay.status(after: ["shipped"]) == .failure(.doesNotStartWithPlacement("shipped")))
+        #expect(
+            TimelineReplay.status(after: ["placed", "teleported"])
+                == .failure(.unknownEvent(index: 1, type: "teleported")))
+    }
+}

@@ -1,0 +1,239 @@
+"""Drives `orderly serve` over HTTP and prints one summary table.
+
+Each scenario runs on its own server process and fresh database, so the peak
+resident memory reported is that scenario's. After each scenario `orderly check`
+must find every invariant intact, or the run fails.
+"""
+import argparse
+import asyncio
+import json
+import os
+import platform
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PORT = 18080
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+class Server:
+    """One `orderly serve` process on a database of its own."""
+
+    def __init__(self, binary, database):
+        self.binary = binary
+        self.database = database
+        self.process = None
+
+    def __enter__(self):
+        self.output = tempfile.TemporaryFile()
+        self.process = subprocess.Popen(
+            [self.binary, "serve", "--port", str(PORT), "--database", self.database, "--sweep-seconds", "3600"],
+            stdout=self.output, stderr=subprocess.STDOUT)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                if urllib.request.urlopen(f"http://127.0.0.1:{PORT}/health", timeout=1).read() == b"ok":
+                    return self
+            except OSError:
+                time.sleep(0.1)
+        self.output.seek(0)
+        raise RuntimeError("server did not start: " + self.output.read().decode()[-2000:])
+
+    def peak_rss_mib(self):
+        with open(f"/proc/{self.process.pid}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+        return None
+
+    def __exit__(self, *exc):
+        self.process.send_signal(signal.SIGINT)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def call(method, path, body=None):
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{PORT}{path}", method=method,
+        data=json.dumps(body).encode() if body is not None else None,
+        headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read() or b"null")
+
+
+def load_catalogue(flash_units=None):
+    call("POST", "/v1/warehouses", {"code": "HZ1", "name": "杭州仓", "province": "浙江省", "city": "杭州市"})
+    for sku, price in [("TEA-001", 39800), ("CUP-001", 12900), ("SNK-001", 3900), ("FLASH-1", 9900)]:
+        call("POST", "/v1/products", {"sku": sku, "name": f"商品 {sku}", "category": "茶叶", "brand": "西湖",
+                                      "price": {"amount": price, "currency": "CNY"}, "weight_grams": 100})
+        units = flash_units if sku == "FLASH-1" and flash_units is not None else 100_000_000
+        call("PUT", f"/v1/stock/HZ1/{sku}", {"on_hand": units, "reason": "benchmark"})
+
+
+def wrk(path, seconds, connections, script=None):
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    if script:
+        command += ["-s", os.path.join(HERE, script)]
+    output = subprocess.run(command + [f"http://127.0.0.1:{PORT}{path}"], capture_output=True, text=True,
+                            check=True).stdout
+    result = {"requests_per_second": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))}
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    result["errors"] = (int(non2xx.group(1)) if non2xx else 0) + (sum(map(int, errors.groups())) if errors else 0)
+    for name, pattern in [("p50_ms", r"p50 ([\d.]+) ms"), ("p99_ms", r"p99 ([\d.]+) ms"),
+                          ("max_ms", r"max ([\d.]+) ms")]:
+        found = re.search(pattern, output)
+        if found:
+            result[name] = float(found.group(1))
+    return result
+
+
+def check(binary, database):
+    result = subprocess.run([binary, "check", "--database", database], capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"orderly check failed on {database}:\n{result.stdout}{result.stderr}")
+
+
+async def flash_sale(attempts, clients):
+    """`attempts` one-unit orders from `clients` keep-alive connections."""
+    body = json.dumps({
+        "channel": "web", "customer": {"name": "买家", "phone": "13800138000"},
+        "shipping_address": {"recipient": "买家", "phone": "13800138000", "province": "浙江省", "city": "杭州市",
+                             "district": "西湖区", "street": "文三路 100 号"},
+        "lines": [{"sku": "FLASH-1", "quantity": 1}], "payment_method": "alipay"}).encode()
+    remaining = [attempts]
+    statuses = {}
+
+    async def client():
+        reader, writer = await asyncio.open_connection("127.0.0.1", PORT)
+        while remaining[0] > 0:
+            remaining[0] -= 1
+            key = uuid.uuid4().hex
+            writer.write(
+                f"POST /v1/orders HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                f"Idempotency-Key: {key}\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body)
+            await writer.drain()
+            status = int((await reader.readline()).split()[1])
+            length = 0
+            while (line := await reader.readline()) not in (b"\r\n", b""):
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":")[1])
+            payload = await reader.readexactly(length)
+            kind = str(status)
+            if status == 409:
+                kind += " " + json.loads(payload)["type"].rsplit("/", 1)[-1]
+            statuses[kind] = statuses.get(kind, 0) + 1
+        writer.close()
+
+    started = time.time()
+    await asyncio.gather(*(client() for _ in range(clients)))
+    return statuses, time.time() - started
+
+
+def fresh_database(backend, postgres_admin, workdir, name):
+    if backend == "sqlite":
+        return f"sqlite:{workdir}/{name}.sqlite"
+    database = f"bench_{name}_{uuid.uuid4().hex[:8]}"
+    subprocess.run(["psql", postgres_admin, "-qc", f"CREATE DATABASE {database}"], check=True)
+    return re.sub(r"/[^/]*$", f"/{database}", postgres_admin)
+
+
+def run_backend(backend, args, workdir):
+    results = {}
+    seconds = 5 if args.quick else 20
+
+    log(f"[{backend}] GET /health baseline")
+    database = fresh_database(backend, args.postgres, workdir, "health")
+    with Server(args.binary, database) as server:
+        results["health"] = wrk("/health", 5 if args.quick else 10, 64)
+        results["health"]["peak_rss_mib"] = server.peak_rss_mib()
+
+    log(f"[{backend}] order placement, 64 connections, {seconds} s after a warm-up")
+    database = fresh_database(backend, args.postgres, workdir, "orders")
+    with Server(args.binary, database) as server:
+        load_catalogue()
+        wrk("/v1/orders", 3 if args.quick else 5, 64, "place-order.lua")
+        results["orders"] = wrk("/v1/orders", seconds, 64, "place-order.lua")
+        results["orders"]["peak_rss_mib"] = server.peak_rss_mib()
+    check(args.binary, database)
+
+    log(f"[{backend}] flash sale: 1,000 units, 10,000 attempts, 256 clients")
+    database = fresh_database(backend, args.postgres, workdir, "flash")
+    with Server(args.binary, database) as server:
+        load_catalogue(flash_units=1000)
+        statuses, elapsed = asyncio.run(flash_sale(10_000, 256))
+        results["flash_sale"] = {
+            "statuses": statuses, "attempts_per_second": 10_000 / elapsed,
+            "exact": statuses == {"201": 1000, "409 insufficient-stock": 9000},
+            "peak_rss_mib": server.peak_rss_mib()}
+    check(args.binary, database)
+    return results
+
+
+def machine():
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
+    memory = next((int(line.split()[1]) // 1024 // 1024 for line in open("/proc/meminfo")
+                   if line.startswith("MemTotal")), 0)
+    return f"{os.cpu_count()} cores ({cpu}), {memory} GiB, {platform.system()} {platform.release()}"
+
+
+def table(results):
+    rows = [("scenario", "backend", "result", "p50 ms", "p99 ms", "max ms", "errors", "peak RSS MiB")]
+    for backend, result in results.items():
+        health = result["health"]["requests_per_second"]
+        orders = result["orders"]
+        flash = result["flash_sale"]
+        rows.append(("GET /health, 64 conn", backend, f"{health:,.0f} req/s", "", "", "",
+                     str(result["health"]["errors"]), f"{result['health']['peak_rss_mib']:.0f}"))
+        rows.append(("place 3-line order, 64 conn", backend,
+                     f"{orders['requests_per_second']:,.0f} orders/s ({orders['requests_per_second'] / health:.1%} of /health)",
+                     f"{orders.get('p50_ms', 0):.1f}", f"{orders.get('p99_ms', 0):.1f}", f"{orders.get('max_ms', 0):.1f}",
+                     str(orders["errors"]), f"{orders['peak_rss_mib']:.0f}"))
+        outcome = ", ".join(f"{count} × {status}" for status, count in sorted(flash["statuses"].items()))
+        rows.append(("flash sale 1,000 units / 10,000", backend,
+                     f"{flash['attempts_per_second']:,.0f} attempts/s; {outcome}{'' if flash['exact'] else ' (NOT EXACT)'}",
+                     "", "", "", "", f"{flash['peak_rss_mib']:.0f}"))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["| " + " | ".join(cell.ljust(width) for cell, width in zip(row, widths)) + " |" for row in rows]
+    lines.insert(1, "|" + "|".join("-" * (width + 2) for width in widths) + "|")
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--binary", required=True)
+    parser.add_argument("--postgres", required=True)
+    parser.add_argument("--quick", action="store_true", help="short runs, to try the harness")
+    parser.add_argument("--only", choices=["sqlite", "postgres"])
+    args = parser.parse_args()
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="orderly-bench-") as workdir:
+        for backend in ["sqlite", "postgres"]:
+            if args.only in (None, backend):
+                results[backend] = run_backend(backend, args, workdir)
+    summary = table(results)
+    print(f"Machine: {machine()}; server and load generator on the same machine.\n")
+    print(summary)
+    os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
+    path = os.path.join(HERE, "results", time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + ".json")
+    with open(path, "w") as output:
+        json.dump({"machine": machine(), "results": results}, output, indent=2)
+    print(f"\nJSON: {path}")
+    if not all(result["flash_sale"]["exact"] for result in results.values()):
+        sys.exit("flash sale was not exact")
+
+
+if __name__ == "__main__":
+    main()

@@ -190,8 +190,10 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, Sendable {
         try await db.write(try Self.statements(for: change, idempotency: idempotency))
     }
 
-    /// The statements of one order change, in the order that settles races earliest:
-    /// the idempotency key first, then the version guard, then stock.
+    /// The statements of one order change. The idempotency key and the version guard
+    /// come first, so a duplicate or a stale change fails before doing work; stock
+    /// comes last, so the hot stock rows are locked (on PostgreSQL) only for the end
+    /// of the transaction.
     static func statements(for change: OrderChange, idempotency: IdempotencyRecord?) throws -> [SQLStatement] {
         let order = change.order
         let number = SQLValue.text(order.number.value)
@@ -260,9 +262,6 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, Sendable {
                         ]))
             }
         }
-        for effect in change.stock {
-            statements += stockStatements(effect, order: order)
-        }
         if change.expectedVersion != nil {
             statements.append(
                 SQLStatement(
@@ -297,6 +296,9 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, Sendable {
                         .text(payment.id), number, .text(payment.method), .int(payment.amount.amount),
                         .text(payment.amount.currency.code), SQLValue(payment.reference), SQLValue(payment.recordedAt),
                     ], onDuplicate: .duplicate(what: "payment")))
+        }
+        for effect in change.stock {
+            statements += stockStatements(effect, order: order)
         }
         return statements
     }

@@ -10,15 +10,15 @@ import json
 import os
 import platform
 import re
-import signal
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "scripts", "lib"))
+from orderly_http import Server, order_body, post_orders  # noqa: E402
 PORT = 18080
 
 
@@ -26,60 +26,8 @@ def log(message):
     print(message, file=sys.stderr, flush=True)
 
 
-class Server:
-    """One `orderly serve` process on a database of its own."""
-
-    def __init__(self, binary, database):
-        self.binary = binary
-        self.database = database
-        self.process = None
-
-    def __enter__(self):
-        self.output = tempfile.TemporaryFile()
-        self.process = subprocess.Popen(
-            [self.binary, "serve", "--port", str(PORT), "--database", self.database, "--sweep-seconds", "3600"],
-            stdout=self.output, stderr=subprocess.STDOUT)
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                if urllib.request.urlopen(f"http://127.0.0.1:{PORT}/health", timeout=1).read() == b"ok":
-                    return self
-            except OSError:
-                time.sleep(0.1)
-        self.output.seek(0)
-        raise RuntimeError("server did not start: " + self.output.read().decode()[-2000:])
-
-    def peak_rss_mib(self):
-        with open(f"/proc/{self.process.pid}/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-        return None
-
-    def __exit__(self, *exc):
-        self.process.send_signal(signal.SIGINT)
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-
-
-def call(method, path, body=None):
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{PORT}{path}", method=method,
-        data=json.dumps(body).encode() if body is not None else None,
-        headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read() or b"null")
-
-
-def load_catalogue(flash_units=None):
-    call("POST", "/v1/warehouses", {"code": "HZ1", "name": "杭州仓", "province": "浙江省", "city": "杭州市"})
-    for sku, price in [("TEA-001", 39800), ("CUP-001", 12900), ("SNK-001", 3900), ("FLASH-1", 9900)]:
-        call("POST", "/v1/products", {"sku": sku, "name": f"商品 {sku}", "category": "茶叶", "brand": "西湖",
-                                      "price": {"amount": price, "currency": "CNY"}, "weight_grams": 100})
-        units = flash_units if sku == "FLASH-1" and flash_units is not None else 100_000_000
-        call("PUT", f"/v1/stock/HZ1/{sku}", {"on_hand": units, "reason": "benchmark"})
+def server(binary, database):
+    return Server(binary, database, PORT)
 
 
 def wrk(path, seconds, connections, script=None):
@@ -106,40 +54,17 @@ def check(binary, database):
         raise RuntimeError(f"orderly check failed on {database}:\n{result.stdout}{result.stderr}")
 
 
-async def flash_sale(attempts, clients):
+def flash_sale(attempts, clients):
     """`attempts` one-unit orders from `clients` keep-alive connections."""
-    body = json.dumps({
-        "channel": "web", "customer": {"name": "买家", "phone": "13800138000"},
-        "shipping_address": {"recipient": "买家", "phone": "13800138000", "province": "浙江省", "city": "杭州市",
-                             "district": "西湖区", "street": "文三路 100 号"},
-        "lines": [{"sku": "FLASH-1", "quantity": 1}], "payment_method": "alipay"}).encode()
-    remaining = [attempts]
-    statuses = {}
-
-    async def client():
-        reader, writer = await asyncio.open_connection("127.0.0.1", PORT)
-        while remaining[0] > 0:
-            remaining[0] -= 1
-            key = uuid.uuid4().hex
-            writer.write(
-                f"POST /v1/orders HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                f"Idempotency-Key: {key}\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body)
-            await writer.drain()
-            status = int((await reader.readline()).split()[1])
-            length = 0
-            while (line := await reader.readline()) not in (b"\r\n", b""):
-                if line.lower().startswith(b"content-length:"):
-                    length = int(line.split(b":")[1])
-            payload = await reader.readexactly(length)
-            kind = str(status)
-            if status == 409:
-                kind += " " + json.loads(payload)["type"].rsplit("/", 1)[-1]
-            statuses[kind] = statuses.get(kind, 0) + 1
-        writer.close()
-
+    body = order_body([("FLASH-1", 1)])
     started = time.time()
-    await asyncio.gather(*(client() for _ in range(clients)))
-    return statuses, time.time() - started
+    answers = asyncio.run(post_orders(PORT, [(uuid.uuid4().hex, body) for _ in range(attempts)], clients))
+    elapsed = time.time() - started
+    statuses = {}
+    for status, payload in answers.values():
+        kind = str(status) + (" " + payload["type"].rsplit("/", 1)[-1] if status == 409 else "")
+        statuses[kind] = statuses.get(kind, 0) + 1
+    return statuses, elapsed
 
 
 def fresh_database(backend, postgres_admin, workdir, name):
@@ -156,28 +81,28 @@ def run_backend(backend, args, workdir):
 
     log(f"[{backend}] GET /health baseline")
     database = fresh_database(backend, args.postgres, workdir, "health")
-    with Server(args.binary, database) as server:
+    with server(args.binary, database) as running:
         results["health"] = wrk("/health", 5 if args.quick else 10, 64)
-        results["health"]["peak_rss_mib"] = server.peak_rss_mib()
+        results["health"]["peak_rss_mib"] = running.peak_rss_mib()
 
     log(f"[{backend}] order placement, 64 connections, {seconds} s after a warm-up")
     database = fresh_database(backend, args.postgres, workdir, "orders")
-    with Server(args.binary, database) as server:
-        load_catalogue()
+    with server(args.binary, database) as running:
+        running.load_catalogue(100_000_000)
         wrk("/v1/orders", 3 if args.quick else 5, 64, "place-order.lua")
         results["orders"] = wrk("/v1/orders", seconds, 64, "place-order.lua")
-        results["orders"]["peak_rss_mib"] = server.peak_rss_mib()
+        results["orders"]["peak_rss_mib"] = running.peak_rss_mib()
     check(args.binary, database)
 
     log(f"[{backend}] flash sale: 1,000 units, 10,000 attempts, 256 clients")
     database = fresh_database(backend, args.postgres, workdir, "flash")
-    with Server(args.binary, database) as server:
-        load_catalogue(flash_units=1000)
-        statuses, elapsed = asyncio.run(flash_sale(10_000, 256))
+    with server(args.binary, database) as running:
+        running.load_catalogue({"FLASH-1": 1000})
+        statuses, elapsed = flash_sale(10_000, 256)
         results["flash_sale"] = {
             "statuses": statuses, "attempts_per_second": 10_000 / elapsed,
             "exact": statuses == {"201": 1000, "409 insufficient-stock": 9000},
-            "peak_rss_mib": server.peak_rss_mib()}
+            "peak_rss_mib": running.peak_rss_mib()}
     check(args.binary, database)
     return results
 

@@ -1,0 +1,227 @@
+import Foundation
+import OrderlyCore
+import OrderlyServices
+import OrderlyTestSupport
+import Testing
+
+/// Seeded random operations against the real services and database, with a clock
+/// the run controls, checking every invariant after every step.
+///
+/// Each step runs a batch of 1–4 operations concurrently. The operations a seed
+/// chooses replay exactly (`ORDERLY_SIM_SEED=N swift test --filter Simulation`);
+/// how a batch interleaves is the scheduler's, which is the point: the invariants
+/// must hold however it does. A failure names its seed and step.
+@Suite("Simulation")
+struct SimulationTests {
+    static let environment = ProcessInfo.processInfo.environment
+    static let steps = Int(environment["ORDERLY_SIM_STEPS"] ?? "") ?? 150
+
+    static var seeds: [UInt64] {
+        if let one = environment["ORDERLY_SIM_SEED"].flatMap(UInt64.init) { return [one] }
+        return Array(1...UInt64(Int(environment["ORDERLY_SIM_SEEDS"] ?? "") ?? 12))
+    }
+
+    static var cases: [(Backend, UInt64)] {
+        let postgresSeeds = Int(environment["ORDERLY_SIM_POSTGRES_SEEDS"] ?? "") ?? 4
+        return seeds.map { (.sqlite, $0) }
+            + (Backend.available.contains(.postgres) ? seeds.prefix(postgresSeeds).map { (.postgres, $0) } : [])
+    }
+
+    @Test(arguments: cases)
+    func randomOperationsKeepEveryInvariant(_ backend: Backend, _ seed: UInt64) async throws {
+        try await TestShop.with(backend) { shop in
+            let random = SeededRandom(seed: seed)
+            let skus = ["SIM-A", "SIM-B", "SIM-C", "SIM-D", "SIM-E"]
+            try await shop.stock(
+                skus.enumerated().map { (sku: $1, price: Int64(990 + $0 * 1500), onHand: Int(random.next() % 40)) })
+            var known: [OrderNumber: OrderStatus] = [:]
+            var order: [OrderNumber] = []
+            var tally: [String: Int] = [:]
+
+            for step in 1...Self.steps {
+                let recent = order.suffix(40).map { ($0, known[$0]!) }
+                let batch = (0..<(1 + Int(random.next() % 4))).map { _ in
+                    Operation.random(random, skus: skus, known: recent)
+                }
+                let outcomes = await withTaskGroup(of: Outcome.self) { group in
+                    for operation in batch { group.addTask { await operation.run(on: shop) } }
+                    return await group.reduce(into: [Outcome]()) { $0.append($1) }
+                }
+                for outcome in outcomes {
+                    tally[outcome.label, default: 0] += 1
+                    if let (number, status) = outcome.order {
+                        if known[number] == nil { order.append(number) }
+                        known[number] = status
+                    }
+                    if let unexpected = outcome.unexpected {
+                        Issue.record("seed \(seed) step \(step): \(unexpected)")
+                        return
+                    }
+                }
+                let violations = try await shop.store.invariantViolations()
+                if !violations.isEmpty {
+                    Issue.record("seed \(seed) step \(step) after \(batch): \(violations)")
+                    return
+                }
+            }
+            if Self.environment["ORDERLY_SIM_VERBOSE"] != nil {
+                let statuses = try await shop.orders.search(OrderQuery(limit: 200)).items.map(\.status.rawValue)
+                print(
+                    "seed \(seed) on \(backend): \(tally.sorted { $0.key < $1.key }), statuses \(Dictionary(statuses.map { ($0, 1) }, uniquingKeysWith: +))"
+                )
+            }
+            // The run must have exercised the lifecycle, not just bounced off refusals.
+            #expect((tally["placed"] ?? 0) > 0, "seed \(seed): \(tally)")
+            #expect((tally["shipped"] ?? 0) > 0, "seed \(seed): \(tally)")
+        }
+    }
+}
+
+/// One thing an actor may do.
+enum Operation: Sendable, CustomStringConvertible {
+    case place(lines: [(String, Int)], province: String)
+    case edit(OrderNumber, lines: [(String, Int)], staleVersion: Bool)
+    case cancel(OrderNumber)
+    case approve(OrderNumber)
+    case reject(OrderNumber)
+    case pay(OrderNumber, exact: Bool)
+    case ship(OrderNumber)
+    case deliver(OrderNumber)
+    case complete(OrderNumber)
+    case passTime(seconds: Int)
+    case restock(sku: String, onHand: Int)
+
+    var description: String {
+        switch self {
+        case .place(let lines, let province): "place \(lines) to \(province)"
+        case .edit(let number, let lines, let stale): "edit \(number) to \(lines)\(stale ? " (stale)" : "")"
+        case .cancel(let number): "cancel \(number)"
+        case .approve(let number): "approve \(number)"
+        case .reject(let number): "reject \(number)"
+        case .pay(let number, let exact): "pay \(number)\(exact ? "" : " (wrong amount)")"
+        case .ship(let number): "ship \(number)"
+        case .deliver(let number): "deliver \(number)"
+        case .complete(let number): "complete \(number)"
+        case .passTime(let seconds): "pass \(seconds) s"
+        case .restock(let sku, let onHand): "set \(sku) to \(onHand)"
+        }
+    }
+
+    /// Chooses the next operation. Orders are picked among the recent ones the run
+    /// knows of; three times in four the operation is the one their last known status
+    /// invites, otherwise any, so refusals are exercised too.
+    static func random(_ random: SeededRandom, skus: [String], known: [(OrderNumber, OrderStatus)]) -> Operation {
+        func pick<T>(_ items: [T]) -> T { items[Int(random.next() % UInt64(items.count))] }
+        func lines() -> [(String, Int)] {
+            (0..<(1 + Int(random.next() % 3))).map { _ in
+                (pick(skus), 1 + Int(random.next() % (random.next() % 10 == 0 ? 60 : 5)))
+            }
+        }
+        let roll = random.next() % 100
+        if known.isEmpty || roll < 25 { return .place(lines: lines(), province: pick(["浙江省", "广东省", "江苏省"])) }
+        if roll < 30 { return .passTime(seconds: Int(random.next() % (random.next() % 4 == 0 ? 2400 : 300))) }
+        if roll < 35 { return .restock(sku: pick(skus), onHand: Int(random.next() % 60)) }
+        let (order, status) = pick(known)
+        if random.next() % 4 != 0 {
+            switch status {
+            case .pendingReview: return random.next() % 3 == 0 ? .reject(order) : .approve(order)
+            case .pendingPayment:
+                switch random.next() % 6 {
+                case 0: return .edit(order, lines: lines(), staleVersion: random.next() % 5 == 0)
+                case 1: return .cancel(order)
+                default: return .pay(order, exact: random.next() % 10 != 0)
+                }
+            case .paid: return .ship(order)
+            case .shipped: return .deliver(order)
+            case .delivered: return .complete(order)
+            case .completed, .cancelled: break
+            }
+        }
+        switch roll {
+        case 35..<43: return .edit(order, lines: lines(), staleVersion: random.next() % 5 == 0)
+        case 43..<51: return .cancel(order)
+        case 51..<58: return .approve(order)
+        case 58..<62: return .reject(order)
+        case 62..<72: return .pay(order, exact: random.next() % 10 != 0)
+        case 72..<80: return .ship(order)
+        case 80..<88: return .deliver(order)
+        case 88..<95: return .complete(order)
+        default: return .passTime(seconds: Int(random.next() % 2400))
+        }
+    }
+
+    func run(on shop: TestShop) async -> Outcome {
+        do {
+            switch self {
+            case .place(let lines, let province):
+                var draft = TestShop.draft(lines)
+                draft.shippingAddress.province = province
+                return Outcome(label: "placed", order: try await shop.orders.place(draft, actor: "sim").value!)
+            case .edit(let number, let lines, let stale):
+                let current = try await shop.orders.details(number).order
+                return Outcome(
+                    label: "edited",
+                    order: try await shop.orders.edit(
+                        number, lines: lines.map { RequestedLine(sku: $0.0, quantity: $0.1) },
+                        expectedVersion: stale ? max(1, current.version - 1) : current.version, actor: "sim"
+                    ).value!)
+            case .cancel(let number):
+                return Outcome(
+                    label: "cancelled", order: try await shop.orders.cancel(number, reason: "sim", actor: "sim").value!)
+            case .approve(let number):
+                return Outcome(label: "approved", order: try await shop.orders.approve(number, actor: "sim").value!)
+            case .reject(let number):
+                return Outcome(
+                    label: "rejected", order: try await shop.orders.reject(number, reason: "sim", actor: "sim").value!)
+            case .pay(let number, let exact):
+                let order = try await shop.orders.details(number).order
+                let amount = exact ? order.totals.grandTotal : order.totals.grandTotal + Money(1, .cny)
+                return Outcome(
+                    label: "paid",
+                    order: try await shop.orders.recordPayment(
+                        number, method: "card", amount: amount, reference: nil, actor: "sim"
+                    ).value!)
+            case .ship(let number):
+                return Outcome(
+                    label: "shipped",
+                    order: try await shop.orders.ship(
+                        number, carrier: "SF", trackingNumber: "SF\(number.value)", actor: "sim"
+                    )
+                    .value!)
+            case .deliver(let number):
+                return Outcome(label: "delivered", order: try await shop.orders.deliver(number, actor: "sim").value!)
+            case .complete(let number):
+                return Outcome(label: "completed", order: try await shop.orders.complete(number, actor: "sim").value!)
+            case .passTime(let seconds):
+                shop.clock.advance(seconds: TimeInterval(seconds))
+                try await shop.orders.expireOverdue()
+                try await shop.orders.completeDelivered()
+            case .restock(let sku, let onHand):
+                try await shop.catalogue.setOnHand(
+                    warehouse: shop.hangzhou, sku: SKU(sku)!, onHand: onHand, reason: "sim", actor: "sim")
+            }
+            return Outcome(label: "done")
+        } catch is InsufficientStock {
+            return Outcome(label: "short")
+        } catch is OrderTransitionRefused, is OrderEditRefused, is BelowReserved, is Contention {
+            return Outcome(label: "refused")
+        } catch let failure as ValidationFailure where failure.errors.map(\.path) == ["amount"] {
+            return Outcome(label: "wrong amount")
+        } catch {
+            return Outcome(label: "unexpected", unexpected: "\(self) threw \(String(reflecting: error))")
+        }
+    }
+}
+
+struct Outcome: Sendable {
+    var label: String
+    /// The order's number and new status, when the operation changed one.
+    var order: (OrderNumber, OrderStatus)? = nil
+    var unexpected: String? = nil
+
+    init(label: String, order: Order? = nil, unexpected: String? = nil) {
+        self.label = label
+        self.order = order.map { ($0.number, $0.status) }
+        self.unexpected = unexpected
+    }
+}

@@ -39,7 +39,9 @@ def wrk(path, seconds, connections, script=None):
     result = {"requests_per_second": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))}
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
-    result["errors"] = (int(non2xx.group(1)) if non2xx else 0) + (sum(map(int, errors.groups())) if errors else 0)
+    result["non_2xx"] = int(non2xx.group(1)) if non2xx else 0
+    result["socket_errors"] = dict(zip(["connect", "read", "write", "timeout"], map(int, errors.groups()))) if errors else {}
+    result["errors"] = result["non_2xx"] + sum(result["socket_errors"].values())
     for name, pattern in [("p50_ms", r"p50 ([\d.]+) ms"), ("p99_ms", r"p99 ([\d.]+) ms"),
                           ("max_ms", r"max ([\d.]+) ms")]:
         found = re.search(pattern, output)

@@ -87,21 +87,21 @@ struct OrderRoutes: Sendable {
 
     @Sendable func cancel(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         let (body, data) = try await request.decodeStrict(ReasonBody.self, context: context)
-        return try await command(request, data) { number, idempotency in
+        return try await command(request, context, data) { number, idempotency in
             try await orders.cancel(number, reason: body.reason, actor: actor, idempotency: idempotency)
         }
     }
 
     @Sendable func approve(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         let data = try await optionalEmptyBody(request, context: context)
-        return try await command(request, data) { number, idempotency in
+        return try await command(request, context, data) { number, idempotency in
             try await orders.approve(number, actor: actor, idempotency: idempotency)
         }
     }
 
     @Sendable func reject(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         let (body, data) = try await request.decodeStrict(ReasonBody.self, context: context)
-        return try await command(request, data) { number, idempotency in
+        return try await command(request, context, data) { number, idempotency in
             try await orders.reject(number, reason: body.reason, actor: actor, idempotency: idempotency)
         }
     }
@@ -111,7 +111,7 @@ struct OrderRoutes: Sendable {
         var errors = FieldErrors()
         let amount = body.amount.money(path: "amount", into: &errors)
         try errors.throwIfAny()
-        return try await command(request, data) { number, idempotency in
+        return try await command(request, context, data) { number, idempotency in
             try await orders.recordPayment(
                 number, method: body.method, amount: amount!, reference: body.reference, actor: actor,
                 idempotency: idempotency)
@@ -120,7 +120,7 @@ struct OrderRoutes: Sendable {
 
     @Sendable func ship(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         let (body, data) = try await request.decodeStrict(ShipmentBody.self, context: context)
-        return try await command(request, data) { number, idempotency in
+        return try await command(request, context, data) { number, idempotency in
             try await orders.ship(
                 number, carrier: body.carrier.trimmed, trackingNumber: body.trackingNumber.trimmed, actor: actor,
                 idempotency: idempotency)
@@ -129,14 +129,14 @@ struct OrderRoutes: Sendable {
 
     @Sendable func deliver(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         let data = try await optionalEmptyBody(request, context: context)
-        return try await command(request, data) { number, idempotency in
+        return try await command(request, context, data) { number, idempotency in
             try await orders.deliver(number, actor: actor, idempotency: idempotency)
         }
     }
 
     @Sendable func complete(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         let data = try await optionalEmptyBody(request, context: context)
-        return try await command(request, data) { number, idempotency in
+        return try await command(request, context, data) { number, idempotency in
             try await orders.complete(number, actor: actor, idempotency: idempotency)
         }
     }
@@ -151,12 +151,10 @@ struct OrderRoutes: Sendable {
     }
 
     private func command(
-        _ request: Request, _ body: Data,
+        _ request: Request, _ context: OrderlyRequestContext, _ body: Data,
         _ run: (OrderNumber, Idempotency<Order>?) async throws -> CommandResult<Order>
     ) async throws -> Response {
-        let raw = request.uri.path.split(separator: "/").dropFirst(2).first.map(String.init) ?? ""
-        guard let number = OrderNumber(raw) else { throw NotFound("order", raw) }
-        let result = try await run(number, try request.orderIdempotency(body: body, status: .ok))
+        let result = try await run(try number(context), try request.orderIdempotency(body: body, status: .ok))
         if case .applied = result { Metrics.orderCommands.increment() }
         return try commandResponse(result, status: .ok)
     }

@@ -163,7 +163,7 @@ public struct StockMovement: Hashable, Sendable {
     }
 }
 
-public struct StockFilter: Hashable, Sendable {
+public struct StockFilter: Sendable {
     public var sku: SKU?
     public var warehouse: WarehouseCode?
     /// Keyset position: the last (sku, warehouse) of the previous page.
@@ -175,17 +175,6 @@ public struct StockFilter: Hashable, Sendable {
         self.warehouse = warehouse
         self.after = after.map { (sku: $0.0, warehouse: $0.1) }
         self.limit = limit
-    }
-
-    public static func == (lhs: StockFilter, rhs: StockFilter) -> Bool {
-        lhs.sku == rhs.sku && lhs.warehouse == rhs.warehouse && lhs.limit == rhs.limit
-            && lhs.after?.sku == rhs.after?.sku && lhs.after?.warehouse == rhs.after?.warehouse
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(sku)
-        hasher.combine(warehouse)
-        hasher.combine(limit)
     }
 }
 

@@ -1,20 +1,9 @@
 import Foundation
 import OrderlyCore
 
-/// The order policy from environment variables, each defaulting to the merchant's
-/// documented rule. Amounts are in minor units (fen).
+/// The order policy from environment variables (listed in the README), each
+/// defaulting to the merchant's documented rule. Amounts are in minor units (fen).
 enum PolicySettings {
-    static let variables: [(name: String, meaning: String)] = [
-        ("ORDERLY_SHIPPING_FEE", "flat shipping fee (default 1000 = 10.00)"),
-        ("ORDERLY_FREE_SHIPPING_FROM", "subtotal from which shipping is free (default 9900; 0 disables)"),
-        ("ORDERLY_REVIEW_ABOVE_AMOUNT", "hold orders whose grand total is above this (default 5000000)"),
-        ("ORDERLY_REVIEW_ABOVE_UNITS", "hold orders with more units than this (default 100)"),
-        ("ORDERLY_EDIT_WINDOW_SECONDS", "edits allowed this long after placement (default 3600)"),
-        ("ORDERLY_MAX_EDITS", "edits allowed per order (default 3)"),
-        ("ORDERLY_PAYMENT_WINDOW_SECONDS", "unpaid orders expire after this (default 1800)"),
-        ("ORDERLY_AUTO_COMPLETE_DAYS", "delivered orders complete after this many days (default 7)"),
-    ]
-
     struct InvalidSetting: Error, CustomStringConvertible {
         var name: String
         var value: String

@@ -11,12 +11,14 @@ final class PostgresDatabase: SQLDatabase {
     private let client: PostgresClient
     private let runner: Task<Void, Never>
     private let logger: Logger
+    private let writer: GroupCommitWriter
 
     init(configuration: PostgresClient.Configuration, logger: Logger) {
         client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         let client = client
         runner = Task { await client.run() }
         self.logger = logger
+        writer = GroupCommitWriter(committer: PostgresBatchCommitter(client: client, logger: logger))
     }
 
     /// Parses `postgres://user:password@host:port/database` (or `postgresql://`).
@@ -58,18 +60,12 @@ final class PostgresDatabase: SQLDatabase {
     }
 
     func write(_ statements: [SQLStatement]) async throws {
-        do {
-            try await client.withTransaction(logger: logger) { connection in
-                for statement in statements {
-                    try await Self.run(statement, on: connection, logger: logger)
-                }
-            }
-        } catch let error as PostgresTransactionError {
-            throw error.closureError ?? error
-        }
+        try await writer.submit(statements)
     }
 
-    private static func run(_ statement: SQLStatement, on connection: PostgresConnection, logger: Logger) async throws {
+    fileprivate static func run(_ statement: SQLStatement, on connection: PostgresConnection, logger: Logger)
+        async throws
+    {
         let sql = statement.unlessChanged == nil ? statement.sql : statement.sql + " RETURNING 1"
         do {
             var changed = 0
@@ -145,6 +141,40 @@ final class PostgresDatabase: SQLDatabase {
             }
         }
         return PostgresQuery(unsafeSQL: text, binds: bindings)
+    }
+}
+
+/// Commits a batch of writes in one PostgreSQL transaction, each in its own
+/// savepoint: a write whose guard fails (or that deadlocks) is rolled back to its
+/// savepoint and the rest of the batch goes on.
+struct PostgresBatchCommitter: BatchCommitter {
+    let client: PostgresClient
+    let logger: Logger
+
+    func commit(_ writes: [[SQLStatement]]) async throws -> [Result<Void, any Error>] {
+        do {
+            return try await client.withTransaction(logger: logger) { connection in
+                var outcomes: [Result<Void, any Error>] = []
+                outcomes.reserveCapacity(writes.count)
+                for statements in writes {
+                    try await connection.query("SAVEPOINT write", logger: logger)
+                    do {
+                        for statement in statements {
+                            try await PostgresDatabase.run(statement, on: connection, logger: logger)
+                        }
+                        try await connection.query("RELEASE SAVEPOINT write", logger: logger)
+                        outcomes.append(.success(()))
+                    } catch {
+                        try await connection.query("ROLLBACK TO SAVEPOINT write", logger: logger)
+                        try await connection.query("RELEASE SAVEPOINT write", logger: logger)
+                        outcomes.append(.failure(error))
+                    }
+                }
+                return outcomes
+            }
+        } catch let error as PostgresTransactionError {
+            throw error.closureError ?? error.commitError ?? error
+        }
     }
 }
 

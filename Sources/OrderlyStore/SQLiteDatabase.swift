@@ -18,7 +18,7 @@ final class SQLiteDatabase: SQLDatabase {
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
-        writer = GroupCommitWriter(pool: pool)
+        writer = GroupCommitWriter(committer: SQLiteBatchCommitter(pool: pool))
     }
 
     func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
@@ -82,69 +82,30 @@ final class SQLiteDatabase: SQLDatabase {
     }
 }
 
-/// Collects writes that arrive while the previous batch is committing and commits
-/// them in one transaction, each inside its own savepoint: a write whose guard fails
-/// is rolled back alone and the rest of its batch still commits. One fsync then
-/// serves the whole batch, which is what makes durable commits fast on SQLite.
-/// Callers are answered only after their batch committed, so nothing is reported
-/// that is not on disk.
-actor GroupCommitWriter {
-    private struct Job {
-        var statements: [SQLStatement]
-        var continuation: CheckedContinuation<Void, any Error>
-    }
+/// Commits a batch of writes in one SQLite transaction, each in its own savepoint.
+struct SQLiteBatchCommitter: BatchCommitter {
+    let pool: DatabasePool
 
-    private let pool: DatabasePool
-    private var waiting: [Job] = []
-    private var draining = false
-    /// Bounds one transaction's size, and so the latency of its last member.
-    static let maxBatch = 256
-
-    init(pool: DatabasePool) {
-        self.pool = pool
-    }
-
-    func submit(_ statements: [SQLStatement]) async throws {
-        try await withCheckedThrowingContinuation { continuation in
-            waiting.append(Job(statements: statements, continuation: continuation))
-            if !draining {
-                draining = true
-                Task { await self.drain() }
-            }
-        }
-    }
-
-    private func drain() async {
-        while !waiting.isEmpty {
-            let batch = Array(waiting.prefix(Self.maxBatch))
-            waiting.removeFirst(batch.count)
-            let writes = batch.map(\.statements)
-            do {
-                let outcomes = try await pool.writeWithoutTransaction { db in
-                    var outcomes: [Result<Void, any Error>] = []
-                    outcomes.reserveCapacity(writes.count)
-                    try db.inTransaction(.immediate) {
-                        for statements in writes {
-                            do {
-                                try db.inSavepoint {
-                                    try SQLiteDatabase.run(statements, in: db)
-                                    return .commit
-                                }
-                                outcomes.append(.success(()))
-                            } catch {
-                                outcomes.append(.failure(error))
-                            }
+    func commit(_ writes: [[SQLStatement]]) async throws -> [Result<Void, any Error>] {
+        try await pool.writeWithoutTransaction { db in
+            var outcomes: [Result<Void, any Error>] = []
+            outcomes.reserveCapacity(writes.count)
+            try db.inTransaction(.immediate) {
+                for statements in writes {
+                    do {
+                        try db.inSavepoint {
+                            try SQLiteDatabase.run(statements, in: db)
+                            return .commit
                         }
-                        return .commit
+                        outcomes.append(.success(()))
+                    } catch {
+                        outcomes.append(.failure(error))
                     }
-                    return outcomes
                 }
-                for (job, outcome) in zip(batch, outcomes) { job.continuation.resume(with: outcome) }
-            } catch {
-                for job in batch { job.continuation.resume(throwing: error) }
+                return .commit
             }
+            return outcomes
         }
-        draining = false
     }
 }
 

@@ -18,7 +18,7 @@ import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "scripts", "lib"))
-from orderly_http import Server, order_body, post_orders  # noqa: E402
+from orderly_http import Server, create_postgres_database, order_body, post_orders  # noqa: E402
 PORT = 18080
 
 
@@ -72,9 +72,7 @@ def flash_sale(attempts, clients):
 def fresh_database(backend, postgres_admin, workdir, name):
     if backend == "sqlite":
         return f"sqlite:{workdir}/{name}.sqlite"
-    database = f"bench_{name}_{uuid.uuid4().hex[:8]}"
-    subprocess.run(["psql", postgres_admin, "-qc", f"CREATE DATABASE {database}"], check=True)
-    return re.sub(r"/[^/]*$", f"/{database}", postgres_admin)
+    return create_postgres_database(postgres_admin, f"bench_{name}")
 
 
 def run_backend(backend, args, workdir):

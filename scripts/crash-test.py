@@ -14,14 +14,13 @@ Exits non-zero on any failure; the last line is a plain pass/fail count.
 import argparse
 import asyncio
 import os
-import re
 import subprocess
 import sys
 import tempfile
 import uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from orderly_http import Server, order_body, post_orders  # noqa: E402
+from orderly_http import Server, create_postgres_database, order_body, post_orders  # noqa: E402
 
 PORT = 18090
 ORDERS = 1000
@@ -101,9 +100,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="orderly-crash-") as workdir:
         targets = [("sqlite", f"sqlite:{workdir}/crash.sqlite", f"{workdir}/crash.sqlite")]
         if args.postgres:
-            name = f"crash_{uuid.uuid4().hex[:8]}"
-            subprocess.run(["psql", args.postgres, "-qc", f"CREATE DATABASE {name}"], check=True)
-            targets.append(("postgres", re.sub(r"/[^/?]*(\?|$)", f"/{name}\\1", args.postgres, count=1), None))
+            targets.append(("postgres", create_postgres_database(args.postgres, "crash"), None))
         for backend, database, sqlite_path in targets:
             print(f"crash test on {backend}")
             failures = crash_and_recover(args.binary, database, sqlite_path)

@@ -47,3 +47,11 @@ public enum UTCTime {
         return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }
 }
+
+extension Date {
+    /// Milliseconds since 1970-01-01 UTC, to the nearest: how times are stored and
+    /// how cursors name them.
+    public var unixMilliseconds: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
+
+    public init(unixMilliseconds: Int64) { self.init(timeIntervalSince1970: Double(unixMilliseconds) / 1000) }
+}

@@ -58,8 +58,7 @@ struct OrderRoutes: Sendable {
         if let raw = request.query("cursor") {
             let parts = try Cursor.decode(raw, parts: 2)
             guard let milliseconds = Int64(parts[0]), let number = OrderNumber(parts[1]) else { throw Cursor.invalid }
-            query.after = OrderCursor(
-                createdAt: Date(timeIntervalSince1970: Double(milliseconds) / 1000), number: number)
+            query.after = OrderCursor(createdAt: Date(unixMilliseconds: milliseconds), number: number)
         }
         try errors.throwIfAny()
         let page = try await orders.search(query)
@@ -68,7 +67,7 @@ struct OrderRoutes: Sendable {
     }
 
     static func cursor(for order: Order) -> String {
-        Cursor.encode([String(Int64((order.createdAt.timeIntervalSince1970 * 1000).rounded())), order.number.value])
+        Cursor.encode([String(order.createdAt.unixMilliseconds), order.number.value])
     }
 
     @Sendable func show(_ request: Request, context: OrderlyRequestContext) async throws -> Response {

@@ -1,4 +1,5 @@
 import Foundation
+import OrderlyCore
 import OrderlyServices
 
 /// A value bound to or read from SQL. Orderly stores only integers and text (times as
@@ -14,11 +15,6 @@ extension SQLValue {
     init(_ value: Int) { self = .int(Int64(value)) }
     init(_ value: String?) { self = value.map { .text($0) } ?? .null }
     init(_ value: Date?) { self = value.map { .int($0.unixMilliseconds) } ?? .null }
-}
-
-extension Date {
-    var unixMilliseconds: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
-    init(unixMilliseconds: Int64) { self.init(timeIntervalSince1970: Double(unixMilliseconds) / 1000) }
 }
 
 /// One result row, read by column position in the order the SELECT names them.

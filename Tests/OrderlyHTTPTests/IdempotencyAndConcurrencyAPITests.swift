@@ -67,7 +67,7 @@ struct IdempotencyAndConcurrencyAPITests {
             }
             #expect(statuses == ["201 ": 10, "409 insufficient-stock": 190])
             #expect(try await shop.level("TEA-001").available == 0)
-            #expect(try await shop.stockViolations().isEmpty)
+            #expect(try await shop.store.invariantViolations().isEmpty)
         }
     }
 }

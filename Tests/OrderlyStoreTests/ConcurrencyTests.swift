@@ -31,7 +31,7 @@ struct ConcurrencyTests {
             let level = try await shop.level("FLASH-1")
             #expect(level.reserved == 10)
             #expect(level.available == 0)
-            #expect(try await shop.stockViolations().isEmpty)
+            #expect(try await shop.store.invariantViolations().isEmpty)
         }
     }
 
@@ -59,7 +59,7 @@ struct ConcurrencyTests {
             #expect(Set(responses).count == 1)
             #expect(try await shop.count("SELECT COUNT(*) FROM orders") == 1)
             #expect(try await shop.level("TEA-001").reserved == 1)
-            #expect(try await shop.stockViolations().isEmpty)
+            #expect(try await shop.store.invariantViolations().isEmpty)
         }
     }
 
@@ -83,7 +83,7 @@ struct ConcurrencyTests {
                 ) == 0)
             #expect(try await shop.level("TEA-001").reserved == 0)
             #expect(try await shop.count("SELECT COUNT(*) FROM orders WHERE status = 'cancelled'") == 40)
-            #expect(try await shop.stockViolations().isEmpty)
+            #expect(try await shop.store.invariantViolations().isEmpty)
         }
     }
 }

@@ -44,7 +44,7 @@ struct StoreContractTests {
             let movements = try await shop.store.movements(warehouse: shop.hangzhou, sku: SKU("TEA-001")!, limit: 10)
             #expect(movements.map(\.delta).sorted() == [-5, 10, 15])
             #expect(Set(movements.map(\.reason)) == ["opening", "restock", "damaged"])
-            #expect(try await shop.stockViolations().isEmpty)
+            #expect(try await shop.store.invariantViolations().isEmpty)
         }
     }
 
@@ -79,7 +79,7 @@ struct StoreContractTests {
                 details.timeline.map(\.type) == ["placed", "payment_recorded", "shipped", "delivered", "completed"])
             #expect(details.timeline.map(\.actor) == ["test", "finance", "warehouse", "carrier", "customer"])
             #expect(details.payments.map(\.reference) == ["ALI-1"])
-            #expect(try await shop.stockViolations().isEmpty)
+            #expect(try await shop.store.invariantViolations().isEmpty)
         }
     }
 
@@ -139,7 +139,7 @@ struct StoreContractTests {
             let rejected = try await shop.orders.details(other.number)
             #expect(rejected.order.status == .cancelled)
             #expect(rejected.order.cancelReason == "suspected fraud")
-            #expect(try await shop.stockViolations().isEmpty)
+            #expect(try await shop.store.invariantViolations().isEmpty)
         }
     }
 
@@ -176,7 +176,7 @@ struct StoreContractTests {
             #expect(stored.order.version == 2)
             #expect(stored.timeline.map(\.type) == ["placed", "edited"])
             #expect(try await shop.level("TEA-001").reserved == 6)
-            #expect(try await shop.stockViolations().isEmpty)
+            #expect(try await shop.store.invariantViolations().isEmpty)
         }
     }
 
@@ -290,7 +290,7 @@ struct StoreContractTests {
             shop.clock.advance(seconds: 7 * 86_400)
             #expect(try await shop.orders.completeDelivered() == 1)
             #expect(try await shop.orders.details(paid.number).order.status == .completed)
-            #expect(try await shop.stockViolations().isEmpty)
+            #expect(try await shop.store.invariantViolations().isEmpty)
         }
     }
 }

@@ -141,11 +141,6 @@ public struct TestShop: Sendable {
         try await store.stockLevel(warehouse: warehouse ?? hangzhou, sku: SKU(sku)!)!
     }
 
-    /// The store's invariant check; empty when everything holds.
-    public func stockViolations() async throws -> [String] {
-        try await store.invariantViolations()
-    }
-
     public func count(_ sql: String, _ binds: [SQLValue] = []) async throws -> Int {
         Int(try await store.db.query(sql, binds).first!.int(0))
     }

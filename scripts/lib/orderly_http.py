@@ -7,7 +7,17 @@ import subprocess
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
+import uuid
+
+
+def create_postgres_database(admin_url, prefix):
+    """Creates an empty database on the server `admin_url` names; returns its URL
+    (the admin URL with the database name replaced, query kept)."""
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    subprocess.run(["psql", admin_url, "-qc", f"CREATE DATABASE {name}"], check=True)
+    return urllib.parse.urlsplit(admin_url)._replace(path=f"/{name}").geturl()
 
 
 class Server:

@@ -21,12 +21,21 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
     ],
     targets: [
         // Pure domain: no I/O, imports nothing of ours.
         .target(name: "OrderlyCore", swiftSettings: strict),
         // Use cases and the ports they need.
-        .target(name: "OrderlyServices", dependencies: ["OrderlyCore"], swiftSettings: strict),
+        .target(
+            name: "OrderlyServices",
+            dependencies: [
+                "OrderlyCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            ],
+            swiftSettings: strict
+        ),
         // SQL adapters for the store ports: SQLite (GRDB) and PostgreSQL (PostgresNIO).
         .target(
             name: "OrderlyStore",
@@ -35,6 +44,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),

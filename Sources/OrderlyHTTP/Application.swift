@@ -11,18 +11,38 @@ import ServiceLifecycle
 public struct AppDependencies: Sendable {
     public var orders: OrderService
     public var catalogue: CatalogueService
+    public var access: AccessService
+    /// Take client addresses from `X-Forwarded-For`: only behind a proxy that sets it.
+    public var trustForwardedFor: Bool
 
-    public init(orders: OrderService, catalogue: CatalogueService) {
+    public init(orders: OrderService, catalogue: CatalogueService, access: AccessService, trustForwardedFor: Bool = false)
+    {
         self.orders = orders
         self.catalogue = catalogue
+        self.access = access
+        self.trustForwardedFor = trustForwardedFor
     }
 }
 
 public struct OrderlyRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
+    /// The peer's address, when the request came over a socket.
+    public let remoteIP: String?
+    public var requestID = ""
+    public var origin = RequestOrigin()
+    /// Who is calling; nil for anonymous callers of open routes.
+    public var identity: Identity?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        remoteIP = source.channel.remoteAddress?.ipAddress
+    }
+
+    /// The caller as the services record it. Routes that need a principal are
+    /// behind `AccessMiddleware`, which refuses anonymous callers first.
+    public func actor() throws -> Actor {
+        guard let identity else { throw AuthenticationRequired("sign in, or send an API key") }
+        return Actor(identity.principal, origin: origin)
     }
 
     /// Bodies larger than this are refused with 413. An order of 100 lines is ~10 KiB.
@@ -35,7 +55,10 @@ public func buildRouter(_ dependencies: AppDependencies) -> Router<OrderlyReques
     let router = Router(context: OrderlyRequestContext.self)
     // Outermost, so it sees the status each problem+json response ends with.
     router.middlewares.add(MetricsMiddleware())
-    router.middlewares.add(ProblemMiddleware())
+    router.middlewares.add(RequestIDMiddleware())
+    router.middlewares.add(ProblemMiddleware(access: dependencies.access))
+    router.middlewares.add(
+        AccessMiddleware(access: dependencies.access, trustForwardedFor: dependencies.trustForwardedFor))
     router.get("/health") { _, _ in "ok" }
     router.get("/metrics") { _, _ in
         Response(
@@ -49,6 +72,7 @@ public func buildRouter(_ dependencies: AppDependencies) -> Router<OrderlyReques
     }
     OrderRoutes(orders: dependencies.orders).register(on: router.group("v1/orders"))
     CatalogueRoutes(catalogue: dependencies.catalogue).register(on: router.group("v1"))
+    LogRoutes(access: dependencies.access).register(on: router.group("v1"))
     return router
 }
 
@@ -91,13 +115,18 @@ extension Request {
 
     /// The idempotency context for an order command: the key, a digest of method,
     /// path and body, and how to render the order into the stored response.
-    func orderIdempotency(body: Data, status: HTTPResponse.Status) throws -> Idempotency<Order>? {
+    func orderIdempotency(body: Data, status: HTTPResponse.Status, context: OrderlyRequestContext) throws
+        -> Idempotency<Order>?
+    {
         guard let key = try idempotencyKey() else { return nil }
+        // Keys are per caller: two integrations may pick the same key.
+        let principal = try context.actor().principal
         var hasher = SHA256()
         hasher.update(data: Data("\(method.rawValue) \(uri.path)\n".utf8))
         hasher.update(data: body)
-        let fingerprint = hexadecimal(hasher.finalize())
-        return Idempotency(scope: "api", key: key, fingerprint: fingerprint) { order in
+        let fingerprint = hexEncoded(hasher.finalize())
+        return Idempotency(scope: "\(principal.kind.rawValue):\(principal.id)", key: key, fingerprint: fingerprint) {
+            order in
             StoredResponse(status: Int(status.code), body: try JSONCoding.encodeString(OrderBody(order)))
         }
     }
@@ -114,18 +143,6 @@ extension Request {
         }
         return limit
     }
-}
-
-private let hexDigits = Array("0123456789abcdef".utf8)
-
-/// Lower-case hex of a digest, without `String(format:)` (slow on the hot path).
-func hexadecimal(_ bytes: some Sequence<UInt8>) -> String {
-    var text: [UInt8] = []
-    for byte in bytes {
-        text.append(hexDigits[Int(byte >> 4)])
-        text.append(hexDigits[Int(byte & 0x0F)])
-    }
-    return String(decoding: text, as: UTF8.self)
 }
 
 /// An opaque keyset cursor: base64url of the last item's sort key.

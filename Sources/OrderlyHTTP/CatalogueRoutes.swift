@@ -6,7 +6,6 @@ import OrderlyServices
 /// Products, warehouses and stock levels.
 struct CatalogueRoutes: Sendable {
     let catalogue: CatalogueService
-    let actor = "api"
 
     func register(on group: RouterGroup<OrderlyRequestContext>) {
         group.post("products", use: createProduct)
@@ -22,7 +21,7 @@ struct CatalogueRoutes: Sendable {
     @Sendable func createProduct(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         let (body, _) = try await request.decodeStrict(ProductBody.self, context: context)
         let product = try body.product()
-        try await catalogue.createProduct(product)
+        try await catalogue.createProduct(product, actor: try context.actor())
         return try JSONCoding.response(ProductBody(product), status: .created)
     }
 
@@ -47,7 +46,7 @@ struct CatalogueRoutes: Sendable {
     @Sendable func createWarehouse(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         let (body, _) = try await request.decodeStrict(WarehouseBody.self, context: context)
         let warehouse = try body.warehouse()
-        try await catalogue.createWarehouse(warehouse)
+        try await catalogue.createWarehouse(warehouse, actor: try context.actor())
         return try JSONCoding.response(WarehouseBody(warehouse), status: .created)
     }
 
@@ -60,7 +59,7 @@ struct CatalogueRoutes: Sendable {
         let (warehouse, sku) = try item(context)
         let (body, _) = try await request.decodeStrict(SetStockBody.self, context: context)
         let level = try await catalogue.setOnHand(
-            warehouse: warehouse, sku: sku, onHand: body.onHand, reason: body.reason.trimmed, actor: actor)
+            warehouse: warehouse, sku: sku, onHand: body.onHand, reason: body.reason.trimmed, actor: try context.actor())
         return try JSONCoding.response(StockLevelBody(level))
     }
 

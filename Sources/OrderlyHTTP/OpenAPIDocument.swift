@@ -60,6 +60,91 @@ public enum OpenAPIDocument {
               }
             },
             "schemas": {
+              "AuditList": {
+                "additionalProperties": false,
+                "properties": {
+                  "data": {
+                    "items": {
+                      "$ref": "#/components/schemas/AuditRecord"
+                    },
+                    "type": "array"
+                  },
+                  "next_cursor": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  }
+                },
+                "required": [
+                  "data",
+                  "next_cursor"
+                ],
+                "type": "object"
+              },
+              "AuditRecord": {
+                "additionalProperties": false,
+                "properties": {
+                  "action": {
+                    "type": "string"
+                  },
+                  "actor": {
+                    "type": "string"
+                  },
+                  "actor_kind": {
+                    "enum": [
+                      "user",
+                      "api_key",
+                      "cli",
+                      "system"
+                    ],
+                    "type": "string"
+                  },
+                  "at": {
+                    "format": "date-time",
+                    "type": "string"
+                  },
+                  "hash": {
+                    "type": "string"
+                  },
+                  "ip": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  },
+                  "request_id": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  },
+                  "role": {
+                    "type": "string"
+                  },
+                  "seq": {
+                    "type": "integer"
+                  },
+                  "summary": {
+                    "type": "object"
+                  },
+                  "target": {
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "seq",
+                  "at",
+                  "actor",
+                  "actor_kind",
+                  "role",
+                  "action",
+                  "target",
+                  "summary",
+                  "hash"
+                ],
+                "type": "object"
+              },
               "CreateShipment": {
                 "additionalProperties": false,
                 "properties": {
@@ -131,6 +216,63 @@ public enum OpenAPIDocument {
                 "required": [],
                 "type": "object"
               },
+              "ExceptionList": {
+                "additionalProperties": false,
+                "properties": {
+                  "data": {
+                    "items": {
+                      "$ref": "#/components/schemas/ExceptionRecord"
+                    },
+                    "type": "array"
+                  },
+                  "next_cursor": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  }
+                },
+                "required": [
+                  "data",
+                  "next_cursor"
+                ],
+                "type": "object"
+              },
+              "ExceptionRecord": {
+                "additionalProperties": false,
+                "properties": {
+                  "at": {
+                    "format": "date-time",
+                    "type": "string"
+                  },
+                  "error": {
+                    "type": "string"
+                  },
+                  "method": {
+                    "type": "string"
+                  },
+                  "path": {
+                    "type": "string"
+                  },
+                  "principal": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  },
+                  "request_id": {
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "request_id",
+                  "at",
+                  "method",
+                  "path",
+                  "error"
+                ],
+                "type": "object"
+              },
               "LineRequest": {
                 "additionalProperties": false,
                 "properties": {
@@ -146,6 +288,70 @@ public enum OpenAPIDocument {
                 "required": [
                   "sku",
                   "quantity"
+                ],
+                "type": "object"
+              },
+              "LoginAttempt": {
+                "additionalProperties": false,
+                "properties": {
+                  "at": {
+                    "format": "date-time",
+                    "type": "string"
+                  },
+                  "ip": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  },
+                  "outcome": {
+                    "enum": [
+                      "success",
+                      "failure",
+                      "refused"
+                    ],
+                    "type": "string"
+                  },
+                  "reason": {
+                    "type": "string"
+                  },
+                  "user_agent": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  },
+                  "username": {
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "at",
+                  "username",
+                  "outcome",
+                  "reason"
+                ],
+                "type": "object"
+              },
+              "LoginAttemptList": {
+                "additionalProperties": false,
+                "properties": {
+                  "data": {
+                    "items": {
+                      "$ref": "#/components/schemas/LoginAttempt"
+                    },
+                    "type": "array"
+                  },
+                  "next_cursor": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  }
+                },
+                "required": [
+                  "data",
+                  "next_cursor"
                 ],
                 "type": "object"
               },
@@ -840,10 +1046,23 @@ public enum OpenAPIDocument {
                 ],
                 "type": "object"
               }
+            },
+            "securitySchemes": {
+              "apiKey": {
+                "description": "An API key from `orderly apikey create`: `Authorization: Bearer ok_…`. Its scopes decide what it may do.",
+                "scheme": "bearer",
+                "type": "http"
+              },
+              "session": {
+                "description": "The console's session cookie. Requests other than GET must also send the session's CSRF token in `X-CSRF-Token`.",
+                "in": "cookie",
+                "name": "orderly_session",
+                "type": "apiKey"
+              }
             }
           },
           "info": {
-            "description": "Order management for e-commerce. Money is integer minor units with an ISO 4217 currency; times are RFC 3339 UTC; errors are application/problem+json (RFC 9457). Unknown request fields are rejected.",
+            "description": "Order management for e-commerce. Money is integer minor units with an ISO 4217 currency; times are RFC 3339 UTC; errors are application/problem+json (RFC 9457). Unknown request fields are rejected. Every /v1 route needs an API key (Authorization: Bearer) or the console's session cookie; x-permission names the permission it needs (docs/PERMISSIONS.md).",
             "title": "Orderly API",
             "version": "1.0.0"
           },
@@ -901,6 +1120,243 @@ public enum OpenAPIDocument {
                   }
                 },
                 "summary": "This document"
+              }
+            },
+            "/v1/audit-log": {
+              "get": {
+                "operationId": "listAuditLog",
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/Limit"
+                  },
+                  {
+                    "$ref": "#/components/parameters/Cursor"
+                  },
+                  {
+                    "description": "from this time (RFC 3339)",
+                    "in": "query",
+                    "name": "from",
+                    "required": false,
+                    "schema": {
+                      "format": "date-time",
+                      "type": "string"
+                    }
+                  },
+                  {
+                    "description": "before this time (RFC 3339)",
+                    "in": "query",
+                    "name": "to",
+                    "required": false,
+                    "schema": {
+                      "format": "date-time",
+                      "type": "string"
+                    }
+                  },
+                  {
+                    "description": "only this action, e.g. order.ship",
+                    "in": "query",
+                    "name": "action",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    }
+                  },
+                  {
+                    "description": "only this actor's name",
+                    "in": "query",
+                    "name": "actor",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/AuditList"
+                        }
+                      }
+                    },
+                    "description": "OK"
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "422": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                },
+                "security": [
+                  {
+                    "apiKey": []
+                  },
+                  {
+                    "session": []
+                  }
+                ],
+                "summary": "The audit log, newest first",
+                "x-permission": "audit.read"
+              }
+            },
+            "/v1/exceptions": {
+              "get": {
+                "operationId": "listExceptions",
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/Limit"
+                  },
+                  {
+                    "$ref": "#/components/parameters/Cursor"
+                  },
+                  {
+                    "description": "from this time (RFC 3339)",
+                    "in": "query",
+                    "name": "from",
+                    "required": false,
+                    "schema": {
+                      "format": "date-time",
+                      "type": "string"
+                    }
+                  },
+                  {
+                    "description": "before this time (RFC 3339)",
+                    "in": "query",
+                    "name": "to",
+                    "required": false,
+                    "schema": {
+                      "format": "date-time",
+                      "type": "string"
+                    }
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/ExceptionList"
+                        }
+                      }
+                    },
+                    "description": "OK"
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "422": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                },
+                "security": [
+                  {
+                    "apiKey": []
+                  },
+                  {
+                    "session": []
+                  }
+                ],
+                "summary": "Unexpected server errors, newest first, with their request IDs",
+                "x-permission": "logs.read"
+              }
+            },
+            "/v1/login-log": {
+              "get": {
+                "operationId": "listLoginLog",
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/Limit"
+                  },
+                  {
+                    "$ref": "#/components/parameters/Cursor"
+                  },
+                  {
+                    "description": "from this time (RFC 3339)",
+                    "in": "query",
+                    "name": "from",
+                    "required": false,
+                    "schema": {
+                      "format": "date-time",
+                      "type": "string"
+                    }
+                  },
+                  {
+                    "description": "before this time (RFC 3339)",
+                    "in": "query",
+                    "name": "to",
+                    "required": false,
+                    "schema": {
+                      "format": "date-time",
+                      "type": "string"
+                    }
+                  },
+                  {
+                    "description": "success, failure or refused",
+                    "in": "query",
+                    "name": "outcome",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    }
+                  },
+                  {
+                    "description": "only this username",
+                    "in": "query",
+                    "name": "username",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/LoginAttemptList"
+                        }
+                      }
+                    },
+                    "description": "OK"
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "422": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                },
+                "security": [
+                  {
+                    "apiKey": []
+                  },
+                  {
+                    "session": []
+                  }
+                ],
+                "summary": "Sign-in attempts, newest first",
+                "x-permission": "logs.read"
               }
             },
             "/v1/orders": {
@@ -975,11 +1431,26 @@ public enum OpenAPIDocument {
                   "400": {
                     "$ref": "#/components/responses/Problem"
                   },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Problem"
+                  },
                   "422": {
                     "$ref": "#/components/responses/Problem"
                   }
                 },
-                "summary": "Search orders, newest first"
+                "security": [
+                  {
+                    "apiKey": []
+                  },
+                  {
+                    "session": []
+                  }
+                ],
+                "summary": "Search orders, newest first",
+                "x-permission": "orders.read"
               },
               "post": {
                 "operationId": "placeOrder",
@@ -1012,6 +1483,12 @@ public enum OpenAPIDocument {
                   "400": {
                     "$ref": "#/components/responses/Problem"
                   },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Problem"
+                  },
                   "404": {
                     "$ref": "#/components/responses/Problem"
                   },
@@ -1025,7 +1502,16 @@ public enum OpenAPIDocument {
                     "$ref": "#/components/responses/Problem"
                   }
                 },
-                "summary": "Place an order"
+                "security": [
+                  {
+                    "apiKey": []
+                  },
+                  {
+                    "session": []
+                  }
+                ],
+                "summary": "Place an order",
+                "x-permission": "orders.place"
               }
             },
             "/v1/orders/{number}": {
@@ -1047,11 +1533,26 @@ public enum OpenAPIDocument {
                     },
                     "description": "OK"
                   },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Problem"
+                  },
                   "404": {
                     "$ref": "#/components/responses/Problem"
                   }
                 },
-                "summary": "An order with its timeline and payments"
+                "security": [
+                  {
+                    "apiKey": []
+                  },
+                  {
+                    "session": []
+                  }
+                ],
+                "summary": "An order with its timeline and payments",
+                "x-permission": "orders.read"
               },
               "patch": {
                 "operationId": "editOrder",
@@ -1087,6 +1588,12 @@ public enum OpenAPIDocument {
                   "400": {
                     "$ref": "#/components/responses/Problem"
                   },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Problem"
+                  },
                   "404": {
                     "$ref": "#/components/responses/Problem"
                   },
@@ -1100,7 +1607,16 @@ public enum OpenAPIDocument {
                     "$ref": "#/components/responses/Problem"
                   }
                 },
-                "summary": "Edit the lines of an unpaid order"
+                "security": [
+                  {
+                    "apiKey": []
+                  },
+                  {
+                    "session": []
+                  }
+                ],
+                "summary": "Edit the lines of an unpaid order",
+                "x-permission": "orders.edit"
               }
             },
             "/v1/orders/{number}/approve": {
@@ -1138,6 +1654,12 @@ public enum OpenAPIDocument {
                   "400": {
                     "$ref": "#/components/responses/Problem"
                   },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Problem"
+                  },
                   "404": {
                     "$ref": "#/components/responses/Problem"
                   },
@@ -1151,7 +1673,16 @@ public enum OpenAPIDocument {
                     "$ref": "#/components/responses/Problem"
                   }
                 },
-                "summary": "Approve an order held for review"
+                "security": [
+                  {
+                    "apiKey": []
+                  },
+                  {
+                    "session": []
+                  }
+                ],
+                "summary": "Approve an order held for review",
+                "x-permission": "orders.review"
               }
             },
             "/v1/orders/{number}/cancel": {
@@ -1189,6 +1720,12 @@ public enum OpenAPIDocument {
                   "400": {
                     "$ref": "#/components/responses/Problem"
                   },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Problem"
+                  },
                   "404": {
                     "$ref": "#/components/responses/Problem"
                   },
@@ -1202,7 +1739,16 @@ public enum OpenAPIDocument {
                     "$ref": "#/components/responses/Problem"
                   }
                 },
-                "summary": "Cancel an unpaid order, releasing its stock"
+                "security": [
+                  {
+                    "apiKey": []
+                  },
+                  {
+                    "session": []
+                  }
+                ],
+                "summary": "Cancel an unpaid order, releasing its stock",
+                "x-permission": "orders.cancel"
               }
             },
             "/v1/orders/{number}/complete": {
@@ -1240,6 +1786,12 @@ public enum OpenAPIDocument {
                   "400": {
                     "$ref": "#/components/responses/Problem"
                   },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Problem"
+                  },
                   "404": {
                     "$ref": "#/components/responses/Problem"
                   },
@@ -1253,7 +1805,16 @@ public enum OpenAPIDocument {
                     "$ref": "#/components/responses/Problem"
                   }
                 },
-                "summary": "Complete a delivered order"
+                "security": [
+                  {
+                    "apiKey": []
+                  },
+                  {
+                    "session": []
+                  }
+                ],
+                "summary": "Complete a delivered order",
+                "x-permission": "orders.deliver"
               }
             },
             "/v1/orders/{number}/deliver": {
@@ -1291,6 +1852,12 @@ public enum OpenAPIDocument {
                   "400": {
                     "$ref": "#/components/responses/Problem"
                   },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Problem"
+                  },
                   "404": {
                     "$ref": "#/components/responses/Problem"
                   },
@@ -1304,7 +1871,16 @@ public enum OpenAPIDocument {
                     "$ref": "#/components/responses/Problem"
                   }
                 },
-                "summary": "Mark a shipped order delivered"
+                "security": [
+                  {
+                    "apiKey": []
+                  },
+                  {
+                    "session": []
+                  }
+                ],
+                "summary": "Mark a shipped order delivered",
+                "x-permission": "orders.deliver"
               }
             },
             "/v1/orders/{number}/payments": {
@@ -1342,6 +1918,12 @@ public enum OpenAPIDocument {
                   "400": {
                     "$ref": "#/components/responses/Problem"
                   },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Problem"
+                  },
                   "404": {
                     "$ref": "#/components/responses/Problem"
                   },
@@ -1355,7 +1937,16 @@ public enum OpenAPIDocument {
                     "$ref": "#/components/responses/Problem"
                   }
                 },
-                "summary": "Record a payment of the full amount due"
+                "security": [
+                  {
+                    "apiKey": []
+                  },
+                  {
+                    "session": []
+                  }
+                ],
+                "summary": "Record a payment of the full amount due",
+                "x-permission": "payments.record"
               }
             },
             "/v1/orders/{number}/reject": {
@@ -1393,6 +1984,12 @@ public enum OpenAPIDocument {
                   "400": {
                     "$ref": "#/components/responses/Problem"
                   },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Problem"
+                  },
                   "404": {
                     "$ref": "#/components/responses/Problem"
                   },
@@ -1406,7 +2003,16 @@ public enum OpenAPIDocument {
                     "$ref": "#/components/responses/Problem"
                   }
                 },
-                "summary": "Reject an order held for review (cancels it)"
+                "security": [
+                  {
+                    "apiKey": []
+                  },
+                  {
+                    "session": []
+                  }
+                ],
+                "summary": "Reject an order held for review (cancels it)",
+                "x-permission": "orders.review"
               }
             },
             "/v1/orders/{number}/shipments": {
@@ -1444,6 +2050,12 @@ public enum OpenAPIDocument {
                   "400": {
                     "$ref": "#/components/responses/Problem"
                   },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Problem"
+                  },
                   "404": {
                     "$ref": "#/components/responses/Problem"
                   },
@@ -1457,7 +2069,16 @@ public enum OpenAPIDocument {
                     "$ref": "#/components/responses/Problem"
                   }
                 },
-                "summary": "Ship a paid order"
+                "security": [
+                  {
+                    "apiKey": []
+                  },
+                  {
+                    "session": []
+                  }
+                ],
+                "summary": "Ship a paid order",
+                "x-permission": "orders.ship"
               }
             },
             "/v1/products": {
@@ -1484,9 +2105,24 @@ public enum OpenAPIDocument {
                   },
                   "400": {
                     "$ref": "#/components/responses/Problem"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Problem"
                   }
                 },
-                "summary": "List products by SKU"
+                "security": [
+                  {
+                    "apiKey": []
+                  },
+                  {
+                    "session": []
+                  }
+                ],
+                "summary": "List products by SKU",
+                "x-permission": "catalogue.read"
               },
               "post": {
                 "operationId": "createProduct",
@@ -1514,6 +2150,12 @@ public enum OpenAPIDocument {
                   "400": {
                     "$ref": "#/components/responses/Problem"
                   },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Problem"
+                  },
                   "404": {
                     "$ref": "#/components/responses/Problem"
                   },
@@ -1527,7 +2169,16 @@ public enum OpenAPIDocument {
                     "$ref": "#/components/responses/Problem"
                   }
                 },
-                "summary": "Create a product"
+                "security": [
+                  {
+                    "apiKey": []
+                  },
+                  {
+                    "session": []
+                  }
+                ],
+                "summary": "Create a product",
+                "x-permission": "catalogue.write"
               }
             },
             "/v1/products/{sku}": {
@@ -1554,11 +2205,26 @@ public enum OpenAPIDocument {
                     },
                     "description": "OK"
                   },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Problem"
+                  },
                   "404": {
                     "$ref": "#/components/responses/Problem"
                   }
                 },
-                "summary": "A product"
+                "security": [
+                  {
+                    "apiKey": []
+                  },
+                  {
+                    "session": []
+                  }
+                ],
+                "summary": "A product",
+                "x-permission": "catalogue.read"
               }
             },
             "/v1/stock": {
@@ -1604,11 +2270,26 @@ public enum OpenAPIDocument {
                   "400": {
                     "$ref": "#/components/responses/Problem"
                   },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Problem"
+                  },
                   "422": {
                     "$ref": "#/components/responses/Problem"
                   }
                 },
-                "summary": "Stock levels per SKU and warehouse"
+                "security": [
+                  {
+                    "apiKey": []
+                  },
+                  {
+                    "session": []
+                  }
+                ],
+                "summary": "Stock levels per SKU and warehouse",
+                "x-permission": "stock.read"
               }
             },
             "/v1/stock/{warehouse}/{sku}": {
@@ -1656,6 +2337,12 @@ public enum OpenAPIDocument {
                   "400": {
                     "$ref": "#/components/responses/Problem"
                   },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Problem"
+                  },
                   "404": {
                     "$ref": "#/components/responses/Problem"
                   },
@@ -1669,7 +2356,16 @@ public enum OpenAPIDocument {
                     "$ref": "#/components/responses/Problem"
                   }
                 },
-                "summary": "Set on-hand stock; the difference is recorded as a movement"
+                "security": [
+                  {
+                    "apiKey": []
+                  },
+                  {
+                    "session": []
+                  }
+                ],
+                "summary": "Set on-hand stock; the difference is recorded as a movement",
+                "x-permission": "stock.write"
               }
             },
             "/v1/stock/{warehouse}/{sku}/movements": {
@@ -1706,9 +2402,24 @@ public enum OpenAPIDocument {
                       }
                     },
                     "description": "OK"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Problem"
                   }
                 },
-                "summary": "Stock movements, newest first"
+                "security": [
+                  {
+                    "apiKey": []
+                  },
+                  {
+                    "session": []
+                  }
+                ],
+                "summary": "Stock movements, newest first",
+                "x-permission": "stock.read"
               }
             },
             "/v1/warehouses": {
@@ -1724,9 +2435,24 @@ public enum OpenAPIDocument {
                       }
                     },
                     "description": "OK"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Problem"
                   }
                 },
-                "summary": "List warehouses"
+                "security": [
+                  {
+                    "apiKey": []
+                  },
+                  {
+                    "session": []
+                  }
+                ],
+                "summary": "List warehouses",
+                "x-permission": "catalogue.read"
               },
               "post": {
                 "operationId": "createWarehouse",
@@ -1754,6 +2480,12 @@ public enum OpenAPIDocument {
                   "400": {
                     "$ref": "#/components/responses/Problem"
                   },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Problem"
+                  },
                   "404": {
                     "$ref": "#/components/responses/Problem"
                   },
@@ -1767,7 +2499,16 @@ public enum OpenAPIDocument {
                     "$ref": "#/components/responses/Problem"
                   }
                 },
-                "summary": "Create a warehouse"
+                "security": [
+                  {
+                    "apiKey": []
+                  },
+                  {
+                    "session": []
+                  }
+                ],
+                "summary": "Create a warehouse",
+                "x-permission": "catalogue.write"
               }
             }
           }

@@ -6,8 +6,6 @@ import OrderlyServices
 /// `/v1/orders`: intake, search, detail, edits and every lifecycle command.
 struct OrderRoutes: Sendable {
     let orders: OrderService
-    /// Until operator accounts exist, API calls act as this actor.
-    let actor = "api"
 
     func register(on group: RouterGroup<OrderlyRequestContext>) {
         group.post(use: place)
@@ -27,7 +25,7 @@ struct OrderRoutes: Sendable {
         let (body, data) = try await request.decodeStrict(PlaceOrderBody.self, context: context)
         do {
             let result = try await orders.place(
-                body.draft, actor: actor, idempotency: try request.orderIdempotency(body: data, status: .created))
+                body.draft, actor: try context.actor(), idempotency: try request.orderIdempotency(body: data, status: .created, context: context))
             if case .applied = result { Metrics.ordersPlaced.increment() }
             return try commandResponse(result, status: .created)
         } catch let error as InsufficientStock {
@@ -79,29 +77,29 @@ struct OrderRoutes: Sendable {
         let (body, data) = try await request.decodeStrict(EditOrderBody.self, context: context)
         let result = try await orders.edit(
             try number(context), lines: body.lines.map { RequestedLine(sku: $0.sku, quantity: $0.quantity) },
-            expectedVersion: body.expectedVersion, actor: actor,
-            idempotency: try request.orderIdempotency(body: data, status: .ok))
+            expectedVersion: body.expectedVersion, actor: try context.actor(),
+            idempotency: try request.orderIdempotency(body: data, status: .ok, context: context))
         return try commandResponse(result, status: .ok)
     }
 
     @Sendable func cancel(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         let (body, data) = try await request.decodeStrict(ReasonBody.self, context: context)
         return try await command(request, context, data) { number, idempotency in
-            try await orders.cancel(number, reason: body.reason, actor: actor, idempotency: idempotency)
+            try await orders.cancel(number, reason: body.reason, actor: try context.actor(), idempotency: idempotency)
         }
     }
 
     @Sendable func approve(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         let data = try await optionalEmptyBody(request, context: context)
         return try await command(request, context, data) { number, idempotency in
-            try await orders.approve(number, actor: actor, idempotency: idempotency)
+            try await orders.approve(number, actor: try context.actor(), idempotency: idempotency)
         }
     }
 
     @Sendable func reject(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         let (body, data) = try await request.decodeStrict(ReasonBody.self, context: context)
         return try await command(request, context, data) { number, idempotency in
-            try await orders.reject(number, reason: body.reason, actor: actor, idempotency: idempotency)
+            try await orders.reject(number, reason: body.reason, actor: try context.actor(), idempotency: idempotency)
         }
     }
 
@@ -112,7 +110,7 @@ struct OrderRoutes: Sendable {
         try errors.throwIfAny()
         return try await command(request, context, data) { number, idempotency in
             try await orders.recordPayment(
-                number, method: body.method, amount: amount!, reference: body.reference, actor: actor,
+                number, method: body.method, amount: amount!, reference: body.reference, actor: try context.actor(),
                 idempotency: idempotency)
         }
     }
@@ -121,7 +119,7 @@ struct OrderRoutes: Sendable {
         let (body, data) = try await request.decodeStrict(ShipmentBody.self, context: context)
         return try await command(request, context, data) { number, idempotency in
             try await orders.ship(
-                number, carrier: body.carrier.trimmed, trackingNumber: body.trackingNumber.trimmed, actor: actor,
+                number, carrier: body.carrier.trimmed, trackingNumber: body.trackingNumber.trimmed, actor: try context.actor(),
                 idempotency: idempotency)
         }
     }
@@ -129,14 +127,14 @@ struct OrderRoutes: Sendable {
     @Sendable func deliver(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         let data = try await optionalEmptyBody(request, context: context)
         return try await command(request, context, data) { number, idempotency in
-            try await orders.deliver(number, actor: actor, idempotency: idempotency)
+            try await orders.deliver(number, actor: try context.actor(), idempotency: idempotency)
         }
     }
 
     @Sendable func complete(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         let data = try await optionalEmptyBody(request, context: context)
         return try await command(request, context, data) { number, idempotency in
-            try await orders.complete(number, actor: actor, idempotency: idempotency)
+            try await orders.complete(number, actor: try context.actor(), idempotency: idempotency)
         }
     }
 
@@ -153,7 +151,7 @@ struct OrderRoutes: Sendable {
         _ request: Request, _ context: OrderlyRequestContext, _ body: Data,
         _ run: (OrderNumber, Idempotency<Order>?) async throws -> CommandResult<Order>
     ) async throws -> Response {
-        let result = try await run(try number(context), try request.orderIdempotency(body: body, status: .ok))
+        let result = try await run(try number(context), try request.orderIdempotency(body: body, status: .ok, context: context))
         if case .applied = result { Metrics.orderCommands.increment() }
         return try commandResponse(result, status: .ok)
     }

@@ -13,10 +13,12 @@ public struct Problem: Error, Sendable {
     public var errors: [FieldError]
     /// Extra members, e.g. the shortages of an insufficient-stock problem.
     public var extensions: [String: JSONValue]
+    /// Extra response headers: `Retry-After`, `WWW-Authenticate`.
+    public var headers: HTTPFields
 
     public init(
         _ type: String, _ title: String, _ status: HTTPResponse.Status, _ detail: String, errors: [FieldError] = [],
-        extensions: [String: JSONValue] = [:]
+        extensions: [String: JSONValue] = [:], headers: HTTPFields = [:]
     ) {
         self.type = type
         self.title = title
@@ -24,6 +26,7 @@ public struct Problem: Error, Sendable {
         self.detail = detail
         self.errors = errors
         self.extensions = extensions
+        self.headers = headers
     }
 
     static let typeBase = "https://orderly.dev/problems/"
@@ -45,9 +48,9 @@ public struct Problem: Error, Sendable {
         }
         if let requestID { body["request_id"] = .string(requestID) }
         let data = (try? JSONCoding.encoder.encode(JSONValue.object(body))) ?? Data()
-        return Response(
-            status: status, headers: [.contentType: "application/problem+json"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        var headers = headers
+        headers[.contentType] = "application/problem+json"
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
 
@@ -105,6 +108,34 @@ extension Problem {
         case let contention as Contention:
             return Problem(
                 "contention", "Busy", .conflict, "\(contention.what) kept changing while this request ran; retry it")
+        case let missing as AuthenticationRequired:
+            return Problem(
+                "unauthenticated", "Unauthorized", .unauthorized, missing.detail,
+                headers: [.wwwAuthenticate: "Bearer realm=\"orderly\""])
+        case let denied as PermissionDenied:
+            return Problem(
+                "forbidden", "Forbidden", .forbidden,
+                "\(denied.principal) may not \(denied.permission.summary) (permission \(denied.permission.rawValue))",
+                extensions: ["permission": .string(denied.permission.rawValue)])
+        case let refused as LoginRefused:
+            switch refused.reason {
+            case .badCredentials:
+                return Problem("login-failed", "Sign-in failed", .unauthorized, "wrong username or password")
+            case .slowed, .blocked:
+                let seconds = max(1, Int((refused.retryAt?.timeIntervalSinceNow ?? 1).rounded(.up)))
+                let detail =
+                    refused.reason == .blocked
+                    ? "too many failed sign-ins: blocked for \(seconds) s" : "too many failed sign-ins: wait \(seconds) s"
+                return Problem(
+                    "too-many-attempts", "Too many attempts", .tooManyRequests, detail,
+                    extensions: ["retry_after_seconds": .int(Int64(seconds))], headers: [.retryAfter: String(seconds)])
+            }
+        case let limited as RateLimited:
+            return Problem(
+                "too-many-requests", "Too many requests", .tooManyRequests,
+                "too many \(limited.what); try again in \(limited.retryAfterSeconds) s",
+                extensions: ["retry_after_seconds": .int(Int64(limited.retryAfterSeconds))],
+                headers: [.retryAfter: String(limited.retryAfterSeconds)])
         case is NIOTooManyBytesError:
             return Problem("payload-too-large", "Payload too large", .contentTooLarge, "the request body is too large")
         case let error as HTTPError:
@@ -144,17 +175,29 @@ extension Problem {
     }
 }
 
-/// Turns every error a route throws into a problem+json response.
-struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+/// Turns every error a route throws into a problem+json response. Unexpected errors
+/// also go to the exception log, under the request ID the client is shown.
+struct ProblemMiddleware: RouterMiddleware {
+    typealias Context = OrderlyRequestContext
+    let access: AccessService
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
         do {
             return try await next(request, context)
         } catch {
-            let requestID = context.logger[metadataKey: "hb.request.id"]?.description
+            let requestID = context.requestID
             if let problem = Problem.from(error) { return problem.response(requestID: requestID) }
-            context.logger.error("unexpected error: \(String(reflecting: error))")
+            context.logger.error("unexpected error: \(String(reflecting: error))", metadata: ["request_id": "\(requestID)"])
+            do {
+                try await access.recordException(
+                    ExceptionRecord(
+                        requestID: requestID, at: Date(), method: request.method.rawValue, path: request.uri.path,
+                        principal: context.identity?.principal.name, error: String(reflecting: error)))
+            } catch {
+                context.logger.error("could not record the exception: \(String(reflecting: error))")
+            }
             return Problem(
                 "internal-error", "Internal server error", .internalServerError,
                 "the server failed to handle this request; quote the request_id when reporting it"

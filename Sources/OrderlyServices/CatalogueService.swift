@@ -20,12 +20,19 @@ public struct CatalogueService: Sendable {
         self.policy = policy
     }
 
-    public func createProduct(_ product: Product) async throws {
+    public func createProduct(_ product: Product, actor: Actor) async throws {
         var errors = FieldErrors()
         product.validate(shopCurrency: policy.currency, into: &errors)
         try errors.throwIfAny()
         do {
-            try await catalogue.createProduct(product, at: clock.now())
+            let now = clock.now()
+            try await catalogue.createProduct(
+                product, at: now,
+                audit: AuditEntry(
+                    actor, at: now, action: "product.create", target: "product:\(product.sku.value)", before: nil,
+                    after: [
+                        "name": .string(product.name), "price": .string("\(product.price.amount) \(product.price.currency.code)"),
+                    ]))
         } catch StoreConflict.duplicate {
             throw AlreadyExists(what: "product", id: product.sku.value)
         }
@@ -36,12 +43,17 @@ public struct CatalogueService: Sendable {
         return product
     }
 
-    public func createWarehouse(_ warehouse: Warehouse) async throws {
+    public func createWarehouse(_ warehouse: Warehouse, actor: Actor) async throws {
         var errors = FieldErrors()
         warehouse.validate(into: &errors)
         try errors.throwIfAny()
         do {
-            try await catalogue.createWarehouse(warehouse, at: clock.now())
+            let now = clock.now()
+            try await catalogue.createWarehouse(
+                warehouse, at: now,
+                audit: AuditEntry(
+                    actor, at: now, action: "warehouse.create", target: "warehouse:\(warehouse.code.value)",
+                    before: nil, after: ["name": .string(warehouse.name), "province": .string(warehouse.province)]))
         } catch StoreConflict.duplicate {
             throw AlreadyExists(what: "warehouse", id: warehouse.code.value)
         }
@@ -50,7 +62,7 @@ public struct CatalogueService: Sendable {
     /// Sets on-hand stock to `onHand`, recording the difference as a movement with
     /// its reason. Retries when a concurrent change moved the level meanwhile.
     @discardableResult
-    public func setOnHand(warehouse code: WarehouseCode, sku: SKU, onHand: Int, reason: String, actor: String)
+    public func setOnHand(warehouse code: WarehouseCode, sku: SKU, onHand: Int, reason: String, actor: Actor)
         async throws -> StockLevel
     {
         var errors = FieldErrors()
@@ -67,9 +79,13 @@ public struct CatalogueService: Sendable {
             let delta = onHand - (current?.onHand ?? 0)
             let movement = StockMovement(
                 id: String(random.next(), radix: 36), warehouse: code, sku: sku, delta: delta, reason: reason,
-                reference: "by \(actor)", at: clock.now())
+                reference: "by \(actor.name)", at: clock.now())
+            let audit = AuditEntry(
+                actor, at: movement.at, action: "stock.set", target: "stock:\(code.value)/\(sku.value)",
+                before: current.map { ["on_hand": .int(Int64($0.onHand)), "reserved": .int(Int64($0.reserved))] },
+                after: ["on_hand": .int(Int64(onHand)), "delta": .int(Int64(delta)), "reason": .string(reason)])
             do {
-                try await stock.adjustOnHand(expectedOnHand: current?.onHand, movement: movement)
+                try await stock.adjustOnHand(expectedOnHand: current?.onHand, movement: movement, audit: audit)
                 return StockLevel(warehouse: code, sku: sku, onHand: onHand, reserved: current?.reserved ?? 0)
             } catch StoreConflict.versionChanged {
                 continue

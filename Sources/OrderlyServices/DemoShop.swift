@@ -86,6 +86,30 @@ public enum DemoShop {
         )
     }
 
+    /// Who the demo loader acts as, in timelines and the audit log.
+    static let demo = Actor(.system("demo"))
+
+    /// The demo's operators: an administrator and one account for each other role.
+    public static let operators: [(username: String, displayName: String, role: Role)] = [
+        ("admin", "管理员 Admin", .administrator), ("clerk", "录入员 Clerk", .dataEntryClerk),
+        ("reviewer", "审核员 Reviewer", .reviewer), ("finance", "财务 Finance", .finance),
+        ("service", "客服 Service", .customerService), ("warehouse", "仓库 Warehouse", .warehouse),
+    ]
+
+    /// Creates the demo operators unless accounts exist; returns each name with its
+    /// generated password, to be shown once.
+    public static func loadOperators(access: AccessService) async throws -> [(username: String, password: String)] {
+        guard try await access.users().isEmpty else { return [] }
+        var credentials: [(String, String)] = []
+        for (username, displayName, role) in operators {
+            let password = access.generatePassword()
+            try await access.addUser(
+                username: username, displayName: displayName, role: role, password: password, actor: demo)
+            credentials.append((username, password))
+        }
+        return credentials
+    }
+
     /// Loads the shop unless products exist already. `clock` is moved back in time to
     /// place older orders and restored to `now` at the end.
     public static func load(
@@ -95,7 +119,7 @@ public enum DemoShop {
             return Summary(products: 0, warehouses: 0, orders: 0, alreadyLoaded: true)
         }
         clock.set(now.addingTimeInterval(-40 * 86_400))
-        for warehouse in warehouses { try await catalogue.createWarehouse(warehouse) }
+        for warehouse in warehouses { try await catalogue.createWarehouse(warehouse, actor: demo) }
         var skus: [SKU] = []
         for (prefix, category, brand, items) in products {
             for (index, item) in items.enumerated() {
@@ -103,14 +127,14 @@ public enum DemoShop {
                 try await catalogue.createProduct(
                     Product(
                         sku: sku, name: item.0, category: category, brand: brand,
-                        price: Money(item.1 * 100, orders.policy.currency), weightGrams: item.2))
+                        price: Money(item.1 * 100, orders.policy.currency), weightGrams: item.2), actor: demo)
                 skus.append(sku)
                 for (position, warehouse) in warehouses.enumerated() {
                     // Uneven stock so allocation has choices to make, and a few SKUs
                     // run low for the low-stock views.
                     let onHand = (index * 7 + position * 13) % 5 == 0 ? 3 : 40 + (index * 11 + position * 17) % 160
                     try await catalogue.setOnHand(
-                        warehouse: warehouse.code, sku: sku, onHand: onHand, reason: "opening stock", actor: "demo")
+                        warehouse: warehouse.code, sku: sku, onHand: onHand, reason: "opening stock", actor: demo)
                 }
             }
         }
@@ -126,7 +150,7 @@ public enum DemoShop {
                 lines: lines.map { RequestedLine(sku: skus[$0.0 % skus.count].value, quantity: $0.1) },
                 paymentMethod: method, note: placed % 4 == 0 ? "请尽快发货" : nil)
             placed += 1
-            return try await orders.place(draft, actor: "demo").value!.number
+            return try await orders.place(draft, actor: demo).value!.number
         }
         func at(daysAgo: Double) { clock.set(now.addingTimeInterval(-daysAgo * 86_400)) }
 
@@ -142,18 +166,18 @@ public enum DemoShop {
             at(daysAgo: age - 0.02)
             _ = try await orders.recordPayment(
                 number, method: order.paymentMethod, amount: order.totals.grandTotal, reference: "DEMO-PAY-\(index)",
-                actor: "demo")
+                actor: demo)
             at(daysAgo: age - 0.3)
             _ = try await orders.ship(
                 number, carrier: index % 2 == 0 ? "SF" : "ZTO", trackingNumber: "SF\(1_000_000_000 + index * 7919)",
-                actor: "demo")
+                actor: demo)
             if age - 2 > 0 {
                 at(daysAgo: age - 2)
-                _ = try await orders.deliver(number, actor: "demo")
+                _ = try await orders.deliver(number, actor: demo)
             }
             if age - 10 > 0 {
                 at(daysAgo: age - 10)
-                _ = try await orders.complete(number, actor: "demo")
+                _ = try await orders.complete(number, actor: demo)
             }
         }
         // Paid, awaiting shipment.
@@ -164,14 +188,14 @@ public enum DemoShop {
             let order = try await orders.details(number).order
             _ = try await orders.recordPayment(
                 number, method: "wechat_pay", amount: order.totals.grandTotal, reference: "DEMO-WX-\(index)",
-                actor: "demo")
+                actor: demo)
         }
         // Cancelled by the customer.
         for index in 0..<2 {
             let number = try await place(
                 daysAgo: 3 + Double(index), customer: index + 4, lines: [(index + 9, 1)], channel: "app",
                 method: "alipay")
-            _ = try await orders.cancel(number, reason: "客户不想要了", actor: "demo")
+            _ = try await orders.cancel(number, reason: "客户不想要了", actor: demo)
         }
         // Waiting for review: a large order.
         _ = try await place(

@@ -1,3 +1,4 @@
+import Foundation
 import OrderlyCore
 
 /// A thing the caller named does not exist.
@@ -62,4 +63,51 @@ public struct BelowReserved: Error, Hashable, Sendable {
     public var sku: SKU
     public var reserved: Int
     public var requested: Int
+}
+
+/// No valid credentials came with a request that needs them.
+public struct AuthenticationRequired: Error, Hashable, Sendable {
+    public var detail: String
+    public init(_ detail: String) { self.detail = detail }
+}
+
+/// The caller is known but may not do this.
+public struct PermissionDenied: Error, Hashable, Sendable {
+    public var permission: Permission
+    public var principal: String
+
+    public init(permission: Permission, principal: String) {
+        self.permission = permission
+        self.principal = principal
+    }
+}
+
+/// A sign-in refused: wrong name or password (one message for both, so names
+/// cannot be probed), a disabled account, or too many recent failures.
+public struct LoginRefused: Error, Hashable, Sendable {
+    public enum Reason: Hashable, Sendable {
+        case badCredentials
+        case slowed
+        case blocked
+    }
+
+    public var reason: Reason
+    /// When a slowed or blocked caller may try again.
+    public var retryAt: Date?
+
+    public init(_ reason: Reason, retryAt: Date? = nil) {
+        self.reason = reason
+        self.retryAt = retryAt
+    }
+}
+
+/// Too many requests of one kind from one client; try again after `retryAfterSeconds`.
+public struct RateLimited: Error, Hashable, Sendable {
+    public var what: String
+    public var retryAfterSeconds: Int
+
+    public init(what: String, retryAfterSeconds: Int) {
+        self.what = what
+        self.retryAfterSeconds = retryAfterSeconds
+    }
 }

@@ -50,11 +50,11 @@ public struct OrderService: Sendable {
 
     // MARK: - Commands
 
-    public func place(_ draft: OrderDraft, actor: String, idempotency: Idempotency<Order>? = nil) async throws
+    public func place(_ draft: OrderDraft, actor: Actor, idempotency: Idempotency<Order>? = nil) async throws
         -> CommandResult<Order>
     {
         try draft.validate(policy: policy)
-        return try await run(idempotency) {
+        return try await run("order.place", actor, idempotency) {
             let requestedSKUs = Array(Set(draft.lines.compactMap { SKU($0.sku) }))
             async let products = catalogue.products(requestedSKUs)
             async let levels = stock.stockLevels(for: requestedSKUs)
@@ -65,40 +65,41 @@ public struct OrderService: Sendable {
                 warehouses: try await warehouses, levels: try await levels)
             let warehouse = try choice.get()
             let now = clock.now()
-            return OrderWorkflow.place(
+            let change = OrderWorkflow.place(
                 draft, lines: lines, number: OrderNumber.make(placedAt: now, random: random.next()),
-                warehouse: warehouse, now: now, policy: policy, actor: actor)
+                warehouse: warehouse, now: now, policy: policy, actor: actor.name)
+            return (nil, change)
         }
     }
 
-    public func approve(_ number: OrderNumber, actor: String, idempotency: Idempotency<Order>? = nil) async throws
+    public func approve(_ number: OrderNumber, actor: Actor, idempotency: Idempotency<Order>? = nil) async throws
         -> CommandResult<Order>
     {
-        try await transition(number, idempotency) { order, now in
-            try OrderWorkflow.approve(order, now: now, policy: policy, actor: actor)
+        try await transition("order.approve", number, actor, idempotency) { order, now in
+            try OrderWorkflow.approve(order, now: now, policy: policy, actor: actor.name)
         }
     }
 
-    public func reject(_ number: OrderNumber, reason: String, actor: String, idempotency: Idempotency<Order>? = nil)
+    public func reject(_ number: OrderNumber, reason: String, actor: Actor, idempotency: Idempotency<Order>? = nil)
         async throws -> CommandResult<Order>
     {
         try Self.validateReason(reason)
-        return try await transition(number, idempotency) { order, now in
-            try OrderWorkflow.reject(order, reason: reason, now: now, actor: actor)
+        return try await transition("order.reject", number, actor, idempotency) { order, now in
+            try OrderWorkflow.reject(order, reason: reason, now: now, actor: actor.name)
         }
     }
 
-    public func cancel(_ number: OrderNumber, reason: String, actor: String, idempotency: Idempotency<Order>? = nil)
+    public func cancel(_ number: OrderNumber, reason: String, actor: Actor, idempotency: Idempotency<Order>? = nil)
         async throws -> CommandResult<Order>
     {
         try Self.validateReason(reason)
-        return try await transition(number, idempotency) { order, now in
-            try OrderWorkflow.cancel(order, reason: reason, now: now, actor: actor)
+        return try await transition("order.cancel", number, actor, idempotency) { order, now in
+            try OrderWorkflow.cancel(order, reason: reason, now: now, actor: actor.name)
         }
     }
 
     public func recordPayment(
-        _ number: OrderNumber, method: String, amount: Money, reference: String?, actor: String,
+        _ number: OrderNumber, method: String, amount: Money, reference: String?, actor: Actor,
         idempotency: Idempotency<Order>? = nil
     ) async throws -> CommandResult<Order> {
         var errors = FieldErrors()
@@ -110,11 +111,11 @@ public struct OrderService: Sendable {
             errors.add("reference", "must be 1–128 characters")
         }
         try errors.throwIfAny()
-        return try await transition(number, idempotency) { order, now in
+        return try await transition("order.record_payment", number, actor, idempotency) { order, now in
             do {
                 return try OrderWorkflow.recordPayment(
                     order, method: method, amount: amount, reference: reference, paymentID: randomID(), now: now,
-                    actor: actor)
+                    actor: actor.name)
             } catch let mismatch as PaymentMismatch {
                 throw ValidationFailure([
                     FieldError(
@@ -125,7 +126,7 @@ public struct OrderService: Sendable {
     }
 
     public func ship(
-        _ number: OrderNumber, carrier: String, trackingNumber: String, actor: String,
+        _ number: OrderNumber, carrier: String, trackingNumber: String, actor: Actor,
         idempotency: Idempotency<Order>? = nil
     ) async throws -> CommandResult<Order> {
         var errors = FieldErrors()
@@ -137,41 +138,41 @@ public struct OrderService: Sendable {
             }
         if !trackingOK { errors.add("tracking_number", "must be 4–64 letters, digits or '-'") }
         try errors.throwIfAny()
-        return try await transition(number, idempotency) { order, now in
-            try OrderWorkflow.ship(order, carrier: carrier, trackingNumber: trackingNumber, now: now, actor: actor)
+        return try await transition("order.ship", number, actor, idempotency) { order, now in
+            try OrderWorkflow.ship(order, carrier: carrier, trackingNumber: trackingNumber, now: now, actor: actor.name)
         }
     }
 
-    public func deliver(_ number: OrderNumber, actor: String, idempotency: Idempotency<Order>? = nil) async throws
+    public func deliver(_ number: OrderNumber, actor: Actor, idempotency: Idempotency<Order>? = nil) async throws
         -> CommandResult<Order>
     {
-        try await transition(number, idempotency) { order, now in
-            try OrderWorkflow.deliver(order, now: now, actor: actor)
+        try await transition("order.deliver", number, actor, idempotency) { order, now in
+            try OrderWorkflow.deliver(order, now: now, actor: actor.name)
         }
     }
 
-    public func complete(_ number: OrderNumber, actor: String, idempotency: Idempotency<Order>? = nil) async throws
+    public func complete(_ number: OrderNumber, actor: Actor, idempotency: Idempotency<Order>? = nil) async throws
         -> CommandResult<Order>
     {
-        try await transition(number, idempotency) { order, now in
-            try OrderWorkflow.complete(order, now: now, actor: actor)
+        try await transition("order.complete", number, actor, idempotency) { order, now in
+            try OrderWorkflow.complete(order, now: now, actor: actor.name)
         }
     }
 
     public func edit(
-        _ number: OrderNumber, lines: [RequestedLine], expectedVersion: Int, actor: String,
+        _ number: OrderNumber, lines: [RequestedLine], expectedVersion: Int, actor: Actor,
         idempotency: Idempotency<Order>? = nil
     ) async throws -> CommandResult<Order> {
         var errors = FieldErrors()
         RequestedLine.validate(lines, policy: policy, into: &errors)
         if expectedVersion < 1 { errors.add("expected_version", "must be a positive version") }
         try errors.throwIfAny()
-        return try await transition(number, idempotency) { order, now in
+        return try await transition("order.edit", number, actor, idempotency) { order, now in
             let products = try await catalogue.products(Array(Set(lines.compactMap { SKU($0.sku) })))
             let priced = try RequestedLine.price(lines, catalogue: products)
             do {
                 return try OrderWorkflow.edit(
-                    order, to: priced, expectedVersion: expectedVersion, now: now, policy: policy, actor: actor)
+                    order, to: priced, expectedVersion: expectedVersion, now: now, policy: policy, actor: actor.name)
             } catch let refusal as EditRefusal {
                 throw OrderEditRefused(number: number, refusal: refusal)
             }
@@ -189,7 +190,7 @@ public struct OrderService: Sendable {
         var expired = 0
         for order in try await orders.ordersPastPaymentDue(now, limit: batchSize) {
             guard let change = OrderWorkflow.expire(order, now: now) else { continue }
-            if try await applyUnlessRaced(change) { expired += 1 }
+            if try await applyUnlessRaced(change, before: order, action: "order.expire") { expired += 1 }
         }
         return expired
     }
@@ -202,7 +203,7 @@ public struct OrderService: Sendable {
         var completed = 0
         for order in try await orders.ordersDelivered(before: cutoff, limit: batchSize) {
             guard let change = OrderWorkflow.autoComplete(order, now: now, policy: policy) else { continue }
-            if try await applyUnlessRaced(change) { completed += 1 }
+            if try await applyUnlessRaced(change, before: order, action: "order.auto_complete") { completed += 1 }
         }
         return completed
     }
@@ -220,9 +221,13 @@ public struct OrderService: Sendable {
 
     // MARK: - Machinery
 
-    private func applyUnlessRaced(_ change: OrderChange) async throws -> Bool {
+    /// The sweeper's identity in timelines and the audit log.
+    static let sweeper = Actor(.system("sweeper"))
+
+    private func applyUnlessRaced(_ change: OrderChange, before: Order, action: String) async throws -> Bool {
         do {
-            try await orders.apply(change, idempotency: nil)
+            try await orders.apply(
+                change, idempotency: nil, audit: Self.audit(action, Self.sweeper, before: before, change: change))
             return true
         } catch StoreConflict.versionChanged {
             return false  // someone else changed the order first; their change stands
@@ -230,13 +235,13 @@ public struct OrderService: Sendable {
     }
 
     private func transition(
-        _ number: OrderNumber, _ idempotency: Idempotency<Order>?,
+        _ action: String, _ number: OrderNumber, _ actor: Actor, _ idempotency: Idempotency<Order>?,
         decide: @escaping @Sendable (Order, Date) async throws -> OrderChange
     ) async throws -> CommandResult<Order> {
-        try await run(idempotency) {
+        try await run(action, actor, idempotency) {
             guard let order = try await orders.order(number) else { throw NotFound("order", number.value) }
             do {
-                return try await decide(order, clock.now())
+                return (order, try await decide(order, clock.now()))
             } catch let refusal as IllegalTransition {
                 throw OrderTransitionRefused(number: number, refusal: refusal)
             }
@@ -244,8 +249,10 @@ public struct OrderService: Sendable {
     }
 
     /// Decides and writes, re-deciding from fresh reads when the write loses a race.
+    /// `decide` returns the order as it was (nil for a new one) and the change.
     private func run(
-        _ idempotency: Idempotency<Order>?, decide: @Sendable () async throws -> OrderChange
+        _ action: String, _ actor: Actor, _ idempotency: Idempotency<Order>?,
+        decide: @Sendable () async throws -> (Order?, OrderChange)
     ) async throws -> CommandResult<Order> {
         if let idempotency,
             let existing = try await orders.idempotencyRecord(scope: idempotency.scope, key: idempotency.key)
@@ -255,10 +262,11 @@ public struct OrderService: Sendable {
         var attempt = 0
         while true {
             attempt += 1
-            let change = try await decide()
+            let (before, change) = try await decide()
             let record = try idempotency?.record(for: change.order, at: clock.now())
             do {
-                try await orders.apply(change, idempotency: record)
+                try await orders.apply(
+                    change, idempotency: record, audit: Self.audit(action, actor, before: before, change: change))
                 return .applied(change.order, record?.response)
             } catch StoreConflict.idempotencyKeyTaken {
                 // A concurrent request with the same key won; answer as it did.
@@ -282,6 +290,23 @@ public struct OrderService: Sendable {
                 }
             }
         }
+    }
+
+    /// The audit entry of an order change: the statuses, total and lines before and after.
+    static func audit(_ action: String, _ actor: Actor, before: Order?, change: OrderChange) -> AuditEntry {
+        AuditEntry(
+            actor, at: change.order.updatedAt, action: action, target: "order:\(change.order.number.value)",
+            before: before.map(auditSummary), after: auditSummary(change.order))
+    }
+
+    static func auditSummary(_ order: Order) -> JSONValue {
+        [
+            "status": .string(order.status.rawValue), "payment_status": .string(order.paymentStatus.rawValue),
+            "fulfillment_status": .string(order.fulfillmentStatus.rawValue),
+            "total": .string("\(order.totals.grandTotal.amount) \(order.totals.grandTotal.currency.code)"),
+            "lines": .array(order.lines.map { .string("\($0.sku.value)×\($0.quantity)") }),
+            "version": .int(Int64(order.version)),
+        ]
     }
 
     /// The shortage behind a failed reservation, with what is available now.

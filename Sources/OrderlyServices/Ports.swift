@@ -116,9 +116,9 @@ public protocol OrderStore: Sendable {
     func timeline(_ number: OrderNumber) async throws -> [TimelineEvent]
     func payments(_ number: OrderNumber) async throws -> [Payment]
     func searchOrders(_ query: OrderQuery) async throws -> Page<Order>
-    /// Writes the change, its stock effects, events, payment and idempotency record in
-    /// one transaction, or nothing: a failed guard throws `StoreConflict`.
-    func apply(_ change: OrderChange, idempotency: IdempotencyRecord?) async throws
+    /// Writes the change, its stock effects, events, payment, idempotency record and
+    /// audit entry in one transaction, or nothing: a failed guard throws `StoreConflict`.
+    func apply(_ change: OrderChange, idempotency: IdempotencyRecord?, audit: AuditEntry) async throws
     /// Unpaid orders whose payment deadline is at or before `dueBy`, oldest first.
     func ordersPastPaymentDue(_ dueBy: Date, limit: Int) async throws -> [Order]
     /// Delivered orders delivered at or before `deliveredBy`, oldest first.
@@ -130,12 +130,12 @@ public protocol OrderStore: Sendable {
 
 public protocol CatalogueStore: Sendable {
     /// Throws `StoreConflict.duplicate` when the SKU exists.
-    func createProduct(_ product: Product, at: Date) async throws
+    func createProduct(_ product: Product, at: Date, audit: AuditEntry) async throws
     func product(_ sku: SKU) async throws -> Product?
     func products(_ skus: [SKU]) async throws -> [SKU: Product]
     func listProducts(after: SKU?, limit: Int) async throws -> Page<Product>
     /// Throws `StoreConflict.duplicate` when the code exists.
-    func createWarehouse(_ warehouse: Warehouse, at: Date) async throws
+    func createWarehouse(_ warehouse: Warehouse, at: Date, audit: AuditEntry) async throws
     func warehouse(_ code: WarehouseCode) async throws -> Warehouse?
     func warehouses() async throws -> [Warehouse]
 }
@@ -186,7 +186,7 @@ public protocol StockStore: Sendable {
     /// Sets on hand from `expectedOnHand` (nil: no row yet) to `expectedOnHand + movement.delta`.
     /// Throws `StoreConflict.versionChanged` when on hand moved meanwhile, or
     /// `.insufficientStock` when the new level would be below what is reserved.
-    func adjustOnHand(expectedOnHand: Int?, movement: StockMovement) async throws
+    func adjustOnHand(expectedOnHand: Int?, movement: StockMovement, audit: AuditEntry) async throws
     func movements(warehouse: WarehouseCode, sku: SKU, limit: Int) async throws -> [StockMovement]
 }
 

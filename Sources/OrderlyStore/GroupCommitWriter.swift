@@ -2,7 +2,7 @@
 /// savepoint, and reports each write's outcome. A write whose guard fails is rolled
 /// back alone; an error that fails the transaction itself fails the whole batch.
 protocol BatchCommitter: Sendable {
-    func commit(_ writes: [[SQLStatement]]) async throws -> [Result<Void, any Error>]
+    func commit(_ writes: [SQLWrite]) async throws -> [Result<Void, any Error>]
 }
 
 /// Collects writes that arrive while the previous batch is committing and commits
@@ -12,7 +12,7 @@ protocol BatchCommitter: Sendable {
 /// nothing is reported that is not on disk.
 actor GroupCommitWriter {
     private struct Job {
-        var statements: [SQLStatement]
+        var write: SQLWrite
         var continuation: CheckedContinuation<Void, any Error>
     }
 
@@ -26,9 +26,9 @@ actor GroupCommitWriter {
         self.committer = committer
     }
 
-    func submit(_ statements: [SQLStatement]) async throws {
+    func submit(_ write: SQLWrite) async throws {
         try await withCheckedThrowingContinuation { continuation in
-            waiting.append(Job(statements: statements, continuation: continuation))
+            waiting.append(Job(write: write, continuation: continuation))
             if !draining {
                 draining = true
                 Task { await self.drain() }
@@ -41,7 +41,7 @@ actor GroupCommitWriter {
             let batch = Array(waiting.prefix(Self.maxBatch))
             waiting.removeFirst(batch.count)
             do {
-                let outcomes = try await committer.commit(batch.map(\.statements))
+                let outcomes = try await committer.commit(batch.map(\.write))
                 for (job, outcome) in zip(batch, outcomes) { job.continuation.resume(with: outcome) }
             } catch {
                 for job in batch { job.continuation.resume(throwing: error) }

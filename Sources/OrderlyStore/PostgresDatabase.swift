@@ -59,8 +59,8 @@ final class PostgresDatabase: SQLDatabase {
         return result
     }
 
-    func write(_ statements: [SQLStatement]) async throws {
-        try await writer.submit(statements)
+    func write(_ write: SQLWrite) async throws {
+        try await writer.submit(write)
     }
 
     fileprivate static func run(_ statement: SQLStatement, on connection: PostgresConnection, logger: Logger)
@@ -151,18 +151,32 @@ struct PostgresBatchCommitter: BatchCommitter {
     let client: PostgresClient
     let logger: Logger
 
-    func commit(_ writes: [[SQLStatement]]) async throws -> [Result<Void, any Error>] {
+    func commit(_ writes: [SQLWrite]) async throws -> [Result<Void, any Error>] {
         do {
             return try await client.withTransaction(logger: logger) { connection in
                 var outcomes: [Result<Void, any Error>] = []
                 outcomes.reserveCapacity(writes.count)
-                for statements in writes {
+                // The audit chain's head, locked and read once per batch, carried
+                // forward only past writes that succeeded.
+                var head: AuditChain.Head?
+                for write in writes {
                     try await connection.query("SAVEPOINT write", logger: logger)
                     do {
-                        for statement in statements {
+                        for statement in write.statements {
                             try await PostgresDatabase.run(statement, on: connection, logger: logger)
                         }
+                        var advanced: AuditChain.Head?
+                        if let entry = write.audit {
+                            let current: AuditChain.Head
+                            if let head { current = head } else { current = try await readHead(connection) }
+                            let link = AuditChain.append(entry, after: current)
+                            for statement in link.statements {
+                                try await PostgresDatabase.run(statement, on: connection, logger: logger)
+                            }
+                            advanced = link.head
+                        }
                         try await connection.query("RELEASE SAVEPOINT write", logger: logger)
+                        if let advanced { head = advanced }
                         outcomes.append(.success(()))
                     } catch {
                         try await connection.query("ROLLBACK TO SAVEPOINT write", logger: logger)
@@ -175,6 +189,17 @@ struct PostgresBatchCommitter: BatchCommitter {
         } catch let error as PostgresTransactionError {
             throw error.closureError ?? error.commitError ?? error
         }
+    }
+}
+
+extension PostgresBatchCommitter {
+    fileprivate func readHead(_ connection: PostgresConnection) async throws -> AuditChain.Head {
+        for try await row in try await connection.query(
+            PostgresQuery(unsafeSQL: AuditChain.headQuery(.postgres)), logger: logger)
+        {
+            return AuditChain.head(from: try SQLRow(row))
+        }
+        throw StoreConflict.missing(what: "audit head")
     }
 }
 

@@ -67,13 +67,20 @@ struct SQLStatement: Sendable {
     }
 }
 
+/// One atomic write: its statements and, for a mutating operation, the audit entry
+/// appended to the hash chain in the same transaction, after the statements.
+struct SQLWrite: Sendable {
+    var statements: [SQLStatement]
+    var audit: AuditEntry?
+}
+
 /// What the SQL store needs of a database: reads, and writes that apply a list of
 /// statements atomically. SQLite and PostgreSQL each implement it.
 protocol SQLDatabase: Sendable {
     var dialect: SQLDialect { get }
     func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow]
-    /// Runs every statement in one transaction, or none of them.
-    func write(_ statements: [SQLStatement]) async throws
+    /// Runs every statement, and appends the audit entry, in one transaction, or none of them.
+    func write(_ write: SQLWrite) async throws
     /// Applies the migrations not yet applied, one transaction each.
     func migrate(_ migrations: [Migration]) async throws -> [Int]
     func close() async
@@ -82,4 +89,10 @@ protocol SQLDatabase: Sendable {
 enum SQLDialect: String, Sendable {
     case sqlite
     case postgres
+}
+
+extension SQLDatabase {
+    func write(_ statements: [SQLStatement], audit: AuditEntry? = nil) async throws {
+        try await write(SQLWrite(statements: statements, audit: audit))
+    }
 }

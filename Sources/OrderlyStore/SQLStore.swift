@@ -186,8 +186,8 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, Sendable {
 
     // MARK: - Orders: the write
 
-    public func apply(_ change: OrderChange, idempotency: IdempotencyRecord?) async throws {
-        try await db.write(try Self.statements(for: change, idempotency: idempotency))
+    public func apply(_ change: OrderChange, idempotency: IdempotencyRecord?, audit: AuditEntry) async throws {
+        try await db.write(try Self.statements(for: change, idempotency: idempotency), audit: audit)
     }
 
     /// The statements of one order change. The idempotency key and the version guard
@@ -375,7 +375,7 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, Sendable {
 
     // MARK: - Catalogue
 
-    public func createProduct(_ product: Product, at: Date) async throws {
+    public func createProduct(_ product: Product, at: Date, audit: AuditEntry) async throws {
         try await db.write([
             SQLStatement(
                 """
@@ -387,7 +387,7 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, Sendable {
                     .int(product.price.amount), .text(product.price.currency.code), SQLValue(product.weightGrams),
                     SQLValue(at),
                 ], onDuplicate: .duplicate(what: "sku"))
-        ])
+            ], audit: audit)
     }
 
     static let productColumns = "sku, name, category, brand, price_amount, currency, weight_grams"
@@ -418,7 +418,7 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, Sendable {
         return Page(items: rows.prefix(limit).map(Self.decodeProduct), hasMore: rows.count > limit)
     }
 
-    public func createWarehouse(_ warehouse: Warehouse, at: Date) async throws {
+    public func createWarehouse(_ warehouse: Warehouse, at: Date, audit: AuditEntry) async throws {
         try await db.write([
             SQLStatement(
                 "INSERT INTO warehouses (code, name, province, city, created_at) VALUES (?, ?, ?, ?, ?)",
@@ -427,7 +427,7 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, Sendable {
                     .text(warehouse.city), SQLValue(at),
                 ],
                 onDuplicate: .duplicate(what: "warehouse code"))
-        ])
+            ], audit: audit)
     }
 
     private static func decodeWarehouse(_ row: SQLRow) -> Warehouse {
@@ -489,7 +489,7 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, Sendable {
         ).first.map(Self.decodeLevel)
     }
 
-    public func adjustOnHand(expectedOnHand: Int?, movement: StockMovement) async throws {
+    public func adjustOnHand(expectedOnHand: Int?, movement: StockMovement, audit: AuditEntry) async throws {
         let item: [SQLValue] = [.text(movement.warehouse.value), .text(movement.sku.value)]
         let level: SQLStatement
         if let expected = expectedOnHand {
@@ -502,7 +502,7 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, Sendable {
                 "INSERT INTO stock (warehouse, sku, on_hand, reserved) VALUES (?, ?, ?, 0)",
                 item + [SQLValue(movement.delta)], onDuplicate: .versionChanged)
         }
-        try await db.write([level, Self.movementStatement(movement)])
+        try await db.write([level, Self.movementStatement(movement)], audit: audit)
     }
 
     public func movements(warehouse: WarehouseCode, sku: SKU, limit: Int) async throws -> [StockMovement] {

@@ -28,8 +28,8 @@ final class SQLiteDatabase: SQLDatabase {
         }
     }
 
-    func write(_ statements: [SQLStatement]) async throws {
-        try await writer.submit(statements)
+    func write(_ write: SQLWrite) async throws {
+        try await writer.submit(write)
     }
 
     func migrate(_ migrations: [Migration]) async throws -> [Int] {
@@ -86,17 +86,33 @@ final class SQLiteDatabase: SQLDatabase {
 struct SQLiteBatchCommitter: BatchCommitter {
     let pool: DatabasePool
 
-    func commit(_ writes: [[SQLStatement]]) async throws -> [Result<Void, any Error>] {
+    func commit(_ writes: [SQLWrite]) async throws -> [Result<Void, any Error>] {
         try await pool.writeWithoutTransaction { db in
             var outcomes: [Result<Void, any Error>] = []
             outcomes.reserveCapacity(writes.count)
             try db.inTransaction(.immediate) {
-                for statements in writes {
+                // The audit chain's head, read once per batch and carried forward
+                // only past writes that succeeded.
+                var head: AuditChain.Head?
+                for write in writes {
                     do {
+                        var advanced: AuditChain.Head?
                         try db.inSavepoint {
-                            try SQLiteDatabase.run(statements, in: db)
+                            try SQLiteDatabase.run(write.statements, in: db)
+                            if let entry = write.audit {
+                                let current =
+                                    try head
+                                    ?? Row.fetchOne(db, sql: AuditChain.headQuery(.sqlite)).map {
+                                        AuditChain.head(from: SQLRow($0))
+                                    }
+                                guard let current else { throw StoreConflict.missing(what: "audit head") }
+                                let link = AuditChain.append(entry, after: current)
+                                try SQLiteDatabase.run(link.statements, in: db)
+                                advanced = link.head
+                            }
                             return .commit
                         }
+                        if let advanced { head = advanced }
                         outcomes.append(.success(()))
                     } catch {
                         outcomes.append(.failure(error))

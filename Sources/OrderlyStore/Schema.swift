@@ -164,6 +164,101 @@ enum Schema {
                 )
                 """,
                 "CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at)",
-            ])
+            ]),
+        Migration(
+            version: 2, name: "operators and logs",
+            statements: [
+                """
+                CREATE TABLE users (
+                    id TEXT PRIMARY KEY,
+                    username TEXT NOT NULL UNIQUE,
+                    display_name TEXT NOT NULL,
+                    role TEXT NOT NULL,
+                    password_hash TEXT NOT NULL,
+                    disabled BIGINT NOT NULL CHECK (disabled IN (0, 1)),
+                    created_at BIGINT NOT NULL,
+                    updated_at BIGINT NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE sessions (
+                    token_digest TEXT PRIMARY KEY,
+                    user_id TEXT NOT NULL REFERENCES users (id),
+                    csrf_token TEXT NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    last_seen_at BIGINT NOT NULL,
+                    ip TEXT,
+                    user_agent TEXT
+                )
+                """,
+                "CREATE INDEX sessions_by_user ON sessions (user_id)",
+                """
+                CREATE TABLE api_keys (
+                    id TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    secret_digest TEXT NOT NULL UNIQUE,
+                    scopes TEXT NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    created_by TEXT NOT NULL,
+                    expires_at BIGINT,
+                    revoked_at BIGINT
+                )
+                """,
+                """
+                CREATE TABLE login_log (
+                    id TEXT PRIMARY KEY,
+                    at BIGINT NOT NULL,
+                    username TEXT NOT NULL,
+                    user_id TEXT,
+                    ip TEXT,
+                    user_agent TEXT,
+                    outcome TEXT NOT NULL,
+                    reason TEXT NOT NULL
+                )
+                """,
+                "CREATE INDEX login_log_by_time ON login_log (at, id)",
+                "CREATE INDEX login_log_by_username ON login_log (username, at)",
+                "CREATE INDEX login_log_by_ip ON login_log (ip, at)",
+                """
+                CREATE TABLE audit_log (
+                    seq BIGINT PRIMARY KEY,
+                    at BIGINT NOT NULL,
+                    actor_kind TEXT NOT NULL,
+                    actor_id TEXT NOT NULL,
+                    actor_name TEXT NOT NULL,
+                    role TEXT NOT NULL,
+                    ip TEXT,
+                    request_id TEXT,
+                    action TEXT NOT NULL,
+                    target TEXT NOT NULL,
+                    summary TEXT NOT NULL,
+                    previous_hash TEXT NOT NULL,
+                    hash TEXT NOT NULL
+                )
+                """,
+                "CREATE INDEX audit_log_by_action ON audit_log (action, seq)",
+                "CREATE INDEX audit_log_by_actor ON audit_log (actor_name, seq)",
+                "CREATE INDEX audit_log_by_target ON audit_log (target, seq)",
+                // The chain's last link, so removing rows from the end is noticed too.
+                """
+                CREATE TABLE audit_head (
+                    id BIGINT PRIMARY KEY CHECK (id = 1),
+                    seq BIGINT NOT NULL,
+                    hash TEXT NOT NULL
+                )
+                """,
+                "INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '\(AuditChain.genesisHash)')",
+                """
+                CREATE TABLE exception_log (
+                    request_id TEXT PRIMARY KEY,
+                    at BIGINT NOT NULL,
+                    method TEXT NOT NULL,
+                    path TEXT NOT NULL,
+                    principal TEXT,
+                    error TEXT NOT NULL
+                )
+                """,
+                "CREATE INDEX exception_log_by_time ON exception_log (at, request_id)",
+            ]),
     ]
 }

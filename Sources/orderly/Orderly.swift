@@ -14,7 +14,10 @@ struct Orderly: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "orderly",
         abstract: "Orderly, an order management system for e-commerce.",
-        subcommands: [Serve.self, Migrate.self, Demo.self, Check.self],
+        subcommands: [
+            Serve.self, Migrate.self, Init.self, Demo.self, Check.self, UserCommand.self, APIKeyCommand.self,
+            AuditCommand.self,
+        ],
         defaultSubcommand: Serve.self)
 }
 
@@ -53,7 +56,9 @@ struct Serve: AsyncParsableCommand {
         let logger = Logger(label: "orderly")
         let store = try await db.openStore(logger: logger)
         let policy = try PolicySettings.fromEnvironment()
-        let wiring = Wiring(store: store, clock: SystemClock(), policy: policy)
+        var wiring = try Wiring(store: store, clock: SystemClock(), policy: policy)
+        wiring.dependencies.trustForwardedFor = ["1", "true", "yes"].contains(
+            environment["ORDERLY_TRUST_FORWARDED_FOR"]?.lowercased() ?? "")
         if demo { try await loadDemo(store: store, policy: policy, logger: logger) }
 
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: Metrics.registry))
@@ -119,9 +124,18 @@ struct Check: AsyncParsableCommand {
 func loadDemo(store: SQLStore, policy: OrderPolicy, logger: Logger) async throws {
     let now = Date()
     let clock = ManualClock(now)
-    let wiring = Wiring(store: store, clock: clock, policy: policy)
+    let wiring = try Wiring(store: store, clock: clock, policy: policy)
     let summary = try await DemoShop.load(
         orders: wiring.dependencies.orders, catalogue: wiring.dependencies.catalogue, clock: clock, now: now)
+    let access = wiring.dependencies.access
+    let credentials = try await DemoShop.loadOperators(access: access)
+    if !credentials.isEmpty {
+        let key = try await access.createAPIKey(
+            name: "demo", scopes: Set(APIScope.allCases), expiresAt: nil, actor: cliActor())
+        print("Demo operators (shown once; change them with `orderly user reset-password NAME`):")
+        for (username, password) in credentials { print("  \(username)  \(password)") }
+        print("Demo API key with every scope (shown once):\n  \(key.secret)")
+    }
     if summary.alreadyLoaded {
         logger.info("demo: products exist already; nothing loaded")
     } else {
@@ -132,13 +146,23 @@ func loadDemo(store: SQLStore, policy: OrderPolicy, logger: Logger) async throws
 
 /// The services wired to one store.
 struct Wiring {
-    let dependencies: AppDependencies
+    var dependencies: AppDependencies
 
-    init(store: SQLStore, clock: any OrderlyServices.Clock, policy: OrderPolicy) {
+    init(store: SQLStore, clock: any OrderlyServices.Clock, policy: OrderPolicy) throws {
         let random = SystemRandom()
         dependencies = AppDependencies(
             orders: OrderService(
                 orders: store, catalogue: store, stock: store, clock: clock, random: random, policy: policy),
-            catalogue: CatalogueService(catalogue: store, stock: store, clock: clock, random: random, policy: policy))
+            catalogue: CatalogueService(catalogue: store, stock: store, clock: clock, random: random, policy: policy),
+            access: AccessService(
+                store: store, hasher: BcryptPasswordHasher(cost: try PolicySettings.bcryptCost()), clock: clock,
+                random: random, policy: try PolicySettings.loginPolicy()))
     }
+}
+
+/// Whoever runs the command line, as the audit log records them.
+func cliActor() -> Actor {
+    Actor(
+        .cli(osUser: ProcessInfo.processInfo.environment["USER"] ?? "unknown"),
+        origin: RequestOrigin(userAgent: "orderly-cli"))
 }

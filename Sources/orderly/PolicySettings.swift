@@ -32,4 +32,28 @@ enum PolicySettings {
         if let days = try number("ORDERLY_AUTO_COMPLETE_DAYS") { policy.autoCompleteAfterDays = Int(days) }
         return policy
     }
+
+    /// Sign-in throttling and session lifetimes.
+    static func loginPolicy(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws
+        -> LoginPolicy
+    {
+        func positive(_ name: String) throws -> Int? {
+            guard let raw = environment[name] else { return nil }
+            guard let value = Int(raw), value > 0 else { throw InvalidSetting(name: name, value: raw) }
+            return value
+        }
+        var policy = LoginPolicy()
+        if let seconds = try positive("ORDERLY_SESSION_IDLE_SECONDS") { policy.sessionIdleSeconds = seconds }
+        if let seconds = try positive("ORDERLY_SESSION_MAX_SECONDS") { policy.sessionAbsoluteSeconds = seconds }
+        return policy
+    }
+
+    /// The bcrypt cost for new password hashes (4–31, default 12).
+    static func bcryptCost(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> UInt8 {
+        guard let raw = environment["ORDERLY_BCRYPT_COST"] else { return 12 }
+        guard let cost = UInt8(raw), (4...31).contains(cost) else {
+            throw InvalidSetting(name: "ORDERLY_BCRYPT_COST", value: raw)
+        }
+        return cost
+    }
 }

@@ -13,6 +13,7 @@ struct Reply: Sendable {
     var status: HTTPResponse.Status
     var contentType: String?
     var text: String
+    var headers: HTTPFields = [:]
 
     var json: [String: Any] {
         (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
@@ -28,22 +29,46 @@ struct Reply: Sendable {
     }
 }
 
-/// Drives the real router of a fresh shop.
+/// How a test request proves who it is.
+enum Credentials: Sendable {
+    case anonymous
+    /// `Authorization: Bearer <secret>`.
+    case apiKey(String)
+    /// The console's session cookie, and the CSRF token sent with unsafe methods.
+    case session(token: String, csrf: String?)
+}
+
+/// Drives the real router of a fresh shop, by default with an API key holding every scope.
 struct API: Sendable {
     let client: any TestClientProtocol
+    var credentials: Credentials
+
+    /// The same router, called with other credentials.
+    func `as`(_ credentials: Credentials) -> API {
+        API(client: client, credentials: credentials)
+    }
 
     @discardableResult
     func call(
         _ method: HTTPRequest.Method, _ uri: String, _ body: String? = nil, headers: HTTPFields = [:]
     ) async throws -> Reply {
         var headers = headers
-        if body != nil { headers[.contentType] = "application/json" }
+        if body != nil, headers[.contentType] == nil { headers[.contentType] = "application/json" }
+        switch credentials {
+        case .anonymous:
+            break
+        case .apiKey(let secret):
+            headers[.authorization] = "Bearer \(secret)"
+        case .session(let token, let csrf):
+            headers[.cookie] = "orderly_session=\(token)"
+            if let csrf, method != .get { headers[HTTPField.Name("X-CSRF-Token")!] = csrf }
+        }
         return try await client.execute(
             uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }
         ) { response in
             Reply(
                 status: response.status, contentType: response.headers[.contentType],
-                text: String(buffer: response.body))
+                text: String(buffer: response.body), headers: response.headers)
         }
     }
 
@@ -56,13 +81,36 @@ struct API: Sendable {
     func get(_ uri: String) async throws -> Reply { try await call(.get, uri) }
 }
 
+extension TestShop {
+    var dependencies: AppDependencies {
+        AppDependencies(orders: orders, catalogue: catalogue, access: access, trustForwardedFor: true)
+    }
+
+    /// A key with the given scopes (all by default), as its secret.
+    func apiKey(_ scopes: Set<APIScope> = Set(APIScope.allCases), name: String = "test") async throws -> String {
+        try await access.createAPIKey(name: name, scopes: scopes, expiresAt: nil, actor: "test").secret
+    }
+
+    /// A signed-in operator of the given role, as session credentials.
+    func signIn(_ role: Role, username: String? = nil) async throws -> Credentials {
+        let name = username ?? role.rawValue.replacingOccurrences(of: "_", with: "-")
+        let password = "password-\(name)-1"
+        if try await access.store.user(username: name) == nil {
+            try await access.addUser(username: name, displayName: name, role: role, password: password, actor: "test")
+        }
+        let signedIn = try await access.signIn(username: name, password: password, origin: RequestOrigin(ip: "10.0.0.9"))
+        return .session(token: signedIn.token, csrf: signedIn.session.csrfToken)
+    }
+}
+
 func withAPI(
     _ backend: Backend, policy: OrderPolicy = OrderPolicy(),
     _ body: @escaping @Sendable (TestShop, API) async throws -> Void
 ) async throws {
     try await TestShop.with(backend, policy: policy) { shop in
-        let app = Application(router: buildRouter(AppDependencies(orders: shop.orders, catalogue: shop.catalogue)))
-        try await app.test(.router) { client in try await body(shop, API(client: client)) }
+        let app = Application(router: buildRouter(shop.dependencies))
+        let secret = try await shop.apiKey()
+        try await app.test(.router) { client in try await body(shop, API(client: client, credentials: .apiKey(secret))) }
     }
 }
 

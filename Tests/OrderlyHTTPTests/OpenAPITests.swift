@@ -9,7 +9,7 @@ import Testing
 struct OpenAPITests {
     @Test func documentsExactlyTheRoutedOperations() async throws {
         try await TestShop.with(.sqlite) { shop in
-            let router = buildRouter(AppDependencies(orders: shop.orders, catalogue: shop.catalogue))
+            let router = buildRouter(shop.dependencies)
             let routed = Set(
                 router.routes.map { route in
                     let path = route.path.description.split(separator: "/").map { part in

@@ -40,7 +40,7 @@ struct OrderAPITests {
             #expect(detail.status == .ok)
             let timeline = try #require(detail.json["timeline"] as? [[String: Any]])
             #expect(timeline.map { $0["type"] as? String } == ["placed"])
-            #expect(timeline[0]["actor"] as? String == "api")
+            #expect(timeline[0]["actor"] as? String == "key:test")
             #expect(timeline[0]["at"] as? String == "2026-11-18T11:06:40Z")
         }
     }

@@ -27,7 +27,7 @@ struct StoreContractTests {
                 try await shop.catalogue.createProduct(
                     Product(
                         sku: SKU("TEA-001")!, name: "x", category: "c", brand: "b", price: Money(1, .cny),
-                        weightGrams: 1))
+                        weightGrams: 1), actor: "t")
             }
             let first = try await shop.store.listProducts(after: nil, limit: 1)
             #expect(first.items.map(\.sku.value) == ["CUP-010"])

@@ -31,6 +31,7 @@ public struct TestShop: Sendable {
     public let store: SQLStore
     public let orders: OrderService
     public let catalogue: CatalogueService
+    public let access: AccessService
     public let clock: ManualClock
     public let url: String
 
@@ -62,7 +63,11 @@ public struct TestShop: Sendable {
         orders = OrderService(
             orders: store, catalogue: store, stock: store, clock: clock, random: random, policy: policy)
         catalogue = CatalogueService(catalogue: store, stock: store, clock: clock, random: random, policy: policy)
+        access = AccessService(store: store, hasher: Self.hasher, clock: clock, random: random)
     }
+
+    /// Bcrypt at its lowest cost: the real algorithm, fast enough for many sign-ins.
+    public static let hasher = BcryptPasswordHasher(cost: 4)
 
     /// Another service set over the same database, as a second server process would
     /// have (for PostgreSQL, its own connection pool too).
@@ -104,15 +109,15 @@ public struct TestShop: Sendable {
     /// Two warehouses and the products named, each stocked as given in Hangzhou.
     public func stock(_ items: [(sku: String, price: Int64, onHand: Int)]) async throws {
         if try await store.warehouses().isEmpty {
-            try await catalogue.createWarehouse(Warehouse(code: hangzhou, name: "杭州仓", province: "浙江省", city: "杭州市"))
-            try await catalogue.createWarehouse(Warehouse(code: guangzhou, name: "广州仓", province: "广东省", city: "广州市"))
+            try await catalogue.createWarehouse(Warehouse(code: hangzhou, name: "杭州仓", province: "浙江省", city: "杭州市"), actor: "test")
+            try await catalogue.createWarehouse(Warehouse(code: guangzhou, name: "广州仓", province: "广东省", city: "广州市"), actor: "test")
         }
         for item in items {
             let sku = SKU(item.sku)!
             try await catalogue.createProduct(
                 Product(
                     sku: sku, name: "商品 \(item.sku)", category: "茶叶", brand: "西湖", price: Money(item.price, .cny),
-                    weightGrams: 100))
+                    weightGrams: 100), actor: "test")
             try await catalogue.setOnHand(
                 warehouse: hangzhou, sku: sku, onHand: item.onHand, reason: "opening", actor: "test")
         }
@@ -143,5 +148,12 @@ public struct TestShop: Sendable {
 
     public func count(_ sql: String, _ binds: [SQLValue] = []) async throws -> Int {
         Int(try await store.db.query(sql, binds).first!.int(0))
+    }
+}
+
+/// Tests name their actors with a string: an administrator of that name.
+extension Actor: ExpressibleByStringLiteral {
+    public init(stringLiteral name: String) {
+        self.init(Principal(kind: .user, id: name, name: name, role: .administrator))
     }
 }

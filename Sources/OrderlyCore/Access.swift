@@ -1,0 +1,190 @@
+/// Who may do what. Every action an operator or an integration can take is a
+/// `Permission`; a role grants a fixed set of them and an API key's scopes grant
+/// another. Anything not granted is denied. This file is the permission table: the
+/// API, the console and the CLI all ask it, and `docs/PERMISSIONS.md` is written
+/// from it (a test keeps the two equal).
+public enum Permission: String, CaseIterable, Sendable, Codable, Comparable {
+    case ordersRead = "orders.read"
+    case ordersPlace = "orders.place"
+    case ordersEdit = "orders.edit"
+    case ordersReview = "orders.review"
+    case ordersCancel = "orders.cancel"
+    case paymentsRecord = "payments.record"
+    case ordersShip = "orders.ship"
+    case ordersDeliver = "orders.deliver"
+    case catalogueRead = "catalogue.read"
+    case catalogueWrite = "catalogue.write"
+    case stockRead = "stock.read"
+    case stockWrite = "stock.write"
+    case usersManage = "users.manage"
+    case apiKeysManage = "api_keys.manage"
+    case auditRead = "audit.read"
+    case logsRead = "logs.read"
+
+    public static func < (lhs: Permission, rhs: Permission) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+
+    /// What the permission allows, as the permission table documents it.
+    public var summary: String {
+        switch self {
+        case .ordersRead: return "search orders and open their details"
+        case .ordersPlace: return "place orders"
+        case .ordersEdit: return "edit the lines of an unpaid order"
+        case .ordersReview: return "approve or reject orders held for review"
+        case .ordersCancel: return "cancel orders"
+        case .paymentsRecord: return "record payments"
+        case .ordersShip: return "ship orders"
+        case .ordersDeliver: return "mark orders delivered and complete them"
+        case .catalogueRead: return "list products and warehouses"
+        case .catalogueWrite: return "create products and warehouses"
+        case .stockRead: return "read stock levels and movements"
+        case .stockWrite: return "set on-hand stock"
+        case .usersManage: return "add, disable and change operator accounts"
+        case .apiKeysManage: return "create and revoke API keys"
+        case .auditRead: return "read the audit log"
+        case .logsRead: return "read the login and exception logs"
+        }
+    }
+}
+
+/// An operator's job. Each grants the least its people need.
+public enum Role: String, CaseIterable, Sendable, Codable {
+    case administrator
+    case dataEntryClerk = "data_entry_clerk"
+    case reviewer
+    case finance
+    case customerService = "customer_service"
+    case warehouse
+
+    public var permissions: Set<Permission> {
+        switch self {
+        case .administrator:
+            return Set(Permission.allCases)
+        case .dataEntryClerk:
+            return [.ordersRead, .ordersPlace, .ordersEdit, .catalogueRead, .catalogueWrite, .stockRead]
+        case .reviewer:
+            return [.ordersRead, .ordersReview, .catalogueRead, .stockRead, .auditRead]
+        case .finance:
+            return [.ordersRead, .paymentsRecord, .catalogueRead]
+        case .customerService:
+            return [.ordersRead, .ordersEdit, .ordersCancel, .catalogueRead, .stockRead]
+        case .warehouse:
+            return [.ordersRead, .ordersShip, .ordersDeliver, .catalogueRead, .stockRead, .stockWrite]
+        }
+    }
+
+    public func grants(_ permission: Permission) -> Bool { permissions.contains(permission) }
+}
+
+/// What an integration's API key may do. Keys never manage users, keys or logs.
+public enum APIScope: String, CaseIterable, Sendable, Codable {
+    case ordersRead = "orders:read"
+    case ordersWrite = "orders:write"
+    case ordersReview = "orders:review"
+    case paymentsWrite = "payments:write"
+    case fulfilmentWrite = "fulfilment:write"
+    case catalogueRead = "catalogue:read"
+    case catalogueWrite = "catalogue:write"
+    case stockRead = "stock:read"
+    case stockWrite = "stock:write"
+
+    public var permissions: Set<Permission> {
+        switch self {
+        case .ordersRead: return [.ordersRead]
+        case .ordersWrite: return [.ordersPlace, .ordersEdit, .ordersCancel]
+        case .ordersReview: return [.ordersReview]
+        case .paymentsWrite: return [.paymentsRecord]
+        case .fulfilmentWrite: return [.ordersShip, .ordersDeliver]
+        case .catalogueRead: return [.catalogueRead]
+        case .catalogueWrite: return [.catalogueWrite]
+        case .stockRead: return [.stockRead]
+        case .stockWrite: return [.stockWrite]
+        }
+    }
+}
+
+/// Who is acting: an operator signed in to the console, an integration with an API
+/// key, the command line, or the system's own jobs.
+public struct Principal: Hashable, Sendable {
+    public enum Kind: String, Sendable {
+        case user
+        case apiKey = "api_key"
+        case cli
+        case system
+    }
+
+    public var kind: Kind
+    /// The user's ID, the key's ID, the OS user, or the job's name.
+    public var id: String
+    /// The name shown in timelines and logs.
+    public var name: String
+    public var role: Role?
+    public var scopes: Set<APIScope>
+
+    public init(kind: Kind, id: String, name: String, role: Role? = nil, scopes: Set<APIScope> = []) {
+        self.kind = kind
+        self.id = id
+        self.name = name
+        self.role = role
+        self.scopes = scopes
+    }
+
+    public static func user(id: String, username: String, role: Role) -> Principal {
+        Principal(kind: .user, id: id, name: username, role: role)
+    }
+
+    public static func apiKey(id: String, name: String, scopes: Set<APIScope>) -> Principal {
+        Principal(kind: .apiKey, id: id, name: "key:\(name)", scopes: scopes)
+    }
+
+    /// The command line acts with an administrator's rights: whoever runs it can
+    /// already read the database.
+    public static func cli(osUser: String) -> Principal {
+        Principal(kind: .cli, id: osUser, name: "cli:\(osUser)", role: .administrator)
+    }
+
+    public static func system(_ job: String) -> Principal {
+        Principal(kind: .system, id: job, name: "system")
+    }
+
+    public var permissions: Set<Permission> {
+        switch kind {
+        case .user, .cli: return role?.permissions ?? []
+        case .apiKey: return scopes.reduce(into: []) { $0.formUnion($1.permissions) }
+        case .system: return []
+        }
+    }
+
+    public func may(_ permission: Permission) -> Bool { permissions.contains(permission) }
+
+    /// The role as logs record it: the role's name, or the kind for keys and jobs.
+    public var roleLabel: String { role?.rawValue ?? kind.rawValue }
+}
+
+/// Where a request came from and how to name it in the logs.
+public struct RequestOrigin: Hashable, Sendable {
+    public var ip: String?
+    public var userAgent: String?
+    public var requestID: String?
+
+    public init(ip: String? = nil, userAgent: String? = nil, requestID: String? = nil) {
+        self.ip = ip
+        self.userAgent = userAgent
+        self.requestID = requestID
+    }
+}
+
+/// A principal and where it acts from: what every mutating command is given, so its
+/// audit row can say who did it from where.
+public struct Actor: Hashable, Sendable {
+    public var principal: Principal
+    public var origin: RequestOrigin
+
+    public init(_ principal: Principal, origin: RequestOrigin = RequestOrigin()) {
+        self.principal = principal
+        self.origin = origin
+    }
+
+    public var name: String { principal.name }
+}

@@ -1,0 +1,156 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import OrderlyCore
+import OrderlyServices
+
+/// Who made a request, as the access middleware established it.
+public struct Identity: Sendable {
+    public var principal: Principal
+    /// The console session, when the caller came with the session cookie rather than a key.
+    public var session: SessionRecord?
+    /// The session token, to end the session at sign-out.
+    public var sessionToken: String?
+}
+
+/// Gives each request an ID, returned in `X-Request-ID` and quoted in problem bodies
+/// and the exception log.
+struct RequestIDMiddleware: RouterMiddleware {
+    typealias Context = OrderlyRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        var context = context
+        context.requestID = RequestIDs.make()
+        var response = try await next(request, context)
+        response.headers[.requestID] = context.requestID
+        return response
+    }
+}
+
+enum RequestIDs {
+    /// Time-ordered and random: unique across processes and restarts.
+    static func make() -> String {
+        let milliseconds = UInt64(Date().timeIntervalSince1970 * 1000)
+        return String(milliseconds, radix: 36) + "-" + String(UInt64.random(in: 0..<(1 << 60)), radix: 36)
+    }
+}
+
+/// Establishes who is calling (an API key in `Authorization: Bearer`, or the console's
+/// session cookie), where from, and whether the route's entry in `RouteTable` lets
+/// them in. Cookie-authenticated requests that change anything must also carry the
+/// session's CSRF token, in `X-CSRF-Token` or a form's `csrf_token` field.
+struct AccessMiddleware: RouterMiddleware {
+    typealias Context = OrderlyRequestContext
+    let access: AccessService
+    /// Take the client address from `X-Forwarded-For` (behind a trusted proxy only).
+    let trustForwardedFor: Bool
+
+    static let sessionCookie = "orderly_session"
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        var context = context
+        var request = request
+        context.origin = RequestOrigin(
+            ip: clientAddress(request, context), userAgent: request.headers[.userAgent].map { String($0.prefix(256)) },
+            requestID: context.requestID)
+        // No matched route: the router answers 404 after this.
+        guard let endpointPath = context.endpointPath else { return try await next(request, context) }
+        guard let routeAccess = RouteTable.access(request.method, endpointPath) else {
+            throw Problem(
+                "forbidden", "Forbidden", .forbidden, "this route has no access rule, so it is refused to everyone")
+        }
+        context.identity = try await identify(request)
+        guard case .requires(let permission) = routeAccess else { return try await next(request, context) }
+        guard let identity = context.identity else {
+            throw AuthenticationRequired(
+                "sign in, or send an API key as 'Authorization: Bearer ok_…'")
+        }
+        guard identity.principal.may(permission) else {
+            throw PermissionDenied(permission: permission, principal: identity.principal.name)
+        }
+        if let session = identity.session, !request.method.isSafe {
+            try await checkCSRF(&request, session: session, context: context)
+        }
+        return try await next(request, context)
+    }
+
+    private func identify(_ request: Request) async throws -> Identity? {
+        if let authorization = request.headers[.authorization] {
+            guard authorization.hasPrefix("Bearer "),
+                let key = try await access.apiKey(presented: String(authorization.dropFirst(7)).trimmed)
+            else {
+                // A bad key is an error even on open routes: the caller meant to use it.
+                throw AuthenticationRequired("the API key is unknown, revoked or expired")
+            }
+            return Identity(principal: key.principal)
+        }
+        guard let token = request.cookies[Self.sessionCookie]?.value,
+            let (session, user) = try await access.session(token: token)
+        else { return nil }
+        return Identity(principal: user.principal, session: session, sessionToken: token)
+    }
+
+    private func checkCSRF(_ request: inout Request, session: SessionRecord, context: Context) async throws {
+        var presented = request.headers[.csrfToken]
+        if presented == nil, request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true {
+            let body = try await request.collectBody(upTo: context.maxUploadSize)
+            presented = FormData(String(buffer: body))["csrf_token"]
+        }
+        guard let presented, constantTimeEqual(presented, session.csrfToken) else {
+            throw Problem(
+                "csrf-token-invalid", "Forbidden", .forbidden,
+                "the form or request did not carry this session's CSRF token; reload the page and try again")
+        }
+    }
+
+    private func clientAddress(_ request: Request, _ context: Context) -> String? {
+        if trustForwardedFor, let forwarded = request.headers[.forwardedFor] {
+            let first = forwarded.split(separator: ",").first.map { String($0).trimmed } ?? ""
+            if !first.isEmpty { return String(first.prefix(64)) }
+        }
+        return context.remoteIP
+    }
+}
+
+/// Compares two secrets in time that depends only on their lengths.
+func constantTimeEqual(_ lhs: String, _ rhs: String) -> Bool {
+    let left = Array(lhs.utf8)
+    let right = Array(rhs.utf8)
+    guard left.count == right.count else { return false }
+    var difference: UInt8 = 0
+    for index in left.indices { difference |= left[index] ^ right[index] }
+    return difference == 0
+}
+
+/// The fields of an `application/x-www-form-urlencoded` body.
+struct FormData: Sendable {
+    var fields: [(String, String)]
+
+    init(_ body: String) {
+        fields = body.split(separator: "&").map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            return (Self.decode(parts[0]), parts.count > 1 ? Self.decode(parts[1]) : "")
+        }
+    }
+
+    subscript(name: String) -> String? { fields.first { $0.0 == name }?.1 }
+
+    private static func decode(_ part: Substring) -> String {
+        String(part).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(part)
+    }
+}
+
+extension HTTPField.Name {
+    static let requestID = HTTPField.Name("X-Request-ID")!
+    static let csrfToken = HTTPField.Name("X-CSRF-Token")!
+    static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
+}
+
+extension HTTPRequest.Method {
+    var isSafe: Bool { self == .get || self == .head || self == .options }
+}

@@ -1,0 +1,58 @@
+import HTTPTypes
+import Hummingbird
+import OrderlyCore
+
+/// What a route demands of its caller.
+public enum RouteAccess: Hashable, Sendable {
+    /// Anyone: health, metrics, the API description, sign-in, order tracking.
+    case open
+    /// A signed-in operator or key with this permission.
+    case requires(Permission)
+}
+
+/// Every route and what it needs: the one place access is decided for the API and
+/// the console. `AccessMiddleware` looks each request's matched route up here; a
+/// route missing from the table is refused to everyone (a test keeps the table
+/// equal to the router's routes).
+public enum RouteTable {
+    public static let entries: [String: RouteAccess] = [
+        "GET /health": .open,
+        "GET /metrics": .open,
+        "GET /openapi.json": .open,
+
+        "POST /v1/orders": .requires(.ordersPlace),
+        "GET /v1/orders": .requires(.ordersRead),
+        "GET /v1/orders/{number}": .requires(.ordersRead),
+        "PATCH /v1/orders/{number}": .requires(.ordersEdit),
+        "POST /v1/orders/{number}/cancel": .requires(.ordersCancel),
+        "POST /v1/orders/{number}/approve": .requires(.ordersReview),
+        "POST /v1/orders/{number}/reject": .requires(.ordersReview),
+        "POST /v1/orders/{number}/payments": .requires(.paymentsRecord),
+        "POST /v1/orders/{number}/shipments": .requires(.ordersShip),
+        "POST /v1/orders/{number}/deliver": .requires(.ordersDeliver),
+        "POST /v1/orders/{number}/complete": .requires(.ordersDeliver),
+
+        "POST /v1/products": .requires(.catalogueWrite),
+        "GET /v1/products": .requires(.catalogueRead),
+        "GET /v1/products/{sku}": .requires(.catalogueRead),
+        "POST /v1/warehouses": .requires(.catalogueWrite),
+        "GET /v1/warehouses": .requires(.catalogueRead),
+        "PUT /v1/stock/{warehouse}/{sku}": .requires(.stockWrite),
+        "GET /v1/stock": .requires(.stockRead),
+        "GET /v1/stock/{warehouse}/{sku}/movements": .requires(.stockRead),
+
+        "GET /v1/audit-log": .requires(.auditRead),
+        "GET /v1/login-log": .requires(.logsRead),
+        "GET /v1/exceptions": .requires(.logsRead),
+    ]
+
+    public static func key(_ method: HTTPRequest.Method, _ endpointPath: String) -> String {
+        "\(method.rawValue) \(endpointPath)"
+    }
+
+    /// The access a matched route needs; nil for a route not in the table.
+    public static func access(_ method: HTTPRequest.Method, _ endpointPath: String?) -> RouteAccess? {
+        guard let endpointPath else { return nil }
+        return entries[key(method, endpointPath)]
+    }
+}

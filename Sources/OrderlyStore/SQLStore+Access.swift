@@ -1,0 +1,264 @@
+import Foundation
+import OrderlyCore
+import OrderlyServices
+
+/// Operators, sessions, API keys and the three logs.
+extension SQLStore: AccessStore {
+    // MARK: - Users
+
+    static let userColumns = "id, username, display_name, role, password_hash, disabled, created_at, updated_at"
+
+    private static func decodeUser(_ row: SQLRow) -> UserAccount {
+        UserAccount(
+            id: row.text(0), username: row.text(1), displayName: row.text(2), role: Role(rawValue: row.text(3))!,
+            passwordHash: row.text(4), disabled: row.int(5) != 0, createdAt: row.date(6), updatedAt: row.date(7))
+    }
+
+    public func createUser(_ user: UserAccount, audit: AuditEntry) async throws {
+        try await db.write(
+            [
+                SQLStatement(
+                    "INSERT INTO users (\(Self.userColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        .text(user.id), .text(user.username), .text(user.displayName), .text(user.role.rawValue),
+                        .text(user.passwordHash), SQLValue(user.disabled ? 1 : 0), SQLValue(user.createdAt),
+                        SQLValue(user.updatedAt),
+                    ], onDuplicate: .duplicate(what: "username"))
+            ], audit: audit)
+    }
+
+    public func updateUser(_ user: UserAccount, expectedUpdatedAt: Date, endSessions: Bool, audit: AuditEntry)
+        async throws
+    {
+        var statements = [
+            SQLStatement(
+                """
+                UPDATE users SET display_name = ?, role = ?, password_hash = ?, disabled = ?, updated_at = ? \
+                WHERE id = ? AND updated_at = ?
+                """,
+                [
+                    .text(user.displayName), .text(user.role.rawValue), .text(user.passwordHash),
+                    SQLValue(user.disabled ? 1 : 0), SQLValue(user.updatedAt), .text(user.id),
+                    SQLValue(expectedUpdatedAt),
+                ], unlessChanged: .versionChanged)
+        ]
+        if endSessions {
+            statements.append(SQLStatement("DELETE FROM sessions WHERE user_id = ?", [.text(user.id)]))
+        }
+        try await db.write(statements, audit: audit)
+    }
+
+    public func user(id: String) async throws -> UserAccount? {
+        try await db.query("SELECT \(Self.userColumns) FROM users WHERE id = ?", [.text(id)]).first.map(
+            Self.decodeUser)
+    }
+
+    public func user(username: String) async throws -> UserAccount? {
+        try await db.query("SELECT \(Self.userColumns) FROM users WHERE username = ?", [.text(username)]).first.map(
+            Self.decodeUser)
+    }
+
+    public func users() async throws -> [UserAccount] {
+        try await db.query("SELECT \(Self.userColumns) FROM users ORDER BY username", []).map(Self.decodeUser)
+    }
+
+    // MARK: - Sessions
+
+    public func createSession(_ session: SessionRecord) async throws {
+        try await db.write([
+            SQLStatement(
+                """
+                INSERT INTO sessions (token_digest, user_id, csrf_token, created_at, last_seen_at, ip, user_agent) \
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+                [
+                    .text(session.tokenDigest), .text(session.userID), .text(session.csrfToken),
+                    SQLValue(session.createdAt), SQLValue(session.lastSeenAt), SQLValue(session.ip),
+                    SQLValue(session.userAgent),
+                ], onDuplicate: .duplicate(what: "session"))
+        ])
+    }
+
+    public func session(tokenDigest: String) async throws -> SessionRecord? {
+        try await db.query(
+            """
+            SELECT token_digest, user_id, csrf_token, created_at, last_seen_at, ip, user_agent FROM sessions \
+            WHERE token_digest = ?
+            """, [.text(tokenDigest)]
+        ).first.map { row in
+            SessionRecord(
+                tokenDigest: row.text(0), userID: row.text(1), csrfToken: row.text(2), createdAt: row.date(3),
+                lastSeenAt: row.date(4), ip: row.optionalText(5), userAgent: row.optionalText(6))
+        }
+    }
+
+    public func touchSession(tokenDigest: String, at: Date) async throws {
+        try await db.write([
+            SQLStatement(
+                "UPDATE sessions SET last_seen_at = ? WHERE token_digest = ? AND last_seen_at < ?",
+                [SQLValue(at), .text(tokenDigest), SQLValue(at)])
+        ])
+    }
+
+    public func deleteSession(tokenDigest: String) async throws {
+        try await db.write([SQLStatement("DELETE FROM sessions WHERE token_digest = ?", [.text(tokenDigest)])])
+    }
+
+    // MARK: - API keys
+
+    static let apiKeyColumns = "id, name, secret_digest, scopes, created_at, created_by, expires_at, revoked_at"
+
+    private static func decodeAPIKey(_ row: SQLRow) -> APIKeyRecord {
+        APIKeyRecord(
+            id: row.text(0), name: row.text(1), secretDigest: row.text(2),
+            scopes: Set(row.text(3).split(separator: " ").compactMap { APIScope(rawValue: String($0)) }),
+            createdAt: row.date(4), createdBy: row.text(5), expiresAt: row.optionalDate(6),
+            revokedAt: row.optionalDate(7))
+    }
+
+    public func createAPIKey(_ key: APIKeyRecord, audit: AuditEntry) async throws {
+        try await db.write(
+            [
+                SQLStatement(
+                    "INSERT INTO api_keys (\(Self.apiKeyColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        .text(key.id), .text(key.name), .text(key.secretDigest),
+                        .text(key.scopes.map(\.rawValue).sorted().joined(separator: " ")), SQLValue(key.createdAt),
+                        .text(key.createdBy), SQLValue(key.expiresAt), SQLValue(key.revokedAt),
+                    ], onDuplicate: .duplicate(what: "api key"))
+            ], audit: audit)
+    }
+
+    public func apiKey(id: String) async throws -> APIKeyRecord? {
+        try await db.query("SELECT \(Self.apiKeyColumns) FROM api_keys WHERE id = ?", [.text(id)]).first.map(
+            Self.decodeAPIKey)
+    }
+
+    public func apiKeys() async throws -> [APIKeyRecord] {
+        try await db.query("SELECT \(Self.apiKeyColumns) FROM api_keys ORDER BY created_at, id", []).map(
+            Self.decodeAPIKey)
+    }
+
+    public func revokeAPIKey(id: String, at: Date, audit: AuditEntry) async throws {
+        try await db.write(
+            [
+                SQLStatement(
+                    "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", [SQLValue(at), .text(id)],
+                    unlessChanged: .versionChanged)
+            ], audit: audit)
+    }
+
+    // MARK: - Login log
+
+    public func recordLogin(_ attempt: LoginAttempt) async throws {
+        try await db.write([
+            SQLStatement(
+                "INSERT INTO login_log (id, at, username, user_id, ip, user_agent, outcome, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    .text(UUID().uuidString.lowercased()), SQLValue(attempt.at), .text(attempt.username),
+                    SQLValue(attempt.userID), SQLValue(attempt.ip), SQLValue(attempt.userAgent),
+                    .text(attempt.outcome.rawValue), .text(attempt.reason),
+                ])
+        ])
+    }
+
+    public func loginFailures(username: String, since: Date) async throws -> FailureHistory {
+        let row = try await db.query(
+            """
+            SELECT COUNT(*), MAX(at) FROM login_log WHERE username = ? AND outcome = 'failure' AND at >= ? \
+            AND at > COALESCE((SELECT MAX(at) FROM login_log WHERE username = ? AND outcome = 'success'), 0)
+            """, [.text(username), SQLValue(since), .text(username)]
+        ).first
+        return FailureHistory(count: Int(row?.int(0) ?? 0), last: row?.optionalDate(1))
+    }
+
+    public func loginFailures(ip: String, since: Date) async throws -> FailureHistory {
+        let row = try await db.query(
+            "SELECT COUNT(*), MAX(at) FROM login_log WHERE ip = ? AND outcome = 'failure' AND at >= ?",
+            [.text(ip), SQLValue(since)]
+        ).first
+        return FailureHistory(count: Int(row?.int(0) ?? 0), last: row?.optionalDate(1))
+    }
+
+    public func loginLog(_ filter: LogFilter) async throws -> Page<LoginAttempt> {
+        var conditions = Self.timeConditions(filter, column: "at")
+        if let outcome = filter.kind { conditions.append(("outcome = ?", [.text(outcome)])) }
+        if let username = filter.who { conditions.append(("username = ?", [.text(username)])) }
+        if let before = filter.before { conditions.append(("at < ?", [.int(before)])) }
+        let rows = try await db.query(
+            """
+            SELECT at, username, user_id, ip, user_agent, outcome, reason FROM login_log \
+            \(Self.whereClause(conditions)) ORDER BY at DESC, id DESC LIMIT ?
+            """, conditions.flatMap(\.1) + [SQLValue(filter.limit + 1)])
+        let items = rows.prefix(filter.limit).map { row in
+            LoginAttempt(
+                at: row.date(0), username: row.text(1), userID: row.optionalText(2), ip: row.optionalText(3),
+                userAgent: row.optionalText(4), outcome: LoginAttempt.Outcome(rawValue: row.text(5)) ?? .failure,
+                reason: row.text(6))
+        }
+        return Page(items: items, hasMore: rows.count > filter.limit)
+    }
+
+    // MARK: - Audit log
+
+    public func appendAudit(_ entry: AuditEntry) async throws {
+        try await db.write([], audit: entry)
+    }
+
+    public func auditLog(_ filter: LogFilter) async throws -> Page<AuditRecord> {
+        var conditions = Self.timeConditions(filter, column: "at")
+        if let action = filter.kind { conditions.append(("action = ?", [.text(action)])) }
+        if let actor = filter.who { conditions.append(("actor_name = ?", [.text(actor)])) }
+        if let before = filter.before { conditions.append(("seq < ?", [.int(before)])) }
+        let rows = try await db.query(
+            "SELECT \(AuditChain.columns) FROM audit_log \(Self.whereClause(conditions)) ORDER BY seq DESC LIMIT ?",
+            conditions.flatMap(\.1) + [SQLValue(filter.limit + 1)])
+        return Page(items: rows.prefix(filter.limit).map(AuditChain.record(from:)), hasMore: rows.count > filter.limit)
+    }
+
+    public func verifyAuditChain() async throws -> AuditVerification {
+        try await AuditChain.verify(db: db)
+    }
+
+    // MARK: - Exception log
+
+    public func recordException(_ record: ExceptionRecord) async throws {
+        try await db.write([
+            SQLStatement(
+                "INSERT INTO exception_log (request_id, at, method, path, principal, error) VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    .text(record.requestID), SQLValue(record.at), .text(record.method), .text(record.path),
+                    SQLValue(record.principal), .text(record.error),
+                ], onDuplicate: .duplicate(what: "request id"))
+        ])
+    }
+
+    public func exceptions(_ filter: LogFilter) async throws -> Page<ExceptionRecord> {
+        var conditions = Self.timeConditions(filter, column: "at")
+        if let before = filter.before { conditions.append(("at < ?", [.int(before)])) }
+        let rows = try await db.query(
+            """
+            SELECT request_id, at, method, path, principal, error FROM exception_log \
+            \(Self.whereClause(conditions)) ORDER BY at DESC, request_id DESC LIMIT ?
+            """, conditions.flatMap(\.1) + [SQLValue(filter.limit + 1)])
+        let items = rows.prefix(filter.limit).map { row in
+            ExceptionRecord(
+                requestID: row.text(0), at: row.date(1), method: row.text(2), path: row.text(3),
+                principal: row.optionalText(4), error: row.text(5))
+        }
+        return Page(items: items, hasMore: rows.count > filter.limit)
+    }
+
+    // MARK: - Helpers
+
+    private static func timeConditions(_ filter: LogFilter, column: String) -> [(String, [SQLValue])] {
+        var conditions: [(String, [SQLValue])] = []
+        if let from = filter.from { conditions.append(("\(column) >= ?", [SQLValue(from)])) }
+        if let to = filter.to { conditions.append(("\(column) < ?", [SQLValue(to)])) }
+        return conditions
+    }
+
+    private static func whereClause(_ conditions: [(String, [SQLValue])]) -> String {
+        conditions.isEmpty ? "" : "WHERE " + conditions.map(\.0).joined(separator: " AND ")
+    }
+}

@@ -30,12 +30,13 @@ def server(binary, database):
     return Server(binary, database, PORT)
 
 
-def wrk(path, seconds, connections, script=None):
+def wrk(path, seconds, connections, script=None, api_key=None):
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
     if script:
         command += ["-s", os.path.join(HERE, script)]
+    environment = dict(os.environ, ORDERLY_API_KEY=api_key or "")
     output = subprocess.run(command + [f"http://127.0.0.1:{PORT}{path}"], capture_output=True, text=True,
-                            check=True).stdout
+                            check=True, env=environment).stdout
     result = {"requests_per_second": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))}
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
@@ -56,11 +57,11 @@ def check(binary, database):
         raise RuntimeError(f"orderly check failed on {database}:\n{result.stdout}{result.stderr}")
 
 
-def flash_sale(attempts, clients):
+def flash_sale(api_key, attempts, clients):
     """`attempts` one-unit orders from `clients` keep-alive connections."""
     body = order_body([("FLASH-1", 1)])
     started = time.time()
-    answers = asyncio.run(post_orders(PORT, [(uuid.uuid4().hex, body) for _ in range(attempts)], clients))
+    answers = asyncio.run(post_orders(PORT, api_key, [(uuid.uuid4().hex, body) for _ in range(attempts)], clients))
     elapsed = time.time() - started
     statuses = {}
     for status, payload in answers.values():
@@ -89,8 +90,8 @@ def run_backend(backend, args, workdir):
     database = fresh_database(backend, args.postgres, workdir, "orders")
     with server(args.binary, database) as running:
         running.load_catalogue(100_000_000)
-        wrk("/v1/orders", 3 if args.quick else 5, 64, "place-order.lua")
-        results["orders"] = wrk("/v1/orders", seconds, 64, "place-order.lua")
+        wrk("/v1/orders", 3 if args.quick else 5, 64, "place-order.lua", running.api_key)
+        results["orders"] = wrk("/v1/orders", seconds, 64, "place-order.lua", running.api_key)
         results["orders"]["peak_rss_mib"] = running.peak_rss_mib()
     check(args.binary, database)
 
@@ -98,7 +99,7 @@ def run_backend(backend, args, workdir):
     database = fresh_database(backend, args.postgres, workdir, "flash")
     with server(args.binary, database) as running:
         running.load_catalogue({"FLASH-1": 1000})
-        statuses, elapsed = flash_sale(10_000, 256)
+        statuses, elapsed = flash_sale(running.api_key, 10_000, 256)
         results["flash_sale"] = {
             "statuses": statuses, "attempts_per_second": 10_000 / elapsed,
             "exact": statuses == {"201": 1000, "409 insufficient-stock": 9000},

@@ -1,4 +1,4 @@
--- 3-line orders, each with its own idempotency key.
+-- 3-line orders, each with its own idempotency key, sent with the API key in $ORDERLY_API_KEY.
 local counter = 0
 local thread_id = 0
 local threads = {}
@@ -11,9 +11,10 @@ function init(args)
   counter = 0
 end
 local body = [[{"channel":"web","customer":{"id":"C1","name":"张三","phone":"13800138000"},"shipping_address":{"recipient":"张三","phone":"13800138000","province":"浙江省","city":"杭州市","district":"西湖区","street":"文三路 100 号"},"lines":[{"sku":"TEA-001","quantity":1},{"sku":"CUP-001","quantity":1},{"sku":"SNK-001","quantity":1}],"payment_method":"alipay"}]]
+local authorization = "Bearer " .. (os.getenv("ORDERLY_API_KEY") or "")
 function request()
   counter = counter + 1
-  local headers = {["Content-Type"] = "application/json", ["Idempotency-Key"] = "bench-" .. tid .. "-" .. counter .. "-" .. math.random(1, 1000000000)}
+  local headers = {["Content-Type"] = "application/json", ["Authorization"] = authorization, ["Idempotency-Key"] = "bench-" .. tid .. "-" .. counter .. "-" .. math.random(1, 1000000000)}
   return wrk.format("POST", "/v1/orders", headers, body)
 end
 function done(summary, latency, requests)

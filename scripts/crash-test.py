@@ -8,7 +8,8 @@ over 64 connections; after 300 answers the server gets SIGKILL. After a restart:
 - every order that got a 201 exists, with the same lines and total;
 - resending every request that got no answer (same key, same body) yields 1,000
   orders in all: each request is an order exactly once;
-- `orderly check` finds every invariant intact, and SQLite's integrity check passes.
+- `orderly check` finds every invariant intact, `orderly audit verify` finds the
+  audit chain unbroken, and SQLite's integrity check passes.
 Exits non-zero on any failure; the last line is a plain pass/fail count.
 """
 import argparse
@@ -40,7 +41,7 @@ def crash_and_recover(binary, database, sqlite_path=None):
             return True
         return False
 
-    first = asyncio.run(post_orders(PORT, requests, 64, on_response=kill_when_enough))
+    first = asyncio.run(post_orders(PORT, server.api_key, requests, 64, on_response=kill_when_enough))
     if server.process.poll() is None:
         server.kill()
     acknowledged = {key: payload for key, (status, payload) in first.items() if status == 201}
@@ -49,7 +50,8 @@ def crash_and_recover(binary, database, sqlite_path=None):
         failures.append(f"answers other than 201 before the crash: {sorted(set(others.values()))}")
     print(f"  {len(acknowledged)} orders acknowledged before SIGKILL")
 
-    server = Server(binary, database, PORT).start()
+    # The same key as before the crash: idempotency keys belong to their caller.
+    server.start()
     try:
         for key, order in acknowledged.items():
             status, stored = server.call("GET", f"/v1/orders/{order['number']}")
@@ -58,12 +60,12 @@ def crash_and_recover(binary, database, sqlite_path=None):
             elif stored["totals"] != order["totals"] or stored["lines"] != order["lines"]:
                 failures.append(f"acknowledged order {order['number']} changed across the crash")
         unanswered = [(key, body) for key, body in requests if key not in acknowledged]
-        second = asyncio.run(post_orders(PORT, unanswered, 32))
+        second = asyncio.run(post_orders(PORT, server.api_key, unanswered, 32))
         if len(second) != len(unanswered) or any(status != 201 for status, _ in second.values()):
             failures.append(f"retries after the crash: {sorted(set(s for s, _ in second.values()))}, "
                             f"{len(unanswered) - len(second)} unanswered")
         # Replaying an acknowledged key gives the very same order.
-        replay = asyncio.run(post_orders(PORT, [(key, body) for key, body in requests if key in acknowledged][:50], 8))
+        replay = asyncio.run(post_orders(PORT, server.api_key, [(key, body) for key, body in requests if key in acknowledged][:50], 8))
         for key, (status, payload) in replay.items():
             if status != 201 or payload["number"] != acknowledged[key]["number"]:
                 failures.append(f"replaying {key} gave {status} {payload.get('number')}")
@@ -84,6 +86,10 @@ def crash_and_recover(binary, database, sqlite_path=None):
     check = subprocess.run([binary, "check", "--database", database], capture_output=True, text=True)
     if check.returncode != 0:
         failures.append("orderly check: " + check.stdout.strip())
+    # The audit chain must have survived the crash too: one row per committed order.
+    audit = subprocess.run([binary, "audit", "verify", "--database", database], capture_output=True, text=True)
+    if audit.returncode != 0:
+        failures.append("orderly audit verify: " + audit.stdout.strip() + audit.stderr.strip())
     if sqlite_path:
         integrity = subprocess.run(["sqlite3", sqlite_path, "PRAGMA integrity_check"], capture_output=True, text=True)
         if integrity.stdout.strip() != "ok":

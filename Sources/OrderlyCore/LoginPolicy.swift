@@ -89,8 +89,7 @@ public struct LoginPolicy: Hashable, Sendable {
 /// Operator names and passwords.
 public enum Credentials {
     /// 3–32 characters: lower-case letters, digits, '.', '_' or '-', starting with a letter.
-    public static func validateUsername(_ username: String, path: String = "username", into errors: inout FieldErrors)
-    {
+    public static func validateUsername(_ username: String, path: String = "username", into errors: inout FieldErrors) {
         let scalars = Array(username.unicodeScalars)
         let allowed = scalars.allSatisfy {
             ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "." || $0 == "_" || $0 == "-"
@@ -101,8 +100,7 @@ public enum Credentials {
     }
 
     /// 10–72 bytes (bcrypt reads no further) with at least one letter and one digit.
-    public static func validatePassword(_ password: String, path: String = "password", into errors: inout FieldErrors)
-    {
+    public static func validatePassword(_ password: String, path: String = "password", into errors: inout FieldErrors) {
         let bytes = password.utf8.count
         let hasLetter = password.unicodeScalars.contains { $0.properties.isAlphabetic }
         let hasDigit = password.unicodeScalars.contains { ("0"..."9").contains($0) }
@@ -112,8 +110,9 @@ public enum Credentials {
     }
 
     /// 1–64 characters of display name.
-    public static func validateDisplayName(_ name: String, path: String = "display_name", into errors: inout FieldErrors)
-    {
+    public static func validateDisplayName(
+        _ name: String, path: String = "display_name", into errors: inout FieldErrors
+    ) {
         if name.trimmed.isEmpty || name.count > 64 { errors.add(path, "must be 1–64 characters") }
     }
 }

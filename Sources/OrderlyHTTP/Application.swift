@@ -15,8 +15,9 @@ public struct AppDependencies: Sendable {
     /// Take client addresses from `X-Forwarded-For`: only behind a proxy that sets it.
     public var trustForwardedFor: Bool
 
-    public init(orders: OrderService, catalogue: CatalogueService, access: AccessService, trustForwardedFor: Bool = false)
-    {
+    public init(
+        orders: OrderService, catalogue: CatalogueService, access: AccessService, trustForwardedFor: Bool = false
+    ) {
         self.orders = orders
         self.catalogue = catalogue
         self.access = access

@@ -59,7 +59,8 @@ struct CatalogueRoutes: Sendable {
         let (warehouse, sku) = try item(context)
         let (body, _) = try await request.decodeStrict(SetStockBody.self, context: context)
         let level = try await catalogue.setOnHand(
-            warehouse: warehouse, sku: sku, onHand: body.onHand, reason: body.reason.trimmed, actor: try context.actor())
+            warehouse: warehouse, sku: sku, onHand: body.onHand, reason: body.reason.trimmed, actor: try context.actor()
+        )
         return try JSONCoding.response(StockLevelBody(level))
     }
 

@@ -1081,6 +1081,12 @@ public enum OpenAPIDocument {
                       }
                     },
                     "description": "ok"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/Problem"
                   }
                 },
                 "summary": "Liveness"
@@ -1099,6 +1105,12 @@ public enum OpenAPIDocument {
                       }
                     },
                     "description": "Prometheus text"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/Problem"
                   }
                 },
                 "summary": "Prometheus metrics"
@@ -1117,6 +1129,12 @@ public enum OpenAPIDocument {
                       }
                     },
                     "description": "OpenAPI 3.1"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/Problem"
                   }
                 },
                 "summary": "This document"
@@ -1193,6 +1211,9 @@ public enum OpenAPIDocument {
                   },
                   "422": {
                     "$ref": "#/components/responses/Problem"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/Problem"
                   }
                 },
                 "security": [
@@ -1259,6 +1280,9 @@ public enum OpenAPIDocument {
                     "$ref": "#/components/responses/Problem"
                   },
                   "422": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "500": {
                     "$ref": "#/components/responses/Problem"
                   }
                 },
@@ -1344,6 +1368,9 @@ public enum OpenAPIDocument {
                     "$ref": "#/components/responses/Problem"
                   },
                   "422": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "500": {
                     "$ref": "#/components/responses/Problem"
                   }
                 },
@@ -1439,6 +1466,9 @@ public enum OpenAPIDocument {
                   },
                   "422": {
                     "$ref": "#/components/responses/Problem"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/Problem"
                   }
                 },
                 "security": [
@@ -1500,6 +1530,9 @@ public enum OpenAPIDocument {
                   },
                   "422": {
                     "$ref": "#/components/responses/Problem"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/Problem"
                   }
                 },
                 "security": [
@@ -1540,6 +1573,9 @@ public enum OpenAPIDocument {
                     "$ref": "#/components/responses/Problem"
                   },
                   "404": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "500": {
                     "$ref": "#/components/responses/Problem"
                   }
                 },
@@ -1604,6 +1640,9 @@ public enum OpenAPIDocument {
                     "$ref": "#/components/responses/Problem"
                   },
                   "422": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "500": {
                     "$ref": "#/components/responses/Problem"
                   }
                 },
@@ -1671,6 +1710,9 @@ public enum OpenAPIDocument {
                   },
                   "422": {
                     "$ref": "#/components/responses/Problem"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/Problem"
                   }
                 },
                 "security": [
@@ -1736,6 +1778,9 @@ public enum OpenAPIDocument {
                     "$ref": "#/components/responses/Problem"
                   },
                   "422": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "500": {
                     "$ref": "#/components/responses/Problem"
                   }
                 },
@@ -1803,6 +1848,9 @@ public enum OpenAPIDocument {
                   },
                   "422": {
                     "$ref": "#/components/responses/Problem"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/Problem"
                   }
                 },
                 "security": [
@@ -1868,6 +1916,9 @@ public enum OpenAPIDocument {
                     "$ref": "#/components/responses/Problem"
                   },
                   "422": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "500": {
                     "$ref": "#/components/responses/Problem"
                   }
                 },
@@ -1935,6 +1986,9 @@ public enum OpenAPIDocument {
                   },
                   "422": {
                     "$ref": "#/components/responses/Problem"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/Problem"
                   }
                 },
                 "security": [
@@ -2000,6 +2054,9 @@ public enum OpenAPIDocument {
                     "$ref": "#/components/responses/Problem"
                   },
                   "422": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "500": {
                     "$ref": "#/components/responses/Problem"
                   }
                 },
@@ -2067,6 +2124,9 @@ public enum OpenAPIDocument {
                   },
                   "422": {
                     "$ref": "#/components/responses/Problem"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/Problem"
                   }
                 },
                 "security": [
@@ -2110,6 +2170,9 @@ public enum OpenAPIDocument {
                     "$ref": "#/components/responses/Problem"
                   },
                   "403": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "500": {
                     "$ref": "#/components/responses/Problem"
                   }
                 },
@@ -2167,6 +2230,9 @@ public enum OpenAPIDocument {
                   },
                   "422": {
                     "$ref": "#/components/responses/Problem"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/Problem"
                   }
                 },
                 "security": [
@@ -2212,6 +2278,9 @@ public enum OpenAPIDocument {
                     "$ref": "#/components/responses/Problem"
                   },
                   "404": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "500": {
                     "$ref": "#/components/responses/Problem"
                   }
                 },
@@ -2277,6 +2346,9 @@ public enum OpenAPIDocument {
                     "$ref": "#/components/responses/Problem"
                   },
                   "422": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "500": {
                     "$ref": "#/components/responses/Problem"
                   }
                 },
@@ -2354,6 +2426,9 @@ public enum OpenAPIDocument {
                   },
                   "422": {
                     "$ref": "#/components/responses/Problem"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/Problem"
                   }
                 },
                 "security": [
@@ -2408,6 +2483,9 @@ public enum OpenAPIDocument {
                   },
                   "403": {
                     "$ref": "#/components/responses/Problem"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/Problem"
                   }
                 },
                 "security": [
@@ -2440,6 +2518,9 @@ public enum OpenAPIDocument {
                     "$ref": "#/components/responses/Problem"
                   },
                   "403": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "500": {
                     "$ref": "#/components/responses/Problem"
                   }
                 },
@@ -2496,6 +2577,9 @@ public enum OpenAPIDocument {
                     "$ref": "#/components/responses/Problem"
                   },
                   "422": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "500": {
                     "$ref": "#/components/responses/Problem"
                   }
                 },

@@ -25,7 +25,8 @@ struct OrderRoutes: Sendable {
         let (body, data) = try await request.decodeStrict(PlaceOrderBody.self, context: context)
         do {
             let result = try await orders.place(
-                body.draft, actor: try context.actor(), idempotency: try request.orderIdempotency(body: data, status: .created, context: context))
+                body.draft, actor: try context.actor(),
+                idempotency: try request.orderIdempotency(body: data, status: .created, context: context))
             if case .applied = result { Metrics.ordersPlaced.increment() }
             return try commandResponse(result, status: .created)
         } catch let error as InsufficientStock {
@@ -119,7 +120,8 @@ struct OrderRoutes: Sendable {
         let (body, data) = try await request.decodeStrict(ShipmentBody.self, context: context)
         return try await command(request, context, data) { number, idempotency in
             try await orders.ship(
-                number, carrier: body.carrier.trimmed, trackingNumber: body.trackingNumber.trimmed, actor: try context.actor(),
+                number, carrier: body.carrier.trimmed, trackingNumber: body.trackingNumber.trimmed,
+                actor: try context.actor(),
                 idempotency: idempotency)
         }
     }
@@ -151,7 +153,8 @@ struct OrderRoutes: Sendable {
         _ request: Request, _ context: OrderlyRequestContext, _ body: Data,
         _ run: (OrderNumber, Idempotency<Order>?) async throws -> CommandResult<Order>
     ) async throws -> Response {
-        let result = try await run(try number(context), try request.orderIdempotency(body: body, status: .ok, context: context))
+        let result = try await run(
+            try number(context), try request.orderIdempotency(body: body, status: .ok, context: context))
         if case .applied = result { Metrics.orderCommands.increment() }
         return try commandResponse(result, status: .ok)
     }

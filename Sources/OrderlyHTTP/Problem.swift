@@ -125,7 +125,8 @@ extension Problem {
                 let seconds = max(1, Int((refused.retryAt?.timeIntervalSinceNow ?? 1).rounded(.up)))
                 let detail =
                     refused.reason == .blocked
-                    ? "too many failed sign-ins: blocked for \(seconds) s" : "too many failed sign-ins: wait \(seconds) s"
+                    ? "too many failed sign-ins: blocked for \(seconds) s"
+                    : "too many failed sign-ins: wait \(seconds) s"
                 return Problem(
                     "too-many-attempts", "Too many attempts", .tooManyRequests, detail,
                     extensions: ["retry_after_seconds": .int(Int64(seconds))], headers: [.retryAfter: String(seconds)])
@@ -189,7 +190,8 @@ struct ProblemMiddleware: RouterMiddleware {
         } catch {
             let requestID = context.requestID
             if let problem = Problem.from(error) { return problem.response(requestID: requestID) }
-            context.logger.error("unexpected error: \(String(reflecting: error))", metadata: ["request_id": "\(requestID)"])
+            context.logger.error(
+                "unexpected error: \(String(reflecting: error))", metadata: ["request_id": "\(requestID)"])
             do {
                 try await access.recordException(
                     ExceptionRecord(

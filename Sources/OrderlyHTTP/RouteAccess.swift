@@ -56,3 +56,49 @@ public enum RouteTable {
         return entries[key(method, endpointPath)]
     }
 }
+
+extension RouteTable {
+    /// `docs/PERMISSIONS.md`, written from the tables themselves; a test keeps the
+    /// committed file equal to this.
+    public static func permissionsDocument() -> String {
+        var lines = [
+            "# Permissions",
+            "",
+            "Generated from `Sources/OrderlyCore/Access.swift` and `Sources/OrderlyHTTP/RouteAccess.swift`;",
+            "`swift test` fails when this file and the code disagree. Anything not granted here is denied.",
+            "",
+            "## Roles",
+            "",
+            "| permission | what it allows | " + Role.allCases.map(\.rawValue).joined(separator: " | ") + " |",
+            "|---|---|" + Role.allCases.map { _ in "---|" }.joined(),
+        ]
+        for permission in Permission.allCases {
+            let marks = Role.allCases.map { $0.grants(permission) ? "✓" : "" }
+            lines.append(
+                "| `\(permission.rawValue)` | \(permission.summary) | " + marks.joined(separator: " | ") + " |")
+        }
+        lines += [
+            "", "## API key scopes", "",
+            "Keys are for integrations; they never manage users, keys or logs.", "",
+            "| scope | permissions |", "|---|---|",
+        ]
+        for scope in APIScope.allCases {
+            let permissions = scope.permissions.sorted().map { "`\($0.rawValue)`" }.joined(separator: ", ")
+            lines.append("| `\(scope.rawValue)` | \(permissions) |")
+        }
+        lines += ["", "## Routes", "", "| route | needs |", "|---|---|"]
+        // By path, then method.
+        let routes = entries.keys.sorted { lhs, rhs in
+            let left = lhs.split(separator: " ")
+            let right = rhs.split(separator: " ")
+            return (left[1], left[0]) < (right[1], right[0])
+        }
+        for route in routes {
+            switch entries[route]! {
+            case .open: lines.append("| `\(route)` | anyone |")
+            case .requires(let permission): lines.append("| `\(route)` | `\(permission.rawValue)` |")
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

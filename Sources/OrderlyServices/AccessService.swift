@@ -94,8 +94,9 @@ public struct AccessService: Sendable {
     /// Disables or re-enables an account; disabling ends its sessions at once.
     @discardableResult
     public func setDisabled(_ username: String, _ disabled: Bool, actor: Actor) async throws -> UserAccount {
-        try await changeUser(username, action: disabled ? "user.disable" : "user.enable", endSessions: disabled, actor: actor)
-        { user in
+        try await changeUser(
+            username, action: disabled ? "user.disable" : "user.enable", endSessions: disabled, actor: actor
+        ) { user in
             if disabled, user.id == actor.principal.id, actor.principal.kind == .user {
                 throw ValidationFailure([FieldError(path: "username", message: "you cannot disable your own account")])
             }
@@ -122,7 +123,9 @@ public struct AccessService: Sendable {
     public func grant(_ username: String, role: Role, actor: Actor) async throws -> UserAccount {
         try await changeUser(username, action: "user.grant", endSessions: true, actor: actor) { user in
             if user.id == actor.principal.id, actor.principal.kind == .user, role != .administrator {
-                throw ValidationFailure([FieldError(path: "role", message: "you cannot take away your own administrator role")])
+                throw ValidationFailure([
+                    FieldError(path: "role", message: "you cannot take away your own administrator role")
+                ])
             }
             user.role = role
         }
@@ -177,7 +180,8 @@ public struct AccessService: Sendable {
         var addressFailures = FailureHistory.none
         if let ip = origin.ip { addressFailures = try await store.loginFailures(ip: ip, since: windowStart) }
         var attempt = LoginAttempt(
-            at: now, username: name, userID: nil, ip: origin.ip, userAgent: origin.userAgent.map { String($0.prefix(256)) },
+            at: now, username: name, userID: nil, ip: origin.ip,
+            userAgent: origin.userAgent.map { String($0.prefix(256)) },
             outcome: .refused, reason: "")
         switch policy.gate(account: accountFailures, address: addressFailures, now: now) {
         case .open:
@@ -208,7 +212,8 @@ public struct AccessService: Sendable {
             try await store.recordLogin(attempt)
             if policy.startsBlock(failuresNow: accountFailures.count + 1) {
                 attempt.outcome = .refused
-                attempt.reason = "account blocked for \(policy.blockSeconds) s after \(policy.blockAfterFailures) failures"
+                attempt.reason =
+                    "account blocked for \(policy.blockSeconds) s after \(policy.blockAfterFailures) failures"
                 attempt.at = now.addingTimeInterval(0.001)
                 try await store.recordLogin(attempt)
             }
@@ -257,7 +262,8 @@ public struct AccessService: Sendable {
         var errors = FieldErrors()
         if name.trimmed.isEmpty || name.count > 64 { errors.add("name", "must be 1–64 characters") }
         if scopes.isEmpty {
-            errors.add("scopes", "must name at least one of \(APIScope.allCases.map(\.rawValue).joined(separator: ", "))")
+            errors.add(
+                "scopes", "must name at least one of \(APIScope.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let now = clock.now()
         if let expiresAt, expiresAt <= now { errors.add("expires_at", "must be in the future") }

@@ -31,7 +31,8 @@ public struct CatalogueService: Sendable {
                 audit: AuditEntry(
                     actor, at: now, action: "product.create", target: "product:\(product.sku.value)", before: nil,
                     after: [
-                        "name": .string(product.name), "price": .string("\(product.price.amount) \(product.price.currency.code)"),
+                        "name": .string(product.name),
+                        "price": .string("\(product.price.amount) \(product.price.currency.code)"),
                     ]))
         } catch StoreConflict.duplicate {
             throw AlreadyExists(what: "product", id: product.sku.value)

@@ -57,7 +57,8 @@ enum AuditChain {
                 .text(entry.target), .text(entry.summary), .text(head.hash), .text(hash),
             ], onDuplicate: .versionChanged)
         let advance = SQLStatement(
-            "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1 AND seq = ?", [.int(seq), .text(hash), .int(head.seq)],
+            "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1 AND seq = ?",
+            [.int(seq), .text(hash), .int(head.seq)],
             unlessChanged: .versionChanged)
         return ([insert, advance], Head(seq: seq, hash: hash))
     }

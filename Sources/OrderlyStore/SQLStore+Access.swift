@@ -143,7 +143,8 @@ extension SQLStore: AccessStore {
         try await db.write(
             [
                 SQLStatement(
-                    "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", [SQLValue(at), .text(id)],
+                    "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+                    [SQLValue(at), .text(id)],
                     unlessChanged: .versionChanged)
             ], audit: audit)
     }

@@ -376,17 +376,18 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, Sendable {
     // MARK: - Catalogue
 
     public func createProduct(_ product: Product, at: Date, audit: AuditEntry) async throws {
-        try await db.write([
-            SQLStatement(
-                """
-                INSERT INTO products (sku, name, category, brand, price_amount, currency, weight_grams, created_at) \
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-                [
-                    .text(product.sku.value), .text(product.name), .text(product.category), .text(product.brand),
-                    .int(product.price.amount), .text(product.price.currency.code), SQLValue(product.weightGrams),
-                    SQLValue(at),
-                ], onDuplicate: .duplicate(what: "sku"))
+        try await db.write(
+            [
+                SQLStatement(
+                    """
+                    INSERT INTO products (sku, name, category, brand, price_amount, currency, weight_grams, created_at) \
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                    [
+                        .text(product.sku.value), .text(product.name), .text(product.category), .text(product.brand),
+                        .int(product.price.amount), .text(product.price.currency.code), SQLValue(product.weightGrams),
+                        SQLValue(at),
+                    ], onDuplicate: .duplicate(what: "sku"))
             ], audit: audit)
     }
 
@@ -419,14 +420,15 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, Sendable {
     }
 
     public func createWarehouse(_ warehouse: Warehouse, at: Date, audit: AuditEntry) async throws {
-        try await db.write([
-            SQLStatement(
-                "INSERT INTO warehouses (code, name, province, city, created_at) VALUES (?, ?, ?, ?, ?)",
-                [
-                    .text(warehouse.code.value), .text(warehouse.name), .text(warehouse.province),
-                    .text(warehouse.city), SQLValue(at),
-                ],
-                onDuplicate: .duplicate(what: "warehouse code"))
+        try await db.write(
+            [
+                SQLStatement(
+                    "INSERT INTO warehouses (code, name, province, city, created_at) VALUES (?, ?, ?, ?, ?)",
+                    [
+                        .text(warehouse.code.value), .text(warehouse.name), .text(warehouse.province),
+                        .text(warehouse.city), SQLValue(at),
+                    ],
+                    onDuplicate: .duplicate(what: "warehouse code"))
             ], audit: audit)
     }
 

@@ -30,7 +30,8 @@ struct CommandFailure: Error, CustomStringConvertible {
     static func from(_ error: any Error) -> any Error {
         switch error {
         case let failure as ValidationFailure:
-            return CommandFailure(description: failure.errors.map { "\($0.path): \($0.message)" }.joined(separator: "\n"))
+            return CommandFailure(
+                description: failure.errors.map { "\($0.path): \($0.message)" }.joined(separator: "\n"))
         case let missing as NotFound:
             return CommandFailure(description: "\(missing.what) \(missing.id) does not exist")
         case let exists as AlreadyExists:
@@ -195,7 +196,9 @@ struct APIKeyCommand: AsyncParsableCommand {
             if quiet {
                 print(issued.secret)
             } else {
-                print("key \(issued.key.id) (\(issued.key.name)) with \(issued.key.scopes.map(\.rawValue).sorted().joined(separator: " "))")
+                print(
+                    "key \(issued.key.id) (\(issued.key.name)) with \(issued.key.scopes.map(\.rawValue).sorted().joined(separator: " "))"
+                )
                 print("secret (shown once): \(issued.secret)")
             }
         }

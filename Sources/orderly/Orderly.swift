@@ -16,7 +16,7 @@ struct Orderly: AsyncParsableCommand {
         abstract: "Orderly, an order management system for e-commerce.",
         subcommands: [
             Serve.self, Migrate.self, Init.self, Demo.self, Check.self, UserCommand.self, APIKeyCommand.self,
-            AuditCommand.self,
+            AuditCommand.self, PermissionsCommand.self,
         ],
         defaultSubcommand: Serve.self)
 }
@@ -165,4 +165,13 @@ func cliActor() -> Actor {
     Actor(
         .cli(osUser: ProcessInfo.processInfo.environment["USER"] ?? "unknown"),
         origin: RequestOrigin(userAgent: "orderly-cli"))
+}
+
+struct PermissionsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "permissions", abstract: "Print the permission table (roles, API scopes, routes) as Markdown.")
+
+    func run() async throws {
+        print(RouteTable.permissionsDocument(), terminator: "")
+    }
 }

@@ -63,13 +63,22 @@ struct API: Sendable {
             headers[.cookie] = "orderly_session=\(token)"
             if let csrf, method != .get { headers[HTTPField.Name("X-CSRF-Token")!] = csrf }
         }
-        return try await client.execute(
+        let reply = try await client.execute(
             uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }
         ) { response in
             Reply(
                 status: response.status, contentType: response.headers[.contentType],
                 text: String(buffer: response.body), headers: response.headers)
         }
+        // Every response a test sees must be what the served OpenAPI document promises.
+        let path = String(uri.split(separator: "?", maxSplits: 1)[0])
+        for violation in OpenAPIChecker.served.violations(
+            method: method.rawValue, path: path, status: Int(reply.status.code), contentType: reply.contentType,
+            body: reply.text)
+        {
+            Issue.record(Comment(rawValue: "OpenAPI: \(violation)"))
+        }
+        return reply
     }
 
     func post(_ uri: String, _ body: String?, key: String? = nil) async throws -> Reply {
@@ -98,7 +107,8 @@ extension TestShop {
         if try await access.store.user(username: name) == nil {
             try await access.addUser(username: name, displayName: name, role: role, password: password, actor: "test")
         }
-        let signedIn = try await access.signIn(username: name, password: password, origin: RequestOrigin(ip: "10.0.0.9"))
+        let signedIn = try await access.signIn(
+            username: name, password: password, origin: RequestOrigin(ip: "10.0.0.9"))
         return .session(token: signedIn.token, csrf: signedIn.session.csrfToken)
     }
 }
@@ -110,7 +120,8 @@ func withAPI(
     try await TestShop.with(backend, policy: policy) { shop in
         let app = Application(router: buildRouter(shop.dependencies))
         let secret = try await shop.apiKey()
-        try await app.test(.router) { client in try await body(shop, API(client: client, credentials: .apiKey(secret))) }
+        try await app.test(.router) { client in try await body(shop, API(client: client, credentials: .apiKey(secret)))
+        }
     }
 }
 

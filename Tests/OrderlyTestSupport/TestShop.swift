@@ -109,8 +109,10 @@ public struct TestShop: Sendable {
     /// Two warehouses and the products named, each stocked as given in Hangzhou.
     public func stock(_ items: [(sku: String, price: Int64, onHand: Int)]) async throws {
         if try await store.warehouses().isEmpty {
-            try await catalogue.createWarehouse(Warehouse(code: hangzhou, name: "杭州仓", province: "浙江省", city: "杭州市"), actor: "test")
-            try await catalogue.createWarehouse(Warehouse(code: guangzhou, name: "广州仓", province: "广东省", city: "广州市"), actor: "test")
+            try await catalogue.createWarehouse(
+                Warehouse(code: hangzhou, name: "杭州仓", province: "浙江省", city: "杭州市"), actor: "test")
+            try await catalogue.createWarehouse(
+                Warehouse(code: guangzhou, name: "广州仓", province: "广东省", city: "广州市"), actor: "test")
         }
         for item in items {
             let sku = SKU(item.sku)!

@@ -26,8 +26,14 @@ class Server:
     def __init__(self, binary, database, port):
         self.binary, self.database, self.port = binary, database, port
         self.process = None
+        self.api_key = None
 
     def start(self):
+        if self.api_key is None:
+            # A key with every scope, made through the CLI (which also creates the schema).
+            self.api_key = subprocess.run(
+                [self.binary, "apikey", "create", "--name", "harness", "--scopes", "all", "--quiet",
+                 "--database", self.database], check=True, capture_output=True, text=True).stdout.strip()
         self.output = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
             [self.binary, "serve", "--port", str(self.port), "--database", self.database, "--sweep-seconds", "3600"],
@@ -74,7 +80,7 @@ class Server:
         request = urllib.request.Request(
             f"http://127.0.0.1:{self.port}{path}", method=method,
             data=json.dumps(body).encode() if body is not None else None,
-            headers={"Content-Type": "application/json"})
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {self.api_key}"})
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
                 return response.status, json.loads(response.read() or b"null")
@@ -100,9 +106,9 @@ def order_body(lines):
         "payment_method": "alipay"}).encode()
 
 
-async def post_orders(port, requests, clients, on_response=None):
+async def post_orders(port, api_key, requests, clients, on_response=None):
     """Sends `requests` — (idempotency key, body) pairs — over `clients` keep-alive
-    connections. Returns {key: (status, parsed body)} for every answered request;
+    connections, with `api_key`. Returns {key: (status, parsed body)} for every answered request;
     a request whose connection dropped has no entry. `on_response(count)` may
     return True to stop sending."""
     pending = list(requests)
@@ -118,6 +124,7 @@ async def post_orders(port, requests, clients, on_response=None):
                 key, body = pending.pop()
                 writer.write(
                     f"POST /v1/orders HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    f"Authorization: Bearer {api_key}\r\n"
                     f"Idempotency-Key: {key}\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body)
                 await writer.drain()
                 status_line = await reader.readline()

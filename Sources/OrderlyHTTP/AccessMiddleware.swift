@@ -65,13 +65,16 @@ struct AccessMiddleware: RouterMiddleware {
                 "forbidden", "Forbidden", .forbidden, "this route has no access rule, so it is refused to everyone")
         }
         context.identity = try await identify(request)
-        guard case .requires(let permission) = routeAccess else { return try await next(request, context) }
+        if routeAccess == .open { return try await next(request, context) }
         guard let identity = context.identity else {
             throw AuthenticationRequired(
                 "sign in, or send an API key as 'Authorization: Bearer ok_…'")
         }
-        guard identity.principal.may(permission) else {
+        if case .requires(let permission) = routeAccess, !identity.principal.may(permission) {
             throw PermissionDenied(permission: permission, principal: identity.principal.name)
+        }
+        if routeAccess == .signedIn, identity.session == nil {
+            throw AuthenticationRequired("this page is for operators signed in to the console")
         }
         if let session = identity.session, !request.method.isSafe {
             try await checkCSRF(&request, session: session, context: context)

@@ -14,14 +14,17 @@ public struct AppDependencies: Sendable {
     public var access: AccessService
     /// Take client addresses from `X-Forwarded-For`: only behind a proxy that sets it.
     public var trustForwardedFor: Bool
+    public var console: ConsoleSettings
 
     public init(
-        orders: OrderService, catalogue: CatalogueService, access: AccessService, trustForwardedFor: Bool = false
+        orders: OrderService, catalogue: CatalogueService, access: AccessService, trustForwardedFor: Bool = false,
+        console: ConsoleSettings = ConsoleSettings()
     ) {
         self.orders = orders
         self.catalogue = catalogue
         self.access = access
         self.trustForwardedFor = trustForwardedFor
+        self.console = console
     }
 }
 
@@ -74,6 +77,9 @@ public func buildRouter(_ dependencies: AppDependencies) -> Router<OrderlyReques
     OrderRoutes(orders: dependencies.orders).register(on: router.group("v1/orders"))
     CatalogueRoutes(catalogue: dependencies.catalogue).register(on: router.group("v1"))
     LogRoutes(access: dependencies.access).register(on: router.group("v1"))
+    ConsoleRoutes(dependencies: dependencies).register(on: router)
+    ConsoleAdminRoutes(dependencies: dependencies).register(on: router)
+    TrackingRoutes(dependencies: dependencies).register(on: router)
     return router
 }
 

@@ -189,21 +189,50 @@ struct ProblemMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch {
             let requestID = context.requestID
-            if let problem = Problem.from(error) { return problem.response(requestID: requestID) }
-            context.logger.error(
-                "unexpected error: \(String(reflecting: error))", metadata: ["request_id": "\(requestID)"])
-            do {
-                try await access.recordException(
-                    ExceptionRecord(
-                        requestID: requestID, at: Date(), method: request.method.rawValue, path: request.uri.path,
-                        principal: context.identity?.principal.name, error: String(reflecting: error)))
-            } catch {
-                context.logger.error("could not record the exception: \(String(reflecting: error))")
+            var problem = Problem.from(error)
+            if problem == nil {
+                context.logger.error(
+                    "unexpected error: \(String(reflecting: error))", metadata: ["request_id": "\(requestID)"])
+                do {
+                    try await access.recordException(
+                        ExceptionRecord(
+                            requestID: requestID, at: Date(), method: request.method.rawValue, path: request.uri.path,
+                            principal: context.identity?.principal.name, error: String(reflecting: error)))
+                } catch {
+                    context.logger.error("could not record the exception: \(String(reflecting: error))")
+                }
+                problem = Problem(
+                    "internal-error", "Internal server error", .internalServerError,
+                    "the server failed to handle this request; quote the request_id when reporting it")
             }
-            return Problem(
-                "internal-error", "Internal server error", .internalServerError,
-                "the server failed to handle this request; quote the request_id when reporting it"
-            ).response(requestID: requestID)
+            let path = request.uri.path
+            if path.hasPrefix("/console") || path.hasPrefix("/track") {
+                return Self.page(for: problem!, request, context)
+            }
+            return problem!.response(requestID: requestID)
         }
+    }
+
+    /// People in a browser get a page, not JSON: a sign-in form when their session
+    /// has ended, otherwise the problem in their language with the request ID.
+    static func page(for problem: Problem, _ request: Request, _ context: Context) -> Response {
+        if problem.status == .unauthorized, request.method == .get {
+            return redirect("/console/login?next=\(urlEncoded(request.uri.path))")
+        }
+        let page = ConsolePage(request, context, settings: ConsoleSettings())
+        let message: String
+        switch problem.status {
+        case .unauthorized: message = page.t("Please sign in again.", "请重新登录。")
+        case .forbidden: message = page.t("You may not do this.", "您没有执行此操作的权限。") + " " + problem.detail
+        case .notFound: message = page.t("Not found.", "未找到。") + " " + problem.detail
+        default: message = problem.detail
+        }
+        let body = """
+            \(page.errors([message]))
+            <p>\(h(page.t("Request ID", "请求 ID"))): <code>\(h(context.requestID))</code></p>
+            <p><a href="/console">\(h(page.t("Back to the dashboard", "返回概览")))</a></p>
+            """
+        return htmlResponse(
+            page.render(problem.status.reasonPhrase, body), status: problem.status, headers: problem.headers)
     }
 }

@@ -6,6 +6,8 @@ import OrderlyCore
 public enum RouteAccess: Hashable, Sendable {
     /// Anyone: health, metrics, the API description, sign-in, order tracking.
     case open
+    /// Any signed-in operator (the console's dashboard and sign-out).
+    case signedIn
     /// A signed-in operator or key with this permission.
     case requires(Permission)
 }
@@ -44,6 +46,42 @@ public enum RouteTable {
         "GET /v1/audit-log": .requires(.auditRead),
         "GET /v1/login-log": .requires(.logsRead),
         "GET /v1/exceptions": .requires(.logsRead),
+
+        "GET /track": .open,
+        "POST /track": .open,
+
+        "GET /console/login": .open,
+        "POST /console/login": .open,
+        "GET /console/language/{code}": .open,
+        "POST /console/logout": .signedIn,
+        "GET /console": .signedIn,
+        "GET /console/orders": .requires(.ordersRead),
+        "GET /console/orders/{number}": .requires(.ordersRead),
+        "GET /console/orders/{number}/approve": .requires(.ordersReview),
+        "POST /console/orders/{number}/approve": .requires(.ordersReview),
+        "GET /console/orders/{number}/reject": .requires(.ordersReview),
+        "POST /console/orders/{number}/reject": .requires(.ordersReview),
+        "GET /console/orders/{number}/cancel": .requires(.ordersCancel),
+        "POST /console/orders/{number}/cancel": .requires(.ordersCancel),
+        "GET /console/orders/{number}/payment": .requires(.paymentsRecord),
+        "POST /console/orders/{number}/payment": .requires(.paymentsRecord),
+        "GET /console/orders/{number}/ship": .requires(.ordersShip),
+        "POST /console/orders/{number}/ship": .requires(.ordersShip),
+        "GET /console/orders/{number}/deliver": .requires(.ordersDeliver),
+        "POST /console/orders/{number}/deliver": .requires(.ordersDeliver),
+        "GET /console/orders/{number}/complete": .requires(.ordersDeliver),
+        "POST /console/orders/{number}/complete": .requires(.ordersDeliver),
+        "GET /console/stock": .requires(.stockRead),
+        "POST /console/stock": .requires(.stockWrite),
+        "GET /console/users": .requires(.usersManage),
+        "POST /console/users": .requires(.usersManage),
+        "POST /console/users/{username}": .requires(.usersManage),
+        "GET /console/api-keys": .requires(.apiKeysManage),
+        "POST /console/api-keys": .requires(.apiKeysManage),
+        "POST /console/api-keys/{id}/revoke": .requires(.apiKeysManage),
+        "GET /console/audit": .requires(.auditRead),
+        "GET /console/logins": .requires(.logsRead),
+        "GET /console/exceptions": .requires(.logsRead),
     ]
 
     public static func key(_ method: HTTPRequest.Method, _ endpointPath: String) -> String {
@@ -96,6 +134,7 @@ extension RouteTable {
         for route in routes {
             switch entries[route]! {
             case .open: lines.append("| `\(route)` | anyone |")
+            case .signedIn: lines.append("| `\(route)` | any signed-in operator |")
             case .requires(let permission): lines.append("| `\(route)` | `\(permission.rawValue)` |")
             }
         }

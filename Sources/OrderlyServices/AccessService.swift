@@ -131,6 +131,7 @@ public struct AccessService: Sendable {
         }
     }
 
+    @discardableResult
     private func changeUser(
         _ username: String, action: String, endSessions: Bool, actor: Actor,
         _ change: (inout UserAccount) throws -> Void
@@ -341,6 +342,9 @@ public struct AccessService: Sendable {
     public static func digest(_ token: String) -> String {
         hexEncoded(SHA256.hash(data: Data(token.utf8)))
     }
+
+    /// A random URL-safe token, for form tokens and the like.
+    public func randomToken() -> String { token(bytes: 24) }
 
     /// A random URL-safe token of `bytes` random bytes.
     func token(bytes: Int) -> String {

@@ -48,6 +48,18 @@ public struct OrderService: Sendable {
         try await orders.searchOrders(query)
     }
 
+    /// An order for its customer: found only when the number exists and the
+    /// recipient's phone ends in `phoneLast4`. Any mismatch is the same `NotFound`,
+    /// so the answer never says whether a guessed number exists.
+    public func track(_ rawNumber: String, phoneLast4: String) async throws -> OrderDetails {
+        let digits = phoneLast4.trimmed
+        guard let number = OrderNumber(rawNumber.trimmed), digits.count == 4, digits.allSatisfy(\.isASCII),
+            digits.allSatisfy(\.isNumber),
+            let order = try await orders.order(number), order.shippingAddress.phone.hasSuffix(digits)
+        else { throw NotFound("order", "with this number and phone") }
+        return try await details(number)
+    }
+
     // MARK: - Commands
 
     public func place(_ draft: OrderDraft, actor: Actor, idempotency: Idempotency<Order>? = nil) async throws
@@ -297,6 +309,10 @@ public struct OrderService: Sendable {
         AuditEntry(
             actor, at: change.order.updatedAt, action: action, target: "order:\(change.order.number.value)",
             before: before.map(auditSummary), after: auditSummary(change.order))
+    }
+
+    public func dashboard(dayStart: Date) async throws -> DashboardFigures {
+        try await orders.dashboardFigures(dayStart: dayStart)
     }
 
     static func auditSummary(_ order: Order) -> JSONValue {

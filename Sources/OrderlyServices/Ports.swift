@@ -126,6 +126,27 @@ public protocol OrderStore: Sendable {
     func idempotencyRecord(scope: String, key: String) async throws -> IdempotencyRecord?
     /// Deletes idempotency records created before `cutoff`; returns how many.
     func purgeIdempotencyRecords(createdBefore cutoff: Date) async throws -> Int
+    /// The dashboard's figures: orders and sales since `dayStart`, and the queues.
+    func dashboardFigures(dayStart: Date) async throws -> DashboardFigures
+}
+
+/// What the back office's dashboard shows at a glance.
+public struct DashboardFigures: Hashable, Sendable {
+    /// Orders placed since the start of the day, cancelled ones excluded.
+    public var ordersToday: Int
+    /// Their grand totals, in minor units of the shop's currency.
+    public var salesToday: Int64
+    public var awaitingReview: Int
+    public var awaitingPayment: Int
+    public var awaitingShipment: Int
+
+    public init(ordersToday: Int, salesToday: Int64, awaitingReview: Int, awaitingPayment: Int, awaitingShipment: Int) {
+        self.ordersToday = ordersToday
+        self.salesToday = salesToday
+        self.awaitingReview = awaitingReview
+        self.awaitingPayment = awaitingPayment
+        self.awaitingShipment = awaitingShipment
+    }
 }
 
 public protocol CatalogueStore: Sendable {
@@ -188,6 +209,8 @@ public protocol StockStore: Sendable {
     /// `.insufficientStock` when the new level would be below what is reserved.
     func adjustOnHand(expectedOnHand: Int?, movement: StockMovement, audit: AuditEntry) async throws
     func movements(warehouse: WarehouseCode, sku: SKU, limit: Int) async throws -> [StockMovement]
+    /// Levels with at most `available` units available, scarcest first.
+    func lowStock(available: Int, limit: Int) async throws -> [StockLevel]
 }
 
 /// A clock that moves only when told to: for tests, the demo loader and simulations.

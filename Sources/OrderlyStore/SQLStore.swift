@@ -138,6 +138,23 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, Sendable {
         return Int(doomed)
     }
 
+    public func dashboardFigures(dayStart: Date) async throws -> DashboardFigures {
+        async let today = db.query(
+            "SELECT COUNT(*), COALESCE(SUM(grand_total), 0) FROM orders WHERE created_at >= ? AND status <> 'cancelled'",
+            [SQLValue(dayStart)])
+        async let queues = db.query(
+            """
+            SELECT status, COUNT(*) FROM orders WHERE status IN ('pending_review', 'pending_payment', 'paid') \
+            GROUP BY status
+            """, [])
+        let counts = Dictionary(uniqueKeysWithValues: try await queues.map { ($0.text(0), Int($0.int(1))) })
+        let totals = try await today.first
+        return DashboardFigures(
+            ordersToday: Int(totals?.int(0) ?? 0), salesToday: totals?.int(1) ?? 0,
+            awaitingReview: counts["pending_review"] ?? 0, awaitingPayment: counts["pending_payment"] ?? 0,
+            awaitingShipment: counts["paid"] ?? 0)
+    }
+
     /// Decodes order rows and fetches all their lines in one query.
     private func withLines(_ rows: [SQLRow]) async throws -> [Order] {
         guard !rows.isEmpty else { return [] }
@@ -518,6 +535,15 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, Sendable {
                 id: row.text(0), warehouse: WarehouseCode(row.text(1))!, sku: SKU(row.text(2))!, delta: Int(row.int(3)),
                 reason: row.text(4), reference: row.optionalText(5), at: row.date(6))
         }
+    }
+
+    public func lowStock(available: Int, limit: Int) async throws -> [StockLevel] {
+        try await db.query(
+            """
+            SELECT warehouse, sku, on_hand, reserved FROM stock WHERE on_hand - reserved <= ? \
+            ORDER BY on_hand - reserved, sku, warehouse LIMIT ?
+            """, [SQLValue(available), SQLValue(limit)]
+        ).map(Self.decodeLevel)
     }
 
     // MARK: - Helpers

@@ -7,6 +7,7 @@ import OrderlyStore
 
 /// Opens the store, runs `body` with the access service, and closes the store
 /// whatever happens. Validation failures are printed as field: message lines.
+@discardableResult
 private func withAccess<T>(
     _ db: DatabaseOptions, _ body: (AccessService) async throws -> T
 ) async throws -> T {

@@ -1,0 +1,473 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import OrderlyCore
+import OrderlyServices
+
+/// The back-office console: server-rendered pages that work without JavaScript.
+/// Access to each route is decided in `RouteTable` like the API's; pages hide what
+/// the operator may not do, and the table refuses it anyway.
+struct ConsoleRoutes: Sendable {
+    let dependencies: AppDependencies
+    var settings: ConsoleSettings { dependencies.console }
+    var access: AccessService { dependencies.access }
+    var orders: OrderService { dependencies.orders }
+
+    static let loginCSRFCookie = "orderly_login_csrf"
+
+    func register(on router: Router<OrderlyRequestContext>) {
+        router.get("/console/login", use: loginForm)
+        router.post("/console/login", use: login)
+        router.post("/console/logout", use: logout)
+        router.get("/console/language/:code", use: switchLanguage)
+        router.get("/console", use: dashboard)
+        router.get("/console/orders", use: orderList)
+        router.get("/console/orders/:number", use: orderDetail)
+        for action in OrderAction.allCases {
+            router.get("/console/orders/:number/\(action.rawValue)") { request, context in
+                try await actionForm(action, request, context)
+            }
+            router.post("/console/orders/:number/\(action.rawValue)") { request, context in
+                try await perform(action, request, context)
+            }
+        }
+    }
+
+    func page(_ request: Request, _ context: OrderlyRequestContext) -> ConsolePage {
+        ConsolePage(request, context, settings: settings)
+    }
+
+    /// Cookies are `Secure` when the request came over TLS (as a trusted proxy says) or always when configured.
+    func secure(_ request: Request) -> Bool {
+        settings.secureCookies
+            || (dependencies.trustForwardedFor && request.headers[.forwardedProto]?.lowercased() == "https")
+    }
+
+    // MARK: - Signing in and out
+
+    @Sendable func loginForm(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
+        try await renderLogin(request, context, username: "", messages: [], status: .ok)
+    }
+
+    /// The form carries a token that must match a cookie set with it (double submit),
+    /// so another site cannot sign a browser in to an account of its choosing.
+    private func renderLogin(
+        _ request: Request, _ context: OrderlyRequestContext, username: String, messages: [String],
+        status: HTTPResponse.Status, headers: HTTPFields = [:]
+    ) async throws -> Response {
+        let page = page(request, context)
+        var headers = headers
+        var token = request.cookies[Self.loginCSRFCookie]?.value ?? ""
+        if token.count < 20 {
+            token = access.randomToken()
+            headers[.setCookie] = cookie(Self.loginCSRFCookie, token, secure: secure(request))
+        }
+        let next = request.uri.queryParameters.get("next") ?? ""
+        let body = """
+            \(page.errors(messages))
+            <form method="post" action="/console/login">
+            <input type="hidden" name="csrf_token" value="\(h(token))">
+            <input type="hidden" name="next" value="\(h(next))">
+            <label>\(h(page.t("Username", "用户名"))) <input name="username" value="\(h(username))" autocomplete="username" required></label>
+            <label>\(h(page.t("Password", "密码"))) <input name="password" type="password" autocomplete="current-password" required></label>
+            <button type="submit">\(h(page.t("Sign in", "登录")))</button>
+            </form>
+            """
+        return htmlResponse(page.render(page.t("Sign in", "登录"), body), status: status, headers: headers)
+    }
+
+    @Sendable func login(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
+        var request = request
+        let form = FormData(String(buffer: try await request.collectBody(upTo: context.maxUploadSize)))
+        let username = form["username"] ?? ""
+        let page = page(request, context)
+        guard let token = form["csrf_token"], let expected = request.cookies[Self.loginCSRFCookie]?.value,
+            constantTimeEqual(token, expected)
+        else {
+            return try await renderLogin(
+                request, context, username: username,
+                messages: [page.t("The form expired; please sign in again.", "表单已过期，请重新登录。")],
+                status: .forbidden)
+        }
+        do {
+            let signedIn = try await access.signIn(
+                username: username, password: form["password"] ?? "", origin: context.origin)
+            var headers = HTTPFields()
+            headers.append(
+                HTTPField(
+                    name: .setCookie,
+                    value: cookie(AccessMiddleware.sessionCookie, signedIn.token, secure: secure(request))))
+            return redirect(Self.safeNext(form["next"]), headers: headers)
+        } catch let refused as LoginRefused {
+            let problem = Problem.from(refused)!
+            let message =
+                refused.reason == .badCredentials
+                ? page.t("Wrong username or password.", "用户名或密码错误。")
+                : page.t(
+                    "Too many failed sign-ins. Try again in \(problem.headers[.retryAfter] ?? "a few") seconds.",
+                    "登录失败次数过多，请 \(problem.headers[.retryAfter] ?? "稍后") 秒后再试。")
+            return try await renderLogin(
+                request, context, username: username, messages: [message], status: problem.status,
+                headers: problem.headers)
+        }
+    }
+
+    /// Only paths inside the console: never another site, never `//host`.
+    static func safeNext(_ next: String?) -> String {
+        guard let next, next.hasPrefix("/console"), !next.hasPrefix("//"), !next.contains("\\") else {
+            return "/console"
+        }
+        return next
+    }
+
+    @Sendable func logout(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
+        if let token = context.identity?.sessionToken { try await access.signOut(token: token) }
+        return redirect(
+            "/console/login",
+            headers: [.setCookie: cookie(AccessMiddleware.sessionCookie, "", maxAgeSeconds: 0, secure: secure(request))]
+        )
+    }
+
+    @Sendable func switchLanguage(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
+        let code = try context.parameters.require("code")
+        let language = Language(rawValue: code) ?? .en
+        let back = request.uri.queryParameters.get("back").map { String($0) } ?? ""
+        // Back to where the switch was pressed: a console page or the tracking page.
+        return redirect(
+            back == "/track" ? "/track" : Self.safeNext(back),
+            headers: [
+                .setCookie: cookie(
+                    Language.cookie, language.rawValue, maxAgeSeconds: 365 * 86_400, secure: secure(request),
+                    httpOnly: false)
+            ])
+    }
+
+    // MARK: - Dashboard
+
+    @Sendable func dashboard(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
+        let page = page(request, context)
+        var body = ""
+        if page.may(.ordersRead) {
+            let offset = TimeInterval(settings.utcOffsetMinutes * 60)
+            let local = Date().addingTimeInterval(offset)
+            let dayStart = Date(
+                timeIntervalSince1970: (local.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400 - offset)
+            let figures = try await orders.dashboard(dayStart: dayStart)
+            let currency = orders.policy.currency
+            func card(_ label: String, _ value: String, _ link: String?) -> String {
+                let inner = "<span>\(h(label))</span><b>\(h(value))</b>"
+                return "<div class=\"card\">" + (link.map { "<a href=\"\($0)\">\(inner)</a>" } ?? inner) + "</div>"
+            }
+            body += "<div class=\"cards\">"
+            body += card(page.t("Orders today", "今日订单"), String(figures.ordersToday), nil)
+            body += card(page.t("Sales today", "今日销售额"), display(Money(figures.salesToday, currency)), nil)
+            body += card(
+                page.t("Awaiting review", "待审核"), String(figures.awaitingReview),
+                "/console/orders?status=pending_review")
+            body += card(
+                page.t("Awaiting payment", "待支付"), String(figures.awaitingPayment),
+                "/console/orders?status=pending_payment")
+            body += card(
+                page.t("Awaiting shipment", "待发货"), String(figures.awaitingShipment), "/console/orders?status=paid")
+            body += "</div>"
+        }
+        if page.may(.stockRead) {
+            let low = try await dependencies.catalogue.stock.lowStock(
+                available: settings.lowStockAvailable, limit: 20)
+            body += "<h2>\(h(page.t("Low stock", "库存不足")))</h2>"
+            if low.isEmpty {
+                body += "<p>\(h(page.t("No SKU is low.", "没有库存不足的商品。")))</p>"
+            } else {
+                body += "<table><tr><th>SKU</th><th>\(h(page.t("Warehouse", "仓库")))</th>"
+                body += "<th>\(h(page.t("Available", "可用")))</th><th>\(h(page.t("On hand", "在库")))</th></tr>"
+                for level in low {
+                    body +=
+                        "<tr><td>\(h(level.sku.value))</td><td>\(h(level.warehouse.value))</td><td>\(level.available)</td><td>\(level.onHand)</td></tr>"
+                }
+                body += "</table>"
+            }
+        }
+        return htmlResponse(page.render(page.t("Dashboard", "概览"), body))
+    }
+
+    // MARK: - Orders
+
+    @Sendable func orderList(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
+        let page = page(request, context)
+        let parameters = request.uri.queryParameters
+        var query = OrderQuery(limit: 25)
+        var messages: [String] = []
+        let text = parameters.get("q").map(\.trimmed) ?? ""
+        if !text.isEmpty { query.text = String(text.prefix(100)) }
+        let statusRaw = parameters.get("status") ?? ""
+        if !statusRaw.isEmpty {
+            query.status = OrderStatus(rawValue: statusRaw)
+            if query.status == nil { messages.append(page.t("Unknown status.", "未知状态。")) }
+        }
+        let channel = parameters.get("channel").map(\.trimmed) ?? ""
+        if !channel.isEmpty { query.channel = channel }
+        if let raw = parameters.get("cursor") {
+            if let parts = try? Cursor.decode(raw, parts: 2), let milliseconds = Int64(parts[0]),
+                let number = OrderNumber(parts[1])
+            {
+                query.after = OrderCursor(createdAt: Date(unixMilliseconds: milliseconds), number: number)
+            } else {
+                messages.append(page.t("That page link is not valid.", "分页链接无效。"))
+            }
+        }
+        let result = messages.isEmpty ? try await orders.search(query) : Page(items: [], hasMore: false)
+        let statusOptions =
+            "<option value=\"\">\(h(page.t("Any status", "全部状态")))</option>"
+            + OrderStatus.allCases.map {
+                "<option value=\"\($0.rawValue)\"\($0 == query.status ? " selected" : "")>\(h(page.language.orderStatus($0)))</option>"
+            }.joined()
+        var body = """
+            \(page.errors(messages))
+            <form method="get" action="/console/orders" class="filters" role="search">
+            <label>\(h(page.t("Number, phone, recipient or product", "订单号、电话、收货人或商品"))) <input name="q" value="\(h(text))"></label>
+            <label>\(h(page.t("Status", "状态"))) <select name="status">\(statusOptions)</select></label>
+            <label>\(h(page.t("Channel", "渠道"))) <input name="channel" value="\(h(channel))" size="10"></label>
+            <button type="submit">\(h(page.t("Search", "搜索")))</button>
+            </form>
+            """
+        if result.items.isEmpty {
+            body += "<p>\(h(page.t("No orders match.", "没有符合条件的订单。")))</p>"
+        } else {
+            body += "<table><tr><th>\(h(page.t("Number", "订单号")))</th><th>\(h(page.t("Placed", "下单时间")))</th>"
+            body += "<th>\(h(page.t("Recipient", "收货人")))</th><th>\(h(page.t("Total", "金额")))</th>"
+            body += "<th>\(h(page.t("Status", "状态")))</th><th>\(h(page.t("Channel", "渠道")))</th></tr>"
+            for order in result.items {
+                body += """
+                    <tr><td><a href="/console/orders/\(order.number.value)">\(order.number.value)</a></td>\
+                    <td>\(page.time(order.createdAt))</td><td>\(h(order.shippingAddress.recipient))</td>\
+                    <td>\(display(order.totals.grandTotal))</td><td>\(h(page.language.orderStatus(order.status)))</td>\
+                    <td>\(h(order.channel))</td></tr>
+                    """
+            }
+            body += "</table>"
+        }
+        if result.hasMore, let last = result.items.last {
+            var next = "/console/orders?cursor=\(OrderRoutes.cursor(for: last))"
+            if !text.isEmpty { next += "&q=\(urlEncoded(text))" }
+            if let status = query.status { next += "&status=\(status.rawValue)" }
+            if !channel.isEmpty { next += "&channel=\(urlEncoded(channel))" }
+            body += "<p><a href=\"\(h(next))\" rel=\"next\">\(h(page.t("Next page →", "下一页 →")))</a></p>"
+        }
+        return htmlResponse(page.render(page.t("Orders", "订单"), body))
+    }
+
+    @Sendable func orderDetail(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
+        let page = page(request, context)
+        let details = try await orders.details(try number(context))
+        let order = details.order
+        let flash = request.uri.queryParameters.get("done").flatMap(OrderAction.init(rawValue:)).map {
+            page.t("Done: \($0.title(page.language)).", "已完成：\($0.title(page.language))。")
+        }
+        var body = """
+            <p class="status" id="order-status">\(h(page.t("Status", "状态"))): \(h(page.language.orderStatus(order.status))) · \
+            \(h(page.t("Payment", "支付"))): \(h(page.language.paymentStatus(order.paymentStatus))) · \
+            \(h(page.t("Fulfilment", "履约"))): \(h(page.language.fulfillmentStatus(order.fulfillmentStatus)))</p>
+            """
+        let actions = OrderAction.allCases.filter { $0.isOffered(for: order) && page.may($0.permission) }
+        if !actions.isEmpty {
+            body += "<p class=\"actions\">"
+            body += actions.map {
+                "<a href=\"/console/orders/\(order.number.value)/\($0.rawValue)\">\(h($0.title(page.language)))</a>"
+            }.joined()
+            body += "</p>"
+        }
+        let address = order.shippingAddress
+        body += """
+            <h2>\(h(page.t("Customer and address", "客户与地址")))</h2>
+            <p>\(h(order.customer.name)) · \(h(address.recipient)) \(h(address.phone))<br>\
+            \(h(address.province))\(h(address.city))\(h(address.district))\(h(address.street))</p>
+            <p>\(h(page.t("Channel", "渠道"))): \(h(order.channel)) · \(h(page.t("Payment method", "支付方式"))): \(h(order.paymentMethod)) · \
+            \(h(page.t("Warehouse", "仓库"))): \(h(order.warehouse.value))\
+            \(order.shipment.map { " · \(h(page.t("Carrier", "承运商"))): \(h($0.carrier)) \(h($0.trackingNumber))" } ?? "")</p>
+            <h2>\(h(page.t("Lines", "商品明细")))</h2>
+            <table><tr><th>SKU</th><th>\(h(page.t("Product", "商品")))</th><th>\(h(page.t("Quantity", "数量")))</th>\
+            <th>\(h(page.t("Unit price", "单价")))</th><th>\(h(page.t("Amount", "小计")))</th></tr>
+            """
+        for line in order.lines {
+            body += """
+                <tr><td>\(h(line.sku.value))</td><td>\(h(line.name))</td><td>\(line.quantity)</td>\
+                <td>\(display(line.unitPrice))</td><td>\(display(line.total))</td></tr>
+                """
+        }
+        body += """
+            </table>
+            <p>\(h(page.t("Subtotal", "小计"))) \(display(order.totals.subtotal)) · \(h(page.t("Shipping", "运费"))) \(display(order.totals.shipping)) · \
+            \(h(page.t("Discount", "优惠"))) \(display(order.totals.discount)) · <strong>\(h(page.t("Total", "合计"))) \(display(order.totals.grandTotal))</strong></p>
+            <h2>\(h(page.t("Timeline", "时间线")))</h2>
+            <table><tr><th>\(h(page.t("Time", "时间")))</th><th>\(h(page.t("Event", "事件")))</th><th>\(h(page.t("By", "操作人")))</th></tr>
+            """
+        for event in details.timeline {
+            body += "<tr><td>\(page.time(event.at))</td><td>\(h(event.type))</td><td>\(h(event.actor))</td></tr>"
+        }
+        body += "</table>"
+        let title = page.t("Order", "订单") + " " + order.number.value
+        return htmlResponse(page.render(title, body, flash: flash))
+    }
+
+    private func number(_ context: OrderlyRequestContext) throws -> OrderNumber {
+        let raw = try context.parameters.require("number")
+        guard let number = OrderNumber(raw) else { throw NotFound("order", raw) }
+        return number
+    }
+
+    // MARK: - Order actions: a form to confirm (with the fields the action needs), then the change
+
+    @Sendable func actionForm(_ action: OrderAction, _ request: Request, _ context: OrderlyRequestContext)
+        async throws -> Response
+    {
+        let details = try await orders.details(try number(context))
+        return renderActionForm(action, details.order, page(request, context), values: [:], messages: [])
+    }
+
+    private func renderActionForm(
+        _ action: OrderAction, _ order: Order, _ page: ConsolePage, values: [String: String], messages: [String],
+        status: HTTPResponse.Status = .ok
+    ) -> Response {
+        func field(_ name: String, _ label: String, _ value: String = "") -> String {
+            "<label>\(h(label)) <input name=\"\(name)\" value=\"\(h(values[name] ?? value))\" required></label>"
+        }
+        var fields = ""
+        switch action {
+        case .reject, .cancel:
+            fields = field("reason", page.t("Reason", "原因"))
+        case .recordPayment:
+            fields =
+                field("amount", page.t("Amount (yuan)", "金额（元）"), Self.yuan(order.totals.grandTotal.amount))
+                + field("method", page.t("Method", "支付方式"), order.paymentMethod)
+                + field("reference", page.t("Reference", "流水号"))
+        case .ship:
+            fields =
+                field("carrier", page.t("Carrier", "承运商")) + field("tracking_number", page.t("Tracking number", "运单号"))
+        case .approve, .deliver, .complete:
+            fields = ""
+        }
+        let body = """
+            \(page.errors(messages))
+            <p>\(h(page.t("Order", "订单"))) <a href="/console/orders/\(order.number.value)">\(order.number.value)</a> · \
+            \(h(page.language.orderStatus(order.status))) · \(display(order.totals.grandTotal))</p>
+            <form method="post" action="/console/orders/\(order.number.value)/\(action.rawValue)">
+            \(page.csrfField)
+            \(fields)
+            <p>\(h(page.t("Please confirm.", "请确认操作。")))</p>
+            <button type="submit" name="confirm" value="yes">\(h(page.t("Confirm", "确认"))): \(h(action.title(page.language)))</button>
+            <a href="/console/orders/\(order.number.value)">\(h(page.t("Back", "返回")))</a>
+            </form>
+            """
+        return htmlResponse(page.render(action.title(page.language), body), status: status)
+    }
+
+    @Sendable func perform(_ action: OrderAction, _ request: Request, _ context: OrderlyRequestContext)
+        async throws -> Response
+    {
+        var request = request
+        let number = try number(context)
+        let form = FormData(String(buffer: try await request.collectBody(upTo: context.maxUploadSize)))
+        let actor = try context.actor()
+        let page = page(request, context)
+        do {
+            guard form["confirm"] == "yes" else {
+                throw ValidationFailure([FieldError(path: "confirm", message: "the action was not confirmed")])
+            }
+            switch action {
+            case .approve: _ = try await orders.approve(number, actor: actor)
+            case .reject: _ = try await orders.reject(number, reason: form["reason"] ?? "", actor: actor)
+            case .cancel: _ = try await orders.cancel(number, reason: form["reason"] ?? "", actor: actor)
+            case .recordPayment:
+                guard let amount = Self.minorUnits(form["amount"] ?? "") else {
+                    throw ValidationFailure([
+                        FieldError(path: "amount", message: "must be an amount in yuan such as 128.50")
+                    ])
+                }
+                let reference = (form["reference"] ?? "").trimmed
+                _ = try await orders.recordPayment(
+                    number, method: (form["method"] ?? "").trimmed, amount: Money(amount, orders.policy.currency),
+                    reference: reference.isEmpty ? nil : reference, actor: actor)
+            case .ship:
+                _ = try await orders.ship(
+                    number, carrier: (form["carrier"] ?? "").trimmed,
+                    trackingNumber: (form["tracking_number"] ?? "").trimmed, actor: actor)
+            case .deliver: _ = try await orders.deliver(number, actor: actor)
+            case .complete: _ = try await orders.complete(number, actor: actor)
+            }
+            return redirect("/console/orders/\(number.value)?done=\(action.rawValue)")
+        } catch let error where Problem.from(error) != nil && !(error is NotFound) {
+            let order = try await orders.details(number).order
+            let status = Problem.from(error)!.status
+            return renderActionForm(
+                action, order, page, values: form.fields.reduce(into: [:]) { $0[$1.0] = $1.1 },
+                messages: page.messages(for: error), status: status)
+        }
+    }
+
+    /// `128.5` or `128.50` yuan as 12850 fen; nil when not such an amount.
+    static func minorUnits(_ text: String) -> Int64? {
+        let parts = text.trimmed.split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), let whole = Int64(parts[0]), whole >= 0, whole < 1_000_000_000 else {
+            return nil
+        }
+        var cents: Int64 = 0
+        if parts.count == 2 {
+            guard (1...2).contains(parts[1].count), let fraction = Int64(parts[1]), fraction >= 0 else { return nil }
+            cents = parts[1].count == 1 ? fraction * 10 : fraction
+        }
+        return whole * 100 + cents
+    }
+
+    static func yuan(_ minor: Int64) -> String {
+        let cents = minor % 100
+        return "\(minor / 100).\(cents < 10 ? "0" : "")\(cents)"
+    }
+}
+
+/// The order actions the console offers, with what each needs.
+enum OrderAction: String, CaseIterable, Sendable {
+    case approve
+    case reject
+    case cancel
+    case recordPayment = "payment"
+    case ship
+    case deliver
+    case complete
+
+    var permission: Permission {
+        switch self {
+        case .approve, .reject: return .ordersReview
+        case .cancel: return .ordersCancel
+        case .recordPayment: return .paymentsRecord
+        case .ship: return .ordersShip
+        case .deliver, .complete: return .ordersDeliver
+        }
+    }
+
+    var event: OrderStatus.Event {
+        switch self {
+        case .approve: return .approve
+        case .reject: return .reject
+        case .cancel: return .cancel
+        case .recordPayment: return .pay
+        case .ship: return .ship
+        case .deliver: return .deliver
+        case .complete: return .complete
+        }
+    }
+
+    /// Whether the order's state allows it (the service checks again on submit).
+    func isOffered(for order: Order) -> Bool { (try? order.status.applying(event)) != nil }
+
+    func title(_ language: Language) -> String {
+        switch self {
+        case .approve: return language.t("Approve", "审核通过")
+        case .reject: return language.t("Reject", "驳回")
+        case .cancel: return language.t("Cancel order", "取消订单")
+        case .recordPayment: return language.t("Record payment", "登记付款")
+        case .ship: return language.t("Ship", "发货")
+        case .deliver: return language.t("Mark delivered", "确认送达")
+        case .complete: return language.t("Complete", "完成订单")
+        }
+    }
+}

@@ -180,14 +180,16 @@ struct APIKeyCommand: AsyncParsableCommand {
                 } else if let scope = APIScope(rawValue: raw) {
                     granted.insert(scope)
                 } else {
-                    throw ValidationError(
-                        "unknown scope \(raw); scopes are \(APIScope.allCases.map(\.rawValue).joined(separator: ", "))")
+                    throw CommandFailure(
+                        description:
+                            "unknown scope \(raw); scopes are \(APIScope.allCases.map(\.rawValue).joined(separator: ", "))"
+                    )
                 }
             }
             var expiry: Date?
             if let expires {
                 guard let date = ISO8601DateFormatter().date(from: expires) else {
-                    throw ValidationError("--expires must be an RFC 3339 time such as 2027-06-30T00:00:00Z")
+                    throw CommandFailure(description: "--expires must be an RFC 3339 time such as 2027-06-30T00:00:00Z")
                 }
                 expiry = date
             }

@@ -57,8 +57,8 @@ struct Serve: AsyncParsableCommand {
         let store = try await db.openStore(logger: logger)
         let policy = try PolicySettings.fromEnvironment()
         var wiring = try Wiring(store: store, clock: SystemClock(), policy: policy)
-        wiring.dependencies.trustForwardedFor = ["1", "true", "yes"].contains(
-            environment["ORDERLY_TRUST_FORWARDED_FOR"]?.lowercased() ?? "")
+        wiring.dependencies.trustForwardedFor = PolicySettings.flag("ORDERLY_TRUST_FORWARDED_FOR")
+        wiring.dependencies.console = try PolicySettings.console()
         if demo { try await loadDemo(store: store, policy: policy, logger: logger) }
 
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: Metrics.registry))
@@ -132,9 +132,11 @@ func loadDemo(store: SQLStore, policy: OrderPolicy, logger: Logger) async throws
     if !credentials.isEmpty {
         let key = try await access.createAPIKey(
             name: "demo", scopes: Set(APIScope.allCases), expiresAt: nil, actor: cliActor())
-        print("Demo operators (shown once; change them with `orderly user reset-password NAME`):")
-        for (username, password) in credentials { print("  \(username)  \(password)") }
-        print("Demo API key with every scope (shown once):\n  \(key.secret)")
+        var text = "Demo operators (shown once; change them with `orderly user reset-password NAME`):\n"
+        for (username, password) in credentials { text += "  \(username)  \(password)\n" }
+        text += "Demo API key with every scope (shown once):\n  \(key.secret)\n"
+        // Unbuffered, so it shows at once even when stdout is a file.
+        FileHandle.standardOutput.write(Data(text.utf8))
     }
     if summary.alreadyLoaded {
         logger.info("demo: products exist already; nothing loaded")

@@ -1,5 +1,6 @@
 import Foundation
 import OrderlyCore
+import OrderlyHTTP
 
 /// The order policy from environment variables (listed in the README), each
 /// defaulting to the merchant's documented rule. Amounts are in minor units (fen).
@@ -46,6 +47,28 @@ enum PolicySettings {
         if let seconds = try positive("ORDERLY_SESSION_IDLE_SECONDS") { policy.sessionIdleSeconds = seconds }
         if let seconds = try positive("ORDERLY_SESSION_MAX_SECONDS") { policy.sessionAbsoluteSeconds = seconds }
         return policy
+    }
+
+    static func flag(_ name: String, _ environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+        ["1", "true", "yes"].contains(environment[name]?.lowercased() ?? "")
+    }
+
+    /// The console: the shop's UTC offset, cookies' `Secure`, the low-stock line.
+    static func console(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws
+        -> ConsoleSettings
+    {
+        var settings = ConsoleSettings(secureCookies: flag("ORDERLY_SECURE_COOKIES", environment))
+        if let raw = environment["ORDERLY_UTC_OFFSET_MINUTES"] {
+            guard let minutes = Int(raw), (-720...840).contains(minutes) else {
+                throw InvalidSetting(name: "ORDERLY_UTC_OFFSET_MINUTES", value: raw)
+            }
+            settings.utcOffsetMinutes = minutes
+        }
+        if let raw = environment["ORDERLY_LOW_STOCK"] {
+            guard let units = Int(raw), units >= 0 else { throw InvalidSetting(name: "ORDERLY_LOW_STOCK", value: raw) }
+            settings.lowStockAvailable = units
+        }
+        return settings
     }
 
     /// The bcrypt cost for new password hashes (4–31, default 12).

@@ -10,6 +10,8 @@ install_missing() {
     case "$package" in
       postgresql) ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql) ;;
       wrk) command -v wrk >/dev/null 2>&1 || missing+=(wrk) ;;
+      chromium) command -v chromium >/dev/null 2>&1 || missing+=(chromium) ;;
+      chromium-driver) command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver) ;;
       *) dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package") ;;
     esac
   done

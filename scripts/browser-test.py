@@ -1,0 +1,147 @@
+"""The console in a real headless Chromium, in English and in Chinese.
+
+    python3 scripts/browser-test.py --binary PATH [--artifacts DIR]
+
+Starts `orderly serve` on a fresh SQLite database with the demo shop, then for each
+language (English on a desktop window, Chinese on a phone-sized one) a warehouse
+operator signs in, searches for an order awaiting shipment, opens it, ships it
+through the confirmation form and sees the new status. It also checks that the
+operator sees no button they may not use, that a page beyond their role is refused,
+that a wrong password is refused with a message, and that the language switch works.
+Screenshots of every step are written to the artifacts folder (default
+artifacts/browser). Exits non-zero on any failure.
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from orderly_http import Server  # noqa: E402
+from webdriver import Browser, WebDriverError  # noqa: E402
+
+PORT = 18097
+BASE = f"http://127.0.0.1:{PORT}"
+
+TEXT = {
+    "en": {"language": "en-US,en", "size": (1280, 900), "sign_in": "Sign in", "dashboard": "Dashboard",
+           "ship": "Ship", "shipped": "Shipped", "wrong": "Wrong username or password.", "users": "Users",
+           "forbidden": "You may not do this.", "other": "中文"},
+    "zh": {"language": "zh-CN,zh", "size": (390, 844), "sign_in": "登录", "dashboard": "概览",
+           "ship": "发货", "shipped": "配送中", "wrong": "用户名或密码错误。", "users": "用户",
+           "forbidden": "您没有执行此操作的权限。", "other": "English"},
+}
+
+
+def demo_credentials(binary, database):
+    """Loads the demo shop; returns {username: password} and the API key it printed."""
+    output = subprocess.run([binary, "demo", "--database", database], check=True, capture_output=True,
+                            text=True).stdout
+    passwords = dict(re.findall(r"^  (\w+)  (\S+)$", output, re.MULTILINE))
+    key = re.search(r"^  (ok_\S+)$", output, re.MULTILINE).group(1)
+    return passwords, key
+
+
+def orders_awaiting_shipment(key):
+    request = urllib.request.Request(f"{BASE}/v1/orders?status=paid", headers={"Authorization": f"Bearer {key}"})
+    with urllib.request.urlopen(request) as response:
+        return [order["number"] for order in json.loads(response.read())["data"]]
+
+
+def run(language, number, password, artifacts, failures):
+    text = TEXT[language]
+    width, height = text["size"]
+    shots = iter(range(1, 100))
+
+    def shot(name):
+        browser.screenshot(os.path.join(artifacts, f"{language}-{next(shots):02d}-{name}.png"))
+
+    def expect(condition, message):
+        if not condition:
+            failures.append(f"[{language}] {message}")
+            shot("failure")
+
+    with Browser(text["language"], width, height) as browser:
+        browser.open(f"{BASE}/console")
+        expect(browser.url.startswith(f"{BASE}/console/login"), f"not sent to sign in: {browser.url}")
+        expect(text["sign_in"] in browser.title, f"sign-in page title in {language}: {browser.title}")
+        shot("sign-in")
+
+        browser.type("input[name=username]", "warehouse")
+        browser.type("input[name=password]", "not-the-password-1")
+        browser.click(browser.find("form[action='/console/login'] button"))
+        expect(text["wrong"] in browser.text(".errors"), "a wrong password is refused with a message")
+        shot("wrong-password")
+
+        browser.type("input[name=username]", "warehouse")
+        browser.type("input[name=password]", password)
+        browser.click(browser.find("form[action='/console/login'] button"))
+        expect(text["dashboard"] in browser.title, f"dashboard after sign-in: {browser.title}")
+        shot("dashboard")
+        # A warehouse operator sees no link to the users page…
+        expect(f'href="/console/users"' not in browser.page_source(), "no users link for the warehouse role")
+        # …and is refused if they go there anyway.
+        browser.open(f"{BASE}/console/users")
+        expect(text["forbidden"] in browser.text(".errors"), "the users page is refused to the warehouse role")
+        shot("refused")
+
+        browser.open(f"{BASE}/console/orders")
+        browser.type("input[name=q]", number)
+        browser.click(browser.find("form[role=search] button"))
+        shot("search")
+        browser.click(browser.find_link(number))
+        expect(number in browser.title, f"order page opened: {browser.title}")
+        shot("order")
+        source = browser.page_source()
+        expect("/cancel\"" not in source and "/payment\"" not in source,
+               "no cancel or payment action for the warehouse role")
+
+        browser.click(browser.find_link(text["ship"]))
+        shot("ship-form")
+        browser.type("input[name=carrier]", "SF")
+        browser.type("input[name=tracking_number]", f"SF{number[-10:]}")
+        browser.click(browser.find("button[name=confirm]"))
+        status = browser.text("#order-status")
+        expect(text["shipped"] in status, f"status after shipping: {status}")
+        shot("shipped")
+
+        # The switch in the header shows the same page in the other language.
+        browser.click(browser.find_link(text["other"]))
+        other = TEXT["zh" if language == "en" else "en"]
+        status = browser.text("#order-status")
+        expect(other["shipped"] in status, f"status after switching language: {status}")
+        shot("switched-language")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--binary", required=True)
+    parser.add_argument("--artifacts", default="artifacts/browser")
+    args = parser.parse_args()
+    os.makedirs(args.artifacts, exist_ok=True)
+    failures = []
+    with tempfile.TemporaryDirectory() as workdir:
+        database = f"sqlite:{workdir}/browser.sqlite"
+        passwords, key = demo_credentials(args.binary, database)
+        server = Server(args.binary, database, PORT)
+        server.api_key = key
+        with server:
+            numbers = orders_awaiting_shipment(key)
+            for language, number in zip(["en", "zh"], numbers):
+                try:
+                    run(language, number, passwords["warehouse"], args.artifacts, failures)
+                except WebDriverError as error:
+                    failures.append(f"[{language}] {error}")
+    for failure in failures:
+        print("FAIL", failure)
+    shots = len([name for name in os.listdir(args.artifacts) if name.endswith(".png")])
+    print(f"browser-test: {'failed' if failures else 'passed'}; {shots} screenshots in {args.artifacts}")
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()

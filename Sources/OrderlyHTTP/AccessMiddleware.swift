@@ -70,11 +70,12 @@ struct AccessMiddleware: RouterMiddleware {
             throw AuthenticationRequired(
                 "sign in, or send an API key as 'Authorization: Bearer ok_…'")
         }
+        // The console is for people: API keys do not open its pages.
+        if routeAccess == .signedIn || endpointPath.hasPrefix("/console"), identity.session == nil {
+            throw AuthenticationRequired("this page is for operators signed in to the console")
+        }
         if case .requires(let permission) = routeAccess, !identity.principal.may(permission) {
             throw PermissionDenied(permission: permission, principal: identity.principal.name)
-        }
-        if routeAccess == .signedIn, identity.session == nil {
-            throw AuthenticationRequired("this page is for operators signed in to the console")
         }
         if let session = identity.session, !request.method.isSafe {
             try await checkCSRF(&request, session: session, context: context)

@@ -206,6 +206,16 @@ struct ProblemMiddleware: RouterMiddleware {
                     "the server failed to handle this request; quote the request_id when reporting it")
             }
             let path = request.uri.path
+            if [401, 403, 429].contains(problem!.status.code) {
+                // Refusals go to the server log with who and where from; sign-in
+                // failures are also in the login log.
+                context.logger.notice(
+                    "refused \(request.method.rawValue) \(path): \(problem!.status.code) \(problem!.detail)",
+                    metadata: [
+                        "request_id": "\(requestID)", "ip": "\(context.origin.ip ?? "-")",
+                        "principal": "\(context.identity?.principal.name ?? "anonymous")",
+                    ])
+            }
             if path.hasPrefix("/console") || path.hasPrefix("/track") {
                 return Self.page(for: problem!, request, context)
             }

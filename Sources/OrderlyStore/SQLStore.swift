@@ -140,7 +140,7 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, Sendable {
 
     public func dashboardFigures(dayStart: Date) async throws -> DashboardFigures {
         async let today = db.query(
-            "SELECT COUNT(*), COALESCE(SUM(grand_total), 0) FROM orders WHERE created_at >= ? AND status <> 'cancelled'",
+            "SELECT COUNT(*), CAST(COALESCE(SUM(grand_total), 0) AS BIGINT) FROM orders WHERE created_at >= ? AND status <> 'cancelled'",
             [SQLValue(dayStart)])
         async let queues = db.query(
             """

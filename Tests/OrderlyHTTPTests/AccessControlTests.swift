@@ -110,7 +110,9 @@ struct AccessControlTests {
                     let (method, template) = Self.split(route)
                     let reply = try await api.as(.apiKey(key)).call(
                         method, Self.uri(for: template, order: order), method == .get ? nil : "{}")
-                    if scope.permissions.contains(permission) {
+                    if template.hasPrefix("/console") {
+                        #expect([303, 401].contains(reply.status.code), "\(scope) \(route): \(reply.status)")
+                    } else if scope.permissions.contains(permission) {
                         #expect(![401, 403].contains(reply.status.code), "\(scope) \(route): \(reply.text)")
                     } else {
                         #expect(reply.status == .forbidden, "\(scope) \(route): \(reply.status)")
@@ -130,8 +132,8 @@ struct AccessControlTests {
             #expect(try await reader.post("/v1/orders", orderJSON()).status == .forbidden)
 
             var tampered = issued.secret
-            tampered.removeLast()
-            tampered += tampered.hasSuffix("A") ? "B" : "A"
+            let last = tampered.removeLast()
+            tampered.append(last == "A" ? "B" : "A")
             #expect(try await api.as(.apiKey(tampered)).get("/v1/orders").status == .unauthorized)
             #expect(try await api.as(.apiKey("not-a-key")).get("/v1/orders").status == .unauthorized)
             // A bad key is refused even where no key is needed: the caller meant to use it.

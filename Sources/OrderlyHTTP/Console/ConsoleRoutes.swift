@@ -206,6 +206,16 @@ struct ConsoleRoutes: Sendable {
         }
         let channel = parameters.get("channel").map(\.trimmed) ?? ""
         if !channel.isEmpty { query.channel = channel }
+        // Days in the shop's time zone: from the start of `from` to the end of `to`.
+        let from = parameters.get("from") ?? ""
+        let to = parameters.get("to") ?? ""
+        for (raw, isEnd) in [(from, false), (to, true)] where !raw.isEmpty {
+            guard let dayStart = Self.dayStart(raw, offsetMinutes: settings.utcOffsetMinutes) else {
+                messages.append(page.t("Dates are like 2026-11-21.", "日期格式如 2026-11-21。"))
+                continue
+            }
+            if isEnd { query.createdTo = dayStart.addingTimeInterval(86_400) } else { query.createdFrom = dayStart }
+        }
         if let raw = parameters.get("cursor") {
             if let parts = try? Cursor.decode(raw, parts: 2), let milliseconds = Int64(parts[0]),
                 let number = OrderNumber(parts[1])
@@ -227,6 +237,8 @@ struct ConsoleRoutes: Sendable {
             <label>\(h(page.t("Number, phone, recipient or product", "订单号、电话、收货人或商品"))) <input name="q" value="\(h(text))"></label>
             <label>\(h(page.t("Status", "状态"))) <select name="status">\(statusOptions)</select></label>
             <label>\(h(page.t("Channel", "渠道"))) <input name="channel" value="\(h(channel))" size="10"></label>
+            <label>\(h(page.t("From", "起始日期"))) <input type="date" name="from" value="\(h(from))"></label>
+            <label>\(h(page.t("To", "截止日期"))) <input type="date" name="to" value="\(h(to))"></label>
             <button type="submit">\(h(page.t("Search", "搜索")))</button>
             </form>
             """
@@ -251,6 +263,8 @@ struct ConsoleRoutes: Sendable {
             if !text.isEmpty { next += "&q=\(urlEncoded(text))" }
             if let status = query.status { next += "&status=\(status.rawValue)" }
             if !channel.isEmpty { next += "&channel=\(urlEncoded(channel))" }
+            if !from.isEmpty { next += "&from=\(urlEncoded(from))" }
+            if !to.isEmpty { next += "&to=\(urlEncoded(to))" }
             body += "<p><a href=\"\(h(next))\" rel=\"next\">\(h(page.t("Next page →", "下一页 →")))</a></p>"
         }
         return htmlResponse(page.render(page.t("Orders", "订单"), body))
@@ -302,11 +316,18 @@ struct ConsoleRoutes: Sendable {
             <table><tr><th>\(h(page.t("Time", "时间")))</th><th>\(h(page.t("Event", "事件")))</th><th>\(h(page.t("By", "操作人")))</th></tr>
             """
         for event in details.timeline {
-            body += "<tr><td>\(page.time(event.at))</td><td>\(h(event.type))</td><td>\(h(event.actor))</td></tr>"
+            body +=
+                "<tr><td>\(page.time(event.at))</td><td>\(h(page.language.event(event.type)))</td><td>\(h(event.actor))</td></tr>"
         }
         body += "</table>"
         let title = page.t("Order", "订单") + " " + order.number.value
         return htmlResponse(page.render(title, body, flash: flash))
+    }
+
+    /// The UTC instant a `YYYY-MM-DD` day starts at in the shop's time zone.
+    static func dayStart(_ text: String, offsetMinutes: Int) -> Date? {
+        guard text.count == 10, let midnight = JSONCoding.parseTimestamp(text + "T00:00:00Z") else { return nil }
+        return midnight.addingTimeInterval(-TimeInterval(offsetMinutes * 60))
     }
 
     private func number(_ context: OrderlyRequestContext) throws -> OrderNumber {

@@ -65,6 +65,24 @@ enum Language: String, CaseIterable, Sendable {
         }
     }
 
+    /// A timeline event's name; unknown types are shown as they are.
+    func event(_ type: String) -> String {
+        switch type {
+        case "placed": return t("Placed", "下单")
+        case "held_for_review": return t("Held for review", "转人工审核")
+        case "approved": return t("Approved", "审核通过")
+        case "rejected": return t("Rejected", "审核驳回")
+        case "edited": return t("Edited", "修改订单")
+        case "payment_recorded": return t("Payment recorded", "已付款")
+        case "shipped": return t("Shipped", "已发货")
+        case "delivered": return t("Delivered", "已送达")
+        case "completed": return t("Completed", "已完成")
+        case "cancelled": return t("Cancelled", "已取消")
+        case "expired": return t("Expired unpaid", "超时未支付")
+        default: return type
+        }
+    }
+
     func role(_ role: Role) -> String {
         switch role {
         case .administrator: return t("Administrator", "系统管理员")
@@ -153,6 +171,5 @@ func cookie(_ name: String, _ value: String, maxAgeSeconds: Int? = nil, secure: 
 }
 
 extension HTTPField.Name {
-    static let acceptLanguage = HTTPField.Name("Accept-Language")!
     static let forwardedProto = HTTPField.Name("X-Forwarded-Proto")!
 }

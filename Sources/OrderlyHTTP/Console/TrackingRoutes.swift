@@ -104,7 +104,7 @@ struct TrackingRoutes: Sendable {
                 \(order.lines.map { "<tr><td>\(h($0.name))</td><td>\($0.quantity)</td></tr>" }.joined())
                 </table>
                 <p>\(h(page.t("Total", "合计"))) \(display(order.totals.grandTotal))</p>
-                <ul>\(result.timeline.map { "<li>\(page.time($0.at)) \(h($0.type))</li>" }.joined())</ul>
+                <ul>\(result.timeline.map { "<li>\(page.time($0.at)) \(h(page.language.event($0.type)))</li>" }.joined())</ul>
                 """
         }
         return htmlResponse(page.render(page.t("Track your order", "订单查询"), body), status: status, headers: headers)

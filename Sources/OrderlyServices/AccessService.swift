@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import OrderlyCore
+import Synchronization
 
 /// Turns passwords into slow salted hashes and checks them. Bcrypt in production;
 /// tests may use a lower cost.
@@ -33,6 +34,7 @@ public struct AccessService: Sendable {
     public let clock: any Clock
     public let random: any RandomSource
     public let policy: LoginPolicy
+    let apiKeyCache = APIKeyCache()
 
     public init(
         store: any AccessStore, hasher: any PasswordHasher, clock: any Clock, random: any RandomSource,
@@ -283,19 +285,32 @@ public struct AccessService: Sendable {
         return IssuedAPIKey(key: key, secret: "\(Self.apiKeyPrefix)\(id)_\(secret)")
     }
 
-    /// The key a presented secret belongs to, when it is usable now.
+    /// The key a presented secret belongs to, when it is usable now. Keys are
+    /// remembered for `APIKeyCache.lifetimeSeconds`, so an integration's every
+    /// request does not read the table; a revocation here forgets the key at once,
+    /// one made by another process takes effect within that time.
     public func apiKey(presented: String) async throws -> APIKeyRecord? {
         guard presented.hasPrefix(Self.apiKeyPrefix), presented.utf8.count <= 128 else { return nil }
         let parts = presented.dropFirst(Self.apiKeyPrefix.count).split(separator: "_", maxSplits: 1)
-        guard parts.count == 2, let key = try await store.apiKey(id: String(parts[0])) else { return nil }
+        guard parts.count == 2 else { return nil }
+        let id = String(parts[0])
+        let digest = Self.digest(String(parts[1]))
+        let now = clock.now()
+        var key = apiKeyCache.key(id, at: now)
+        if key == nil {
+            key = try await store.apiKey(id: id)
+            if let key { apiKeyCache.remember(key, at: now) }
+        }
         // Both sides are digests of random secrets: comparing them leaks nothing useful.
-        guard key.secretDigest == Self.digest(String(parts[1])), key.isUsable(at: clock.now()) else { return nil }
+        guard let key, key.secretDigest == digest, key.isUsable(at: now) else { return nil }
         return key
     }
 
     public func apiKeys() async throws -> [APIKeyRecord] { try await store.apiKeys() }
 
     public func revokeAPIKey(id: String, actor: Actor) async throws {
+        // Whatever happens below, this process stops trusting what it remembered.
+        defer { apiKeyCache.forget(id) }
         guard let key = try await store.apiKey(id: id) else { throw NotFound("API key", id) }
         guard key.revokedAt == nil else { return }  // already revoked: nothing to do
         let now = clock.now()
@@ -367,4 +382,31 @@ public struct AccessService: Sendable {
         return String(characters)
     }
 
+}
+
+/// API keys recently read, by ID, for a few seconds.
+final class APIKeyCache: Sendable {
+    static let lifetimeSeconds: TimeInterval = 5
+    static let capacity = 1000
+    private let entries: Mutex<[String: (key: APIKeyRecord, readAt: Date)]> = Mutex([:])
+
+    func key(_ id: String, at now: Date) -> APIKeyRecord? {
+        entries.withLock { entries in
+            guard let entry = entries[id], abs(now.timeIntervalSince(entry.readAt)) < Self.lifetimeSeconds else {
+                return nil
+            }
+            return entry.key
+        }
+    }
+
+    func remember(_ key: APIKeyRecord, at now: Date) {
+        entries.withLock { entries in
+            if entries.count >= Self.capacity { entries.removeAll() }
+            entries[key.id] = (key, now)
+        }
+    }
+
+    func forget(_ id: String) {
+        _ = entries.withLock { $0.removeValue(forKey: id) }
+    }
 }

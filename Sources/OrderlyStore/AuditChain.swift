@@ -42,8 +42,8 @@ enum AuditChain {
         return hexEncoded(hasher.finalize())
     }
 
-    /// The statements that append `entry` after `head`, and the new head.
-    static func append(_ entry: AuditEntry, after head: Head) -> (statements: [SQLStatement], head: Head) {
+    /// The statement that appends `entry` after `head`, and the new head.
+    static func append(_ entry: AuditEntry, after head: Head) -> (statement: SQLStatement, head: Head) {
         let seq = head.seq + 1
         let hash = hash(seq: seq, previousHash: head.hash, entry: entry)
         let insert = SQLStatement(
@@ -56,11 +56,15 @@ enum AuditChain {
                 .text(entry.role), SQLValue(entry.ip), SQLValue(entry.requestID), .text(entry.action),
                 .text(entry.target), .text(entry.summary), .text(head.hash), .text(hash),
             ], onDuplicate: .versionChanged)
-        let advance = SQLStatement(
+        return (insert, Head(seq: seq, hash: hash))
+    }
+
+    /// Moves the stored head from `start` (as read at the start of the batch) to
+    /// `end`, once per batch: the head only has to be right when the batch commits.
+    static func advance(from start: Head, to end: Head) -> SQLStatement {
+        SQLStatement(
             "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1 AND seq = ?",
-            [.int(seq), .text(hash), .int(head.seq)],
-            unlessChanged: .versionChanged)
-        return ([insert, advance], Head(seq: seq, hash: hash))
+            [.int(end.seq), .text(end.hash), .int(start.seq)], unlessChanged: .versionChanged)
     }
 
     static let columns = """

@@ -157,7 +157,10 @@ struct PostgresBatchCommitter: BatchCommitter {
                 var outcomes: [Result<Void, any Error>] = []
                 outcomes.reserveCapacity(writes.count)
                 // The audit chain's head, locked and read once per batch, carried
-                // forward only past writes that succeeded.
+                // forward only past writes that succeeded, and stored once at the
+                // end. A lock taken in a savepoint that rolls back is released, so
+                // the head read by a failed write is read again by the next.
+                var start: AuditChain.Head?
                 var head: AuditChain.Head?
                 for write in writes {
                     try await connection.query("SAVEPOINT write", logger: logger)
@@ -165,17 +168,22 @@ struct PostgresBatchCommitter: BatchCommitter {
                         for statement in write.statements {
                             try await PostgresDatabase.run(statement, on: connection, logger: logger)
                         }
+                        var read: AuditChain.Head?
                         var advanced: AuditChain.Head?
                         if let entry = write.audit {
                             let current: AuditChain.Head
-                            if let head { current = head } else { current = try await readHead(connection) }
-                            let link = AuditChain.append(entry, after: current)
-                            for statement in link.statements {
-                                try await PostgresDatabase.run(statement, on: connection, logger: logger)
+                            if let head {
+                                current = head
+                            } else {
+                                current = try await readHead(connection)
+                                read = current
                             }
+                            let link = AuditChain.append(entry, after: current)
+                            try await PostgresDatabase.run(link.statement, on: connection, logger: logger)
                             advanced = link.head
                         }
                         try await connection.query("RELEASE SAVEPOINT write", logger: logger)
+                        if let read { start = read }
                         if let advanced { head = advanced }
                         outcomes.append(.success(()))
                     } catch {
@@ -183,6 +191,10 @@ struct PostgresBatchCommitter: BatchCommitter {
                         try await connection.query("RELEASE SAVEPOINT write", logger: logger)
                         outcomes.append(.failure(error))
                     }
+                }
+                if let start, let head, head != start {
+                    try await PostgresDatabase.run(
+                        AuditChain.advance(from: start, to: head), on: connection, logger: logger)
                 }
                 return outcomes
             }

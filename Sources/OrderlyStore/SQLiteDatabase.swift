@@ -92,7 +92,8 @@ struct SQLiteBatchCommitter: BatchCommitter {
             outcomes.reserveCapacity(writes.count)
             try db.inTransaction(.immediate) {
                 // The audit chain's head, read once per batch and carried forward
-                // only past writes that succeeded.
+                // only past writes that succeeded; stored once, at the end.
+                var start: AuditChain.Head?
                 var head: AuditChain.Head?
                 for write in writes {
                     do {
@@ -100,14 +101,15 @@ struct SQLiteBatchCommitter: BatchCommitter {
                         try db.inSavepoint {
                             try SQLiteDatabase.run(write.statements, in: db)
                             if let entry = write.audit {
-                                let current =
-                                    try head
-                                    ?? Row.fetchOne(db, sql: AuditChain.headQuery(.sqlite)).map {
+                                if start == nil {
+                                    start = try Row.fetchOne(db, sql: AuditChain.headQuery(.sqlite)).map {
                                         AuditChain.head(from: SQLRow($0))
                                     }
-                                guard let current else { throw StoreConflict.missing(what: "audit head") }
+                                    head = start
+                                }
+                                guard let current = head else { throw StoreConflict.missing(what: "audit head") }
                                 let link = AuditChain.append(entry, after: current)
-                                try SQLiteDatabase.run(link.statements, in: db)
+                                try SQLiteDatabase.run([link.statement], in: db)
                                 advanced = link.head
                             }
                             return .commit
@@ -117,6 +119,9 @@ struct SQLiteBatchCommitter: BatchCommitter {
                     } catch {
                         outcomes.append(.failure(error))
                     }
+                }
+                if let start, let head, head != start {
+                    try SQLiteDatabase.run([AuditChain.advance(from: start, to: head)], in: db)
                 }
                 return .commit
             }

@@ -6,6 +6,7 @@ must find every invariant intact, or the run fails.
 """
 import argparse
 import asyncio
+import http.client
 import json
 import os
 import platform
@@ -14,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -70,6 +72,53 @@ def flash_sale(api_key, attempts, clients):
     return statuses, elapsed
 
 
+def timed_gets(paths, api_key, limit_seconds=60):
+    """Sends GETs one after another on one keep-alive connection; returns the
+    latencies in ms of those that answered 200 (stopping after `limit_seconds`)."""
+    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=120)
+    latencies, failures, started = [], 0, time.time()
+    for path in paths:
+        begun = time.perf_counter()
+        connection.request("GET", path, headers={"Authorization": f"Bearer {api_key}"})
+        response = connection.getresponse()
+        response.read()
+        if response.status == 200:
+            latencies.append((time.perf_counter() - begun) * 1000)
+        else:
+            failures += 1
+        if time.time() - started > limit_seconds:
+            break
+    connection.close()
+    latencies.sort()
+    percentile = lambda p: latencies[min(len(latencies) - 1, int(len(latencies) * p))] if latencies else None
+    return {"count": len(latencies), "failures": failures, "p50_ms": percentile(0.5), "p99_ms": percentile(0.99)}
+
+
+def search_at_scale(binary, database, orders):
+    """Loads `orders` finished orders with `orderly bulk-load`, then times lookups by
+    number, searches by phone and by product name, and a filtered page."""
+    started = time.time()
+    subprocess.run([binary, "bulk-load", "--orders", str(orders), "--database", database], check=True,
+                   capture_output=True)
+    results = {"orders": orders, "load_seconds": time.time() - started}
+    with server(binary, database) as running:
+        status, page = running.call("GET", "/v1/orders?limit=200&status=completed")
+        sample = page["data"]
+        _, products = running.call("GET", "/v1/products?limit=100")
+        names = [product["name"].split()[0][:2] for product in products["data"]]
+        rounds = lambda items, count: [items[i % len(items)] for i in range(count)]
+        results["by_number"] = timed_gets([f"/v1/orders/{o['number']}" for o in rounds(sample, 500)], running.api_key)
+        results["by_phone"] = timed_gets(
+            [f"/v1/orders?q={o['shipping_address']['phone']}" for o in rounds(sample, 300)], running.api_key)
+        results["by_product_name"] = timed_gets(
+            [f"/v1/orders?q={urllib.parse.quote(name)}&limit=20" for name in rounds(names, 50)], running.api_key)
+        results["filtered_page"] = timed_gets(
+            [f"/v1/orders?status=completed&channel={c}&limit=50" for c in rounds(["web", "app", "mini_program"], 300)],
+            running.api_key)
+        results["peak_rss_mib"] = running.peak_rss_mib()
+    return results
+
+
 def fresh_database(backend, postgres_admin, workdir, name):
     if backend == "sqlite":
         return f"sqlite:{workdir}/{name}.sqlite"
@@ -105,6 +154,12 @@ def run_backend(backend, args, workdir):
             "exact": statuses == {"201": 1000, "409 insufficient-stock": 9000},
             "peak_rss_mib": running.peak_rss_mib()}
     check(args.binary, database)
+
+    if args.search_orders:
+        log(f"[{backend}] search at scale: {args.search_orders:,} orders")
+        database = fresh_database(backend, args.postgres, workdir, "search")
+        results["search"] = search_at_scale(args.binary, database, args.search_orders)
+        check(args.binary, database)
     return results
 
 
@@ -131,6 +186,15 @@ def table(results):
         rows.append(("flash sale 1,000 units / 10,000", backend,
                      f"{flash['attempts_per_second']:,.0f} attempts/s; {outcome}{'' if flash['exact'] else ' (NOT EXACT)'}",
                      "", "", "", "", f"{flash['peak_rss_mib']:.0f}"))
+        search = result.get("search")
+        if search:
+            for name, label in [("by_number", "order by number"), ("by_phone", "search by phone"),
+                                ("by_product_name", "search by product name"), ("filtered_page", "status+channel page")]:
+                measured = search[name]
+                rows.append((f"{label}, {search['orders']:,} orders", backend,
+                             f"{measured['count']} requests, {measured['failures']} failed",
+                             f"{measured['p50_ms'] or 0:.1f}", f"{measured['p99_ms'] or 0:.1f}", "", "",
+                             f"{search['peak_rss_mib']:.0f}"))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["| " + " | ".join(cell.ljust(width) for cell, width in zip(row, widths)) + " |" for row in rows]
     lines.insert(1, "|" + "|".join("-" * (width + 2) for width in widths) + "|")
@@ -143,7 +207,11 @@ def main():
     parser.add_argument("--postgres", required=True)
     parser.add_argument("--quick", action="store_true", help="short runs, to try the harness")
     parser.add_argument("--only", choices=["sqlite", "postgres"])
+    parser.add_argument("--search-orders", type=int, default=None,
+                        help="orders to bulk-load for search at scale (default 1,000,000; 100,000 with --quick; 0 skips)")
     args = parser.parse_args()
+    if args.search_orders is None:
+        args.search_orders = 100_000 if args.quick else 1_000_000
     results = {}
     with tempfile.TemporaryDirectory(prefix="orderly-bench-") as workdir:
         for backend in ["sqlite", "postgres"]:

@@ -78,7 +78,8 @@ public struct OrderCursor: Hashable, Sendable {
 }
 
 public struct OrderQuery: Hashable, Sendable {
-    /// Matches the order number, a product name, the recipient's name or phone.
+    /// An order number matches that order; digits (with an optional '+') match the
+    /// recipient's phone; other text matches the recipient's name or a product name.
     public var text: String?
     public var status: OrderStatus?
     public var channel: String?

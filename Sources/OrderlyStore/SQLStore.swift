@@ -4,7 +4,7 @@ import OrderlyServices
 
 /// The store ports over any `SQLDatabase`. The SQL text is shared by SQLite and
 /// PostgreSQL; only the executors differ.
-public final class SQLStore: OrderStore, CatalogueStore, StockStore, Sendable {
+public final class SQLStore: OrderStore, CatalogueStore, StockStore, BulkOrderWriter, Sendable {
     let db: any SQLDatabase
 
     init(db: any SQLDatabase) {
@@ -80,12 +80,22 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, Sendable {
             binds.append(SQLValue(to))
         }
         if let text = query.text?.trimmed, !text.isEmpty {
-            conditions.append(
-                """
-                (number = ? OR recipient_phone = ? OR recipient = ? OR EXISTS (SELECT 1 FROM order_lines l \
-                WHERE l.order_number = orders.number AND LOWER(l.name) LIKE ? ESCAPE '\\'))
-                """)
-            binds += [.text(text), .text(text), .text(text), .text("%\(Self.escapeLike(text.lowercased()))%")]
+            // What the text looks like decides where to look, so each kind of search
+            // uses its index: an OR across all of them scans every order.
+            if OrderNumber(text) != nil {
+                conditions.append("number = ?")
+                binds.append(.text(text))
+            } else if Self.looksLikePhone(text) {
+                conditions.append("recipient_phone = ?")
+                binds.append(.text(text))
+            } else {
+                conditions.append(
+                    """
+                    (recipient = ? OR EXISTS (SELECT 1 FROM order_lines l \
+                    WHERE l.order_number = orders.number AND LOWER(l.name) LIKE ? ESCAPE '\\'))
+                    """)
+                binds += [.text(text), .text("%\(Self.escapeLike(text.lowercased()))%")]
+            }
         }
         if let after = query.after {
             conditions.append("(created_at < ? OR (created_at = ? AND number < ?))")
@@ -225,21 +235,7 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, Sendable {
                         .text(record.response.body), SQLValue(record.createdAt),
                     ], onDuplicate: .idempotencyKeyTaken))
         }
-        let reviewReasons = String(decoding: try JSONEncoder().encode(order.reviewReasons), as: UTF8.self)
-        let mutable: [(String, SQLValue)] = [
-            ("status", .text(order.status.rawValue)), ("payment_status", .text(order.paymentStatus.rawValue)),
-            ("fulfillment_status", .text(order.fulfillmentStatus.rawValue)),
-            ("warehouse", .text(order.warehouse.value)),
-            ("review_reasons", .text(reviewReasons)), ("subtotal", .int(order.totals.subtotal.amount)),
-            ("shipping", .int(order.totals.shipping.amount)), ("discount", .int(order.totals.discount.amount)),
-            ("grand_total", .int(order.totals.grandTotal.amount)), ("updated_at", SQLValue(order.updatedAt)),
-            ("payment_due_at", SQLValue(order.paymentDueAt)), ("carrier", SQLValue(order.shipment?.carrier)),
-            ("tracking_number", SQLValue(order.shipment?.trackingNumber)),
-            ("shipped_at", SQLValue(order.shipment?.shippedAt)), ("delivered_at", SQLValue(order.deliveredAt)),
-            ("completed_at", SQLValue(order.completedAt)), ("cancelled_at", SQLValue(order.cancelledAt)),
-            ("cancel_reason", SQLValue(order.cancelReason)), ("version", SQLValue(order.version)),
-            ("edit_count", SQLValue(order.editCount)),
-        ]
+        let mutable = try Self.mutableColumns(order)
         if let expected = change.expectedVersion {
             statements.append(
                 SQLStatement(
@@ -249,20 +245,7 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, Sendable {
                 statements.append(SQLStatement("DELETE FROM order_lines WHERE order_number = ?", [number]))
             }
         } else {
-            let fixed: [(String, SQLValue)] = [
-                ("number", number), ("channel", .text(order.channel)), ("customer_id", SQLValue(order.customer.id)),
-                ("customer_name", .text(order.customer.name)), ("customer_phone", SQLValue(order.customer.phone)),
-                ("customer_email", SQLValue(order.customer.email)),
-                ("recipient", .text(order.shippingAddress.recipient)),
-                ("recipient_phone", .text(order.shippingAddress.phone)),
-                ("province", .text(order.shippingAddress.province)),
-                ("city", .text(order.shippingAddress.city)), ("district", .text(order.shippingAddress.district)),
-                ("street", .text(order.shippingAddress.street)),
-                ("postal_code", SQLValue(order.shippingAddress.postalCode)),
-                ("payment_method", .text(order.paymentMethod)), ("note", SQLValue(order.note)),
-                ("currency", .text(order.totals.grandTotal.currency.code)), ("created_at", SQLValue(order.createdAt)),
-            ]
-            let columns = fixed + mutable
+            let columns = Self.fixedColumns(order) + mutable
             statements.append(
                 SQLStatement(
                     "INSERT INTO orders (\(columns.map(\.0).joined(separator: ", "))) VALUES (\(placeholders(columns.count)))",
@@ -318,6 +301,109 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, Sendable {
             statements += stockStatements(effect, order: order)
         }
         return statements
+    }
+
+    /// The columns an order change may rewrite, with the order's values.
+    static func mutableColumns(_ order: Order) throws -> [(String, SQLValue)] {
+        let reviewReasons = String(decoding: try JSONEncoder().encode(order.reviewReasons), as: UTF8.self)
+        return [
+            ("status", .text(order.status.rawValue)), ("payment_status", .text(order.paymentStatus.rawValue)),
+            ("fulfillment_status", .text(order.fulfillmentStatus.rawValue)),
+            ("warehouse", .text(order.warehouse.value)),
+            ("review_reasons", .text(reviewReasons)), ("subtotal", .int(order.totals.subtotal.amount)),
+            ("shipping", .int(order.totals.shipping.amount)), ("discount", .int(order.totals.discount.amount)),
+            ("grand_total", .int(order.totals.grandTotal.amount)), ("updated_at", SQLValue(order.updatedAt)),
+            ("payment_due_at", SQLValue(order.paymentDueAt)), ("carrier", SQLValue(order.shipment?.carrier)),
+            ("tracking_number", SQLValue(order.shipment?.trackingNumber)),
+            ("shipped_at", SQLValue(order.shipment?.shippedAt)), ("delivered_at", SQLValue(order.deliveredAt)),
+            ("completed_at", SQLValue(order.completedAt)), ("cancelled_at", SQLValue(order.cancelledAt)),
+            ("cancel_reason", SQLValue(order.cancelReason)), ("version", SQLValue(order.version)),
+            ("edit_count", SQLValue(order.editCount)),
+        ]
+    }
+
+    /// The columns set once, when the order is placed.
+    static func fixedColumns(_ order: Order) -> [(String, SQLValue)] {
+        let number = SQLValue.text(order.number.value)
+        return [
+            ("number", number), ("channel", .text(order.channel)), ("customer_id", SQLValue(order.customer.id)),
+            ("customer_name", .text(order.customer.name)), ("customer_phone", SQLValue(order.customer.phone)),
+            ("customer_email", SQLValue(order.customer.email)),
+            ("recipient", .text(order.shippingAddress.recipient)),
+            ("recipient_phone", .text(order.shippingAddress.phone)),
+            ("province", .text(order.shippingAddress.province)),
+            ("city", .text(order.shippingAddress.city)), ("district", .text(order.shippingAddress.district)),
+            ("street", .text(order.shippingAddress.street)),
+            ("postal_code", SQLValue(order.shippingAddress.postalCode)),
+            ("payment_method", .text(order.paymentMethod)), ("note", SQLValue(order.note)),
+            ("currency", .text(order.totals.grandTotal.currency.code)), ("created_at", SQLValue(order.createdAt)),
+        ]
+    }
+
+    /// Writes finished orders with their lines, events and payments straight to the
+    /// tables, a few hundred rows per statement: for loading benchmark data only
+    /// (no stock effects, no audit rows, no idempotency).
+    public func bulkInsert(_ histories: [OrderHistory]) async throws {
+        guard !histories.isEmpty else { return }
+        var statements: [SQLStatement] = []
+        // PostgreSQL takes at most 65,535 binds per statement.
+        for chunk in stride(from: 0, to: histories.count, by: 400).map({
+            histories[$0..<min($0 + 400, histories.count)]
+        }) {
+            var orderRows: [[SQLValue]] = []
+            var lineRows: [[SQLValue]] = []
+            var eventRows: [[SQLValue]] = []
+            var paymentRows: [[SQLValue]] = []
+            var columns: [String] = []
+            for history in chunk {
+                let order = history.order
+                let number = SQLValue.text(order.number.value)
+                let pairs = Self.fixedColumns(order) + (try Self.mutableColumns(order))
+                columns = pairs.map(\.0)
+                orderRows.append(pairs.map(\.1))
+                for (index, line) in order.lines.enumerated() {
+                    lineRows.append([
+                        number, SQLValue(index + 1), .text(line.sku.value), .text(line.name), SQLValue(line.quantity),
+                        .int(line.unitPrice.amount),
+                    ])
+                }
+                for (index, event) in history.events.enumerated() {
+                    let details = String(decoding: try Self.jsonEncoder.encode(event.details), as: UTF8.self)
+                    eventRows.append([
+                        number, SQLValue(index + 1), .text(event.type), SQLValue(event.at), .text(event.actor),
+                        .text(details),
+                    ])
+                }
+                for payment in history.payments {
+                    paymentRows.append([
+                        .text(payment.id), number, .text(payment.method), .int(payment.amount.amount),
+                        .text(payment.amount.currency.code), SQLValue(payment.reference), SQLValue(payment.recordedAt),
+                    ])
+                }
+            }
+            statements.append(Self.multiRowInsert("orders", columns, orderRows))
+            statements.append(
+                Self.multiRowInsert(
+                    "order_lines", ["order_number", "line_no", "sku", "name", "quantity", "unit_price"], lineRows))
+            statements.append(
+                Self.multiRowInsert(
+                    "order_events", ["order_number", "seq", "type", "at", "actor", "details"], eventRows))
+            if !paymentRows.isEmpty {
+                statements.append(
+                    Self.multiRowInsert(
+                        "payments", ["id", "order_number", "method", "amount", "currency", "reference", "recorded_at"],
+                        paymentRows))
+            }
+        }
+        try await db.write(statements)
+    }
+
+    static func multiRowInsert(_ table: String, _ columns: [String], _ rows: [[SQLValue]]) -> SQLStatement {
+        let row = "(" + placeholders(columns.count) + ")"
+        return SQLStatement(
+            "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
+                + Array(repeating: row, count: rows.count).joined(separator: ", "), rows.flatMap { $0 },
+            onDuplicate: .duplicate(what: "order number"))
     }
 
     private static func stockStatements(_ effect: StockEffect, order: Order) -> [SQLStatement] {
@@ -550,6 +636,12 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, Sendable {
 
     static func placeholders(_ count: Int) -> String {
         Array(repeating: "?", count: count).joined(separator: ", ")
+    }
+
+    /// Digits with an optional leading '+', 5–20 long: a phone number, not a name.
+    static func looksLikePhone(_ text: String) -> Bool {
+        let digits = text.hasPrefix("+") ? text.dropFirst() : Substring(text)
+        return (5...20).contains(digits.count) && digits.allSatisfy { $0.isASCII && $0.isNumber }
     }
 
     static func escapeLike(_ text: String) -> String {

@@ -16,7 +16,7 @@ struct Orderly: AsyncParsableCommand {
         abstract: "Orderly, an order management system for e-commerce.",
         subcommands: [
             Serve.self, Migrate.self, Init.self, Demo.self, Check.self, UserCommand.self, APIKeyCommand.self,
-            AuditCommand.self, PermissionsCommand.self,
+            AuditCommand.self, PermissionsCommand.self, BulkLoad.self,
         ],
         defaultSubcommand: Serve.self)
 }

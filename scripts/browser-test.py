@@ -66,55 +66,68 @@ def run(language, number, password, artifacts, failures):
             shot("failure")
 
     with Browser(text["language"], width, height) as browser:
-        browser.open(f"{BASE}/console")
-        expect(browser.url.startswith(f"{BASE}/console/login"), f"not sent to sign in: {browser.url}")
-        expect(text["sign_in"] in browser.title, f"sign-in page title in {language}: {browser.title}")
-        shot("sign-in")
+        try:
+            steps(browser, language, number, password, shot, expect)
+        except WebDriverError:
+            shot("failure")
+            with open(os.path.join(artifacts, f"{language}-failure.html"), "w") as page:
+                page.write(browser.page_source())
+            raise
 
-        browser.type("input[name=username]", "warehouse")
-        browser.type("input[name=password]", "not-the-password-1")
-        browser.click(browser.find("form[action='/console/login'] button"))
-        expect(text["wrong"] in browser.text(".errors"), "a wrong password is refused with a message")
-        shot("wrong-password")
 
-        browser.type("input[name=username]", "warehouse")
-        browser.type("input[name=password]", password)
-        browser.click(browser.find("form[action='/console/login'] button"))
-        expect(text["dashboard"] in browser.title, f"dashboard after sign-in: {browser.title}")
-        shot("dashboard")
-        # A warehouse operator sees no link to the users page…
-        expect(f'href="/console/users"' not in browser.page_source(), "no users link for the warehouse role")
-        # …and is refused if they go there anyway.
-        browser.open(f"{BASE}/console/users")
-        expect(text["forbidden"] in browser.text(".errors"), "the users page is refused to the warehouse role")
-        shot("refused")
+def steps(browser, language, number, password, shot, expect):
+    """Sign in, be refused a page beyond the role, find the order, ship it, switch language."""
+    text = TEXT[language]
+    browser.open(f"{BASE}/console")
+    expect(browser.url.startswith(f"{BASE}/console/login"), f"not sent to sign in: {browser.url}")
+    expect(text["sign_in"] in browser.title, f"sign-in page title in {language}: {browser.title}")
+    shot("sign-in")
 
-        browser.open(f"{BASE}/console/orders")
-        browser.type("input[name=q]", number)
-        browser.click(browser.find("form[role=search] button"))
-        shot("search")
-        browser.click(browser.find_link(number))
-        expect(number in browser.title, f"order page opened: {browser.title}")
-        shot("order")
-        source = browser.page_source()
-        expect("/cancel\"" not in source and "/payment\"" not in source,
-               "no cancel or payment action for the warehouse role")
+    browser.type("input[name=username]", "warehouse")
+    browser.type("input[name=password]", "not-the-password-1")
+    browser.click(browser.find("form[action='/console/login'] button"))
+    expect(browser.until(lambda: text["wrong"] in browser.text(".errors")), "a wrong password is refused with a message")
+    shot("wrong-password")
 
-        browser.click(browser.find_link(text["ship"]))
-        shot("ship-form")
-        browser.type("input[name=carrier]", "SF")
-        browser.type("input[name=tracking_number]", f"SF{number[-10:]}")
-        browser.click(browser.find("button[name=confirm]"))
-        status = browser.text("#order-status")
-        expect(text["shipped"] in status, f"status after shipping: {status}")
-        shot("shipped")
+    browser.type("input[name=username]", "warehouse")
+    browser.type("input[name=password]", password)
+    browser.click(browser.find("form[action='/console/login'] button"))
+    expect(browser.until(lambda: text["dashboard"] in browser.title), f"dashboard after sign-in: {browser.title}")
+    shot("dashboard")
+    # A warehouse operator sees no link to the users page…
+    expect(f'href="/console/users"' not in browser.page_source(), "no users link for the warehouse role")
+    # …and is refused if they go there anyway.
+    browser.open(f"{BASE}/console/users")
+    expect(browser.until(lambda: text["forbidden"] in browser.text(".errors")),
+           "the users page is refused to the warehouse role")
+    shot("refused")
 
-        # The switch in the header shows the same page in the other language.
-        browser.click(browser.find_link(text["other"]))
-        other = TEXT["zh" if language == "en" else "en"]
-        status = browser.text("#order-status")
-        expect(other["shipped"] in status, f"status after switching language: {status}")
-        shot("switched-language")
+    browser.open(f"{BASE}/console/orders")
+    browser.type("input[name=q]", number)
+    browser.click(browser.find("form[role=search] button"))
+    shot("search")
+    browser.click(browser.find_link(number))
+    expect(browser.until(lambda: number in browser.title), f"order page opened: {browser.title}")
+    shot("order")
+    source = browser.page_source()
+    expect("/cancel\"" not in source and "/payment\"" not in source,
+           "no cancel or payment action for the warehouse role")
+
+    browser.click(browser.find_link(text["ship"]))
+    shot("ship-form")
+    browser.type("input[name=carrier]", "SF")
+    browser.type("input[name=tracking_number]", f"SF{number[-10:]}")
+    browser.click(browser.find("button[name=confirm]"))
+    expect(browser.until(lambda: text["shipped"] in browser.text("#order-status")),
+           f"status after shipping: {browser.until(lambda: browser.text('#order-status'), 1)}")
+    shot("shipped")
+
+    # The switch in the header shows the same page in the other language.
+    browser.click(browser.find_link(text["other"]))
+    other = TEXT["zh" if language == "en" else "en"]
+    expect(browser.until(lambda: other["shipped"] in browser.text("#order-status")),
+           f"status after switching language: {browser.until(lambda: browser.text('#order-status'), 1)}")
+    shot("switched-language")
 
 
 def main():
@@ -135,7 +148,7 @@ def main():
                 try:
                     run(language, number, passwords["warehouse"], args.artifacts, failures)
                 except WebDriverError as error:
-                    failures.append(f"[{language}] {error}")
+                    failures.append(f"[{language}] {str(error)[:300]}")
     for failure in failures:
         print("FAIL", failure)
     shots = len([name for name in os.listdir(args.artifacts) if name.endswith(".png")])

@@ -58,11 +58,35 @@ class Browser:
     def open(self, url):
         self._session("POST", "/url", {"url": url})
 
-    def find(self, css):
-        return self._session("POST", "/element", {"using": "css selector", "value": css})[ELEMENT]
+    def _find(self, using, value, timeout_seconds):
+        """The element, waiting for it while a page loads after a click or a form post."""
+        deadline = time.time() + timeout_seconds
+        while True:
+            try:
+                return self._session("POST", "/element", {"using": using, "value": value})[ELEMENT]
+            except WebDriverError as error:
+                if "no such element" not in str(error) or time.time() > deadline:
+                    raise WebDriverError(f"{using} {value!r} not found on {self.url}") from None
+                time.sleep(0.1)
 
-    def find_link(self, text):
-        return self._session("POST", "/element", {"using": "link text", "value": text})[ELEMENT]
+    def find(self, css, timeout_seconds=10):
+        return self._find("css selector", css, timeout_seconds)
+
+    def find_link(self, text, timeout_seconds=10):
+        return self._find("link text", text, timeout_seconds)
+
+    def until(self, check, timeout_seconds=10):
+        """Polls `check` (a function of no arguments) until it returns something true,
+        for pages still loading after a click; returns its last answer."""
+        deadline = time.time() + timeout_seconds
+        while True:
+            try:
+                answer = check()
+            except WebDriverError:
+                answer = None
+            if answer or time.time() > deadline:
+                return answer
+            time.sleep(0.1)
 
     def type(self, css, text):
         element = self.find(css)

@@ -102,8 +102,7 @@ struct AccessMiddleware: RouterMiddleware {
     private func checkCSRF(_ request: inout Request, session: SessionRecord, context: Context) async throws {
         var presented = request.headers[.csrfToken]
         if presented == nil, request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true {
-            let body = try await request.collectBody(upTo: context.maxUploadSize)
-            presented = FormData(String(buffer: body))["csrf_token"]
+            presented = try await request.formData(upTo: context.maxUploadSize)["csrf_token"]
         }
         guard let presented, constantTimeEqual(presented, session.csrfToken) else {
             throw Problem(
@@ -146,6 +145,14 @@ struct FormData: Sendable {
 
     private static func decode(_ part: Substring) -> String {
         String(part).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(part)
+    }
+}
+
+extension Request {
+    /// The body as form fields, bounded. The collected body stays on the request, so
+    /// the access middleware's CSRF check and the handler can both read it.
+    mutating func formData(upTo maxSize: Int) async throws -> FormData {
+        FormData(String(buffer: try await collectBody(upTo: maxSize)))
     }
 }
 

@@ -16,8 +16,8 @@ struct LogRoutes: Sendable {
     @Sendable func auditLog(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         let filter = try request.logFilter(kindName: "action", whoName: "actor")
         let page = try await access.auditLog(filter)
-        let next = page.hasMore ? page.items.last.map { Cursor.encode([String($0.seq)]) } : nil
-        return try JSONCoding.response(ListBody(data: page.items.map(AuditRecordBody.init), nextCursor: next))
+        return try JSONCoding.response(
+            ListBody(data: page.items.map(AuditRecordBody.init), nextCursor: page.nextCursor))
     }
 
     @Sendable func loginLog(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
@@ -30,17 +30,31 @@ struct LogRoutes: Sendable {
             ])
         }
         let page = try await access.loginLog(filter)
-        let next =
-            page.hasMore ? page.items.last.map { Cursor.encode([String($0.at.unixMilliseconds)]) } : nil
-        return try JSONCoding.response(ListBody(data: page.items.map(LoginAttemptBody.init), nextCursor: next))
+        return try JSONCoding.response(
+            ListBody(data: page.items.map(LoginAttemptBody.init), nextCursor: page.nextCursor))
     }
 
     @Sendable func exceptions(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         let filter = try request.logFilter(kindName: nil, whoName: nil)
         let page = try await access.exceptions(filter)
-        let next =
-            page.hasMore ? page.items.last.map { Cursor.encode([String($0.at.unixMilliseconds)]) } : nil
-        return try JSONCoding.response(ListBody(data: page.items.map(ExceptionBody.init), nextCursor: next))
+        return try JSONCoding.response(ListBody(data: page.items.map(ExceptionBody.init), nextCursor: page.nextCursor))
+    }
+}
+
+/// A log row's keyset position, as the store pages by it: the audit log by
+/// sequence number, the others by time in milliseconds.
+protocol LogRow: Sendable {
+    var logPosition: Int64 { get }
+}
+
+extension AuditRecord: LogRow { var logPosition: Int64 { seq } }
+extension LoginAttempt: LogRow { var logPosition: Int64 { at.unixMilliseconds } }
+extension ExceptionRecord: LogRow { var logPosition: Int64 { at.unixMilliseconds } }
+
+extension Page where Item: LogRow {
+    /// The `?cursor=` of the next page; nil on the last. The API and the console share it.
+    var nextCursor: String? {
+        hasMore ? items.last.map { Cursor.encode([String($0.logPosition)]) } : nil
     }
 }
 

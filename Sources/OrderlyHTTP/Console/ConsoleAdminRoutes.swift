@@ -29,7 +29,7 @@ struct ConsoleAdminRoutes: Sendable {
 
     func form(_ request: Request, _ context: OrderlyRequestContext) async throws -> FormData {
         var request = request
-        return FormData(String(buffer: try await request.collectBody(upTo: context.maxUploadSize)))
+        return try await request.formData(upTo: context.maxUploadSize)
     }
 
     // MARK: - Stock
@@ -92,10 +92,11 @@ struct ConsoleAdminRoutes: Sendable {
             return redirect(
                 "/console/stock?sku=\(urlEncoded(level.sku.value))&done=\(urlEncoded("\(level.sku.value)@\(level.warehouse.value) = \(level.onHand)"))"
             )
-        } catch let error where Problem.from(error) != nil {
+        } catch {
+            guard let problem = Problem.from(error) else { throw error }
             return try await renderStock(
-                request, context, messages: page(request, context).messages(for: error), flash: nil,
-                status: Problem.from(error)!.status)
+                request, context, messages: page(request, context).messages(for: problem), flash: nil,
+                status: problem.status)
         }
     }
 
@@ -154,9 +155,11 @@ struct ConsoleAdminRoutes: Sendable {
                 password: form["password"] ?? "", actor: try context.actor())
             return try await renderUsers(
                 request, context, messages: [], flash: page.t("Added \(user.username).", "已添加 \(user.username)。"))
-        } catch let error where Problem.from(error) != nil {
+        } catch {
+            guard let problem = Problem.from(error) else { throw error }
             return try await renderUsers(
-                request, context, messages: page.messages(for: error), flash: nil, status: Problem.from(error)!.status)
+                request, context, messages: page.messages(for: problem), flash: nil,
+                status: problem.status)
         }
     }
 
@@ -189,9 +192,11 @@ struct ConsoleAdminRoutes: Sendable {
                 throw ValidationFailure([FieldError(path: "action", message: "is not an action")])
             }
             return try await renderUsers(request, context, messages: [], flash: flash)
-        } catch let error where Problem.from(error) != nil {
+        } catch {
+            guard let problem = Problem.from(error) else { throw error }
             return try await renderUsers(
-                request, context, messages: page.messages(for: error), flash: nil, status: Problem.from(error)!.status)
+                request, context, messages: page.messages(for: problem), flash: nil,
+                status: problem.status)
         }
     }
 
@@ -270,15 +275,16 @@ struct ConsoleAdminRoutes: Sendable {
                 flash: page.t(
                     "Key \(issued.key.id) created. Its secret, shown once: \(issued.secret)",
                     "密钥 \(issued.key.id) 已创建，密文仅显示一次：\(issued.secret)"))
-        } catch let error where Problem.from(error) != nil {
+        } catch {
+            guard let problem = Problem.from(error) else { throw error }
             return try await renderKeys(
-                request, context, messages: page.messages(for: error), flash: nil, status: Problem.from(error)!.status)
+                request, context, messages: page.messages(for: problem), flash: nil,
+                status: problem.status)
         }
     }
 
     @Sendable func revokeAPIKey(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        _ = try await form(request, context)
         try await access.revokeAPIKey(id: id, actor: try context.actor())
         let page = page(request, context)
         return try await renderKeys(request, context, messages: [], flash: page.t("Revoked \(id).", "已吊销 \(id)。"))
@@ -286,11 +292,14 @@ struct ConsoleAdminRoutes: Sendable {
 
     // MARK: - Logs
 
-    private func logFilter(_ request: Request, kind: String?, who: String?) -> (LogFilter, [String]) {
+    private func logFilter(_ request: Request, _ page: ConsolePage, kind: String?, who: String?) -> (
+        LogFilter, [String]
+    ) {
         do {
             return (try request.logFilter(kindName: kind, whoName: who), [])
         } catch {
-            return (LogFilter(), Problem.from(error).map { $0.errors.map { "\($0.path): \($0.message)" } } ?? [])
+            guard let problem = Problem.from(error) else { return (LogFilter(), []) }
+            return (LogFilter(), page.messages(for: problem))
         }
     }
 
@@ -316,7 +325,7 @@ struct ConsoleAdminRoutes: Sendable {
 
     @Sendable func auditLog(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         let page = page(request, context)
-        let (filter, messages) = logFilter(request, kind: "action", who: "actor")
+        let (filter, messages) = logFilter(request, page, kind: "action", who: "actor")
         let result = messages.isEmpty ? try await access.auditLog(filter) : Page(items: [], hasMore: false)
         var body =
             page.errors(messages)
@@ -341,13 +350,13 @@ struct ConsoleAdminRoutes: Sendable {
         body += "</table>"
         body += nextLink(
             "/console/audit", request,
-            cursor: result.hasMore ? result.items.last.map { Cursor.encode([String($0.seq)]) } : nil)
+            cursor: result.nextCursor)
         return htmlResponse(page.render(page.t("Audit log", "审计日志"), body))
     }
 
     @Sendable func loginLog(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         let page = page(request, context)
-        let (filter, messages) = logFilter(request, kind: "outcome", who: "username")
+        let (filter, messages) = logFilter(request, page, kind: "outcome", who: "username")
         let result = messages.isEmpty ? try await access.loginLog(filter) : Page(items: [], hasMore: false)
         var body =
             page.errors(messages)
@@ -370,13 +379,13 @@ struct ConsoleAdminRoutes: Sendable {
         body += "</table>"
         body += nextLink(
             "/console/logins", request,
-            cursor: result.hasMore ? result.items.last.map { Cursor.encode([String($0.at.unixMilliseconds)]) } : nil)
+            cursor: result.nextCursor)
         return htmlResponse(page.render(page.t("Sign-ins", "登录日志"), body))
     }
 
     @Sendable func exceptions(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         let page = page(request, context)
-        let (filter, messages) = logFilter(request, kind: nil, who: nil)
+        let (filter, messages) = logFilter(request, page, kind: nil, who: nil)
         let result = messages.isEmpty ? try await access.exceptions(filter) : Page(items: [], hasMore: false)
         var body = page.errors(messages) + filterForm(page, action: "/console/exceptions", fields: [])
         body += """
@@ -392,7 +401,7 @@ struct ConsoleAdminRoutes: Sendable {
         body += "</table>"
         body += nextLink(
             "/console/exceptions", request,
-            cursor: result.hasMore ? result.items.last.map { Cursor.encode([String($0.at.unixMilliseconds)]) } : nil)
+            cursor: result.nextCursor)
         return htmlResponse(page.render(page.t("Exceptions", "异常日志"), body))
     }
 }

@@ -17,6 +17,20 @@ public struct ConsoleSettings: Sendable {
         self.secureCookies = secureCookies
         self.lowStockAvailable = lowStockAvailable
     }
+
+    private var offsetSeconds: TimeInterval { TimeInterval(utcOffsetMinutes * 60) }
+
+    /// When the shop's day that contains `date` began, as a UTC instant.
+    func startOfDay(containing date: Date) -> Date {
+        let local = date.timeIntervalSince1970 + offsetSeconds
+        return Date(timeIntervalSince1970: (local / 86_400).rounded(.down) * 86_400 - offsetSeconds)
+    }
+
+    /// When the shop's day `YYYY-MM-DD` began, as a UTC instant; nil for other text.
+    func startOfDay(named text: String) -> Date? {
+        guard text.count == 10, let midnight = JSONCoding.parseTimestamp(text + "T00:00:00Z") else { return nil }
+        return midnight.addingTimeInterval(-offsetSeconds)
+    }
 }
 
 /// What every console page knows: the language, the signed-in operator and their
@@ -102,11 +116,8 @@ struct ConsolePage {
             + messages.map { "<li>\(h($0))</li>" }.joined() + "</ul></div>"
     }
 
-    /// The messages an error stands for, as an operator should read them.
-    func messages(for error: any Error) -> [String] {
-        guard let problem = Problem.from(error) else {
-            return [t("Something went wrong on the server.", "服务器出错了。")]
-        }
+    /// The messages a problem stands for, as an operator should read them.
+    func messages(for problem: Problem) -> [String] {
         if problem.errors.isEmpty { return [problem.detail] }
         return problem.errors.map { "\($0.path): \($0.message)" }
     }

@@ -78,7 +78,7 @@ struct ConsoleRoutes: Sendable {
 
     @Sendable func login(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         var request = request
-        let form = FormData(String(buffer: try await request.collectBody(upTo: context.maxUploadSize)))
+        let form = try await request.formData(upTo: context.maxUploadSize)
         let username = form["username"] ?? ""
         let page = page(request, context)
         guard let token = form["csrf_token"], let expected = request.cookies[Self.loginCSRFCookie]?.value,
@@ -148,11 +148,7 @@ struct ConsoleRoutes: Sendable {
         let page = page(request, context)
         var body = ""
         if page.may(.ordersRead) {
-            let offset = TimeInterval(settings.utcOffsetMinutes * 60)
-            let local = Date().addingTimeInterval(offset)
-            let dayStart = Date(
-                timeIntervalSince1970: (local.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400 - offset)
-            let figures = try await orders.dashboard(dayStart: dayStart)
+            let figures = try await orders.dashboard(dayStart: settings.startOfDay(containing: Date()))
             let currency = orders.policy.currency
             func card(_ label: String, _ value: String, _ link: String?) -> String {
                 let inner = "<span>\(h(label))</span><b>\(h(value))</b>"
@@ -210,7 +206,7 @@ struct ConsoleRoutes: Sendable {
         let from = parameters.get("from") ?? ""
         let to = parameters.get("to") ?? ""
         for (raw, isEnd) in [(from, false), (to, true)] where !raw.isEmpty {
-            guard let dayStart = Self.dayStart(raw, offsetMinutes: settings.utcOffsetMinutes) else {
+            guard let dayStart = settings.startOfDay(named: raw) else {
                 messages.append(page.t("Dates are like 2026-11-21.", "日期格式如 2026-11-21。"))
                 continue
             }
@@ -324,12 +320,6 @@ struct ConsoleRoutes: Sendable {
         return htmlResponse(page.render(title, body, flash: flash))
     }
 
-    /// The UTC instant a `YYYY-MM-DD` day starts at in the shop's time zone.
-    static func dayStart(_ text: String, offsetMinutes: Int) -> Date? {
-        guard text.count == 10, let midnight = JSONCoding.parseTimestamp(text + "T00:00:00Z") else { return nil }
-        return midnight.addingTimeInterval(-TimeInterval(offsetMinutes * 60))
-    }
-
     private func number(_ context: OrderlyRequestContext) throws -> OrderNumber {
         let raw = try context.parameters.require("number")
         guard let number = OrderNumber(raw) else { throw NotFound("order", raw) }
@@ -387,7 +377,7 @@ struct ConsoleRoutes: Sendable {
     {
         var request = request
         let number = try number(context)
-        let form = FormData(String(buffer: try await request.collectBody(upTo: context.maxUploadSize)))
+        let form = try await request.formData(upTo: context.maxUploadSize)
         let actor = try context.actor()
         let page = page(request, context)
         do {
@@ -416,12 +406,13 @@ struct ConsoleRoutes: Sendable {
             case .complete: _ = try await orders.complete(number, actor: actor)
             }
             return redirect("/console/orders/\(number.value)?done=\(action.rawValue)")
-        } catch let error where Problem.from(error) != nil && !(error is NotFound) {
+        } catch {
+            // A missing order is the error page's; other refusals go back on the form.
+            guard let problem = Problem.from(error), !(error is NotFound) else { throw error }
             let order = try await orders.details(number).order
-            let status = Problem.from(error)!.status
             return renderActionForm(
                 action, order, page, values: form.fields.reduce(into: [:]) { $0[$1.0] = $1.1 },
-                messages: page.messages(for: error), status: status)
+                messages: page.messages(for: problem), status: problem.status)
         }
     }
 

@@ -54,7 +54,7 @@ struct TrackingRoutes: Sendable {
 
     @Sendable func lookUp(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         var request = request
-        let form = FormData(String(buffer: try await request.collectBody(upTo: 4096)))
+        let form = try await request.formData(upTo: 4096)
         let number = (form["number"] ?? "").trimmed
         let language = Language(request)
         do {

@@ -5,7 +5,7 @@ import NIOCore
 import OrderlyCore
 import OrderlyServices
 
-/// Who made a request, as the access middleware established it.
+/// Who made a request, as `CallerMiddleware` established it.
 public struct Identity: Sendable {
     public var principal: Principal
     /// The console session, when the caller came with the session cookie rather than a key.
@@ -14,35 +14,12 @@ public struct Identity: Sendable {
     public var sessionToken: String?
 }
 
-/// Gives each request an ID, returned in `X-Request-ID` and quoted in problem bodies
-/// and the exception log.
-struct RequestIDMiddleware: RouterMiddleware {
-    typealias Context = OrderlyRequestContext
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
-        -> Response
-    {
-        var context = context
-        context.requestID = RequestIDs.make()
-        var response = try await next(request, context)
-        response.headers[.requestID] = context.requestID
-        return response
-    }
-}
-
-enum RequestIDs {
-    /// Time-ordered and random: unique across processes and restarts.
-    static func make() -> String {
-        let milliseconds = UInt64(Date().timeIntervalSince1970 * 1000)
-        return String(milliseconds, radix: 36) + "-" + String(UInt64.random(in: 0..<(1 << 60)), radix: 36)
-    }
-}
-
-/// Establishes who is calling (an API key in `Authorization: Bearer`, or the console's
-/// session cookie), where from, and whether the route's entry in `RouteTable` lets
-/// them in. Cookie-authenticated requests that change anything must also carry the
-/// session's CSRF token, in `X-CSRF-Token` or a form's `csrf_token` field.
-struct AccessMiddleware: RouterMiddleware {
+/// Who is calling and from where, for every matched route: the request ID (returned
+/// in `X-Request-ID`), the client address and agent, and the caller named by an API
+/// key (`Authorization: Bearer`) or the console's session cookie. It runs outside
+/// `ProblemMiddleware`, so the refusal and exception logs can name the caller, and
+/// it never throws: a failure to identify is kept for `AccessMiddleware` to report.
+struct CallerMiddleware: RouterMiddleware {
     typealias Context = OrderlyRequestContext
     let access: AccessService
     /// Take the client address from `X-Forwarded-For` (behind a trusted proxy only).
@@ -54,33 +31,21 @@ struct AccessMiddleware: RouterMiddleware {
         -> Response
     {
         var context = context
-        var request = request
+        context.requestID = RequestIDs.make()
         context.origin = RequestOrigin(
             ip: clientAddress(request, context), userAgent: request.headers[.userAgent].map { String($0.prefix(256)) },
             requestID: context.requestID)
-        // No matched route: the router answers 404 after this.
-        guard let endpointPath = context.endpointPath else { return try await next(request, context) }
-        guard let routeAccess = RouteTable.access(request.method, endpointPath) else {
-            throw Problem(
-                "forbidden", "Forbidden", .forbidden, "this route has no access rule, so it is refused to everyone")
+        // No matched route: the router answers 404, and nobody need be looked up.
+        if context.endpointPath != nil {
+            do {
+                context.identity = try await identify(request)
+            } catch {
+                context.identificationFailure = error
+            }
         }
-        context.identity = try await identify(request)
-        if routeAccess == .open { return try await next(request, context) }
-        guard let identity = context.identity else {
-            throw AuthenticationRequired(
-                "sign in, or send an API key as 'Authorization: Bearer ok_…'")
-        }
-        // The console is for people: API keys do not open its pages.
-        if routeAccess == .signedIn || endpointPath.hasPrefix("/console"), identity.session == nil {
-            throw AuthenticationRequired("this page is for operators signed in to the console")
-        }
-        if case .requires(let permission) = routeAccess, !identity.principal.may(permission) {
-            throw PermissionDenied(permission: permission, principal: identity.principal.name)
-        }
-        if let session = identity.session, !request.method.isSafe {
-            try await checkCSRF(&request, session: session, context: context)
-        }
-        return try await next(request, context)
+        var response = try await next(request, context)
+        response.headers[.requestID] = context.requestID
+        return response
     }
 
     private func identify(_ request: Request) async throws -> Identity? {
@@ -99,6 +64,58 @@ struct AccessMiddleware: RouterMiddleware {
         return Identity(principal: user.principal, session: session, sessionToken: token)
     }
 
+    private func clientAddress(_ request: Request, _ context: Context) -> String? {
+        if trustForwardedFor, let forwarded = request.headers[.forwardedFor] {
+            let first = forwarded.split(separator: ",").first.map { String($0).trimmed } ?? ""
+            if !first.isEmpty { return String(first.prefix(64)) }
+        }
+        return context.remoteIP
+    }
+}
+
+enum RequestIDs {
+    /// Time-ordered and random: unique across processes and restarts.
+    static func make() -> String {
+        let milliseconds = UInt64(Date().timeIntervalSince1970 * 1000)
+        return String(milliseconds, radix: 36) + "-" + String(UInt64.random(in: 0..<(1 << 60)), radix: 36)
+    }
+}
+
+/// Whether the caller `CallerMiddleware` found may use the route, by its entry in
+/// `RouteTable`. Cookie-authenticated requests that change anything must also carry
+/// the session's CSRF token, in `X-CSRF-Token` or a form's `csrf_token` field.
+struct AccessMiddleware: RouterMiddleware {
+    typealias Context = OrderlyRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        var request = request
+        // No matched route: the router answers 404 after this.
+        guard let endpointPath = context.endpointPath else { return try await next(request, context) }
+        guard let routeAccess = RouteTable.access(request.method, endpointPath) else {
+            throw Problem(
+                "forbidden", "Forbidden", .forbidden, "this route has no access rule, so it is refused to everyone")
+        }
+        if let failure = context.identificationFailure { throw failure }
+        if routeAccess == .open { return try await next(request, context) }
+        guard let identity = context.identity else {
+            throw AuthenticationRequired(
+                "sign in, or send an API key as 'Authorization: Bearer ok_…'")
+        }
+        // The console is for people: API keys do not open its pages.
+        if routeAccess == .signedIn || endpointPath.hasPrefix("/console"), identity.session == nil {
+            throw AuthenticationRequired("this page is for operators signed in to the console")
+        }
+        if case .requires(let permission) = routeAccess, !identity.principal.may(permission) {
+            throw PermissionDenied(permission: permission, principal: identity.principal.name)
+        }
+        if let session = identity.session, !request.method.isSafe {
+            try await checkCSRF(&request, session: session, context: context)
+        }
+        return try await next(request, context)
+    }
+
     private func checkCSRF(_ request: inout Request, session: SessionRecord, context: Context) async throws {
         var presented = request.headers[.csrfToken]
         if presented == nil, request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true {
@@ -111,13 +128,6 @@ struct AccessMiddleware: RouterMiddleware {
         }
     }
 
-    private func clientAddress(_ request: Request, _ context: Context) -> String? {
-        if trustForwardedFor, let forwarded = request.headers[.forwardedFor] {
-            let first = forwarded.split(separator: ",").first.map { String($0).trimmed } ?? ""
-            if !first.isEmpty { return String(first.prefix(64)) }
-        }
-        return context.remoteIP
-    }
 }
 
 /// Compares two secrets in time that depends only on their lengths.

@@ -36,6 +36,9 @@ public struct OrderlyRequestContext: RequestContext {
     public var origin = RequestOrigin()
     /// Who is calling; nil for anonymous callers of open routes.
     public var identity: Identity?
+    /// Why the caller's credentials could not be checked (a bad key, a failed
+    /// read), for `AccessMiddleware` to answer with.
+    var identificationFailure: (any Error)?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
@@ -59,10 +62,10 @@ public func buildRouter(_ dependencies: AppDependencies) -> Router<OrderlyReques
     let router = Router(context: OrderlyRequestContext.self)
     // Outermost, so it sees the status each problem+json response ends with.
     router.middlewares.add(MetricsMiddleware())
-    router.middlewares.add(RequestIDMiddleware())
-    router.middlewares.add(ProblemMiddleware(access: dependencies.access))
     router.middlewares.add(
-        AccessMiddleware(access: dependencies.access, trustForwardedFor: dependencies.trustForwardedFor))
+        CallerMiddleware(access: dependencies.access, trustForwardedFor: dependencies.trustForwardedFor))
+    router.middlewares.add(ProblemMiddleware(access: dependencies.access))
+    router.middlewares.add(AccessMiddleware())
     router.get("/health") { _, _ in "ok" }
     router.get("/metrics") { _, _ in
         Response(

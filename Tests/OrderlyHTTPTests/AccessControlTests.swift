@@ -244,6 +244,7 @@ struct AccessControlTests {
             let rows = try #require(logged.json["data"] as? [[String: Any]])
             #expect(rows.first?["request_id"] as? String == requestID)
             #expect((rows.first?["error"] as? String)?.contains("warehouses") == true)
+            #expect(rows.first?["principal"] as? String == "key:test")  // who hit it
             #expect(try await api.as(try await shop.signIn(.finance)).get("/v1/exceptions").status == .forbidden)
         }
     }

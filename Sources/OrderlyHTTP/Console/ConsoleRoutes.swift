@@ -96,7 +96,7 @@ struct ConsoleRoutes: Sendable {
             headers.append(
                 HTTPField(
                     name: .setCookie,
-                    value: cookie(AccessMiddleware.sessionCookie, signedIn.token, secure: secure(request))))
+                    value: cookie(CallerMiddleware.sessionCookie, signedIn.token, secure: secure(request))))
             return redirect(Self.safeNext(form["next"]), headers: headers)
         } catch let refused as LoginRefused {
             let problem = Problem.from(refused)!
@@ -124,7 +124,7 @@ struct ConsoleRoutes: Sendable {
         if let token = context.identity?.sessionToken { try await access.signOut(token: token) }
         return redirect(
             "/console/login",
-            headers: [.setCookie: cookie(AccessMiddleware.sessionCookie, "", maxAgeSeconds: 0, secure: secure(request))]
+            headers: [.setCookie: cookie(CallerMiddleware.sessionCookie, "", maxAgeSeconds: 0, secure: secure(request))]
         )
     }
 

@@ -112,6 +112,8 @@ def search_at_scale(binary, database, orders):
             [f"/v1/orders?q={o['shipping_address']['phone']}" for o in rounds(sample, 300)], running.api_key)
         results["by_product_name"] = timed_gets(
             [f"/v1/orders?q={urllib.parse.quote(name)}&limit=20" for name in rounds(names, 50)], running.api_key)
+        results["by_unknown_product"] = timed_gets(
+            [f"/v1/orders?q={urllib.parse.quote(f'无此商品{i}')}&limit=20" for i in range(50)], running.api_key)
         results["filtered_page"] = timed_gets(
             [f"/v1/orders?status=completed&channel={c}&limit=50" for c in rounds(["web", "app", "mini_program"], 300)],
             running.api_key)
@@ -189,7 +191,8 @@ def table(results):
         search = result.get("search")
         if search:
             for name, label in [("by_number", "order by number"), ("by_phone", "search by phone"),
-                                ("by_product_name", "search by product name"), ("filtered_page", "status+channel page")]:
+                                ("by_product_name", "search by product name"),
+                                ("by_unknown_product", "search by a name no product has"), ("filtered_page", "status+channel page")]:
                 measured = search[name]
                 rows.append((f"{label}, {search['orders']:,} orders", backend,
                              f"{measured['count']} requests, {measured['failures']} failed",

@@ -96,3 +96,13 @@ extension SQLDatabase {
         try await write(SQLWrite(statements: statements, audit: audit))
     }
 }
+
+/// AND-ed conditions with their bind values, in the order the placeholders appear.
+struct SQLFilter: Sendable {
+    var conditions: [String]
+    var binds: [SQLValue]
+
+    var whereClause: String {
+        conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+    }
+}

@@ -79,6 +79,7 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, BulkOrderWr
             conditions.append("created_at < ?")
             binds.append(SQLValue(to))
         }
+        var words: String?
         if let text = query.text?.trimmed, !text.isEmpty {
             // What the text looks like decides where to look, so each kind of search
             // uses its index: an OR across all of them scans every order.
@@ -89,24 +90,76 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, BulkOrderWr
                 conditions.append("recipient_phone = ?")
                 binds.append(.text(text))
             } else {
-                conditions.append(
-                    """
-                    (recipient = ? OR EXISTS (SELECT 1 FROM order_lines l \
-                    WHERE l.order_number = orders.number AND LOWER(l.name) LIKE ? ESCAPE '\\'))
-                    """)
-                binds += [.text(text), .text("%\(Self.escapeLike(text.lowercased()))%")]
+                words = text
             }
         }
         if let after = query.after {
-            conditions.append("(created_at < ? OR (created_at = ? AND number < ?))")
-            binds += [SQLValue(after.createdAt), SQLValue(after.createdAt), .text(after.number.value)]
+            // A row value, so both databases seek the index instead of walking to the cursor.
+            conditions.append("(created_at, number) < (?, ?)")
+            binds += [SQLValue(after.createdAt), .text(after.number.value)]
         }
-        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let rows = try await db.query(
-            "SELECT \(Self.orderColumns) FROM orders \(whereClause) ORDER BY created_at DESC, number DESC LIMIT ?",
-            binds + [SQLValue(query.limit + 1)])
+        let filter = SQLFilter(conditions: conditions, binds: binds)
+        let rows =
+            if let words {
+                try await ordersMatching(words, filter, limit: query.limit + 1)
+            } else {
+                try await db.query(
+                    "SELECT \(Self.orderColumns) FROM orders \(filter.whereClause) \(Self.newestFirst) LIMIT ?",
+                    filter.binds + [SQLValue(query.limit + 1)])
+            }
         let orders = try await withLines(Array(rows.prefix(query.limit)))
         return Page(items: orders, hasMore: rows.count > query.limit)
+    }
+
+    static let newestFirst = "ORDER BY created_at DESC, number DESC"
+
+    /// How many of the newest orders a name search looks through before it turns to
+    /// the product index.
+    static let recentWindow = 2_000
+
+    /// Orders whose recipient is `text`, or with a line for a product whose name
+    /// contains it (or whose SKU is it). Product names are matched in the catalogue,
+    /// which is small, so a name nobody ordered costs nothing. A popular product is in
+    /// thousands of orders and sorting them all for one page is slow, so the newest
+    /// orders are walked first (in index order, stopping when the page is full) up to
+    /// a window; only when the window does not fill the page are all the orders the
+    /// SKU index knows gathered and sorted, which is cheap because there are few.
+    func ordersMatching(
+        _ text: String, _ filter: SQLFilter, limit: Int, recentWindow: Int = SQLStore.recentWindow
+    ) async throws -> [SQLRow] {
+        let products = "SELECT sku FROM products WHERE sku = ? OR LOWER(name) LIKE ? ESCAPE '\\'"
+        let productBinds: [SQLValue] = [.text(text), .text("%\(Self.escapeLike(text.lowercased()))%")]
+        let windowEdge = try await db.query(
+            "SELECT created_at, number FROM orders \(filter.whereClause) \(Self.newestFirst) LIMIT 1 OFFSET ?",
+            filter.binds + [SQLValue(recentWindow - 1)]
+        ).first
+        var recent = filter
+        if let windowEdge {
+            recent.conditions.append("(created_at, number) >= (?, ?)")
+            recent.binds += [.int(windowEdge.int(0)), .text(windowEdge.text(1))]
+        }
+        recent.conditions.append(
+            """
+            (recipient = ? OR EXISTS (SELECT 1 FROM order_lines l \
+            WHERE l.order_number = orders.number AND l.sku IN (\(products))))
+            """)
+        recent.binds += [.text(text)] + productBinds
+        let found = try await db.query(
+            "SELECT \(Self.orderColumns) FROM orders \(recent.whereClause) \(Self.newestFirst) LIMIT ?",
+            recent.binds + [SQLValue(limit)])
+        // Without an edge the window held every order the filter allows.
+        if found.count == limit || windowEdge == nil { return found }
+        var joined = filter
+        joined.conditions.insert("orders.number = matching.matched", at: 0)
+        // CROSS JOIN keeps SQLite from walking every order in date order to test each
+        // against the set of matches.
+        return try await db.query(
+            """
+            SELECT \(Self.orderColumns) FROM (SELECT order_number AS matched FROM order_lines \
+            WHERE sku IN (\(products)) UNION SELECT number FROM orders WHERE recipient = ?) AS matching \
+            CROSS JOIN orders \(joined.whereClause) \(Self.newestFirst) LIMIT ?
+            """,
+            productBinds + [.text(text)] + joined.binds + [SQLValue(limit)])
     }
 
     public func ordersPastPaymentDue(_ dueBy: Date, limit: Int) async throws -> [Order] {
@@ -577,8 +630,8 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, BulkOrderWr
             binds.append(.text(warehouse.value))
         }
         if let after = filter.after {
-            conditions.append("(sku > ? OR (sku = ? AND warehouse > ?))")
-            binds += [.text(after.sku.value), .text(after.sku.value), .text(after.warehouse.value)]
+            conditions.append("(sku, warehouse) > (?, ?)")
+            binds += [.text(after.sku.value), .text(after.warehouse.value)]
         }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         let rows = try await db.query(

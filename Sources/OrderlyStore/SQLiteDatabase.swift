@@ -9,13 +9,18 @@ final class SQLiteDatabase: SQLDatabase {
     private let pool: DatabasePool
     private let writer: GroupCommitWriter
 
-    init(path: String) throws {
+    /// `cacheMebibytes` bounds each connection's page cache; SQLite's default (2 MiB)
+    /// suits the server, whose reads the operating system's cache serves, but a bulk
+    /// load that inserts at random places in large indexes spends its time re-reading
+    /// pages without a larger one.
+    init(path: String, cacheMebibytes: Int? = nil) throws {
         var configuration = Configuration()
         // Another process (a second server, the CLI) may hold the write lock briefly.
         configuration.busyMode = .timeout(10)
         configuration.maximumReaderCount = 8
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            if let cacheMebibytes { try db.execute(sql: "PRAGMA cache_size = -\(cacheMebibytes * 1024)") }
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         writer = GroupCommitWriter(committer: SQLiteBatchCommitter(pool: pool))

@@ -260,5 +260,12 @@ enum Schema {
                 """,
                 "CREATE INDEX exception_log_by_time ON exception_log (at, request_id)",
             ]),
+        Migration(
+            version: 3, name: "search by product",
+            statements: [
+                // Covers "which orders have this SKU" without reading the lines themselves.
+                "CREATE INDEX order_lines_by_sku_order ON order_lines (sku, order_number)",
+                "DROP INDEX order_lines_by_sku",
+            ]),
     ]
 }

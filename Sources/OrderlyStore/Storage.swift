@@ -4,13 +4,17 @@ import Logging
 /// Opens the store a database URL names: `sqlite:PATH` (the embedded default) or a
 /// `postgres://` URL.
 public enum Storage {
-    public static func open(_ url: String, logger: Logger = Logger(label: "orderly.store")) throws -> SQLStore {
+    /// `sqliteCacheMebibytes` sizes SQLite's page cache per connection (bulk loads
+    /// want a large one); PostgreSQL ignores it.
+    public static func open(
+        _ url: String, logger: Logger = Logger(label: "orderly.store"), sqliteCacheMebibytes: Int? = nil
+    ) throws -> SQLStore {
         if url.hasPrefix("sqlite:") {
             let path = String(url.dropFirst("sqlite:".count))
             guard !path.isEmpty else { throw StoreConfigurationError(message: "sqlite: needs a file path") }
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            return SQLStore(db: try SQLiteDatabase(path: path))
+            return SQLStore(db: try SQLiteDatabase(path: path, cacheMebibytes: sqliteCacheMebibytes))
         }
         if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
             return SQLStore(

@@ -16,7 +16,7 @@ struct BulkLoad: AsyncParsableCommand {
 
     func run() async throws {
         let logger = Logger(label: "orderly")
-        let store = try await db.openStore(logger: logger)
+        let store = try await db.openStore(logger: logger, sqliteCacheMebibytes: 256)
         let policy = try PolicySettings.fromEnvironment()
         try await loadDemo(store: store, policy: policy, logger: logger)
         let products = try await store.listProducts(after: nil, limit: 1000).items

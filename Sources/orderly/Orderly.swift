@@ -33,8 +33,8 @@ struct DatabaseOptions: ParsableArguments {
     }
 
     /// Opens the store and brings its schema up to date.
-    func openStore(logger: Logger) async throws -> SQLStore {
-        let store = try Storage.open(url, logger: logger)
+    func openStore(logger: Logger, sqliteCacheMebibytes: Int? = nil) async throws -> SQLStore {
+        let store = try Storage.open(url, logger: logger, sqliteCacheMebibytes: sqliteCacheMebibytes)
         let applied = try await store.migrate()
         if !applied.isEmpty { logger.info("applied migrations \(applied.map(String.init).joined(separator: ", "))") }
         return store

@@ -228,6 +228,40 @@ struct StoreContractTests {
     }
 
     @Test(arguments: Backend.available)
+    func productSearchFindsOldOrdersBeyondTheRecentWindowAndNothingForUnknownNames(_ backend: Backend) async throws {
+        try await TestShop.with(backend) { shop in
+            try await shop.stock([("TEA-001", 4500, 100), ("CUP-010", 3990, 100), ("POT-002", 9900, 100)])
+            var placed: [Order] = []
+            for sku in ["POT-002", "TEA-001", "CUP-010", "TEA-001", "CUP-010", "TEA-001"] {
+                shop.clock.advance(seconds: 10)
+                placed.append(try await shop.place([(sku, 1)]))
+            }
+            let numbers = { (rows: [SQLRow]) in rows.map { $0.text(0) } }
+            let everything = SQLFilter(conditions: [], binds: [])
+            // The two newest orders hold no pot: the product index finds the oldest one.
+            let pot = try await shop.store.ordersMatching("商品 pot", everything, limit: 5, recentWindow: 2)
+            #expect(numbers(pot) == [placed[0].number.value])
+            // Tea fills a page of two from the newest orders alone.
+            let tea = try await shop.store.ordersMatching("tea-001", everything, limit: 2, recentWindow: 3)
+            #expect(numbers(tea) == [placed[5].number.value, placed[3].number.value])
+            // Beyond the window, with a filter, newest first.
+            let cups = try await shop.store.ordersMatching(
+                "CUP-010", SQLFilter(conditions: ["created_at < ?"], binds: [SQLValue(placed[5].createdAt)]),
+                limit: 5, recentWindow: 1)
+            #expect(numbers(cups) == [placed[4].number.value, placed[2].number.value])
+            #expect(try await shop.store.ordersMatching("不存在的商品", everything, limit: 5, recentWindow: 2).isEmpty)
+            // Through the port: the SKU itself, and a page cursor.
+            let firstPage = try await shop.orders.search(OrderQuery(text: "TEA-001", limit: 2))
+            #expect(firstPage.items.map(\.number) == [placed[5].number, placed[3].number] && firstPage.hasMore)
+            let last = try #require(firstPage.items.last)
+            let secondPage = try await shop.orders.search(
+                OrderQuery(
+                    text: "TEA-001", after: OrderCursor(createdAt: last.createdAt, number: last.number), limit: 2))
+            #expect(secondPage.items.map(\.number) == [placed[1].number] && !secondPage.hasMore)
+        }
+    }
+
+    @Test(arguments: Backend.available)
     func idempotencyReplaysTheFirstResponseAndRefusesAnotherBody(_ backend: Backend) async throws {
         try await TestShop.with(backend) { shop in
             try await shop.stock([("TEA-001", 4500, 10)])

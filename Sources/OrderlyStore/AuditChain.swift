@@ -44,19 +44,25 @@ enum AuditChain {
 
     /// The statement that appends `entry` after `head`, and the new head.
     static func append(_ entry: AuditEntry, after head: Head) -> (statement: SQLStatement, head: Head) {
-        let seq = head.seq + 1
-        let hash = hash(seq: seq, previousHash: head.hash, entry: entry)
-        let insert = SQLStatement(
-            """
-            INSERT INTO audit_log (seq, at, actor_kind, actor_id, actor_name, role, ip, request_id, action, target, \
-            summary, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            [
+        appendAll([entry], after: head)
+    }
+
+    /// One statement appending `entries` in order after `head`, and the new head.
+    static func appendAll(_ entries: [AuditEntry], after head: Head) -> (statement: SQLStatement, head: Head) {
+        var rows: [[SQLValue]] = []
+        var last = head
+        for entry in entries {
+            let seq = last.seq + 1
+            let hash = hash(seq: seq, previousHash: last.hash, entry: entry)
+            rows.append([
                 .int(seq), SQLValue(entry.at), .text(entry.actorKind), .text(entry.actorID), .text(entry.actorName),
                 .text(entry.role), SQLValue(entry.ip), SQLValue(entry.requestID), .text(entry.action),
-                .text(entry.target), .text(entry.summary), .text(head.hash), .text(hash),
-            ], onDuplicate: .versionChanged)
-        return (insert, Head(seq: seq, hash: hash))
+                .text(entry.target), .text(entry.summary), .text(last.hash), .text(hash),
+            ])
+            last = Head(seq: seq, hash: hash)
+        }
+        let insert = SQLStore.multiRowInsert("audit_log", columnNames, rows, onDuplicate: .versionChanged)
+        return (insert, last)
     }
 
     /// Moves the stored head from `start` (as read at the start of the batch) to
@@ -70,6 +76,7 @@ enum AuditChain {
     static let columns = """
         seq, at, actor_kind, actor_id, actor_name, role, ip, request_id, action, target, summary, previous_hash, hash
         """
+    static let columnNames = columns.components(separatedBy: ", ")
 
     static func record(from row: SQLRow) -> AuditRecord {
         AuditRecord(

@@ -11,14 +11,18 @@ final class PostgresDatabase: SQLDatabase {
     private let client: PostgresClient
     private let runner: Task<Void, Never>
     private let logger: Logger
-    private let writer: GroupCommitWriter
+    private let writers: [GroupCommitWriter]
 
-    init(configuration: PostgresClient.Configuration, logger: Logger) {
+    /// Batches commit on `writers` connections side by side: a batch spends most of
+    /// its time waiting for round trips, which the others use.
+    init(configuration: PostgresClient.Configuration, logger: Logger, writers: Int) {
         client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         let client = client
         runner = Task { await client.run() }
         self.logger = logger
-        writer = GroupCommitWriter(committer: PostgresBatchCommitter(client: client, logger: logger))
+        self.writers = (0..<max(1, writers)).map { _ in
+            GroupCommitWriter(committer: PostgresBatchCommitter(client: client, logger: logger))
+        }
     }
 
     /// Parses `postgres://user:password@host:port/database` (or `postgresql://`).
@@ -52,6 +56,12 @@ final class PostgresDatabase: SQLDatabase {
         return configuration
     }
 
+    /// `?writers=N` sets how many batches commit side by side (default 4).
+    static func writers(from url: String) -> Int {
+        let value = URLComponents(string: url)?.queryItems?.first(where: { $0.name == "writers" })?.value
+        return max(1, min(value.flatMap(Int.init) ?? 4, 16))
+    }
+
     func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
         let rows = try await client.query(Self.query(sql, binds), logger: logger)
         var result: [SQLRow] = []
@@ -60,7 +70,7 @@ final class PostgresDatabase: SQLDatabase {
     }
 
     func write(_ write: SQLWrite) async throws {
-        try await writer.submit(write)
+        try await writers.randomElement()!.submit(write)
     }
 
     fileprivate static func run(_ statement: SQLStatement, on connection: PostgresConnection, logger: Logger)
@@ -144,47 +154,64 @@ final class PostgresDatabase: SQLDatabase {
     }
 }
 
-/// Commits a batch of writes in one PostgreSQL transaction, each in its own
-/// savepoint: a write whose guard fails (or that deadlocks) is rolled back to its
-/// savepoint and the rest of the batch goes on.
+/// Commits a batch of writes in one PostgreSQL transaction. Every statement is a
+/// round trip, so the batch is first tried without savepoints, with the stock row
+/// updates of all its writes added up per row (`StockRowUpdate.combined`) and made
+/// last, and its audit entries appended in one statement at the very end, which keeps
+/// the hot rows and the chain's head locked only briefly. If
+/// anything in it fails, the transaction is rolled back and the batch runs again with
+/// each write in its own savepoint, so one write's failure is that write's alone.
 struct PostgresBatchCommitter: BatchCommitter {
     let client: PostgresClient
     let logger: Logger
 
     func commit(_ writes: [SQLWrite]) async throws -> [Result<Void, any Error>] {
         do {
+            try await commitTogether(writes)
+            return writes.map { _ in .success(()) }
+        } catch {
+            // A single write's failure is its outcome; no need to try it again.
+            if writes.count == 1 { return [.failure(error)] }
+        }
+        return try await commitEachInSavepoint(writes)
+    }
+
+    private func commitTogether(_ writes: [SQLWrite]) async throws {
+        do {
+            try await client.withTransaction(logger: logger) { connection in
+                let statements = writes.flatMap(\.statements)
+                let stockUpdates = statements.compactMap(\.stockUpdate)
+                let others = statements.filter { $0.stockUpdate == nil }
+                // Rows inserted by different writes are independent, so a batch that
+                // only inserts (placed orders, mostly) inserts per table; anything else
+                // runs statement by statement, in order.
+                let inserts = others.compactMap(\.rowInsert)
+                let ordered = inserts.count == others.count ? RowInsert.joined(inserts).map(\.statement) : others
+                for statement in ordered {
+                    try await PostgresDatabase.run(statement, on: connection, logger: logger)
+                }
+                for update in StockRowUpdate.combined(stockUpdates) {
+                    try await PostgresDatabase.run(update.statement, on: connection, logger: logger)
+                }
+                try await appendAudit(writes.compactMap(\.audit), on: connection)
+            }
+        } catch let error as PostgresTransactionError {
+            throw error.closureError ?? error.commitError ?? error
+        }
+    }
+
+    private func commitEachInSavepoint(_ writes: [SQLWrite]) async throws -> [Result<Void, any Error>] {
+        do {
             return try await client.withTransaction(logger: logger) { connection in
                 var outcomes: [Result<Void, any Error>] = []
                 outcomes.reserveCapacity(writes.count)
-                // The audit chain's head, locked and read once per batch, carried
-                // forward only past writes that succeeded, and stored once at the
-                // end. A lock taken in a savepoint that rolls back is released, so
-                // the head read by a failed write is read again by the next.
-                var start: AuditChain.Head?
-                var head: AuditChain.Head?
                 for write in writes {
                     try await connection.query("SAVEPOINT write", logger: logger)
                     do {
                         for statement in write.statements {
                             try await PostgresDatabase.run(statement, on: connection, logger: logger)
                         }
-                        var read: AuditChain.Head?
-                        var advanced: AuditChain.Head?
-                        if let entry = write.audit {
-                            let current: AuditChain.Head
-                            if let head {
-                                current = head
-                            } else {
-                                current = try await readHead(connection)
-                                read = current
-                            }
-                            let link = AuditChain.append(entry, after: current)
-                            try await PostgresDatabase.run(link.statement, on: connection, logger: logger)
-                            advanced = link.head
-                        }
                         try await connection.query("RELEASE SAVEPOINT write", logger: logger)
-                        if let read { start = read }
-                        if let advanced { head = advanced }
                         outcomes.append(.success(()))
                     } catch {
                         try await connection.query("ROLLBACK TO SAVEPOINT write", logger: logger)
@@ -192,15 +219,26 @@ struct PostgresBatchCommitter: BatchCommitter {
                         outcomes.append(.failure(error))
                     }
                 }
-                if let start, let head, head != start {
-                    try await PostgresDatabase.run(
-                        AuditChain.advance(from: start, to: head), on: connection, logger: logger)
+                let committed = zip(writes, outcomes).compactMap { write, outcome in
+                    if case .success = outcome { write.audit } else { nil }
                 }
+                try await appendAudit(committed, on: connection)
                 return outcomes
             }
         } catch let error as PostgresTransactionError {
             throw error.closureError ?? error.commitError ?? error
         }
+    }
+
+    /// Appends the entries to the audit chain as the batch's last statements: the
+    /// head row is locked (`FOR UPDATE`) from here to the commit, so writers on other
+    /// connections and in other processes chain one after another.
+    private func appendAudit(_ entries: [AuditEntry], on connection: PostgresConnection) async throws {
+        guard !entries.isEmpty else { return }
+        let start = try await readHead(connection)
+        let link = AuditChain.appendAll(entries, after: start)
+        try await PostgresDatabase.run(link.statement, on: connection, logger: logger)
+        try await PostgresDatabase.run(AuditChain.advance(from: start, to: link.head), on: connection, logger: logger)
     }
 }
 

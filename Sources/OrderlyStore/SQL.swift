@@ -58,12 +58,83 @@ struct SQLStatement: Sendable {
     var unlessChanged: StoreConflict?
     /// When the statement breaks a unique key, the write fails with this.
     var onDuplicate: StoreConflict?
+    /// Set when the statement is an update of one stock row, so a batch can add up
+    /// its writes' updates of the same row (see `StockRowUpdate`).
+    var stockUpdate: StockRowUpdate?
+    /// Set when the statement only inserts rows, so a batch can insert its writes'
+    /// rows of one table in one statement (see `RowInsert`).
+    var rowInsert: RowInsert?
 
     init(_ sql: String, _ binds: [SQLValue], unlessChanged: StoreConflict? = nil, onDuplicate: StoreConflict? = nil) {
         self.sql = sql
         self.binds = binds
         self.unlessChanged = unlessChanged
         self.onDuplicate = onDuplicate
+    }
+}
+
+/// A change of one stock row by a quantity, with its guard. Every order of a
+/// best-seller updates the same row, and on PostgreSQL that row stays locked from the
+/// update to the commit; a batch that adds up its updates of a row (in one order of
+/// rows, so batches on other connections cannot deadlock) updates it once and holds
+/// the lock for a moment. Adding up is exact for updates of one kind: if the sum
+/// passes the guard, each would have passed in turn.
+struct StockRowUpdate: Sendable, Hashable {
+    enum Kind: Sendable, Hashable {
+        /// Hold units: fails when fewer are available.
+        case reserve
+        /// Give held units back.
+        case release
+        /// Units left the building: on hand and reserved both go down.
+        case consume
+    }
+
+    var kind: Kind
+    var warehouse: WarehouseCode
+    var sku: SKU
+    var quantity: Int
+
+    var statement: SQLStatement {
+        let row: [SQLValue] = [.text(warehouse.value), .text(sku.value)]
+        var statement: SQLStatement
+        switch kind {
+        case .reserve:
+            statement = SQLStatement(
+                "UPDATE stock SET reserved = reserved + ? WHERE warehouse = ? AND sku = ? AND on_hand - reserved >= ?",
+                [SQLValue(quantity)] + row + [SQLValue(quantity)], unlessChanged: .insufficientStock(warehouse, sku))
+        case .release:
+            statement = SQLStatement(
+                "UPDATE stock SET reserved = reserved - ? WHERE warehouse = ? AND sku = ? AND reserved >= ?",
+                [SQLValue(quantity)] + row + [SQLValue(quantity)],
+                unlessChanged: .missing(what: "reserved stock \(warehouse)/\(sku)"))
+        case .consume:
+            statement = SQLStatement(
+                "UPDATE stock SET on_hand = on_hand - ?, reserved = reserved - ? WHERE warehouse = ? AND sku = ? AND reserved >= ?",
+                [SQLValue(quantity), SQLValue(quantity)] + row + [SQLValue(quantity)],
+                unlessChanged: .missing(what: "reserved stock \(warehouse)/\(sku)"))
+        }
+        statement.stockUpdate = self
+        return statement
+    }
+
+    /// The updates in row order (stable: one row's updates keep their order), with
+    /// neighbouring updates of one row and kind added together.
+    static func combined(_ updates: [StockRowUpdate]) -> [StockRowUpdate] {
+        let ordered = updates.enumerated().sorted {
+            ($0.element.warehouse.value, $0.element.sku.value, $0.offset)
+                < ($1.element.warehouse.value, $1.element.sku.value, $1.offset)
+        }
+        var result: [StockRowUpdate] = []
+        for (_, update) in ordered {
+            if let last = result.last, last.warehouse == update.warehouse, last.sku == update.sku,
+                last.kind == update.kind
+            {
+                result[result.count - 1].quantity += update.quantity
+            } else {
+                result.append(update)
+            }
+        }
+        return result
     }
 }
 
@@ -104,5 +175,52 @@ struct SQLFilter: Sendable {
 
     var whereClause: String {
         conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+    }
+}
+
+/// An insert of rows into one table. A batch of placed orders inserts into the same
+/// few tables, and on PostgreSQL each statement is a round trip that is parsed and
+/// planned anew, so a batch whose writes only insert (and update stock) sends one
+/// statement per table.
+struct RowInsert: Sendable {
+    var table: String
+    var columns: [String]
+    var rows: [[SQLValue]]
+    /// What follows the values, such as an `ON CONFLICT` clause.
+    var suffix = ""
+    var onDuplicate: StoreConflict?
+
+    /// Inserts of the same table, columns and suffix can be one statement.
+    var shape: String { "\(table)(\(columns.joined(separator: ",")))\(suffix)" }
+
+    var statement: SQLStatement {
+        let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+        var statement = SQLStatement(
+            "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
+                + Array(repeating: row, count: rows.count).joined(separator: ", ") + suffix,
+            rows.flatMap { $0 }, onDuplicate: onDuplicate)
+        statement.rowInsert = self
+        return statement
+    }
+
+    /// PostgreSQL takes at most 65,535 binds in one statement.
+    static let maxBinds = 30_000
+
+    /// The inserts with those of one shape joined, in the order each shape first
+    /// appears (so a table is filled before the tables that refer to it).
+    static func joined(_ inserts: [RowInsert]) -> [RowInsert] {
+        var result: [RowInsert] = []
+        var positions: [String: Int] = [:]
+        for insert in inserts {
+            if let position = positions[insert.shape],
+                (result[position].rows.count + insert.rows.count) * insert.columns.count <= maxBinds
+            {
+                result[position].rows += insert.rows
+            } else {
+                positions[insert.shape] = result.count
+                result.append(insert)
+            }
+        }
+        return result
     }
 }

@@ -280,12 +280,13 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, BulkOrderWr
         var statements: [SQLStatement] = []
         if let record = idempotency {
             statements.append(
-                SQLStatement(
-                    "INSERT INTO idempotency_keys (scope, key, fingerprint, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                multiRowInsert(
+                    "idempotency_keys", ["scope", "key", "fingerprint", "status", "body", "created_at"],
                     [
-                        .text(record.scope), .text(record.key), .text(record.fingerprint),
-                        SQLValue(record.response.status),
-                        .text(record.response.body), SQLValue(record.createdAt),
+                        [
+                            .text(record.scope), .text(record.key), .text(record.fingerprint),
+                            SQLValue(record.response.status), .text(record.response.body), SQLValue(record.createdAt),
+                        ]
                     ], onDuplicate: .idempotencyKeyTaken))
         }
         let mutable = try Self.mutableColumns(order)
@@ -300,20 +301,19 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, BulkOrderWr
         } else {
             let columns = Self.fixedColumns(order) + mutable
             statements.append(
-                SQLStatement(
-                    "INSERT INTO orders (\(columns.map(\.0).joined(separator: ", "))) VALUES (\(placeholders(columns.count)))",
-                    columns.map(\.1), onDuplicate: .duplicate(what: "order number")))
+                multiRowInsert(
+                    "orders", columns.map(\.0), [columns.map(\.1)], onDuplicate: .duplicate(what: "order number")))
         }
-        if change.linesChanged {
-            for (index, line) in order.lines.enumerated() {
-                statements.append(
-                    SQLStatement(
-                        "INSERT INTO order_lines (order_number, line_no, sku, name, quantity, unit_price) VALUES (?, ?, ?, ?, ?, ?)",
+        if change.linesChanged, !order.lines.isEmpty {
+            statements.append(
+                multiRowInsert(
+                    "order_lines", ["order_number", "line_no", "sku", "name", "quantity", "unit_price"],
+                    order.lines.enumerated().map { index, line in
                         [
                             number, SQLValue(index + 1), .text(line.sku.value), .text(line.name),
                             SQLValue(line.quantity), .int(line.unitPrice.amount),
-                        ]))
-            }
+                        ]
+                    }))
         }
         if change.expectedVersion != nil {
             statements.append(
@@ -321,25 +321,26 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, BulkOrderWr
                     "UPDATE reservations SET expires_at = ? WHERE order_number = ? AND status = 'active'",
                     [SQLValue(order.paymentDueAt), number]))
         }
-        for (index, event) in change.events.enumerated() {
-            let details = String(decoding: try jsonEncoder.encode(event.details), as: UTF8.self)
-            if change.expectedVersion == nil {
-                statements.append(
-                    SQLStatement(
-                        "INSERT INTO order_events (order_number, seq, type, at, actor, details) VALUES (?, ?, ?, ?, ?, ?)",
+        if change.expectedVersion == nil, !change.events.isEmpty {
+            statements.append(
+                multiRowInsert(
+                    "order_events", ["order_number", "seq", "type", "at", "actor", "details"],
+                    try change.events.enumerated().map { index, event in
                         [
                             number, SQLValue(index + 1), .text(event.type), SQLValue(event.at), .text(event.actor),
-                            .text(details),
-                        ]))
-            } else {
-                statements.append(
-                    SQLStatement(
-                        """
-                        INSERT INTO order_events (order_number, seq, type, at, actor, details) \
-                        SELECT ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ?, ? FROM order_events WHERE order_number = ?
-                        """,
-                        [number, .text(event.type), SQLValue(event.at), .text(event.actor), .text(details), number]))
-            }
+                            .text(String(decoding: try jsonEncoder.encode(event.details), as: UTF8.self)),
+                        ]
+                    }))
+        }
+        for event in change.events where change.expectedVersion != nil {
+            let details = String(decoding: try jsonEncoder.encode(event.details), as: UTF8.self)
+            statements.append(
+                SQLStatement(
+                    """
+                    INSERT INTO order_events (order_number, seq, type, at, actor, details) \
+                    SELECT ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ?, ? FROM order_events WHERE order_number = ?
+                    """,
+                    [number, .text(event.type), SQLValue(event.at), .text(event.actor), .text(details), number]))
         }
         if let payment = change.payment {
             statements.append(
@@ -350,9 +351,7 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, BulkOrderWr
                         .text(payment.amount.currency.code), SQLValue(payment.reference), SQLValue(payment.recordedAt),
                     ], onDuplicate: .duplicate(what: "payment")))
         }
-        for effect in change.stock {
-            statements += stockStatements(effect, order: order)
-        }
+        statements += stockStatements(change.stock, order: order)
         return statements
     }
 
@@ -434,7 +433,8 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, BulkOrderWr
                     ])
                 }
             }
-            statements.append(Self.multiRowInsert("orders", columns, orderRows))
+            statements.append(
+                Self.multiRowInsert("orders", columns, orderRows, onDuplicate: .duplicate(what: "order number")))
             statements.append(
                 Self.multiRowInsert(
                     "order_lines", ["order_number", "line_no", "sku", "name", "quantity", "unit_price"], lineRows))
@@ -451,48 +451,65 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, BulkOrderWr
         try await db.write(statements)
     }
 
-    static func multiRowInsert(_ table: String, _ columns: [String], _ rows: [[SQLValue]]) -> SQLStatement {
-        let row = "(" + placeholders(columns.count) + ")"
-        return SQLStatement(
-            "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
-                + Array(repeating: row, count: rows.count).joined(separator: ", "), rows.flatMap { $0 },
-            onDuplicate: .duplicate(what: "order number"))
+    static func multiRowInsert(
+        _ table: String, _ columns: [String], _ rows: [[SQLValue]], suffix: String = "",
+        onDuplicate: StoreConflict? = nil
+    ) -> SQLStatement {
+        RowInsert(table: table, columns: columns, rows: rows, suffix: suffix, onDuplicate: onDuplicate).statement
+    }
+
+    /// The statements of an order's stock effects. Reservations are merged per item
+    /// (two lines of one SKU reserve once) and written in one statement; each stock
+    /// row update carries its row as a lock key.
+    private static func stockStatements(_ effects: [StockEffect], order: Order) -> [SQLStatement] {
+        var reserved: [(warehouse: WarehouseCode, sku: SKU, quantity: Int)] = []
+        var statements: [SQLStatement] = []
+        for effect in effects {
+            switch effect {
+            case .reserve(let warehouse, let sku, let quantity):
+                if let index = reserved.firstIndex(where: { $0.warehouse == warehouse && $0.sku == sku }) {
+                    reserved[index].quantity += quantity
+                } else {
+                    reserved.append((warehouse, sku, quantity))
+                }
+            case .release, .consume:
+                statements += stockStatements(effect, order: order)
+            }
+        }
+        guard !reserved.isEmpty else { return statements }
+        let number = SQLValue.text(order.number.value)
+        let rows = reserved.map { item -> [SQLValue] in
+            [
+                number, .text(item.warehouse.value), .text(item.sku.value), SQLValue(item.quantity),
+                SQLValue(order.paymentDueAt),
+            ]
+        }
+        let reservations = multiRowInsert(
+            "reservations", ["order_number", "warehouse", "sku", "quantity", "status", "expires_at"],
+            rows.map { [$0[0], $0[1], $0[2], $0[3], .text("active"), $0[4]] },
+            suffix: """
+                 ON CONFLICT (order_number, warehouse, sku) \
+                DO UPDATE SET quantity = reservations.quantity + excluded.quantity, status = 'active'
+                """)
+        return statements
+            + reserved.map {
+                StockRowUpdate(kind: .reserve, warehouse: $0.warehouse, sku: $0.sku, quantity: $0.quantity).statement
+            }
+            + [reservations]
     }
 
     private static func stockStatements(_ effect: StockEffect, order: Order) -> [SQLStatement] {
-        let number = SQLValue.text(order.number.value)
         switch effect {
-        case .reserve(let warehouse, let sku, let quantity):
-            let item: [SQLValue] = [.text(warehouse.value), .text(sku.value)]
-            return [
-                SQLStatement(
-                    "UPDATE stock SET reserved = reserved + ? WHERE warehouse = ? AND sku = ? AND on_hand - reserved >= ?",
-                    [SQLValue(quantity)] + item + [SQLValue(quantity)],
-                    unlessChanged: .insufficientStock(warehouse, sku)),
-                SQLStatement(
-                    """
-                    INSERT INTO reservations (order_number, warehouse, sku, quantity, status, expires_at) \
-                    VALUES (?, ?, ?, ?, 'active', ?) ON CONFLICT (order_number, warehouse, sku) \
-                    DO UPDATE SET quantity = reservations.quantity + excluded.quantity, status = 'active'
-                    """, [number] + item + [SQLValue(quantity), SQLValue(order.paymentDueAt)]),
-            ]
+        case .reserve:
+            preconditionFailure("reservations are written together")
         case .release(let warehouse, let sku, let quantity):
             return [
-                SQLStatement(
-                    "UPDATE stock SET reserved = reserved - ? WHERE warehouse = ? AND sku = ? AND reserved >= ?",
-                    [SQLValue(quantity), .text(warehouse.value), .text(sku.value), SQLValue(quantity)],
-                    unlessChanged: .missing(what: "reserved stock \(warehouse)/\(sku)")),
+                StockRowUpdate(kind: .release, warehouse: warehouse, sku: sku, quantity: quantity).statement,
                 settleReservation(order.number, warehouse, sku, quantity, endState: "released"),
             ]
         case .consume(let warehouse, let sku, let quantity):
             return [
-                SQLStatement(
-                    "UPDATE stock SET on_hand = on_hand - ?, reserved = reserved - ? WHERE warehouse = ? AND sku = ? AND reserved >= ?",
-                    [
-                        SQLValue(quantity), SQLValue(quantity), .text(warehouse.value), .text(sku.value),
-                        SQLValue(quantity),
-                    ],
-                    unlessChanged: .missing(what: "reserved stock \(warehouse)/\(sku)")),
+                StockRowUpdate(kind: .consume, warehouse: warehouse, sku: sku, quantity: quantity).statement,
                 settleReservation(order.number, warehouse, sku, quantity, endState: "consumed"),
                 movementStatement(
                     StockMovement(

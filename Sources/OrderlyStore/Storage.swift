@@ -18,7 +18,9 @@ public enum Storage {
         }
         if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
             return SQLStore(
-                db: PostgresDatabase(configuration: try PostgresDatabase.configuration(from: url), logger: logger))
+                db: PostgresDatabase(
+                    configuration: try PostgresDatabase.configuration(from: url), logger: logger,
+                    writers: PostgresDatabase.writers(from: url)))
         }
         throw StoreConfigurationError(message: "unsupported database URL \(url): use sqlite:PATH or postgres://…")
     }
@@ -30,7 +32,8 @@ extension Storage {
     public static func createPostgresDatabase(adminURL: String, name: String) async throws {
         precondition(name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }, "unsafe database name \(name)")
         let database = PostgresDatabase(
-            configuration: try PostgresDatabase.configuration(from: adminURL), logger: Logger(label: "orderly.admin"))
+            configuration: try PostgresDatabase.configuration(from: adminURL), logger: Logger(label: "orderly.admin"),
+            writers: 1)
         do {
             _ = try await database.query("CREATE DATABASE \(name)", [])
         } catch {

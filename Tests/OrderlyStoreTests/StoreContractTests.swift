@@ -328,3 +328,50 @@ struct StoreContractTests {
         }
     }
 }
+
+@Suite("Stock updates added up per batch")
+struct StockRowUpdateTests {
+    @Test func neighbouringUpdatesOfOneRowAndKindAddUpInRowOrder() {
+        let hz = WarehouseCode("HZ1")!
+        let gz = WarehouseCode("GZ1")!
+        let tea = SKU("TEA-001")!
+        let cup = SKU("CUP-010")!
+        let updates: [StockRowUpdate] = [
+            .init(kind: .reserve, warehouse: hz, sku: tea, quantity: 2),
+            .init(kind: .reserve, warehouse: hz, sku: cup, quantity: 1),
+            .init(kind: .release, warehouse: hz, sku: tea, quantity: 1),
+            .init(kind: .reserve, warehouse: gz, sku: tea, quantity: 4),
+            .init(kind: .release, warehouse: hz, sku: tea, quantity: 3),
+            .init(kind: .reserve, warehouse: hz, sku: tea, quantity: 5),
+        ]
+        let combined = StockRowUpdate.combined(updates).map { "\($0.warehouse)/\($0.sku) \($0.kind) \($0.quantity)" }
+        // One row's updates keep their order; only a run of one kind is added up.
+        #expect(
+            combined == [
+                "GZ1/TEA-001 reserve 4", "HZ1/CUP-010 reserve 1", "HZ1/TEA-001 reserve 2", "HZ1/TEA-001 release 4",
+                "HZ1/TEA-001 reserve 5",
+            ])
+    }
+}
+
+@Suite("Inserts joined per batch")
+struct RowInsertTests {
+    @Test func insertsOfOneShapeJoinInFirstAppearanceOrderWithinTheBindLimit() {
+        func insert(_ table: String, _ rows: Int, suffix: String = "") -> RowInsert {
+            RowInsert(
+                table: table, columns: ["a", "b"], rows: Array(repeating: [.int(1), .text("x")], count: rows),
+                suffix: suffix)
+        }
+        let joined = RowInsert.joined([
+            insert("orders", 1), insert("order_lines", 3), insert("orders", 1), insert("order_lines", 2),
+            insert("reservations", 1, suffix: " ON CONFLICT DO NOTHING"), insert("reservations", 1),
+        ])
+        #expect(joined.map(\.table) == ["orders", "order_lines", "reservations", "reservations"])
+        #expect(joined.map(\.rows.count) == [2, 5, 1, 1])
+        #expect(joined[0].statement.sql == "INSERT INTO orders (a, b) VALUES (?, ?), (?, ?)")
+        #expect(joined[0].statement.binds.count == 4)
+
+        let large = RowInsert.joined(Array(repeating: insert("order_lines", RowInsert.maxBinds / 4), count: 3))
+        #expect(large.map(\.rows.count) == [RowInsert.maxBinds / 2, RowInsert.maxBinds / 4])
+    }
+}

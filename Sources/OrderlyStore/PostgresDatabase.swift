@@ -130,17 +130,21 @@ final class PostgresDatabase: SQLDatabase {
     /// Turns `?` placeholders into `$1, $2, …`. Orderly's SQL has no `?` inside
     /// string literals, so a plain scan is exact.
     static func query(_ sql: String, _ binds: [SQLValue]) -> PostgresQuery {
-        var text = ""
-        text.reserveCapacity(sql.utf8.count + 16)
+        // Byte by byte: `?` is ASCII, so it is never part of a longer UTF-8 sequence,
+        // and walking bytes is far cheaper than walking characters.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(sql.utf8.count + binds.count * 4)
         var index = 0
-        for character in sql {
-            if character == "?" {
+        for byte in sql.utf8 {
+            if byte == UInt8(ascii: "?") {
                 index += 1
-                text += "$\(index)"
+                bytes.append(UInt8(ascii: "$"))
+                bytes.append(contentsOf: String(index).utf8)
             } else {
-                text.append(character)
+                bytes.append(byte)
             }
         }
+        let text = String(decoding: bytes, as: UTF8.self)
         precondition(index == binds.count, "\(index) placeholders, \(binds.count) binds: \(sql)")
         var bindings = PostgresBindings(capacity: binds.count)
         for bind in binds {

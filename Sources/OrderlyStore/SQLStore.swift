@@ -117,18 +117,46 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, BulkOrderWr
     /// the product index.
     static let recentWindow = 2_000
 
+    /// More products than this matching a search word (a single letter, say) are
+    /// looked up by a subquery instead of a list of SKUs.
+    static let skuListLimit = 500
+
     /// Orders whose recipient is `text`, or with a line for a product whose name
-    /// contains it (or whose SKU is it). Product names are matched in the catalogue,
-    /// which is small, so a name nobody ordered costs nothing. A popular product is in
-    /// thousands of orders and sorting them all for one page is slow, so the newest
-    /// orders are walked first (in index order, stopping when the page is full) up to
-    /// a window; only when the window does not fill the page are all the orders the
-    /// SKU index knows gathered and sorted, which is cheap because there are few.
+    /// contains it (or whose SKU is it), newest first. Product names are matched in
+    /// the catalogue, which is small, so a name no product has costs one query. A
+    /// popular product is in thousands of orders and sorting them all for one page is
+    /// slow, so the newest orders are walked first (in index order, stopping when the
+    /// page is full) up to a window; only when the window does not fill the page are
+    /// all the orders the SKU index knows gathered and sorted, which is cheap because
+    /// there are few. Recipients are looked up apart: in one OR with the products,
+    /// PostgreSQL gathers every order of the product before returning one.
     func ordersMatching(
-        _ text: String, _ filter: SQLFilter, limit: Int, recentWindow: Int = SQLStore.recentWindow
+        _ text: String, _ filter: SQLFilter, limit: Int, recentWindow: Int = SQLStore.recentWindow,
+        skuListLimit: Int = SQLStore.skuListLimit
     ) async throws -> [SQLRow] {
-        let products = "SELECT sku FROM products WHERE sku = ? OR LOWER(name) LIKE ? ESCAPE '\\'"
+        let productMatch = "sku = ? OR LOWER(name) LIKE ? ESCAPE '\\'"
         let productBinds: [SQLValue] = [.text(text), .text("%\(Self.escapeLike(text.lowercased()))%")]
+        let skus = try await db.query(
+            "SELECT sku FROM products WHERE \(productMatch) LIMIT ?", productBinds + [SQLValue(skuListLimit + 1)])
+        var byRecipient = filter
+        byRecipient.conditions.append("recipient = ?")
+        byRecipient.binds.append(.text(text))
+        let recipients = try await db.query(
+            "SELECT \(Self.orderColumns) FROM orders \(byRecipient.whereClause) \(Self.newestFirst) LIMIT ?",
+            byRecipient.binds + [SQLValue(limit)])
+        guard !skus.isEmpty else { return recipients }
+
+        let (skuSet, skuBinds): (String, [SQLValue]) =
+            skus.count > skuListLimit
+            ? ("SELECT sku FROM products WHERE \(productMatch)", productBinds)
+            : (Self.placeholders(skus.count), skus.map { .text($0.text(0)) })
+        let products = try await ordersWithSKUs(skuSet, skuBinds, filter, limit: limit, recentWindow: recentWindow)
+        return Self.newestFirst(recipients, products, limit: limit)
+    }
+
+    private func ordersWithSKUs(
+        _ skuSet: String, _ skuBinds: [SQLValue], _ filter: SQLFilter, limit: Int, recentWindow: Int
+    ) async throws -> [SQLRow] {
         let windowEdge = try await db.query(
             "SELECT created_at, number FROM orders \(filter.whereClause) \(Self.newestFirst) LIMIT 1 OFFSET ?",
             filter.binds + [SQLValue(recentWindow - 1)]
@@ -139,11 +167,8 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, BulkOrderWr
             recent.binds += [.int(windowEdge.int(0)), .text(windowEdge.text(1))]
         }
         recent.conditions.append(
-            """
-            (recipient = ? OR EXISTS (SELECT 1 FROM order_lines l \
-            WHERE l.order_number = orders.number AND l.sku IN (\(products))))
-            """)
-        recent.binds += [.text(text)] + productBinds
+            "EXISTS (SELECT 1 FROM order_lines l WHERE l.order_number = orders.number AND l.sku IN (\(skuSet)))")
+        recent.binds += skuBinds
         let found = try await db.query(
             "SELECT \(Self.orderColumns) FROM orders \(recent.whereClause) \(Self.newestFirst) LIMIT ?",
             recent.binds + [SQLValue(limit)])
@@ -155,11 +180,24 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, BulkOrderWr
         // against the set of matches.
         return try await db.query(
             """
-            SELECT \(Self.orderColumns) FROM (SELECT order_number AS matched FROM order_lines \
-            WHERE sku IN (\(products)) UNION SELECT number FROM orders WHERE recipient = ?) AS matching \
+            SELECT \(Self.orderColumns) FROM (SELECT DISTINCT order_number AS matched FROM order_lines \
+            WHERE sku IN (\(skuSet))) AS matching \
             CROSS JOIN orders \(joined.whereClause) \(Self.newestFirst) LIMIT ?
             """,
-            productBinds + [.text(text)] + joined.binds + [SQLValue(limit)])
+            skuBinds + joined.binds + [SQLValue(limit)])
+    }
+
+    static let createdAtColumn = orderColumns.components(separatedBy: ",").firstIndex {
+        $0.trimmingCharacters(in: .whitespacesAndNewlines) == "created_at"
+    }!
+
+    /// Two newest-first lists of order rows as one, without repeats, cut at `limit`.
+    static func newestFirst(_ first: [SQLRow], _ second: [SQLRow], limit: Int) -> [SQLRow] {
+        var seen = Set<String>()
+        return (first + second)
+            .filter { seen.insert($0.text(0)).inserted }
+            .sorted { ($0.int(createdAtColumn), $0.text(0)) > ($1.int(createdAtColumn), $1.text(0)) }
+            .prefix(limit).map { $0 }
     }
 
     public func ordersPastPaymentDue(_ dueBy: Date, limit: Int) async throws -> [Order] {

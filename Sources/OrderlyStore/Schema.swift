@@ -266,6 +266,13 @@ enum Schema {
                 // Covers "which orders have this SKU" without reading the lines themselves.
                 "CREATE INDEX order_lines_by_sku_order ON order_lines (sku, order_number)",
                 "DROP INDEX order_lines_by_sku",
+                // A search by recipient or phone returns the newest matches first; with the
+                // date in the index no sort is needed, and PostgreSQL no longer prefers
+                // walking every order by date to find a name it thinks is common.
+                "CREATE INDEX orders_by_recipient_newest ON orders (recipient, created_at, number)",
+                "DROP INDEX orders_by_recipient",
+                "CREATE INDEX orders_by_recipient_phone_newest ON orders (recipient_phone, created_at, number)",
+                "DROP INDEX orders_by_recipient_phone",
             ]),
     ]
 }

@@ -250,6 +250,15 @@ struct StoreContractTests {
                 limit: 5, recentWindow: 1)
             #expect(numbers(cups) == [placed[4].number.value, placed[2].number.value])
             #expect(try await shop.store.ordersMatching("不存在的商品", everything, limit: 5, recentWindow: 2).isEmpty)
+            // Many matching products: looked up by a subquery, same answer.
+            let potBySubquery = try await shop.store.ordersMatching(
+                "商品 pot", everything, limit: 5, recentWindow: 2, skuListLimit: 0)
+            #expect(numbers(potBySubquery) == [placed[0].number.value])
+            // A recipient whose name is also in every product's name: each order once.
+            shop.clock.advance(seconds: 10)
+            let named = try await shop.place([("POT-002", 1)], recipient: "商品")
+            let both = try await shop.store.ordersMatching("商品", everything, limit: 3, recentWindow: 2)
+            #expect(numbers(both) == [named.number.value, placed[5].number.value, placed[4].number.value])
             // Through the port: the SKU itself, and a page cursor.
             let firstPage = try await shop.orders.search(OrderQuery(text: "TEA-001", limit: 2))
             #expect(firstPage.items.map(\.number) == [placed[5].number, placed[3].number] && firstPage.hasMore)

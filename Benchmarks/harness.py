@@ -98,8 +98,10 @@ def search_at_scale(binary, database, orders):
     """Loads `orders` finished orders with `orderly bulk-load`, then times lookups by
     number, searches by phone and by product name, and a filtered page."""
     started = time.time()
-    subprocess.run([binary, "bulk-load", "--orders", str(orders), "--database", database], check=True,
-                   capture_output=True)
+    loaded = subprocess.run([binary, "bulk-load", "--orders", str(orders), "--database", database],
+                            capture_output=True, text=True)
+    if loaded.returncode != 0:
+        raise SystemExit(f"bulk-load failed:\n{loaded.stdout[-2000:]}\n{loaded.stderr[-2000:]}")
     results = {"orders": orders, "load_seconds": time.time() - started}
     with server(binary, database) as running:
         status, page = running.call("GET", "/v1/orders?limit=200&status=completed")
@@ -216,17 +218,18 @@ def main():
     if args.search_orders is None:
         args.search_orders = 100_000 if args.quick else 1_000_000
     results = {}
+    os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
+    path = os.path.join(HERE, "results", time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + ".json")
     with tempfile.TemporaryDirectory(prefix="orderly-bench-") as workdir:
         for backend in ["sqlite", "postgres"]:
             if args.only in (None, backend):
                 results[backend] = run_backend(backend, args, workdir)
+                # Written after each backend, so a failure later keeps what was measured.
+                with open(path, "w") as output:
+                    json.dump({"machine": machine(), "results": results}, output, indent=2)
     summary = table(results)
     print(f"Machine: {machine()}; server and load generator on the same machine.\n")
     print(summary)
-    os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
-    path = os.path.join(HERE, "results", time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + ".json")
-    with open(path, "w") as output:
-        json.dump({"machine": machine(), "results": results}, output, indent=2)
     print(f"\nJSON: {path}")
     if not all(result["flash_sale"]["exact"] for result in results.values()):
         sys.exit("flash sale was not exact")

@@ -1391,7 +1391,7 @@ public enum OpenAPIDocument {
                 "operationId": "searchOrders",
                 "parameters": [
                   {
-                    "description": "Order number, product name, recipient name or phone",
+                    "description": "An order number, a phone number (exact), a recipient's name (exact), or part of a product's name or its SKU; newest first",
                     "in": "query",
                     "name": "q",
                     "required": false,

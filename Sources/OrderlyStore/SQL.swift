@@ -207,19 +207,23 @@ struct RowInsert: Sendable {
     static let maxBinds = 30_000
 
     /// The inserts with those of one shape joined, in the order each shape first
-    /// appears (so a table is filled before the tables that refer to it).
+    /// appears, so a table is filled before the tables that refer to it. When a
+    /// statement would pass the bind limit, every shape starts a new statement after
+    /// the ones so far: the rows that follow then cannot land in a statement that runs
+    /// before the rows they refer to.
     static func joined(_ inserts: [RowInsert]) -> [RowInsert] {
         var result: [RowInsert] = []
         var positions: [String: Int] = [:]
         for insert in inserts {
-            if let position = positions[insert.shape],
-                (result[position].rows.count + insert.rows.count) * insert.columns.count <= maxBinds
-            {
-                result[position].rows += insert.rows
-            } else {
-                positions[insert.shape] = result.count
-                result.append(insert)
+            if let position = positions[insert.shape] {
+                if (result[position].rows.count + insert.rows.count) * insert.columns.count <= maxBinds {
+                    result[position].rows += insert.rows
+                    continue
+                }
+                positions = [:]
             }
+            positions[insert.shape] = result.count
+            result.append(insert)
         }
         return result
     }

@@ -382,5 +382,41 @@ struct RowInsertTests {
 
         let large = RowInsert.joined(Array(repeating: insert("order_lines", RowInsert.maxBinds / 4), count: 3))
         #expect(large.map(\.rows.count) == [RowInsert.maxBinds / 2, RowInsert.maxBinds / 4])
+
+        // Orders fill their statement first; the lines after that must not run before them.
+        let spilled = RowInsert.joined([
+            insert("orders", RowInsert.maxBinds / 2), insert("order_lines", 1), insert("orders", 1),
+            insert("order_lines", 1),
+        ])
+        #expect(spilled.map(\.table) == ["orders", "order_lines", "orders", "order_lines"])
+    }
+}
+
+@Suite("Bulk load")
+struct BulkLoadTests {
+    /// Enough orders that the joined inserts pass the bind limit and start new
+    /// statements (the lines must still follow their orders).
+    @Test(arguments: Backend.available)
+    func bulkLoadedOrdersAreWholeAndKeepTheInvariants(_ backend: Backend) async throws {
+        try await TestShop.with(backend) { shop in
+            try await shop.stock([("TEA-001", 4500, 100), ("CUP-010", 3990, 100), ("POT-002", 9900, 100)])
+            let history = BulkHistory(
+                products: try await shop.store.listProducts(after: nil, limit: 100).items,
+                warehouses: try await shop.store.warehouses(), policy: shop.orders.policy, seed: 7, end: TestShop.start)
+            var batch: [OrderHistory] = []
+            var numbers = Set<String>()
+            while batch.count < 1_500 {
+                let next = try history.next()
+                if numbers.insert(next.order.number.value).inserted { batch.append(next) }
+            }
+            try await shop.store.bulkInsert(batch)
+
+            #expect(try await shop.store.invariantViolations() == [])
+            let sample = batch[1_234].order
+            let stored = try #require(try await shop.store.order(sample.number))
+            #expect(stored.lines == sample.lines && stored.status == sample.status)
+            let counted = try await shop.store.db.query("SELECT COUNT(*) FROM orders", [])
+            #expect(counted.first?.int(0) == 1_500)
+        }
     }
 }

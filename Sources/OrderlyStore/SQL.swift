@@ -170,8 +170,13 @@ extension SQLDatabase {
 
 /// AND-ed conditions with their bind values, in the order the placeholders appear.
 struct SQLFilter: Sendable {
-    var conditions: [String]
-    var binds: [SQLValue]
+    var conditions: [String] = []
+    var binds: [SQLValue] = []
+
+    mutating func add(_ condition: String, _ values: SQLValue...) {
+        conditions.append(condition)
+        binds += values
+    }
 
     var whereClause: String {
         conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")

@@ -183,14 +183,14 @@ extension SQLStore: AccessStore {
 
     public func loginLog(_ filter: LogFilter) async throws -> Page<LoginAttempt> {
         var conditions = Self.timeConditions(filter, column: "at")
-        if let outcome = filter.kind { conditions.append(("outcome = ?", [.text(outcome)])) }
-        if let username = filter.who { conditions.append(("username = ?", [.text(username)])) }
-        if let before = filter.before { conditions.append(("at < ?", [.int(before)])) }
+        if let outcome = filter.kind { conditions.add("outcome = ?", .text(outcome)) }
+        if let username = filter.who { conditions.add("username = ?", .text(username)) }
+        if let before = filter.before { conditions.add("at < ?", .int(before)) }
         let rows = try await db.query(
             """
             SELECT at, username, user_id, ip, user_agent, outcome, reason FROM login_log \
-            \(Self.whereClause(conditions)) ORDER BY at DESC, id DESC LIMIT ?
-            """, conditions.flatMap(\.1) + [SQLValue(filter.limit + 1)])
+            \(conditions.whereClause) ORDER BY at DESC, id DESC LIMIT ?
+            """, conditions.binds + [SQLValue(filter.limit + 1)])
         let items = rows.prefix(filter.limit).map { row in
             LoginAttempt(
                 at: row.date(0), username: row.text(1), userID: row.optionalText(2), ip: row.optionalText(3),
@@ -208,12 +208,12 @@ extension SQLStore: AccessStore {
 
     public func auditLog(_ filter: LogFilter) async throws -> Page<AuditRecord> {
         var conditions = Self.timeConditions(filter, column: "at")
-        if let action = filter.kind { conditions.append(("action = ?", [.text(action)])) }
-        if let actor = filter.who { conditions.append(("actor_name = ?", [.text(actor)])) }
-        if let before = filter.before { conditions.append(("seq < ?", [.int(before)])) }
+        if let action = filter.kind { conditions.add("action = ?", .text(action)) }
+        if let actor = filter.who { conditions.add("actor_name = ?", .text(actor)) }
+        if let before = filter.before { conditions.add("seq < ?", .int(before)) }
         let rows = try await db.query(
-            "SELECT \(AuditChain.columns) FROM audit_log \(Self.whereClause(conditions)) ORDER BY seq DESC LIMIT ?",
-            conditions.flatMap(\.1) + [SQLValue(filter.limit + 1)])
+            "SELECT \(AuditChain.columns) FROM audit_log \(conditions.whereClause) ORDER BY seq DESC LIMIT ?",
+            conditions.binds + [SQLValue(filter.limit + 1)])
         return Page(items: rows.prefix(filter.limit).map(AuditChain.record(from:)), hasMore: rows.count > filter.limit)
     }
 
@@ -236,12 +236,12 @@ extension SQLStore: AccessStore {
 
     public func exceptions(_ filter: LogFilter) async throws -> Page<ExceptionRecord> {
         var conditions = Self.timeConditions(filter, column: "at")
-        if let before = filter.before { conditions.append(("at < ?", [.int(before)])) }
+        if let before = filter.before { conditions.add("at < ?", .int(before)) }
         let rows = try await db.query(
             """
             SELECT request_id, at, method, path, principal, error FROM exception_log \
-            \(Self.whereClause(conditions)) ORDER BY at DESC, request_id DESC LIMIT ?
-            """, conditions.flatMap(\.1) + [SQLValue(filter.limit + 1)])
+            \(conditions.whereClause) ORDER BY at DESC, request_id DESC LIMIT ?
+            """, conditions.binds + [SQLValue(filter.limit + 1)])
         let items = rows.prefix(filter.limit).map { row in
             ExceptionRecord(
                 requestID: row.text(0), at: row.date(1), method: row.text(2), path: row.text(3),
@@ -252,14 +252,10 @@ extension SQLStore: AccessStore {
 
     // MARK: - Helpers
 
-    private static func timeConditions(_ filter: LogFilter, column: String) -> [(String, [SQLValue])] {
-        var conditions: [(String, [SQLValue])] = []
-        if let from = filter.from { conditions.append(("\(column) >= ?", [SQLValue(from)])) }
-        if let to = filter.to { conditions.append(("\(column) < ?", [SQLValue(to)])) }
+    private static func timeConditions(_ filter: LogFilter, column: String) -> SQLFilter {
+        var conditions = SQLFilter()
+        if let from = filter.from { conditions.add("\(column) >= ?", SQLValue(from)) }
+        if let to = filter.to { conditions.add("\(column) < ?", SQLValue(to)) }
         return conditions
-    }
-
-    private static func whereClause(_ conditions: [(String, [SQLValue])]) -> String {
-        conditions.isEmpty ? "" : "WHERE " + conditions.map(\.0).joined(separator: " AND ")
     }
 }

@@ -61,44 +61,27 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, BulkOrderWr
     }
 
     public func searchOrders(_ query: OrderQuery) async throws -> Page<Order> {
-        var conditions: [String] = []
-        var binds: [SQLValue] = []
-        if let status = query.status {
-            conditions.append("status = ?")
-            binds.append(.text(status.rawValue))
-        }
-        if let channel = query.channel {
-            conditions.append("channel = ?")
-            binds.append(.text(channel))
-        }
-        if let from = query.createdFrom {
-            conditions.append("created_at >= ?")
-            binds.append(SQLValue(from))
-        }
-        if let to = query.createdTo {
-            conditions.append("created_at < ?")
-            binds.append(SQLValue(to))
-        }
+        var filter = SQLFilter()
+        if let status = query.status { filter.add("status = ?", .text(status.rawValue)) }
+        if let channel = query.channel { filter.add("channel = ?", .text(channel)) }
+        if let from = query.createdFrom { filter.add("created_at >= ?", SQLValue(from)) }
+        if let to = query.createdTo { filter.add("created_at < ?", SQLValue(to)) }
         var words: String?
         if let text = query.text?.trimmed, !text.isEmpty {
             // What the text looks like decides where to look, so each kind of search
             // uses its index: an OR across all of them scans every order.
             if OrderNumber(text) != nil {
-                conditions.append("number = ?")
-                binds.append(.text(text))
+                filter.add("number = ?", .text(text))
             } else if Self.looksLikePhone(text) {
-                conditions.append("recipient_phone = ?")
-                binds.append(.text(text))
+                filter.add("recipient_phone = ?", .text(text))
             } else {
                 words = text
             }
         }
         if let after = query.after {
             // A row value, so both databases seek the index instead of walking to the cursor.
-            conditions.append("(created_at, number) < (?, ?)")
-            binds += [SQLValue(after.createdAt), .text(after.number.value)]
+            filter.add("(created_at, number) < (?, ?)", SQLValue(after.createdAt), .text(after.number.value))
         }
-        let filter = SQLFilter(conditions: conditions, binds: binds)
         let rows =
             if let words {
                 try await ordersMatching(words, filter, limit: query.limit + 1)
@@ -139,8 +122,7 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, BulkOrderWr
         let skus = try await db.query(
             "SELECT sku FROM products WHERE \(productMatch) LIMIT ?", productBinds + [SQLValue(skuListLimit + 1)])
         var byRecipient = filter
-        byRecipient.conditions.append("recipient = ?")
-        byRecipient.binds.append(.text(text))
+        byRecipient.add("recipient = ?", .text(text))
         let recipients = try await db.query(
             "SELECT \(Self.orderColumns) FROM orders \(byRecipient.whereClause) \(Self.newestFirst) LIMIT ?",
             byRecipient.binds + [SQLValue(limit)])
@@ -163,8 +145,7 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, BulkOrderWr
         ).first
         var recent = filter
         if let windowEdge {
-            recent.conditions.append("(created_at, number) >= (?, ?)")
-            recent.binds += [.int(windowEdge.int(0)), .text(windowEdge.text(1))]
+            recent.add("(created_at, number) >= (?, ?)", .int(windowEdge.int(0)), .text(windowEdge.text(1)))
         }
         recent.conditions.append(
             "EXISTS (SELECT 1 FROM order_lines l WHERE l.order_number = orders.number AND l.sku IN (\(skuSet)))")
@@ -674,24 +655,17 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, BulkOrderWr
     }
 
     public func stockLevels(_ filter: StockFilter) async throws -> Page<StockLevel> {
-        var conditions: [String] = []
-        var binds: [SQLValue] = []
-        if let sku = filter.sku {
-            conditions.append("sku = ?")
-            binds.append(.text(sku.value))
-        }
-        if let warehouse = filter.warehouse {
-            conditions.append("warehouse = ?")
-            binds.append(.text(warehouse.value))
-        }
+        var conditions = SQLFilter()
+        if let sku = filter.sku { conditions.add("sku = ?", .text(sku.value)) }
+        if let warehouse = filter.warehouse { conditions.add("warehouse = ?", .text(warehouse.value)) }
         if let after = filter.after {
-            conditions.append("(sku, warehouse) > (?, ?)")
-            binds += [.text(after.sku.value), .text(after.warehouse.value)]
+            conditions.add("(sku, warehouse) > (?, ?)", .text(after.sku.value), .text(after.warehouse.value))
         }
-        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         let rows = try await db.query(
-            "SELECT warehouse, sku, on_hand, reserved FROM stock \(whereClause) ORDER BY sku, warehouse LIMIT ?",
-            binds + [SQLValue(filter.limit + 1)])
+            """
+            SELECT warehouse, sku, on_hand, reserved FROM stock \(conditions.whereClause) \
+            ORDER BY sku, warehouse LIMIT ?
+            """, conditions.binds + [SQLValue(filter.limit + 1)])
         return Page(items: rows.prefix(filter.limit).map(Self.decodeLevel), hasMore: rows.count > filter.limit)
     }
 

@@ -190,7 +190,7 @@ struct PostgresBatchCommitter: BatchCommitter {
                 // only inserts (placed orders, mostly) inserts per table; anything else
                 // runs statement by statement, in order.
                 let inserts = others.compactMap(\.rowInsert)
-                let ordered = inserts.count == others.count ? RowInsert.joined(inserts).map(\.statement) : others
+                let ordered = inserts.count == others.count ? RowInsert.joined(inserts).flatMap(\.statements) : others
                 for statement in ordered {
                     try await PostgresDatabase.run(statement, on: connection, logger: logger)
                 }

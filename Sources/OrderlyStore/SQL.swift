@@ -208,27 +208,32 @@ struct RowInsert: Sendable {
         return statement
     }
 
-    /// PostgreSQL takes at most 65,535 binds in one statement.
+    /// PostgreSQL takes at most 65,535 binds in one statement, SQLite 32,766.
     static let maxBinds = 30_000
 
+    /// The rows, in order, in statements of at most `maxBinds` binds each.
+    var statements: [SQLStatement] {
+        let rowsPerStatement = max(1, Self.maxBinds / max(1, columns.count))
+        return stride(from: 0, to: rows.count, by: rowsPerStatement).map { start in
+            var part = self
+            part.rows = Array(rows[start..<min(start + rowsPerStatement, rows.count)])
+            return part.statement
+        }
+    }
+
     /// The inserts with those of one shape joined, in the order each shape first
-    /// appears, so a table is filled before the tables that refer to it. When a
-    /// statement would pass the bind limit, every shape starts a new statement after
-    /// the ones so far: the rows that follow then cannot land in a statement that runs
-    /// before the rows they refer to.
+    /// appears: all rows of a table go before the tables that refer to it, however
+    /// many statements `statements` then makes of them.
     static func joined(_ inserts: [RowInsert]) -> [RowInsert] {
         var result: [RowInsert] = []
         var positions: [String: Int] = [:]
         for insert in inserts {
             if let position = positions[insert.shape] {
-                if (result[position].rows.count + insert.rows.count) * insert.columns.count <= maxBinds {
-                    result[position].rows += insert.rows
-                    continue
-                }
-                positions = [:]
+                result[position].rows += insert.rows
+            } else {
+                positions[insert.shape] = result.count
+                result.append(insert)
             }
-            positions[insert.shape] = result.count
-            result.append(insert)
         }
         return result
     }

@@ -133,7 +133,7 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, BulkOrderWr
             ? ("SELECT sku FROM products WHERE \(productMatch)", productBinds)
             : (Self.placeholders(skus.count), skus.map { .text($0.text(0)) })
         let products = try await ordersWithSKUs(skuSet, skuBinds, filter, limit: limit, recentWindow: recentWindow)
-        return Self.newestFirst(recipients, products, limit: limit)
+        return Self.mergedNewestFirst(recipients, products, limit: limit)
     }
 
     private func ordersWithSKUs(
@@ -173,7 +173,7 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, BulkOrderWr
     }!
 
     /// Two newest-first lists of order rows as one, without repeats, cut at `limit`.
-    static func newestFirst(_ first: [SQLRow], _ second: [SQLRow], limit: Int) -> [SQLRow] {
+    static func mergedNewestFirst(_ first: [SQLRow], _ second: [SQLRow], limit: Int) -> [SQLRow] {
         var seen = Set<String>()
         return (first + second)
             .filter { seen.insert($0.text(0)).inserted }
@@ -308,8 +308,8 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, BulkOrderWr
                         ]
                     ], onDuplicate: .idempotencyKeyTaken))
         }
-        let mutable = try Self.mutableColumns(order)
         if let expected = change.expectedVersion {
+            let mutable = try Self.mutableColumns(order)
             statements.append(
                 SQLStatement(
                     "UPDATE orders SET \(mutable.map { "\($0.0) = ?" }.joined(separator: ", ")) WHERE number = ? AND version = ?",
@@ -318,21 +318,10 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, BulkOrderWr
                 statements.append(SQLStatement("DELETE FROM order_lines WHERE order_number = ?", [number]))
             }
         } else {
-            let columns = Self.fixedColumns(order) + mutable
-            statements.append(
-                multiRowInsert(
-                    "orders", columns.map(\.0), [columns.map(\.1)], onDuplicate: .duplicate(what: "order number")))
+            statements.append(try orderInsert([order]).statement)
         }
         if change.linesChanged, !order.lines.isEmpty {
-            statements.append(
-                multiRowInsert(
-                    "order_lines", ["order_number", "line_no", "sku", "name", "quantity", "unit_price"],
-                    order.lines.enumerated().map { index, line in
-                        [
-                            number, SQLValue(index + 1), .text(line.sku.value), .text(line.name),
-                            SQLValue(line.quantity), .int(line.unitPrice.amount),
-                        ]
-                    }))
+            statements.append(linesInsert([order]).statement)
         }
         if change.expectedVersion != nil {
             statements.append(
@@ -341,15 +330,7 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, BulkOrderWr
                     [SQLValue(order.paymentDueAt), number]))
         }
         if change.expectedVersion == nil, !change.events.isEmpty {
-            statements.append(
-                multiRowInsert(
-                    "order_events", ["order_number", "seq", "type", "at", "actor", "details"],
-                    try change.events.enumerated().map { index, event in
-                        [
-                            number, SQLValue(index + 1), .text(event.type), SQLValue(event.at), .text(event.actor),
-                            .text(String(decoding: try jsonEncoder.encode(event.details), as: UTF8.self)),
-                        ]
-                    }))
+            statements.append(try eventsInsert([(order.number, change.events)]).statement)
         }
         for event in change.events where change.expectedVersion != nil {
             let details = String(decoding: try jsonEncoder.encode(event.details), as: UTF8.self)
@@ -362,13 +343,7 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, BulkOrderWr
                     [number, .text(event.type), SQLValue(event.at), .text(event.actor), .text(details), number]))
         }
         if let payment = change.payment {
-            statements.append(
-                SQLStatement(
-                    "INSERT INTO payments (id, order_number, method, amount, currency, reference, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        .text(payment.id), number, .text(payment.method), .int(payment.amount.amount),
-                        .text(payment.amount.currency.code), SQLValue(payment.reference), SQLValue(payment.recordedAt),
-                    ], onDuplicate: .duplicate(what: "payment")))
+            statements.append(paymentsInsert([(order.number, payment)]).statement)
         }
         statements += stockStatements(change.stock, order: order)
         return statements
@@ -412,62 +387,68 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, BulkOrderWr
     }
 
     /// Writes finished orders with their lines, events and payments straight to the
-    /// tables, a few hundred rows per statement: for loading benchmark data only
-    /// (no stock effects, no audit rows, no idempotency).
+    /// tables, as many rows per statement as the bind limit allows: for loading
+    /// benchmark data only (no stock effects, no audit rows, no idempotency).
     public func bulkInsert(_ histories: [OrderHistory]) async throws {
         guard !histories.isEmpty else { return }
-        var statements: [SQLStatement] = []
-        // PostgreSQL takes at most 65,535 binds per statement.
-        for chunk in stride(from: 0, to: histories.count, by: 400).map({
-            histories[$0..<min($0 + 400, histories.count)]
-        }) {
-            var orderRows: [[SQLValue]] = []
-            var lineRows: [[SQLValue]] = []
-            var eventRows: [[SQLValue]] = []
-            var paymentRows: [[SQLValue]] = []
-            var columns: [String] = []
-            for history in chunk {
-                let order = history.order
-                let number = SQLValue.text(order.number.value)
-                let pairs = Self.fixedColumns(order) + (try Self.mutableColumns(order))
-                columns = pairs.map(\.0)
-                orderRows.append(pairs.map(\.1))
-                for (index, line) in order.lines.enumerated() {
-                    lineRows.append([
-                        number, SQLValue(index + 1), .text(line.sku.value), .text(line.name), SQLValue(line.quantity),
-                        .int(line.unitPrice.amount),
-                    ])
+        let inserts = [
+            try Self.orderInsert(histories.map(\.order)),
+            Self.linesInsert(histories.map(\.order)),
+            try Self.eventsInsert(histories.map { ($0.order.number, $0.events) }),
+            Self.paymentsInsert(histories.flatMap { history in history.payments.map { (history.order.number, $0) } }),
+        ]
+        // Each table's rows all go before the next table's, so rows always follow
+        // the orders they refer to.
+        try await db.write(inserts.filter { !$0.rows.isEmpty }.flatMap(\.statements))
+    }
+
+    // MARK: - Rows of an order's tables
+
+    static func orderInsert(_ orders: [Order]) throws -> RowInsert {
+        let rows = try orders.map { Self.fixedColumns($0) + (try Self.mutableColumns($0)) }
+        return RowInsert(
+            table: "orders", columns: rows.first?.map(\.0) ?? [], rows: rows.map { $0.map(\.1) },
+            onDuplicate: .duplicate(what: "order number"))
+    }
+
+    static func linesInsert(_ orders: [Order]) -> RowInsert {
+        RowInsert(
+            table: "order_lines", columns: ["order_number", "line_no", "sku", "name", "quantity", "unit_price"],
+            rows: orders.flatMap { order in
+                order.lines.enumerated().map { index, line in
+                    [
+                        .text(order.number.value), SQLValue(index + 1), .text(line.sku.value), .text(line.name),
+                        SQLValue(line.quantity), .int(line.unitPrice.amount),
+                    ]
                 }
-                for (index, event) in history.events.enumerated() {
-                    let details = String(decoding: try Self.jsonEncoder.encode(event.details), as: UTF8.self)
-                    eventRows.append([
-                        number, SQLValue(index + 1), .text(event.type), SQLValue(event.at), .text(event.actor),
-                        .text(details),
-                    ])
+            })
+    }
+
+    /// The first events of orders being placed, numbered from 1.
+    static func eventsInsert(_ timelines: [(OrderNumber, [TimelineEvent])]) throws -> RowInsert {
+        RowInsert(
+            table: "order_events", columns: ["order_number", "seq", "type", "at", "actor", "details"],
+            rows: try timelines.flatMap { number, events in
+                try events.enumerated().map { index, event in
+                    [
+                        .text(number.value), SQLValue(index + 1), .text(event.type), SQLValue(event.at),
+                        .text(event.actor),
+                        .text(String(decoding: try jsonEncoder.encode(event.details), as: UTF8.self)),
+                    ]
                 }
-                for payment in history.payments {
-                    paymentRows.append([
-                        .text(payment.id), number, .text(payment.method), .int(payment.amount.amount),
-                        .text(payment.amount.currency.code), SQLValue(payment.reference), SQLValue(payment.recordedAt),
-                    ])
-                }
-            }
-            statements.append(
-                Self.multiRowInsert("orders", columns, orderRows, onDuplicate: .duplicate(what: "order number")))
-            statements.append(
-                Self.multiRowInsert(
-                    "order_lines", ["order_number", "line_no", "sku", "name", "quantity", "unit_price"], lineRows))
-            statements.append(
-                Self.multiRowInsert(
-                    "order_events", ["order_number", "seq", "type", "at", "actor", "details"], eventRows))
-            if !paymentRows.isEmpty {
-                statements.append(
-                    Self.multiRowInsert(
-                        "payments", ["id", "order_number", "method", "amount", "currency", "reference", "recorded_at"],
-                        paymentRows))
-            }
-        }
-        try await db.write(statements)
+            })
+    }
+
+    static func paymentsInsert(_ payments: [(OrderNumber, Payment)]) -> RowInsert {
+        RowInsert(
+            table: "payments",
+            columns: ["id", "order_number", "method", "amount", "currency", "reference", "recorded_at"],
+            rows: payments.map { number, payment in
+                [
+                    .text(payment.id), .text(number.value), .text(payment.method), .int(payment.amount.amount),
+                    .text(payment.amount.currency.code), SQLValue(payment.reference), SQLValue(payment.recordedAt),
+                ]
+            }, onDuplicate: .duplicate(what: "payment"))
     }
 
     static func multiRowInsert(
@@ -477,9 +458,8 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, BulkOrderWr
         RowInsert(table: table, columns: columns, rows: rows, suffix: suffix, onDuplicate: onDuplicate).statement
     }
 
-    /// The statements of an order's stock effects. Reservations are merged per item
-    /// (two lines of one SKU reserve once) and written in one statement; each stock
-    /// row update carries its row as a lock key.
+    /// The statements of an order's stock effects. Reservations are added up per item
+    /// (two lines of one SKU reserve once) and written in one statement.
     private static func stockStatements(_ effects: [StockEffect], order: Order) -> [SQLStatement] {
         var reserved: [(warehouse: WarehouseCode, sku: SKU, quantity: Int)] = []
         var statements: [SQLStatement] = []
@@ -491,21 +471,32 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, BulkOrderWr
                 } else {
                     reserved.append((warehouse, sku, quantity))
                 }
-            case .release, .consume:
-                statements += stockStatements(effect, order: order)
+            case .release(let warehouse, let sku, let quantity):
+                statements += [
+                    StockRowUpdate(kind: .release, warehouse: warehouse, sku: sku, quantity: quantity).statement,
+                    settleReservation(order.number, warehouse, sku, quantity, endState: "released"),
+                ]
+            case .consume(let warehouse, let sku, let quantity):
+                statements += [
+                    StockRowUpdate(kind: .consume, warehouse: warehouse, sku: sku, quantity: quantity).statement,
+                    settleReservation(order.number, warehouse, sku, quantity, endState: "consumed"),
+                    movementStatement(
+                        StockMovement(
+                            id: "\(order.number.value)/\(warehouse.value)/\(sku.value)/shipment", warehouse: warehouse,
+                            sku: sku, delta: -quantity, reason: "shipment", reference: order.number.value,
+                            at: order.updatedAt)),
+                ]
             }
         }
         guard !reserved.isEmpty else { return statements }
-        let number = SQLValue.text(order.number.value)
-        let rows = reserved.map { item -> [SQLValue] in
-            [
-                number, .text(item.warehouse.value), .text(item.sku.value), SQLValue(item.quantity),
-                SQLValue(order.paymentDueAt),
-            ]
-        }
         let reservations = multiRowInsert(
             "reservations", ["order_number", "warehouse", "sku", "quantity", "status", "expires_at"],
-            rows.map { [$0[0], $0[1], $0[2], $0[3], .text("active"), $0[4]] },
+            reserved.map { item in
+                [
+                    .text(order.number.value), .text(item.warehouse.value), .text(item.sku.value),
+                    SQLValue(item.quantity), .text("active"), SQLValue(order.paymentDueAt),
+                ]
+            },
             suffix: """
                  ON CONFLICT (order_number, warehouse, sku) \
                 DO UPDATE SET quantity = reservations.quantity + excluded.quantity, status = 'active'
@@ -515,28 +506,6 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, BulkOrderWr
                 StockRowUpdate(kind: .reserve, warehouse: $0.warehouse, sku: $0.sku, quantity: $0.quantity).statement
             }
             + [reservations]
-    }
-
-    private static func stockStatements(_ effect: StockEffect, order: Order) -> [SQLStatement] {
-        switch effect {
-        case .reserve:
-            preconditionFailure("reservations are written together")
-        case .release(let warehouse, let sku, let quantity):
-            return [
-                StockRowUpdate(kind: .release, warehouse: warehouse, sku: sku, quantity: quantity).statement,
-                settleReservation(order.number, warehouse, sku, quantity, endState: "released"),
-            ]
-        case .consume(let warehouse, let sku, let quantity):
-            return [
-                StockRowUpdate(kind: .consume, warehouse: warehouse, sku: sku, quantity: quantity).statement,
-                settleReservation(order.number, warehouse, sku, quantity, endState: "consumed"),
-                movementStatement(
-                    StockMovement(
-                        id: "\(order.number.value)/\(warehouse.value)/\(sku.value)/shipment", warehouse: warehouse,
-                        sku: sku, delta: -quantity, reason: "shipment", reference: order.number.value,
-                        at: order.updatedAt)),
-            ]
-        }
     }
 
     /// Takes `quantity` off an active reservation; one that reaches zero ends in `endState`.

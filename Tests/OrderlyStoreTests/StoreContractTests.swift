@@ -381,14 +381,16 @@ struct RowInsertTests {
         #expect(joined[0].statement.binds.count == 4)
 
         let large = RowInsert.joined(Array(repeating: insert("order_lines", RowInsert.maxBinds / 4), count: 3))
-        #expect(large.map(\.rows.count) == [RowInsert.maxBinds / 2, RowInsert.maxBinds / 4])
+            .flatMap(\.statements)
+        #expect(large.map(\.binds.count) == [RowInsert.maxBinds, RowInsert.maxBinds / 2])
 
-        // Orders fill their statement first; the lines after that must not run before them.
+        // Orders fill more than one statement; every one of them runs before any lines.
         let spilled = RowInsert.joined([
             insert("orders", RowInsert.maxBinds / 2), insert("order_lines", 1), insert("orders", 1),
             insert("order_lines", 1),
-        ])
-        #expect(spilled.map(\.table) == ["orders", "order_lines", "orders", "order_lines"])
+        ]).flatMap(\.statements)
+        #expect(spilled.map { $0.rowInsert?.table } == ["orders", "orders", "order_lines"])
+        #expect(spilled.map { $0.rowInsert?.rows.count } == [RowInsert.maxBinds / 2, 1, 2])
     }
 }
 

@@ -42,13 +42,12 @@ enum AuditChain {
         return hexEncoded(hasher.finalize())
     }
 
-    /// The statement that appends `entry` after `head`, and the new head.
-    static func append(_ entry: AuditEntry, after head: Head) -> (statement: SQLStatement, head: Head) {
-        appendAll([entry], after: head)
-    }
-
-    /// One statement appending `entries` in order after `head`, and the new head.
-    static func appendAll(_ entries: [AuditEntry], after head: Head) -> (statement: SQLStatement, head: Head) {
+    /// The statements that append `entries`, in order, after `head` (read from the
+    /// database in the same transaction): one multi-row insert, and the head moved to
+    /// the last of them. Committers call this once per batch, at its end, with the
+    /// entries of the writes that succeeded.
+    static func append(_ entries: [AuditEntry], after head: Head) -> [SQLStatement] {
+        guard !entries.isEmpty else { return [] }
         var rows: [[SQLValue]] = []
         var last = head
         for entry in entries {
@@ -61,16 +60,12 @@ enum AuditChain {
             ])
             last = Head(seq: seq, hash: hash)
         }
-        let insert = SQLStore.multiRowInsert("audit_log", columnNames, rows, onDuplicate: .versionChanged)
-        return (insert, last)
-    }
-
-    /// Moves the stored head from `start` (as read at the start of the batch) to
-    /// `end`, once per batch: the head only has to be right when the batch commits.
-    static func advance(from start: Head, to end: Head) -> SQLStatement {
-        SQLStatement(
-            "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1 AND seq = ?",
-            [.int(end.seq), .text(end.hash), .int(start.seq)], unlessChanged: .versionChanged)
+        return [
+            SQLStore.multiRowInsert("audit_log", columnNames, rows, onDuplicate: .versionChanged),
+            SQLStatement(
+                "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1 AND seq = ?",
+                [.int(last.seq), .text(last.hash), .int(head.seq)], unlessChanged: .versionChanged),
+        ]
     }
 
     static let columns = """

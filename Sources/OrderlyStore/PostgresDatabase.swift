@@ -239,10 +239,9 @@ struct PostgresBatchCommitter: BatchCommitter {
     /// connections and in other processes chain one after another.
     private func appendAudit(_ entries: [AuditEntry], on connection: PostgresConnection) async throws {
         guard !entries.isEmpty else { return }
-        let start = try await readHead(connection)
-        let link = AuditChain.appendAll(entries, after: start)
-        try await PostgresDatabase.run(link.statement, on: connection, logger: logger)
-        try await PostgresDatabase.run(AuditChain.advance(from: start, to: link.head), on: connection, logger: logger)
+        for statement in AuditChain.append(entries, after: try await readHead(connection)) {
+            try await PostgresDatabase.run(statement, on: connection, logger: logger)
+        }
     }
 }
 

@@ -87,7 +87,8 @@ final class SQLiteDatabase: SQLDatabase {
     }
 }
 
-/// Commits a batch of writes in one SQLite transaction, each in its own savepoint.
+/// Commits a batch of writes in one SQLite transaction, each in its own savepoint,
+/// and appends the audit entries of the writes that succeeded at the end.
 struct SQLiteBatchCommitter: BatchCommitter {
     let pool: DatabasePool
 
@@ -96,37 +97,26 @@ struct SQLiteBatchCommitter: BatchCommitter {
             var outcomes: [Result<Void, any Error>] = []
             outcomes.reserveCapacity(writes.count)
             try db.inTransaction(.immediate) {
-                // The audit chain's head, read once per batch and carried forward
-                // only past writes that succeeded; stored once, at the end.
-                var start: AuditChain.Head?
-                var head: AuditChain.Head?
+                var committed: [AuditEntry] = []
                 for write in writes {
                     do {
-                        var advanced: AuditChain.Head?
                         try db.inSavepoint {
                             try SQLiteDatabase.run(write.statements, in: db)
-                            if let entry = write.audit {
-                                if start == nil {
-                                    start = try Row.fetchOne(db, sql: AuditChain.headQuery(.sqlite)).map {
-                                        AuditChain.head(from: SQLRow($0))
-                                    }
-                                    head = start
-                                }
-                                guard let current = head else { throw StoreConflict.missing(what: "audit head") }
-                                let link = AuditChain.append(entry, after: current)
-                                try SQLiteDatabase.run([link.statement], in: db)
-                                advanced = link.head
-                            }
                             return .commit
                         }
-                        if let advanced { head = advanced }
+                        if let entry = write.audit { committed.append(entry) }
                         outcomes.append(.success(()))
                     } catch {
                         outcomes.append(.failure(error))
                     }
                 }
-                if let start, let head, head != start {
-                    try SQLiteDatabase.run([AuditChain.advance(from: start, to: head)], in: db)
+                if !committed.isEmpty {
+                    guard
+                        let head = try Row.fetchOne(db, sql: AuditChain.headQuery(.sqlite)).map({
+                            AuditChain.head(from: SQLRow($0))
+                        })
+                    else { throw StoreConflict.missing(what: "audit head") }
+                    try SQLiteDatabase.run(AuditChain.append(committed, after: head), in: db)
                 }
                 return .commit
             }

@@ -104,7 +104,7 @@ def search_at_scale(binary, database, orders):
         raise SystemExit(f"bulk-load failed:\n{loaded.stdout[-2000:]}\n{loaded.stderr[-2000:]}")
     results = {"orders": orders, "load_seconds": time.time() - started}
     with server(binary, database) as running:
-        status, page = running.call("GET", "/v1/orders?limit=200&status=completed")
+        _, page = running.call("GET", "/v1/orders?limit=200&status=completed")
         sample = page["data"]
         _, products = running.call("GET", "/v1/products?limit=100")
         names = [product["name"].split()[0][:2] for product in products["data"]]
@@ -174,6 +174,12 @@ def machine():
     return f"{os.cpu_count()} cores ({cpu}), {memory} GiB, {platform.system()} {platform.release()}"
 
 
+def milliseconds(value):
+    """A latency for the table; a dash when no request answered, rather than a 0.0
+    that reads like a measurement."""
+    return "–" if value is None else f"{value:.1f}"
+
+
 def table(results):
     rows = [("scenario", "backend", "result", "p50 ms", "p99 ms", "max ms", "errors", "peak RSS MiB")]
     for backend, result in results.items():
@@ -198,7 +204,7 @@ def table(results):
                 measured = search[name]
                 rows.append((f"{label}, {search['orders']:,} orders", backend,
                              f"{measured['count']} requests, {measured['failures']} failed",
-                             f"{measured['p50_ms'] or 0:.1f}", f"{measured['p99_ms'] or 0:.1f}", "", "",
+                             milliseconds(measured['p50_ms']), milliseconds(measured['p99_ms']), "", "",
                              f"{search['peak_rss_mib']:.0f}"))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["| " + " | ".join(cell.ljust(width) for cell, width in zip(row, widths)) + " |" for row in rows]

@@ -19,17 +19,17 @@ public struct Product: Hashable, Sendable {
     public func validate(shopCurrency: Currency, into errors: inout FieldErrors) {
         if name.trimmed.isEmpty {
             errors.add("name", "is required")
-        } else if name.count > 200 {
+        } else if name.scalarCount > 200 {
             errors.add("name", "must be at most 200 characters")
         }
         if category.trimmed.isEmpty {
             errors.add("category", "is required")
-        } else if category.count > 100 {
+        } else if category.scalarCount > 100 {
             errors.add("category", "must be at most 100 characters")
         }
         if brand.trimmed.isEmpty {
             errors.add("brand", "is required")
-        } else if brand.count > 100 {
+        } else if brand.scalarCount > 100 {
             errors.add("brand", "must be at most 100 characters")
         }
         if price.currency != shopCurrency {
@@ -59,7 +59,7 @@ public struct Warehouse: Hashable, Sendable {
         for (field, value) in [("name", name), ("province", province), ("city", city)] {
             if value.trimmed.isEmpty {
                 errors.add(field, "is required")
-            } else if value.count > 100 {
+            } else if value.scalarCount > 100 {
                 errors.add(field, "must be at most 100 characters")
             }
         }

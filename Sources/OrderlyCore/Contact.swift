@@ -14,10 +14,10 @@ public struct Customer: Hashable, Sendable, Codable {
 
     /// Checks the customer, naming fields under `prefix`.
     public func validate(into errors: inout FieldErrors, prefix: String = "customer") {
-        if let id, id.trimmed.isEmpty || id.count > 64 { errors.add("\(prefix).id", "must be 1–64 characters") }
+        if let id, id.trimmed.isEmpty || id.scalarCount > 64 { errors.add("\(prefix).id", "must be 1–64 characters") }
         if name.trimmed.isEmpty {
             errors.add("\(prefix).name", "is required")
-        } else if name.count > 100 {
+        } else if name.scalarCount > 100 {
             errors.add("\(prefix).name", "must be at most 100 characters")
         }
         if phone == nil && email == nil {
@@ -62,7 +62,7 @@ public struct ShippingAddress: Hashable, Sendable, Codable {
         for (field, value, limit) in required {
             if value.trimmed.isEmpty {
                 errors.add("\(prefix).\(field)", "is required")
-            } else if value.count > limit {
+            } else if value.scalarCount > limit {
                 errors.add("\(prefix).\(field)", "must be at most \(limit) characters")
             }
         }

@@ -64,7 +64,8 @@ public struct WarehouseCode: ValidatedString, Comparable {
     public static func < (lhs: WarehouseCode, rhs: WarehouseCode) -> Bool { lhs.value < rhs.value }
 }
 
-/// The number an order is known by: the UTC placement date `YYMMDD` followed by ten
+/// The number an order is known by: the placement date `YYMMDD` in the shop's time
+/// zone (the day the operators see in the console) followed by ten
 /// random digits, so numbers sort roughly by day yet say nothing about how many
 /// orders the shop takes and cannot be guessed from a neighbour.
 public struct OrderNumber: ValidatedString {
@@ -77,9 +78,10 @@ public struct OrderNumber: ValidatedString {
     }
 
     /// `random` supplies the ten digits; it is passed in so the core stays deterministic.
-    public static func make(placedAt: Date, random: UInt64) -> OrderNumber {
+    public static func make(placedAt: Date, utcOffsetMinutes: Int, random: UInt64) -> OrderNumber {
         let digits = String(random % 10_000_000_000)
-        return OrderNumber(UTCTime.yymmdd(placedAt) + String(repeating: "0", count: 10 - digits.count) + digits)!
+        let day = UTCTime.yymmdd(placedAt, utcOffsetMinutes: utcOffsetMinutes)
+        return OrderNumber(day + String(repeating: "0", count: 10 - digits.count) + digits)!
     }
 
 }

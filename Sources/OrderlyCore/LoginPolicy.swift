@@ -113,6 +113,6 @@ public enum Credentials {
     public static func validateDisplayName(
         _ name: String, path: String = "display_name", into errors: inout FieldErrors
     ) {
-        if name.trimmed.isEmpty || name.count > 64 { errors.add(path, "must be 1–64 characters") }
+        if name.trimmed.isEmpty || name.scalarCount > 64 { errors.add(path, "must be 1–64 characters") }
     }
 }

@@ -45,7 +45,7 @@ public struct OrderDraft: Hashable, Sendable {
             errors.add(
                 "payment_method", "must be one of \(OrderPolicy.paymentMethods.sorted().joined(separator: ", "))")
         }
-        if let note, note.count > 500 { errors.add("note", "must be at most 500 characters") }
+        if let note, note.scalarCount > 500 { errors.add("note", "must be at most 500 characters") }
         try errors.throwIfAny()
     }
 }

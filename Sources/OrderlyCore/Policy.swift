@@ -62,6 +62,8 @@ public struct OrderPolicy: Hashable, Sendable {
     public var autoCompleteAfterDays: Int
     public var maxLines: Int
     public var maxQuantityPerLine: Int
+    /// The shop's time zone, minutes east of UTC: order numbers carry its date.
+    public var utcOffsetMinutes: Int
 
     public init(
         currency: Currency = .cny,
@@ -71,7 +73,8 @@ public struct OrderPolicy: Hashable, Sendable {
         paymentWindowSeconds: Int = 30 * 60,
         autoCompleteAfterDays: Int = 7,
         maxLines: Int = 100,
-        maxQuantityPerLine: Int = 9_999
+        maxQuantityPerLine: Int = 9_999,
+        utcOffsetMinutes: Int = 480
     ) {
         self.currency = currency
         self.shipping = shipping
@@ -81,6 +84,7 @@ public struct OrderPolicy: Hashable, Sendable {
         self.autoCompleteAfterDays = autoCompleteAfterDays
         self.maxLines = maxLines
         self.maxQuantityPerLine = maxQuantityPerLine
+        self.utcOffsetMinutes = utcOffsetMinutes
     }
 
     public static let paymentMethods: Set<String> = [

@@ -65,17 +65,68 @@ public enum EmailAddress {
     public static func isValid(_ raw: String) -> Bool {
         guard raw.utf8.count <= 254, !raw.contains(where: { $0.isWhitespace }) else { return false }
         let parts = raw.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[0].count <= 64 else { return false }
+        guard parts.count == 2, !parts[0].isEmpty, parts[0].unicodeScalars.count <= 64 else { return false }
         let labels = parts[1].split(separator: ".", omittingEmptySubsequences: false)
         return labels.count >= 2 && labels.allSatisfy { !$0.isEmpty && !$0.hasPrefix("-") && !$0.hasSuffix("-") }
     }
 }
 
 extension String {
+    /// The length limits count: Unicode scalars. A `Character` may carry any number
+    /// of combining marks, so counting characters would let one "character" of
+    /// 200 KB through a 100-character limit.
+    public var scalarCount: Int { unicodeScalars.count }
+
+    /// At most the first `scalars` Unicode scalars.
+    public func prefix(scalars: Int) -> String {
+        guard unicodeScalars.count > scalars else { return self }
+        return String(String.UnicodeScalarView(unicodeScalars.prefix(scalars)))
+    }
+
     /// The string with surrounding white space removed.
     public var trimmed: String {
         // Most input has none; checking the ends first skips Foundation's slow path.
         guard let first = first, let last = last, first.isWhitespace || last.isWhitespace else { return self }
         return trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+/// Control characters in text: refused at the edge, because databases disagree on
+/// them (SQLite cuts a value at NUL, PostgreSQL refuses it) and nobody means them.
+public enum ControlCharacters {
+    /// Whether `text` holds a C0 or C1 control character other than tab, line feed,
+    /// or a carriage return that starts a CRLF line end (as browsers send textareas).
+    public static func present(in text: String) -> Bool {
+        var previous: UInt8 = 0
+        var pendingCarriageReturn = false
+        for byte in text.utf8 {
+            if pendingCarriageReturn {
+                if byte != 0x0A { return true }
+                pendingCarriageReturn = false
+            }
+            switch byte {
+            case 0x09, 0x0A: break
+            case 0x0D: pendingCarriageReturn = true
+            case 0x00..<0x20, 0x7F: return true
+            // U+0080–U+009F are C2 80 – C2 9F in UTF-8.
+            case 0x80...0x9F where previous == 0xC2: return true
+            default: break
+            }
+            previous = byte
+        }
+        return pendingCarriageReturn
+    }
+
+    /// The text with each control character replaced by U+FFFD, for text that is only
+    /// recorded, never acted on (a client's User-Agent).
+    public static func replaced(in text: String) -> String {
+        guard present(in: text) else { return text }
+        var scalars = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            let value = scalar.value
+            let control = (value < 0x20 && value != 0x09 && value != 0x0A) || (0x7F...0x9F).contains(value)
+            scalars.append(control ? "\u{FFFD}" : scalar)
+        }
+        return String(scalars)
     }
 }

@@ -33,7 +33,8 @@ struct CallerMiddleware: RouterMiddleware {
         var context = context
         context.requestID = RequestIDs.make()
         context.origin = RequestOrigin(
-            ip: clientAddress(request, context), userAgent: request.headers[.userAgent].map { String($0.prefix(256)) },
+            ip: clientAddress(request, context),
+            userAgent: request.headers[.userAgent].map { ControlCharacters.replaced(in: $0.prefix(scalars: 256)) },
             requestID: context.requestID)
         // No matched route: the router answers 404, and nobody need be looked up.
         if context.endpointPath != nil {
@@ -67,7 +68,7 @@ struct CallerMiddleware: RouterMiddleware {
     private func clientAddress(_ request: Request, _ context: Context) -> String? {
         if trustForwardedFor, let forwarded = request.headers[.forwardedFor] {
             let first = forwarded.split(separator: ",").first.map { String($0).trimmed } ?? ""
-            if !first.isEmpty { return String(first.prefix(64)) }
+            if !first.isEmpty { return ControlCharacters.replaced(in: first.prefix(scalars: 64)) }
         }
         return context.remoteIP
     }
@@ -140,21 +141,33 @@ func constantTimeEqual(_ lhs: String, _ rhs: String) -> Bool {
     return difference == 0
 }
 
-/// The fields of an `application/x-www-form-urlencoded` body.
+/// The fields of an `application/x-www-form-urlencoded` body. A field that is not
+/// valid percent-encoded UTF-8, or holds a control character other than tab and a
+/// line end, is refused with its name.
 struct FormData: Sendable {
     var fields: [(String, String)]
 
-    init(_ body: String) {
-        fields = body.split(separator: "&").map { pair in
+    init(_ body: String) throws {
+        fields = try body.split(separator: "&").map { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            return (Self.decode(parts[0]), parts.count > 1 ? Self.decode(parts[1]) : "")
+            guard let name = Self.decode(parts[0]) else {
+                throw Problem.malformed("a form field's name is not valid percent-encoded UTF-8", path: "form")
+            }
+            let shownName = ControlCharacters.replaced(in: name).prefix(scalars: 64)
+            guard let value = parts.count > 1 ? Self.decode(parts[1]) : "" else {
+                throw Problem.malformed("\(shownName) is not valid percent-encoded UTF-8", path: shownName)
+            }
+            if ControlCharacters.present(in: name) || ControlCharacters.present(in: value) {
+                throw Problem.controlCharacters(at: shownName)
+            }
+            return (name, value)
         }
     }
 
     subscript(name: String) -> String? { fields.first { $0.0 == name }?.1 }
 
-    private static func decode(_ part: Substring) -> String {
-        String(part).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(part)
+    private static func decode(_ part: Substring) -> String? {
+        String(part).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
     }
 }
 
@@ -162,7 +175,11 @@ extension Request {
     /// The body as form fields, bounded. The collected body stays on the request, so
     /// the access middleware's CSRF check and the handler can both read it.
     mutating func formData(upTo maxSize: Int) async throws -> FormData {
-        FormData(String(buffer: try await collectBody(upTo: maxSize)))
+        let buffer = try await collectBody(upTo: maxSize)
+        guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) else {
+            throw Problem.malformed("the form is not valid UTF-8")
+        }
+        return try FormData(text)
     }
 }
 

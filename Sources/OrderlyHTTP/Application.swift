@@ -65,6 +65,7 @@ public func buildRouter(_ dependencies: AppDependencies) -> Router<OrderlyReques
     router.middlewares.add(
         CallerMiddleware(access: dependencies.access, trustForwardedFor: dependencies.trustForwardedFor))
     router.middlewares.add(ProblemMiddleware(access: dependencies.access))
+    router.middlewares.add(InputSafetyMiddleware())
     router.middlewares.add(AccessMiddleware())
     router.get("/health") { _, _ in "ok" }
     router.get("/metrics") { _, _ in
@@ -164,9 +165,10 @@ enum Cursor {
     }
 
     static func decode(_ raw: String, parts: Int) throws -> [String] {
+        guard raw.utf8.count <= 512 else { throw invalid }
         var base64 = raw.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        guard raw.count <= 512, let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8)
+        base64 += String(repeating: "=", count: (4 - base64.utf8.count % 4) % 4)
+        guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8)
         else { throw invalid }
         let split = text.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
         guard split.count == parts else { throw invalid }

@@ -33,13 +33,9 @@ enum JSONCoding {
     /// `2026-11-21T08:30:00Z`, or with milliseconds when the time has them.
     static func timestamp(_ date: Date) -> String { UTCTime.rfc3339(date) }
 
-    static func parseTimestamp(_ raw: String) -> Date? {
-        let plain = ISO8601DateFormatter()
-        if let date = plain.date(from: raw) { return date }
-        let fractional = ISO8601DateFormatter()
-        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return fractional.date(from: raw)
-    }
+    /// A strict RFC 3339 time: an impossible date or any other shape is nil, never
+    /// a guess (Foundation's formatter moves 2026-11-31 to 1 December).
+    static func parseTimestamp(_ raw: String) -> Date? { UTCTime.parseRFC3339(raw) }
 
     static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
         let data = try encoder.encode(value)
@@ -55,6 +51,11 @@ enum JSONCoding {
     /// Decodes a request body, refusing unknown fields and naming the path of
     /// anything wrong.
     static func decodeStrict<T: RequestBody>(_ type: T.Type, from data: Data) throws -> T {
+        do {
+            try StrictJSON.check(data)
+        } catch {
+            throw Problem.malformed("the body is not valid JSON: \(error.reason) at byte \(error.offset)")
+        }
         let tree: Any
         do {
             tree = try JSONSerialization.jsonObject(with: data, options: [])
@@ -62,6 +63,9 @@ enum JSONCoding {
             throw Problem.malformed("the body is not valid JSON")
         }
         guard tree is [String: Any] else { throw Problem.malformed("the body must be a JSON object") }
+        if let path = controlCharacterPath(in: tree, path: "") {
+            throw Problem.controlCharacters(at: path)
+        }
         let value: T
         do {
             value = try decoder().decode(T.self, from: data)
@@ -168,6 +172,28 @@ enum JSONCoding {
             return nil
         case let number as NSNumber where !(json is Bool):
             return abs(number.doubleValue) >= 9.2e18 ? path : nil
+        default:
+            return nil
+        }
+    }
+
+    /// The path of the first string or key holding a control character.
+    static func controlCharacterPath(in json: Any, path: String) -> String? {
+        switch json {
+        case let object as [String: Any]:
+            for key in object.keys.sorted() {
+                let childPath = path.isEmpty ? key : "\(path).\(key)"
+                if ControlCharacters.present(in: key) { return childPath }
+                if let found = controlCharacterPath(in: object[key]!, path: childPath) { return found }
+            }
+            return nil
+        case let array as [Any]:
+            for (index, element) in array.enumerated() {
+                if let found = controlCharacterPath(in: element, path: "\(path)[\(index)]") { return found }
+            }
+            return nil
+        case let text as String:
+            return ControlCharacters.present(in: text) ? (path.isEmpty ? "body" : path) : nil
         default:
             return nil
         }

@@ -65,6 +65,9 @@ extension Request {
         var filter = LogFilter(limit: try limit())
         if let kindName { filter.kind = query(kindName).map(\.trimmed).flatMap { $0.isEmpty ? nil : $0 } }
         if let whoName { filter.who = query(whoName).map(\.trimmed).flatMap { $0.isEmpty ? nil : $0 } }
+        for (name, value) in [(kindName, filter.kind), (whoName, filter.who)] {
+            if let name, let value, value.scalarCount > 100 { errors.add(name, "must be at most 100 characters") }
+        }
         for (name, keyPath) in [("from", \LogFilter.from), ("to", \LogFilter.to)] {
             guard let raw = query(name), !raw.isEmpty else { continue }
             if let date = JSONCoding.parseTimestamp(raw) {

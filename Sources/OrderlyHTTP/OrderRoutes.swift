@@ -38,7 +38,10 @@ struct OrderRoutes: Sendable {
     @Sendable func search(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         var errors = FieldErrors()
         var query = OrderQuery(limit: try request.limit())
-        query.text = request.query("q").map(\.trimmed).flatMap { $0.isEmpty ? nil : String($0.prefix(100)) }
+        query.text = request.query("q").map(\.trimmed).flatMap { $0.isEmpty ? nil : $0 }
+        if let text = query.text, text.scalarCount > OrderQuery.maxTextLength {
+            errors.add("q", "must be at most \(OrderQuery.maxTextLength) characters")
+        }
         if let raw = request.query("status") {
             query.status = OrderStatus(rawValue: raw)
             if query.status == nil {
@@ -46,6 +49,9 @@ struct OrderRoutes: Sendable {
             }
         }
         query.channel = request.query("channel")
+        if let channel = query.channel, channel.scalarCount > OrderQuery.maxTextLength {
+            errors.add("channel", "must be at most \(OrderQuery.maxTextLength) characters")
+        }
         for (name, keyPath) in [("created_from", \OrderQuery.createdFrom), ("created_to", \OrderQuery.createdTo)] {
             guard let raw = request.query(name) else { continue }
             if let date = JSONCoding.parseTimestamp(raw) {
@@ -54,11 +60,7 @@ struct OrderRoutes: Sendable {
                 errors.add(name, "must be an RFC 3339 time such as 2026-11-21T08:30:00Z")
             }
         }
-        if let raw = request.query("cursor") {
-            let parts = try Cursor.decode(raw, parts: 2)
-            guard let milliseconds = Int64(parts[0]), let number = OrderNumber(parts[1]) else { throw Cursor.invalid }
-            query.after = OrderCursor(createdAt: Date(unixMilliseconds: milliseconds), number: number)
-        }
+        if let raw = request.query("cursor") { query.after = try Self.decodeCursor(raw) }
         try errors.throwIfAny()
         let page = try await orders.search(query)
         let next = page.hasMore ? page.items.last.map { Self.cursor(for: $0) } : nil
@@ -67,6 +69,17 @@ struct OrderRoutes: Sendable {
 
     static func cursor(for order: Order) -> String {
         Cursor.encode([String(order.createdAt.unixMilliseconds), order.number.value])
+    }
+
+    /// A cursor `cursor(for:)` made; anything else, a time out of range among them,
+    /// is refused as not one this server issued.
+    static func decodeCursor(_ raw: String) throws -> OrderCursor {
+        let parts = try Cursor.decode(raw, parts: 2)
+        guard let milliseconds = Int64(parts[0]),
+            (UTCTime.earliestMilliseconds...UTCTime.latestMilliseconds).contains(milliseconds),
+            let number = OrderNumber(parts[1])
+        else { throw Cursor.invalid }
+        return OrderCursor(createdAt: Date(unixMilliseconds: milliseconds), number: number)
     }
 
     @Sendable func show(_ request: Request, context: OrderlyRequestContext) async throws -> Response {

@@ -37,6 +37,15 @@ public struct Problem: Error, Sendable {
             errors: path.map { [FieldError(path: $0, message: detail)] } ?? [])
     }
 
+    /// Text with a control character (other than tab and newline), in a body field,
+    /// a query parameter, a form field or the path.
+    static func controlCharacters(at path: String) -> Problem {
+        Problem(
+            "malformed-request", "Malformed request", .badRequest,
+            "\(path) contains a control character; only tab and newline are allowed",
+            errors: [FieldError(path: path, message: "must not contain control characters other than tab and newline")])
+    }
+
     func response(requestID: String?) -> Response {
         var body: [String: JSONValue] = extensions
         body["type"] = .string(Self.typeBase + type)

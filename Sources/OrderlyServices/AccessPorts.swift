@@ -94,6 +94,10 @@ public struct LoginAttempt: Hashable, Sendable {
         case failure
         /// Refused without checking the password: the account or address is slowed or blocked.
         case refused
+        /// Counted before its password is checked, so parallel guesses cannot pass the
+        /// limits; it becomes a success or a failure (it stays pending, and counts as a
+        /// failure, only if the process died meanwhile).
+        case pending
     }
 
     public var at: Date
@@ -252,9 +256,19 @@ public protocol AccessStore: Sendable {
     func revokeAPIKey(id: String, at: Date, audit: AuditEntry) async throws
 
     func recordLogin(_ attempt: LoginAttempt) async throws
-    /// Failures since `since` for the username, counting only those after its last success.
+    /// Failures (and pending attempts) since `since` for the username, counting only
+    /// those after its last success.
     func loginFailures(username: String, since: Date) async throws -> FailureHistory
     func loginFailures(ip: String, since: Date) async throws -> FailureHistory
+    /// Records `attempt` as pending under `id`, atomically with a check that the
+    /// username's and address's counts since `since` are still the ones the caller
+    /// decided on; throws `StoreConflict.versionChanged` when another attempt was
+    /// counted meanwhile. Every process sharing the database is serialised here.
+    func reserveLoginAttempt(
+        _ attempt: LoginAttempt, id: String, since: Date, accountFailures: Int, addressFailures: Int
+    ) async throws
+    /// Gives a pending attempt its outcome.
+    func finishLoginAttempt(id: String, userID: String?, outcome: LoginAttempt.Outcome, reason: String) async throws
     func loginLog(_ filter: LogFilter) async throws -> Page<LoginAttempt>
 
     /// Records an entry on its own, for operations that change nothing else.

@@ -174,33 +174,55 @@ public struct AccessService: Sendable {
 
     /// Checks a name and password and opens a session with a new token (never one
     /// the client brought). Every attempt is logged, and repeated failures per
-    /// account and per address are slowed, then blocked.
+    /// account and per address are slowed, then blocked. An attempt is counted
+    /// before its password is checked (a pending row, reserved atomically against
+    /// the counts it was judged by), so guesses sent in parallel are held to the same
+    /// limits as guesses sent one after another.
     public func signIn(username: String, password: String, origin: RequestOrigin) async throws -> SignedIn {
-        let now = clock.now()
-        let windowStart = now.addingTimeInterval(-TimeInterval(policy.windowSeconds))
-        let name = String(username.trimmed.lowercased().prefix(64))
-        let accountFailures = try await store.loginFailures(username: name, since: windowStart)
-        var addressFailures = FailureHistory.none
-        if let ip = origin.ip { addressFailures = try await store.loginFailures(ip: ip, since: windowStart) }
+        let name = username.trimmed.lowercased().prefix(scalars: 64)
         var attempt = LoginAttempt(
-            at: now, username: name, userID: nil, ip: origin.ip,
-            userAgent: origin.userAgent.map { String($0.prefix(256)) },
-            outcome: .refused, reason: "")
-        switch policy.gate(account: accountFailures, address: addressFailures, now: now) {
-        case .open:
-            break
-        case .slowed(let until):
-            attempt.reason = "slowed: \(accountFailures.count) recent failures"
+            at: clock.now(), username: name, userID: nil, ip: origin.ip,
+            userAgent: origin.userAgent.map { $0.prefix(scalars: 256) }, outcome: .refused, reason: "")
+        let attemptID = token(bytes: 12)
+        var accountFailures = FailureHistory.none
+        var reserved = false
+        for _ in 0..<Self.maxReservationTries {
+            let now = clock.now()
+            attempt.at = now
+            let windowStart = now.addingTimeInterval(-TimeInterval(policy.windowSeconds))
+            accountFailures = try await store.loginFailures(username: name, since: windowStart)
+            var addressFailures = FailureHistory.none
+            if let ip = origin.ip { addressFailures = try await store.loginFailures(ip: ip, since: windowStart) }
+            switch policy.gate(account: accountFailures, address: addressFailures, now: now) {
+            case .open:
+                break
+            case .slowed(let until):
+                attempt.reason = "slowed: \(accountFailures.count) recent failures"
+                try await store.recordLogin(attempt)
+                throw LoginRefused(.slowed, retryAt: until)
+            case .blocked(let until):
+                attempt.reason =
+                    addressFailures.count >= policy.addressBlockAfterFailures ? "address blocked" : "account blocked"
+                try await store.recordLogin(attempt)
+                throw LoginRefused(.blocked, retryAt: until)
+            }
+            do {
+                try await store.reserveLoginAttempt(
+                    attempt, id: attemptID, since: windowStart, accountFailures: accountFailures.count,
+                    addressFailures: addressFailures.count)
+                reserved = true
+                break
+            } catch StoreConflict.versionChanged {
+                continue  // another attempt was counted first: judge this one again
+            }
+        }
+        guard reserved else {
+            // So many attempts at once that this one never got its turn: it is slowed.
+            attempt.reason = "slowed: too many sign-ins at once"
             try await store.recordLogin(attempt)
-            throw LoginRefused(.slowed, retryAt: until)
-        case .blocked(let until):
-            attempt.reason =
-                addressFailures.count >= policy.addressBlockAfterFailures ? "address blocked" : "account blocked"
-            try await store.recordLogin(attempt)
-            throw LoginRefused(.blocked, retryAt: until)
+            throw LoginRefused(.slowed, retryAt: attempt.at.addingTimeInterval(1))
         }
         let account = try await store.user(username: name)
-        attempt.userID = account?.id
         let passwordMatches: Bool
         if let account {
             passwordMatches = await hasher.verify(password, against: account.passwordHash)
@@ -210,28 +232,28 @@ public struct AccessService: Sendable {
             passwordMatches = false
         }
         guard let account, passwordMatches, !account.disabled else {
-            attempt.outcome = .failure
-            attempt.reason = account == nil ? "unknown user" : passwordMatches ? "account disabled" : "wrong password"
-            try await store.recordLogin(attempt)
+            let reason = account == nil ? "unknown user" : passwordMatches ? "account disabled" : "wrong password"
+            try await store.finishLoginAttempt(id: attemptID, userID: account?.id, outcome: .failure, reason: reason)
             if policy.startsBlock(failuresNow: accountFailures.count + 1) {
-                attempt.outcome = .refused
+                attempt.userID = account?.id
                 attempt.reason =
                     "account blocked for \(policy.blockSeconds) s after \(policy.blockAfterFailures) failures"
-                attempt.at = now.addingTimeInterval(0.001)
+                attempt.at = attempt.at.addingTimeInterval(0.001)
                 try await store.recordLogin(attempt)
             }
             throw LoginRefused(.badCredentials)
         }
         let token = token(bytes: 32)
         let session = SessionRecord(
-            tokenDigest: Self.digest(token), userID: account.id, csrfToken: self.token(bytes: 24), createdAt: now,
-            lastSeenAt: now, ip: origin.ip, userAgent: attempt.userAgent)
+            tokenDigest: Self.digest(token), userID: account.id, csrfToken: self.token(bytes: 24),
+            createdAt: attempt.at, lastSeenAt: attempt.at, ip: origin.ip, userAgent: attempt.userAgent)
         try await store.createSession(session)
-        attempt.outcome = .success
-        attempt.reason = "signed in"
-        try await store.recordLogin(attempt)
+        try await store.finishLoginAttempt(id: attemptID, userID: account.id, outcome: .success, reason: "signed in")
         return SignedIn(token: token, session: session, user: account)
     }
+
+    /// How often one sign-in is judged again after others were counted before it.
+    static let maxReservationTries = 16
 
     /// The session and account behind a session token, when both are still good.
     /// A session seen again after a minute has its last-seen time moved on.
@@ -263,7 +285,7 @@ public struct AccessService: Sendable {
         -> IssuedAPIKey
     {
         var errors = FieldErrors()
-        if name.trimmed.isEmpty || name.count > 64 { errors.add("name", "must be 1–64 characters") }
+        if name.trimmed.isEmpty || name.scalarCount > 64 { errors.add("name", "must be 1–64 characters") }
         if scopes.isEmpty {
             errors.add(
                 "scopes", "must name at least one of \(APIScope.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -294,6 +316,8 @@ public struct AccessService: Sendable {
         let parts = presented.dropFirst(Self.apiKeyPrefix.count).split(separator: "_", maxSplits: 1)
         guard parts.count == 2 else { return nil }
         let id = String(parts[0])
+        // IDs are hex: anything else names no key, and is never sent to the database.
+        guard (1...32).contains(id.utf8.count), id.utf8.allSatisfy({ $0.isHexDigit }) else { return nil }
         let digest = Self.digest(String(parts[1]))
         let now = clock.now()
         var key = apiKeyCache.key(id, at: now)
@@ -347,7 +371,7 @@ public struct AccessService: Sendable {
 
     public func recordException(_ record: ExceptionRecord) async throws {
         var record = record
-        record.error = String(record.error.prefix(4000))
+        record.error = record.error.prefix(scalars: 4000)
         try await store.recordException(record)
     }
 
@@ -408,5 +432,11 @@ final class APIKeyCache: Sendable {
 
     func forget(_ id: String) {
         _ = entries.withLock { $0.removeValue(forKey: id) }
+    }
+}
+
+extension UInt8 {
+    fileprivate var isHexDigit: Bool {
+        (48...57).contains(self) || (97...102).contains(self) || (65...70).contains(self)
     }
 }

@@ -68,7 +68,7 @@ public struct CatalogueService: Sendable {
     {
         var errors = FieldErrors()
         if onHand < 0 || onHand > 100_000_000 { errors.add("on_hand", "must be between 0 and 100000000") }
-        if reason.trimmed.isEmpty || reason.count > 200 { errors.add("reason", "must be 1–200 characters") }
+        if reason.trimmed.isEmpty || reason.scalarCount > 200 { errors.add("reason", "must be 1–200 characters") }
         try errors.throwIfAny()
         guard try await catalogue.warehouse(code) != nil else { throw NotFound("warehouse", code.value) }
         guard try await catalogue.product(sku) != nil else { throw NotFound("product", sku.value) }

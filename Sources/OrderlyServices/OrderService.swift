@@ -78,7 +78,7 @@ public struct OrderService: Sendable {
             let warehouse = try choice.get()
             let now = clock.now()
             let change = OrderWorkflow.place(
-                draft, lines: lines, number: OrderNumber.make(placedAt: now, random: random.next()),
+                draft, lines: lines, number: OrderNumber.make(placedAt: now, utcOffsetMinutes: policy.utcOffsetMinutes, random: random.next()),
                 warehouse: warehouse, now: now, policy: policy, actor: actor.name)
             return (nil, change)
         }
@@ -119,7 +119,7 @@ public struct OrderService: Sendable {
             errors.add("method", "must be one of \(OrderPolicy.paymentMethods.sorted().joined(separator: ", "))")
         }
         if amount.amount <= 0 { errors.add("amount.amount", "must be positive") }
-        if let reference, reference.trimmed.isEmpty || reference.count > 128 {
+        if let reference, reference.trimmed.isEmpty || reference.scalarCount > 128 {
             errors.add("reference", "must be 1–128 characters")
         }
         try errors.throwIfAny()
@@ -142,7 +142,7 @@ public struct OrderService: Sendable {
         idempotency: Idempotency<Order>? = nil
     ) async throws -> CommandResult<Order> {
         var errors = FieldErrors()
-        if carrier.trimmed.isEmpty || carrier.count > 32 { errors.add("carrier", "must be 1–32 characters") }
+        if carrier.trimmed.isEmpty || carrier.scalarCount > 32 { errors.add("carrier", "must be 1–32 characters") }
         let trackingOK =
             (4...64).contains(trackingNumber.utf8.count)
             && trackingNumber.unicodeScalars.allSatisfy {
@@ -338,7 +338,7 @@ public struct OrderService: Sendable {
     }
 
     static func validateReason(_ reason: String) throws {
-        if reason.trimmed.isEmpty || reason.count > 500 {
+        if reason.trimmed.isEmpty || reason.scalarCount > 500 {
             throw ValidationFailure([FieldError(path: "reason", message: "must be 1–500 characters")])
         }
     }

@@ -88,6 +88,9 @@ public struct OrderQuery: Hashable, Sendable {
     public var after: OrderCursor?
     public var limit: Int
 
+    /// Search text and a channel filter are bounded like the fields they match.
+    public static let maxTextLength = 100
+
     public init(
         text: String? = nil, status: OrderStatus? = nil, channel: String? = nil, createdFrom: Date? = nil,
         createdTo: Date? = nil, after: OrderCursor? = nil, limit: Int = 50

@@ -163,22 +163,61 @@ extension SQLStore: AccessStore {
         ])
     }
 
+    /// Failures and pending attempts of a username since a time, after its last success.
+    private static let accountFailures = """
+        FROM login_log WHERE username = ? AND outcome IN ('failure', 'pending') AND at >= ? \
+        AND at > COALESCE((SELECT MAX(at) FROM login_log WHERE username = ? AND outcome = 'success'), 0)
+        """
+    private static let addressFailures = "FROM login_log WHERE ip = ? AND outcome IN ('failure', 'pending') AND at >= ?"
+
     public func loginFailures(username: String, since: Date) async throws -> FailureHistory {
         let row = try await db.query(
-            """
-            SELECT COUNT(*), MAX(at) FROM login_log WHERE username = ? AND outcome = 'failure' AND at >= ? \
-            AND at > COALESCE((SELECT MAX(at) FROM login_log WHERE username = ? AND outcome = 'success'), 0)
-            """, [.text(username), SQLValue(since), .text(username)]
+            "SELECT COUNT(*), MAX(at) \(Self.accountFailures)", [.text(username), SQLValue(since), .text(username)]
         ).first
         return FailureHistory(count: Int(row?.int(0) ?? 0), last: row?.optionalDate(1))
     }
 
     public func loginFailures(ip: String, since: Date) async throws -> FailureHistory {
         let row = try await db.query(
-            "SELECT COUNT(*), MAX(at) FROM login_log WHERE ip = ? AND outcome = 'failure' AND at >= ?",
-            [.text(ip), SQLValue(since)]
+            "SELECT COUNT(*), MAX(at) \(Self.addressFailures)", [.text(ip), SQLValue(since)]
         ).first
         return FailureHistory(count: Int(row?.int(0) ?? 0), last: row?.optionalDate(1))
+    }
+
+    public func reserveLoginAttempt(
+        _ attempt: LoginAttempt, id: String, since: Date, accountFailures: Int, addressFailures: Int
+    ) async throws {
+        var statements: [SQLStatement] = []
+        // SQLite's writers are serialised already (one writer per process, and
+        // BEGIN IMMEDIATE across processes); on PostgreSQL one lock, held to the
+        // commit, orders every reservation of every process, so the counts read in
+        // the guard below cannot change before this row is committed.
+        if db.dialect == .postgres { statements.append(SQLStatement("SELECT pg_advisory_xact_lock(7262002)", [])) }
+        statements.append(
+            SQLStatement(
+                """
+                INSERT INTO login_log (id, at, username, user_id, ip, user_agent, outcome, reason) \
+                SELECT ?, ?, ?, ?, ?, ?, 'pending', 'checking the password' \
+                WHERE (SELECT COUNT(*) \(Self.accountFailures)) = ? AND (SELECT COUNT(*) \(Self.addressFailures)) = ?
+                """,
+                [
+                    .text(id), SQLValue(attempt.at), .text(attempt.username), SQLValue(attempt.userID),
+                    SQLValue(attempt.ip), SQLValue(attempt.userAgent),
+                    .text(attempt.username), SQLValue(since), .text(attempt.username), SQLValue(accountFailures),
+                    SQLValue(attempt.ip), SQLValue(since), SQLValue(addressFailures),
+                ], unlessChanged: .versionChanged))
+        try await db.write(statements)
+    }
+
+    public func finishLoginAttempt(id: String, userID: String?, outcome: LoginAttempt.Outcome, reason: String)
+        async throws
+    {
+        try await db.write([
+            SQLStatement(
+                "UPDATE login_log SET user_id = ?, outcome = ?, reason = ? WHERE id = ? AND outcome = 'pending'",
+                [SQLValue(userID), .text(outcome.rawValue), .text(reason), .text(id)],
+                unlessChanged: .missing(what: "pending sign-in \(id)"))
+        ])
     }
 
     public func loginLog(_ filter: LogFilter) async throws -> Page<LoginAttempt> {

@@ -31,7 +31,17 @@ enum PolicySettings {
         if let edits = try number("ORDERLY_MAX_EDITS") { policy.edits.maxEdits = Int(edits) }
         if let window = try number("ORDERLY_PAYMENT_WINDOW_SECONDS") { policy.paymentWindowSeconds = Int(window) }
         if let days = try number("ORDERLY_AUTO_COMPLETE_DAYS") { policy.autoCompleteAfterDays = Int(days) }
+        if let minutes = try utcOffsetMinutes(environment) { policy.utcOffsetMinutes = minutes }
         return policy
+    }
+
+    /// The shop's time zone, minutes east of UTC: order numbers and the console's days.
+    static func utcOffsetMinutes(_ environment: [String: String]) throws -> Int? {
+        guard let raw = environment["ORDERLY_UTC_OFFSET_MINUTES"] else { return nil }
+        guard let minutes = Int(raw), (-720...840).contains(minutes) else {
+            throw InvalidSetting(name: "ORDERLY_UTC_OFFSET_MINUTES", value: raw)
+        }
+        return minutes
     }
 
     /// Sign-in throttling and session lifetimes.
@@ -58,12 +68,7 @@ enum PolicySettings {
         -> ConsoleSettings
     {
         var settings = ConsoleSettings(secureCookies: flag("ORDERLY_SECURE_COOKIES", environment))
-        if let raw = environment["ORDERLY_UTC_OFFSET_MINUTES"] {
-            guard let minutes = Int(raw), (-720...840).contains(minutes) else {
-                throw InvalidSetting(name: "ORDERLY_UTC_OFFSET_MINUTES", value: raw)
-            }
-            settings.utcOffsetMinutes = minutes
-        }
+        if let minutes = try utcOffsetMinutes(environment) { settings.utcOffsetMinutes = minutes }
         if let raw = environment["ORDERLY_LOW_STOCK"] {
             guard let units = Int(raw), units >= 0 else { throw InvalidSetting(name: "ORDERLY_LOW_STOCK", value: raw) }
             settings.lowStockAvailable = units

@@ -53,9 +53,9 @@ struct MoneyAndPolicyTests {
     }
 
     @Test func orderNumbersCarryTheDateAndTenRandomDigits() {
-        let number = OrderNumber.make(placedAt: Fixture.now, random: 1234)
+        let number = OrderNumber.make(placedAt: Fixture.now, utcOffsetMinutes: 480, random: 1234)
         #expect(number.value == "2611180000001234")
-        #expect(OrderNumber.make(placedAt: Fixture.now, random: UInt64.max).value.count == 16)
+        #expect(OrderNumber.make(placedAt: Fixture.now, utcOffsetMinutes: 480, random: UInt64.max).value.count == 16)
         #expect(OrderNumber("26111800000012a4") == nil)
     }
 }
@@ -130,6 +130,54 @@ struct UTCTimeTests {
         var expected = formatter.string(from: date)
         expected = expected.replacingOccurrences(of: ".000Z", with: "Z")
         #expect(UTCTime.rfc3339(date) == expected)
+    }
+
+    /// 06:09 in Beijing on 1 December is still 30 November in UTC; the operators'
+    /// day is the shop's.
+    @Test func orderNumbersAreDatedInTheShopsTimeZone() {
+        let placed = UTCTime.parseRFC3339("2026-11-30T22:09:00Z")!
+        #expect(OrderNumber.make(placedAt: placed, utcOffsetMinutes: 480, random: 7).value.hasPrefix("261201"))
+        #expect(OrderNumber.make(placedAt: placed, utcOffsetMinutes: 0, random: 7).value.hasPrefix("261130"))
+        #expect(OrderNumber.make(placedAt: placed, utcOffsetMinutes: -300, random: 7).value.hasPrefix("261130"))
+    }
+
+    @Test(arguments: [
+        ("2026-11-21T08:30:00Z", 1_795_249_800_000), ("2026-11-21T16:30:00+08:00", 1_795_249_800_000),
+        ("2026-11-21T08:30:00.5Z", 1_795_249_800_500), ("2026-11-21T08:30:00.123456789Z", 1_795_249_800_123),
+        ("2024-02-29T00:00:00Z", 1_709_164_800_000), ("1970-01-01T00:00:00Z", 0),
+        ("9999-12-31T23:59:59.999Z", 253_402_300_799_999), ("2026-11-21t08:30:00z", 1_795_249_800_000),
+    ] as [(String, Int64)])
+    func parsesRFC3339(_ text: String, _ milliseconds: Int64) {
+        #expect(UTCTime.parseRFC3339(text)?.unixMilliseconds == milliseconds)
+    }
+
+    /// No rollover, no guessing: each of these is refused.
+    @Test(arguments: [
+        "2026-11-31T00:00:00Z", "2026-02-29T00:00:00Z", "2026-13-01T00:00:00Z", "2026-00-10T00:00:00Z",
+        "2026-11-21T24:00:00Z", "2026-11-21T23:60:00Z", "2026-11-21T23:59:60Z", "2026-11-21T08:30:00",
+        "2026-11-21 08:30:00Z", "2026-11-21", "2026-11-21T08:30Z", "2026-11-21T08:30:00.Z",
+        "2026-11-21T08:30:00.1234567890Z", "2026-11-21T08:30:00+0800", "2026-11-21T08:30:00+24:00",
+        "+2026-11-21T08:30:00Z", "1969-12-31T23:59:59Z", "10000-01-01T00:00:00Z", "2026-11-21T08:30:00Z ",
+        "２０２６-11-21T08:30:00Z", "", "9999-12-31T23:59:59-01:00",
+    ])
+    func refusesOtherTimes(_ text: String) {
+        #expect(UTCTime.parseRFC3339(text) == nil)
+    }
+
+    @Test func daysAreRealDates() {
+        #expect(UTCTime.parseDay("2026-11-30") == 20_787)
+        #expect(UTCTime.parseDay("2026-11-31") == nil)
+        #expect(UTCTime.parseDay("2026-1-31") == nil)
+        #expect(UTCTime.parseDay("2026/11/30") == nil)
+    }
+
+    /// Untrusted numbers become times only after a range check; even a time that
+    /// slipped past one never traps when converted back.
+    @Test func millisecondsNeverTrap() {
+        #expect(Date(timeIntervalSince1970: 1e300).unixMilliseconds == .max)
+        #expect(Date(timeIntervalSince1970: -1e300).unixMilliseconds == .min)
+        #expect(Date(unixMilliseconds: .max).unixMilliseconds == .max)
+        #expect(Date(timeIntervalSince1970: .nan).unixMilliseconds == 0)
     }
 
     @Test func yymmddAcrossLeapDays() {

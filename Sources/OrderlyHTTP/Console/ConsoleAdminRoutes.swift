@@ -395,7 +395,7 @@ struct ConsoleAdminRoutes: Sendable {
         for record in result.items {
             body += """
                 <tr><td>\(page.time(record.at))</td><td>\(h(record.requestID))</td><td>\(h(record.method)) \(h(record.path))</td>\
-                <td>\(h(record.principal ?? "—"))</td><td><code>\(h(String(record.error.prefix(300))))</code></td></tr>
+                <td>\(h(record.principal ?? "—"))</td><td><code>\(h(record.error.prefix(scalars: 300)))</code></td></tr>
                 """
         }
         body += "</table>"

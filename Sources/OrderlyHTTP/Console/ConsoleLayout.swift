@@ -28,8 +28,8 @@ public struct ConsoleSettings: Sendable {
 
     /// When the shop's day `YYYY-MM-DD` began, as a UTC instant; nil for other text.
     func startOfDay(named text: String) -> Date? {
-        guard text.count == 10, let midnight = JSONCoding.parseTimestamp(text + "T00:00:00Z") else { return nil }
-        return midnight.addingTimeInterval(-offsetSeconds)
+        guard let day = UTCTime.parseDay(text) else { return nil }
+        return Date(unixMilliseconds: day * 86_400_000).addingTimeInterval(-offsetSeconds)
     }
 }
 

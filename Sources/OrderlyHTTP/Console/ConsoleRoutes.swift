@@ -194,14 +194,25 @@ struct ConsoleRoutes: Sendable {
         var query = OrderQuery(limit: 25)
         var messages: [String] = []
         let text = parameters.get("q").map(\.trimmed) ?? ""
-        if !text.isEmpty { query.text = String(text.prefix(100)) }
+        if text.scalarCount > OrderQuery.maxTextLength {
+            messages.append(
+                page.t(
+                    "Search text is at most \(OrderQuery.maxTextLength) characters.",
+                    "搜索内容最多 \(OrderQuery.maxTextLength) 个字。"))
+        } else if !text.isEmpty {
+            query.text = text
+        }
         let statusRaw = parameters.get("status") ?? ""
         if !statusRaw.isEmpty {
             query.status = OrderStatus(rawValue: statusRaw)
             if query.status == nil { messages.append(page.t("Unknown status.", "未知状态。")) }
         }
         let channel = parameters.get("channel").map(\.trimmed) ?? ""
-        if !channel.isEmpty { query.channel = channel }
+        if channel.scalarCount > OrderQuery.maxTextLength {
+            messages.append(page.t("Unknown channel.", "未知渠道。"))
+        } else if !channel.isEmpty {
+            query.channel = channel
+        }
         // Days in the shop's time zone: from the start of `from` to the end of `to`.
         let from = parameters.get("from") ?? ""
         let to = parameters.get("to") ?? ""
@@ -213,10 +224,8 @@ struct ConsoleRoutes: Sendable {
             if isEnd { query.createdTo = dayStart.addingTimeInterval(86_400) } else { query.createdFrom = dayStart }
         }
         if let raw = parameters.get("cursor") {
-            if let parts = try? Cursor.decode(raw, parts: 2), let milliseconds = Int64(parts[0]),
-                let number = OrderNumber(parts[1])
-            {
-                query.after = OrderCursor(createdAt: Date(unixMilliseconds: milliseconds), number: number)
+            if let cursor = try? OrderRoutes.decodeCursor(raw) {
+                query.after = cursor
             } else {
                 messages.append(page.t("That page link is not valid.", "分页链接无效。"))
             }

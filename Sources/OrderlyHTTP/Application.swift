@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import Logging
 import OrderlyCore
 import OrderlyServices
@@ -88,10 +89,15 @@ public func buildRouter(_ dependencies: AppDependencies) -> Router<OrderlyReques
 }
 
 public func buildApplication(
-    _ dependencies: AppDependencies, host: String, port: Int, services: [any Service] = [], logger: Logger
+    _ dependencies: AppDependencies, host: String, port: Int, limits: ConnectionLimits = ConnectionLimits(),
+    services: [any Service] = [], logger: Logger
 ) -> some ApplicationProtocol {
+    let counter = ConnectionCounter()
     var application = Application(
         router: buildRouter(dependencies),
+        server: HTTPServerBuilder { responder in
+            GuardedHTTP1Channel(responder: responder, limits: limits, counter: counter)
+        },
         configuration: .init(address: .hostname(host, port: port), serverName: "Orderly"),
         logger: logger)
     application.addServices(services)

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import NIOHTTP1
 import OrderlyCore
 import OrderlyServices
 
@@ -105,6 +106,11 @@ extension Problem {
             return Problem(
                 "idempotency-key-reused", "Idempotency key reused", .unprocessableContent,
                 "Idempotency-Key \(reused.key) was already used with a different request")
+        case let busy as IdempotencyRequestInProgress:
+            return Problem(
+                "idempotency-request-in-progress", "Request in progress", .conflict,
+                "a request with Idempotency-Key \(busy.key) is still being handled; retry it shortly to get its response",
+                extensions: ["retry_after_seconds": 1], headers: [.retryAfter: "1"])
         case let exists as AlreadyExists:
             return Problem("already-exists", "Already exists", .conflict, "\(exists.what) \(exists.id) already exists")
         case let below as BelowReserved:
@@ -146,6 +152,15 @@ extension Problem {
                 "too many \(limited.what); try again in \(limited.retryAfterSeconds) s",
                 extensions: ["retry_after_seconds": .int(Int64(limited.retryAfterSeconds))],
                 headers: [.retryAfter: String(limited.retryAfterSeconds)])
+        case let error as HTTPParserError:
+            // The client hung up before its request was whole (or sent what is not
+            // HTTP): its doing, not the server's, and no answer will reach it.
+            if error == .invalidEOFState {
+                return Problem(
+                    "incomplete-request", "Incomplete request", .badRequest,
+                    "the client closed the connection before the request was complete")
+            }
+            return Problem.malformed("the request is not valid HTTP: \(error.debugDescription)")
         case is NIOTooManyBytesError:
             return Problem("payload-too-large", "Payload too large", .contentTooLarge, "the request body is too large")
         case let error as HTTPError:

@@ -40,6 +40,13 @@ public struct IdempotencyKeyReused: Error, Hashable, Sendable {
     public init(key: String) { self.key = key }
 }
 
+/// A request with this idempotency key is being handled by another server process;
+/// retrying shortly gets its response.
+public struct IdempotencyRequestInProgress: Error, Hashable, Sendable {
+    public var key: String
+    public init(key: String) { self.key = key }
+}
+
 /// A resource with this identity already exists.
 public struct AlreadyExists: Error, Hashable, Sendable {
     public var what: String

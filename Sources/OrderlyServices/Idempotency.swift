@@ -1,5 +1,6 @@
 import Foundation
 import OrderlyCore
+import Synchronization
 
 /// What a caller's `Idempotency-Key` asks for: the first response to this key and
 /// body, every time. `render` turns the command's result into that response before
@@ -40,5 +41,35 @@ public enum CommandResult<Value: Sendable>: Sendable {
     public var value: Value? {
         if case .applied(let value, _) = self { return value }
         return nil
+    }
+}
+
+/// Requests with an idempotency key being handled in this process. A duplicate that
+/// arrives meanwhile waits for the first to finish and then gets its stored
+/// response, instead of deciding and writing again only to lose at the unique key.
+/// (Duplicates in another process are told apart in the database: see
+/// `StoreConflict.idempotencyKeyInProgress`.)
+final class InFlightRequests: Sendable {
+    private let holders = Mutex<[String: [CheckedContinuation<Bool, Never>]]>([:])
+
+    /// True when this caller now holds `slot`; false after waiting for its holder to
+    /// finish, when the caller should look for the stored response and try again.
+    func claim(_ slot: String) async -> Bool {
+        await withCheckedContinuation { continuation in
+            let claimed = holders.withLock { holders in
+                if holders[slot] == nil {
+                    holders[slot] = []
+                    return true
+                }
+                holders[slot]!.append(continuation)
+                return false
+            }
+            if claimed { continuation.resume(returning: true) }
+        }
+    }
+
+    func release(_ slot: String) {
+        let waiters = holders.withLock { $0.removeValue(forKey: slot) } ?? []
+        for waiter in waiters { waiter.resume(returning: false) }
     }
 }

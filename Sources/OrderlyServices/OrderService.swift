@@ -19,6 +19,7 @@ public struct OrderService: Sendable {
     public let clock: any Clock
     public let random: any RandomSource
     public let policy: OrderPolicy
+    let inFlight = InFlightRequests()
 
     /// How often a command re-decides after losing a race before giving up.
     static let maxAttempts = 8
@@ -266,11 +267,24 @@ public struct OrderService: Sendable {
         _ action: String, _ actor: Actor, _ idempotency: Idempotency<Order>?,
         decide: @Sendable () async throws -> (Order?, OrderChange)
     ) async throws -> CommandResult<Order> {
-        if let idempotency,
-            let existing = try await orders.idempotencyRecord(scope: idempotency.scope, key: idempotency.key)
-        {
-            return .replayed(try idempotency.replay(existing))
+        if let idempotency {
+            let slot = idempotency.scope + "\u{1F}" + idempotency.key
+            while true {
+                if let existing = try await orders.idempotencyRecord(scope: idempotency.scope, key: idempotency.key) {
+                    return .replayed(try idempotency.replay(existing))
+                }
+                if await inFlight.claim(slot) { break }
+            }
+            defer { inFlight.release(slot) }
+            return try await decideAndWrite(action, actor, idempotency, decide: decide)
         }
+        return try await decideAndWrite(action, actor, nil, decide: decide)
+    }
+
+    private func decideAndWrite(
+        _ action: String, _ actor: Actor, _ idempotency: Idempotency<Order>?,
+        decide: @Sendable () async throws -> (Order?, OrderChange)
+    ) async throws -> CommandResult<Order> {
         var attempt = 0
         while true {
             attempt += 1
@@ -286,6 +300,14 @@ public struct OrderService: Sendable {
                     let existing = try await orders.idempotencyRecord(scope: idempotency.scope, key: idempotency.key)
                 else { throw Contention(what: "idempotency key") }
                 return .replayed(try idempotency.replay(existing))
+            } catch StoreConflict.idempotencyKeyInProgress {
+                // Another process holds the key and has not committed: answer at
+                // once rather than wait on its transaction.
+                guard let idempotency else { throw StoreConflict.idempotencyKeyInProgress }
+                if let existing = try await orders.idempotencyRecord(scope: idempotency.scope, key: idempotency.key) {
+                    return .replayed(try idempotency.replay(existing))
+                }
+                throw IdempotencyRequestInProgress(key: idempotency.key)
             } catch let conflict as StoreConflict {
                 switch conflict {
                 case .versionChanged, .insufficientStock, .duplicate(what: "order number"):

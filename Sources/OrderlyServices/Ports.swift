@@ -34,6 +34,8 @@ public enum StoreConflict: Error, Hashable, Sendable {
     case duplicate(what: String)
     /// Another request already used this idempotency key.
     case idempotencyKeyTaken
+    /// Another process is committing a request with this idempotency key right now.
+    case idempotencyKeyInProgress
     /// A row the write depends on does not exist.
     case missing(what: String)
 }

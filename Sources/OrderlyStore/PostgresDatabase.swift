@@ -183,6 +183,7 @@ struct PostgresBatchCommitter: BatchCommitter {
     private func commitTogether(_ writes: [SQLWrite]) async throws {
         do {
             try await client.withTransaction(logger: logger) { connection in
+                try await claim(Array(Set(writes.flatMap(\.claims))), on: connection)
                 let statements = writes.flatMap(\.statements)
                 let stockUpdates = statements.compactMap(\.stockUpdate)
                 let others = statements.filter { $0.stockUpdate == nil }
@@ -212,6 +213,7 @@ struct PostgresBatchCommitter: BatchCommitter {
                 for write in writes {
                     try await connection.query("SAVEPOINT write", logger: logger)
                     do {
+                        try await claim(write.claims, on: connection)
                         for statement in write.statements {
                             try await PostgresDatabase.run(statement, on: connection, logger: logger)
                         }
@@ -232,6 +234,19 @@ struct PostgresBatchCommitter: BatchCommitter {
         } catch let error as PostgresTransactionError {
             throw error.closureError ?? error.commitError ?? error
         }
+    }
+
+    /// Takes a transaction advisory lock on each claim without waiting; throws
+    /// `idempotencyKeyInProgress` when another transaction holds any of them.
+    private func claim(_ claims: [Int64], on connection: PostgresConnection) async throws {
+        guard !claims.isEmpty else { return }
+        let values = Array(repeating: "(?::bigint)", count: claims.count).joined(separator: ", ")
+        let query = PostgresDatabase.query(
+            "SELECT k FROM (VALUES \(values)) AS claims(k) WHERE NOT pg_try_advisory_xact_lock(k)",
+            claims.map(SQLValue.int))
+        var held = 0
+        for try await _ in try await connection.query(query, logger: logger) { held += 1 }
+        if held > 0 { throw StoreConflict.idempotencyKeyInProgress }
     }
 
     /// Appends the entries to the audit chain as the batch's last statements: the

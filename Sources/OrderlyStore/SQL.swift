@@ -143,6 +143,27 @@ struct StockRowUpdate: Sendable, Hashable {
 struct SQLWrite: Sendable {
     var statements: [SQLStatement]
     var audit: AuditEntry?
+    /// Idempotency keys the write claims (as `IdempotencyClaim.lockKey`). PostgreSQL
+    /// takes a transaction advisory lock on each without waiting, before anything
+    /// else, and fails the write with `StoreConflict.idempotencyKeyInProgress` when
+    /// another transaction holds one: a duplicate arriving from another process then
+    /// never waits on that process's uncommitted insert of the key. SQLite's writers
+    /// are serialised and need no claim.
+    var claims: [Int64] = []
+}
+
+/// The advisory lock that stands for one caller's idempotency key.
+enum IdempotencyClaim {
+    /// FNV-1a of scope and key: stable across processes and releases (Swift's
+    /// `Hasher` is seeded per process). A collision only makes a retry wait a moment.
+    static func lockKey(scope: String, key: String) -> Int64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in scope.utf8 + [0x1F] + key.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01B3
+        }
+        return Int64(bitPattern: hash)
+    }
 }
 
 /// What the SQL store needs of a database: reads, and writes that apply a list of
@@ -163,8 +184,8 @@ enum SQLDialect: String, Sendable {
 }
 
 extension SQLDatabase {
-    func write(_ statements: [SQLStatement], audit: AuditEntry? = nil) async throws {
-        try await write(SQLWrite(statements: statements, audit: audit))
+    func write(_ statements: [SQLStatement], audit: AuditEntry? = nil, claims: [Int64] = []) async throws {
+        try await write(SQLWrite(statements: statements, audit: audit, claims: claims))
     }
 }
 

@@ -286,7 +286,9 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, BulkOrderWr
     // MARK: - Orders: the write
 
     public func apply(_ change: OrderChange, idempotency: IdempotencyRecord?, audit: AuditEntry) async throws {
-        try await db.write(try Self.statements(for: change, idempotency: idempotency), audit: audit)
+        try await db.write(
+            try Self.statements(for: change, idempotency: idempotency), audit: audit,
+            claims: idempotency.map { [IdempotencyClaim.lockKey(scope: $0.scope, key: $0.key)] } ?? [])
     }
 
     /// The statements of one order change. The idempotency key and the version guard

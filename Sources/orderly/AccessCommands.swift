@@ -226,13 +226,14 @@ struct APIKeyCommand: AsyncParsableCommand {
     }
 
     struct Revoke: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Revoke a key at once.")
+        static let configuration = CommandConfiguration(abstract: "Revoke a key: running servers refuse it within 5 seconds.")
         @OptionGroup var db: DatabaseOptions
         @Argument(help: "The key's ID, as `apikey list` shows it.") var id: String
 
         func run() async throws {
             try await withAccess(db) { try await $0.revokeAPIKey(id: id, actor: cliActor()) }
-            print("revoked \(id)")
+            // Each server process remembers a key it has read for up to 5 s.
+            print("revoked \(id); servers already running refuse it within 5 seconds")
         }
     }
 }

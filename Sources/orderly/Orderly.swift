@@ -67,7 +67,8 @@ struct Serve: AsyncParsableCommand {
         let interval = sweepSeconds ?? environment["ORDERLY_SWEEP_SECONDS"].flatMap(Int.init) ?? 30
         let sweeper = Sweeper(orders: wiring.dependencies.orders, intervalSeconds: interval, logger: logger)
         let application = buildApplication(
-            wiring.dependencies, host: host, port: port, services: [sweeper], logger: logger)
+            wiring.dependencies, host: host, port: port, limits: try PolicySettings.connectionLimits(),
+            services: [sweeper], logger: logger)
         logger.info("Orderly on http://\(host):\(port) with \(store.dialectName) at \(db.url)")
         try await application.runService()
         await store.close()

@@ -59,6 +59,25 @@ enum PolicySettings {
         return policy
     }
 
+    /// Connection timeouts and the connection limit.
+    static func connectionLimits(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws
+        -> ConnectionLimits
+    {
+        func positive(_ name: String) throws -> Int? {
+            guard let raw = environment[name] else { return nil }
+            guard let value = Int(raw), (1...1_000_000).contains(value) else {
+                throw InvalidSetting(name: name, value: raw)
+            }
+            return value
+        }
+        var limits = ConnectionLimits()
+        if let seconds = try positive("ORDERLY_IDLE_TIMEOUT_SECONDS") { limits.idleTimeoutSeconds = seconds }
+        if let seconds = try positive("ORDERLY_HEADER_TIMEOUT_SECONDS") { limits.headerTimeoutSeconds = seconds }
+        if let seconds = try positive("ORDERLY_BODY_TIMEOUT_SECONDS") { limits.bodyTimeoutSeconds = seconds }
+        if let count = try positive("ORDERLY_MAX_CONNECTIONS") { limits.maxConnections = count }
+        return limits
+    }
+
     static func flag(_ name: String, _ environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
         ["1", "true", "yes"].contains(environment[name]?.lowercased() ?? "")
     }

@@ -33,8 +33,7 @@ struct CatalogueRoutes: Sendable {
             after = sku
         }
         let page = try await catalogue.catalogue.listProducts(after: after, limit: limit)
-        let next = page.hasMore ? page.items.last.map { Cursor.encode([$0.sku.value]) } : nil
-        return try JSONCoding.response(ListBody(data: page.items.map(ProductBody.init), nextCursor: next))
+        return try JSONCoding.pageResponse(page, body: ProductBody.init, cursor: { Cursor.encode([$0.sku.value]) })
     }
 
     @Sendable func showProduct(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
@@ -82,8 +81,8 @@ struct CatalogueRoutes: Sendable {
             filter.after = (sku, warehouse)
         }
         let page = try await catalogue.stock.stockLevels(filter)
-        let next = page.hasMore ? page.items.last.map { Cursor.encode([$0.sku.value, $0.warehouse.value]) } : nil
-        return try JSONCoding.response(ListBody(data: page.items.map(StockLevelBody.init), nextCursor: next))
+        return try JSONCoding.pageResponse(
+            page, body: StockLevelBody.init, cursor: { Cursor.encode([$0.sku.value, $0.warehouse.value]) })
     }
 
     @Sendable func listMovements(_ request: Request, context: OrderlyRequestContext) async throws -> Response {

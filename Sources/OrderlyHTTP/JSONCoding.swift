@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import OrderlyCore
+import OrderlyServices
 
 /// JSON on the wire: snake_case keys, RFC 3339 UTC times, sorted keys so equal
 /// values always encode to equal bytes.
@@ -42,6 +43,43 @@ enum JSONCoding {
         return Response(
             status: status, headers: [.contentType: "application/json"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// The most bytes of items one list page carries. Items are bounded one by one
+    /// (lines per order, scalars per field), but a page of 200 large orders is still
+    /// 20 MB; a page that would pass this ends early, with a cursor to the rest.
+    static let maxPageBytes = 1 << 20
+
+    /// `{"data":[…],"next_cursor":…}`, byte for byte what `ListBody` encodes, with
+    /// items added while they fit in `maxPageBytes` (always at least one).
+    static func pageResponse<Item>(
+        _ page: Page<Item>, body: (Item) -> some Encodable, cursor: (Item) -> String
+    ) throws -> Response {
+        var encoded: [Data] = []
+        var total = 0
+        for item in page.items {
+            let data = try encoder.encode(body(item))
+            if !encoded.isEmpty, total + data.count > maxPageBytes { break }
+            encoded.append(data)
+            total += data.count
+        }
+        let more = page.hasMore || encoded.count < page.items.count
+        var bytes = Data("{\"data\":[".utf8)
+        bytes.reserveCapacity(total + encoded.count + 600)
+        for (index, data) in encoded.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes.append(data)
+        }
+        bytes.append(contentsOf: "],\"next_cursor\":".utf8)
+        if more, !encoded.isEmpty {
+            bytes.append(try encoder.encode(cursor(page.items[encoded.count - 1])))
+        } else {
+            bytes.append(contentsOf: "null".utf8)
+        }
+        bytes.append(UInt8(ascii: "}"))
+        return Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     static func encodeString<T: Encodable>(_ value: T) throws -> String {

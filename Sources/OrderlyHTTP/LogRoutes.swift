@@ -16,8 +16,7 @@ struct LogRoutes: Sendable {
     @Sendable func auditLog(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         let filter = try request.logFilter(kindName: "action", whoName: "actor")
         let page = try await access.auditLog(filter)
-        return try JSONCoding.response(
-            ListBody(data: page.items.map(AuditRecordBody.init), nextCursor: page.nextCursor))
+        return try JSONCoding.pageResponse(page, body: AuditRecordBody.init, cursor: \.logCursor)
     }
 
     @Sendable func loginLog(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
@@ -30,14 +29,13 @@ struct LogRoutes: Sendable {
             ])
         }
         let page = try await access.loginLog(filter)
-        return try JSONCoding.response(
-            ListBody(data: page.items.map(LoginAttemptBody.init), nextCursor: page.nextCursor))
+        return try JSONCoding.pageResponse(page, body: LoginAttemptBody.init, cursor: \.logCursor)
     }
 
     @Sendable func exceptions(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         let filter = try request.logFilter(kindName: nil, whoName: nil)
         let page = try await access.exceptions(filter)
-        return try JSONCoding.response(ListBody(data: page.items.map(ExceptionBody.init), nextCursor: page.nextCursor))
+        return try JSONCoding.pageResponse(page, body: ExceptionBody.init, cursor: \.logCursor)
     }
 }
 
@@ -51,10 +49,15 @@ extension AuditRecord: LogRow { var logPosition: Int64 { seq } }
 extension LoginAttempt: LogRow { var logPosition: Int64 { at.unixMilliseconds } }
 extension ExceptionRecord: LogRow { var logPosition: Int64 { at.unixMilliseconds } }
 
+extension LogRow {
+    /// The `?cursor=` of the page after this row.
+    var logCursor: String { Cursor.encode([String(logPosition)]) }
+}
+
 extension Page where Item: LogRow {
-    /// The `?cursor=` of the next page; nil on the last. The API and the console share it.
+    /// The `?cursor=` of the next page; nil on the last. The console uses it.
     var nextCursor: String? {
-        hasMore ? items.last.map { Cursor.encode([String($0.logPosition)]) } : nil
+        hasMore ? items.last.map(\.logCursor) : nil
     }
 }
 

@@ -63,8 +63,7 @@ struct OrderRoutes: Sendable {
         if let raw = request.query("cursor") { query.after = try Self.decodeCursor(raw) }
         try errors.throwIfAny()
         let page = try await orders.search(query)
-        let next = page.hasMore ? page.items.last.map { Self.cursor(for: $0) } : nil
-        return try JSONCoding.response(ListBody(data: page.items.map { OrderBody($0) }, nextCursor: next))
+        return try JSONCoding.pageResponse(page, body: { OrderBody($0) }, cursor: Self.cursor(for:))
     }
 
     static func cursor(for order: Order) -> String {

@@ -2,6 +2,7 @@
 by the benchmark harness and the crash test (standard library only)."""
 import asyncio
 import json
+import os
 import signal
 import subprocess
 import tempfile
@@ -23,8 +24,9 @@ def create_postgres_database(admin_url, prefix):
 class Server:
     """One `orderly serve` process on `database`, listening on `port`."""
 
-    def __init__(self, binary, database, port):
+    def __init__(self, binary, database, port, environment=None):
         self.binary, self.database, self.port = binary, database, port
+        self.environment = environment
         self.process = None
         self.api_key = None
 
@@ -37,7 +39,8 @@ class Server:
         self.output = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
             [self.binary, "serve", "--port", str(self.port), "--database", self.database, "--sweep-seconds", "3600"],
-            stdout=self.output, stderr=subprocess.STDOUT)
+            stdout=self.output, stderr=subprocess.STDOUT,
+            env={**os.environ, **self.environment} if self.environment else None)
         deadline = time.time() + 60
         while time.time() < deadline:
             if self.process.poll() is not None:
@@ -49,6 +52,11 @@ class Server:
                 time.sleep(0.1)
         self.output.seek(0)
         raise RuntimeError("server did not start: " + self.output.read().decode()[-2000:])
+
+    def log(self):
+        """What the server has printed so far."""
+        self.output.seek(0)
+        return self.output.read().decode(errors="replace")
 
     def peak_rss_mib(self):
         with open(f"/proc/{self.process.pid}/status") as status:

@@ -81,7 +81,10 @@ extension Request {
         }
         try errors.throwIfAny()
         if let raw = query("cursor") {
-            guard let position = Int64(try Cursor.decode(raw, parts: 1)[0]) else { throw Cursor.invalid }
+            // Positions are sequence numbers or times in milliseconds: never beyond 9999.
+            guard let position = Int64(try Cursor.decode(raw, parts: 1)[0]),
+                (0...UTCTime.latestMilliseconds).contains(position)
+            else { throw Cursor.invalid }
             filter.before = position
         }
         return filter

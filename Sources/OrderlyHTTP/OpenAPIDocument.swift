@@ -16,7 +16,7 @@ public enum OpenAPIDocument {
                 }
               },
               "IdempotencyKey": {
-                "description": "1–255 printable characters. The same key and body replay the first response; another body gets 422.",
+                "description": "1–255 printable characters. The same key and body replay the first response; another body gets 422 idempotency-key-reused. While the first request with a key is still being handled by another server, a retry gets 409 idempotency-request-in-progress with Retry-After (seconds); retrying then replays the first response.",
                 "in": "header",
                 "name": "Idempotency-Key",
                 "required": false,
@@ -1082,6 +1082,9 @@ public enum OpenAPIDocument {
                     },
                     "description": "ok"
                   },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
                   "401": {
                     "$ref": "#/components/responses/Problem"
                   },
@@ -1106,6 +1109,9 @@ public enum OpenAPIDocument {
                     },
                     "description": "Prometheus text"
                   },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
                   "401": {
                     "$ref": "#/components/responses/Problem"
                   },
@@ -1129,6 +1135,9 @@ public enum OpenAPIDocument {
                       }
                     },
                     "description": "OpenAPI 3.1"
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
                   },
                   "401": {
                     "$ref": "#/components/responses/Problem"
@@ -1565,6 +1574,9 @@ public enum OpenAPIDocument {
                       }
                     },
                     "description": "OK"
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
                   },
                   "401": {
                     "$ref": "#/components/responses/Problem"
@@ -2172,6 +2184,9 @@ public enum OpenAPIDocument {
                   "403": {
                     "$ref": "#/components/responses/Problem"
                   },
+                  "422": {
+                    "$ref": "#/components/responses/Problem"
+                  },
                   "500": {
                     "$ref": "#/components/responses/Problem"
                   }
@@ -2270,6 +2285,9 @@ public enum OpenAPIDocument {
                       }
                     },
                     "description": "OK"
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
                   },
                   "401": {
                     "$ref": "#/components/responses/Problem"
@@ -2478,10 +2496,19 @@ public enum OpenAPIDocument {
                     },
                     "description": "OK"
                   },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
                   "401": {
                     "$ref": "#/components/responses/Problem"
                   },
                   "403": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "422": {
                     "$ref": "#/components/responses/Problem"
                   },
                   "500": {
@@ -2513,6 +2540,9 @@ public enum OpenAPIDocument {
                       }
                     },
                     "description": "OK"
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
                   },
                   "401": {
                     "$ref": "#/components/responses/Problem"

@@ -52,6 +52,14 @@ struct API: Sendable {
     func call(
         _ method: HTTPRequest.Method, _ uri: String, _ body: String? = nil, headers: HTTPFields = [:]
     ) async throws -> Reply {
+        try await call(method, uri, bytes: body.map { Array($0.utf8) }, headers: headers)
+    }
+
+    /// A request whose body is any bytes, valid UTF-8 or not.
+    @discardableResult
+    func call(
+        _ method: HTTPRequest.Method, _ uri: String, bytes body: [UInt8]?, headers: HTTPFields = [:]
+    ) async throws -> Reply {
         var headers = headers
         if body != nil, headers[.contentType] == nil { headers[.contentType] = "application/json" }
         switch credentials {
@@ -64,7 +72,7 @@ struct API: Sendable {
             if let csrf, method != .get { headers[HTTPField.Name("X-CSRF-Token")!] = csrf }
         }
         let reply = try await client.execute(
-            uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }
+            uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(bytes: $0) }
         ) { response in
             Reply(
                 status: response.status, contentType: response.headers[.contentType],

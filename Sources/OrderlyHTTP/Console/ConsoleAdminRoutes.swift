@@ -285,6 +285,8 @@ struct ConsoleAdminRoutes: Sendable {
 
     @Sendable func revokeAPIKey(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
+        // The form carries only its CSRF token, but its body is checked like any other.
+        _ = try await form(request, context)
         try await access.revokeAPIKey(id: id, actor: try context.actor())
         let page = page(request, context)
         return try await renderKeys(request, context, messages: [], flash: page.t("Revoked \(id).", "已吊销 \(id)。"))
@@ -351,7 +353,8 @@ struct ConsoleAdminRoutes: Sendable {
         body += nextLink(
             "/console/audit", request,
             cursor: result.nextCursor)
-        return htmlResponse(page.render(page.t("Audit log", "审计日志"), body))
+        // A filter that could not be read is the request's fault: 422, as the API answers.
+        return htmlResponse(page.render(page.t("Audit log", "审计日志"), body), status: messages.isEmpty ? .ok : .unprocessableContent)
     }
 
     @Sendable func loginLog(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
@@ -380,7 +383,8 @@ struct ConsoleAdminRoutes: Sendable {
         body += nextLink(
             "/console/logins", request,
             cursor: result.nextCursor)
-        return htmlResponse(page.render(page.t("Sign-ins", "登录日志"), body))
+        // A filter that could not be read is the request's fault: 422, as the API answers.
+        return htmlResponse(page.render(page.t("Sign-ins", "登录日志"), body), status: messages.isEmpty ? .ok : .unprocessableContent)
     }
 
     @Sendable func exceptions(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
@@ -402,6 +406,7 @@ struct ConsoleAdminRoutes: Sendable {
         body += nextLink(
             "/console/exceptions", request,
             cursor: result.nextCursor)
-        return htmlResponse(page.render(page.t("Exceptions", "异常日志"), body))
+        // A filter that could not be read is the request's fault: 422, as the API answers.
+        return htmlResponse(page.render(page.t("Exceptions", "异常日志"), body), status: messages.isEmpty ? .ok : .unprocessableContent)
     }
 }

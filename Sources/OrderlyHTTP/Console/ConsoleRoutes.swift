@@ -272,7 +272,8 @@ struct ConsoleRoutes: Sendable {
             if !to.isEmpty { next += "&to=\(urlEncoded(to))" }
             body += "<p><a href=\"\(h(next))\" rel=\"next\">\(h(page.t("Next page →", "下一页 →")))</a></p>"
         }
-        return htmlResponse(page.render(page.t("Orders", "订单"), body))
+        // A filter that could not be read is the request's fault: 422, as the API answers.
+        return htmlResponse(page.render(page.t("Orders", "订单"), body), status: messages.isEmpty ? .ok : .unprocessableContent)
     }
 
     @Sendable func orderDetail(_ request: Request, context: OrderlyRequestContext) async throws -> Response {

@@ -120,4 +120,100 @@ struct BadInputTests {
             #expect(try await shop.count("SELECT COUNT(*) FROM orders") == 0)
         }
     }
+
+    /// Strict JSON, and text without control characters: refused with the field,
+    /// nothing stored (SQLite used to cut the name at the NUL, PostgreSQL to answer 500).
+    @Test(arguments: Backend.available)
+    func strictJSONAndControlCharacters(_ backend: Backend) async throws {
+        try await withAPI(backend) { shop, api in
+            try await shop.stock([("TEA-001", 4500, 10), ("CUP-010", 3990, 5)])
+            let trailing = orderJSON().replacingOccurrences(of: #""note": "请尽快发货""#, with: #""note": "请尽快发货","#)
+            try await expectRefused(api, shop, trailing, status: .badRequest, type: "malformed-request", paths: [])
+            let reply = try await api.post("/v1/orders", trailing)
+            #expect((reply.json["detail"] as? String)?.contains("trailing comma") == true)
+            try await expectRefused(
+                api, shop, orderJSON(extra: #", "note": "again""#), status: .badRequest, type: "malformed-request",
+                paths: [])
+            try await expectRefused(
+                api, shop, orderJSON().replacingOccurrences(of: #""name": "张三""#, with: #""name": "张\u0000三""#),
+                status: .badRequest, type: "malformed-request", paths: ["customer.name"])
+            try await expectRefused(
+                api, shop, orderJSON().replacingOccurrences(of: "请尽快发货", with: #"请尽快\u001b[2J发货"#),
+                status: .badRequest, type: "malformed-request", paths: ["note"])
+            // Tab and line ends are text.
+            let withNewline = orderJSON().replacingOccurrences(of: "请尽快发货", with: #"请尽快\n\t发货\r\n谢谢"#)
+            #expect(try await api.post("/v1/orders", withNewline).status == .created)
+            #expect(try await api.get("/v1/orders?q=%00").status == .badRequest)
+            #expect(try await api.get("/v1/orders?q=%FF").status == .badRequest)
+        }
+    }
+
+    /// Limits count Unicode scalars: one letter with 200 combining marks is 201.
+    @Test(arguments: Backend.available)
+    func combiningMarksCountAgainstLimits(_ backend: Backend) async throws {
+        try await withAPI(backend) { shop, api in
+            let name = "a" + String(repeating: "\u{0301}", count: 200)
+            #expect(name.count == 1)
+            let product = try await api.post(
+                "/v1/products",
+                #"{"sku": "MARK-1", "name": "\#(name)", "category": "茶", "brand": "西湖", "price": {"amount": 1, "currency": "CNY"}, "weight_grams": 1}"#
+            )
+            #expect(product.status == .unprocessableContent)
+            #expect(product.errorPaths == ["name"])
+            let search = try await api.get("/v1/orders?q=a" + String(repeating: "%CC%81", count: 100))
+            #expect(search.status == .unprocessableContent)
+            #expect(search.errorPaths == ["q"])
+        }
+    }
+
+    /// Impossible dates are refused by name, never moved to a neighbouring day.
+    @Test(arguments: Backend.available)
+    func impossibleDatesAreRefused(_ backend: Backend) async throws {
+        try await withAPI(backend) { shop, api in
+            for (query, name) in [
+                ("created_from=2026-11-31T00:00:00Z", "created_from"), ("created_to=2026-02-29T00:00:00Z", "created_to"),
+                ("created_from=2026-11-30", "created_from"), ("created_from=2026-11-30T08:00:00", "created_from"),
+            ] {
+                let reply = try await api.get("/v1/orders?\(query)")
+                #expect(reply.status == .unprocessableContent, "\(query)")
+                #expect(reply.errorPaths == [name], "\(query)")
+            }
+            #expect(try await api.get("/v1/orders?created_from=2026-11-30T00:00:00%2B08:00").status == .ok)
+            let console = api.as(try await shop.signIn(.administrator))
+            #expect(try await console.get("/console/orders?from=2026-11-31").status == .unprocessableContent)
+            #expect(try await console.get("/console/orders?from=2026-11-30").status == .ok)
+            #expect(try await console.get("/console/audit?from=2026-11-31T00:00:00Z").status == .unprocessableContent)
+        }
+    }
+
+    /// A page of large orders ends before it passes 1 MiB, with a cursor to the rest.
+    @Test(arguments: Backend.available)
+    func listPagesAreBoundedInBytes(_ backend: Backend) async throws {
+        var policy = OrderPolicy()
+        policy.review.maxTotalQuantity = 10_000
+        try await withAPI(backend, policy: policy) { shop, api in
+            try await shop.stock([("TEA-001", 4500, 10)])
+            let longName = String(repeating: "😀", count: 200)
+            var lines: [(String, Int)] = []
+            for index in 0..<100 {
+                let sku = SKU("BIG-\(index)")!
+                try await shop.catalogue.createProduct(
+                    Product(
+                        sku: sku, name: longName, category: "茶", brand: "西湖", price: Money(100, .cny), weightGrams: 1),
+                    actor: "t")
+                try await shop.catalogue.setOnHand(
+                    warehouse: shop.hangzhou, sku: sku, onHand: 1000, reason: "t", actor: "t")
+                lines.append((sku.value, 1))
+            }
+            for _ in 0..<16 { _ = try await shop.place(lines) }
+            let first = try await api.get("/v1/orders?limit=200")
+            let firstItems = first.json["data"] as? [Any] ?? []
+            #expect(first.text.utf8.count <= (1 << 20) + 100_000)
+            #expect(firstItems.count < 16)
+            let cursor = try #require(first.json["next_cursor"] as? String)
+            let second = try await api.get("/v1/orders?limit=200&cursor=\(cursor)")
+            #expect(firstItems.count + (second.json["data"] as? [Any] ?? []).count == 16)
+            #expect(second.json["next_cursor"] is NSNull)
+        }
+    }
 }

@@ -137,7 +137,8 @@ public enum UTCTime {
             return value
         }
         guard let year = digits(0..<4), let month = digits(5..<7), let day = digits(8..<10),
-            (1970...9999).contains(year), (1...12).contains(month), (1...daysInMonth(year: year, month: month)).contains(day)
+            (1970...9999).contains(year), (1...12).contains(month),
+            (1...daysInMonth(year: year, month: month)).contains(day)
         else { return nil }
         return days(year: year, month: month, day: day)
     }

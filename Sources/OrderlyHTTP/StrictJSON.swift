@@ -185,7 +185,9 @@ enum StrictJSON {
             if current == UInt8(ascii: "-") { index += 1 }
             guard let first = current, first >= 48, first <= 57 else { throw invalid("invalid number") }
             index += 1
-            if first != UInt8(ascii: "0") { digits() } else if let next = current, next >= 48, next <= 57 {
+            if first != UInt8(ascii: "0") {
+                digits()
+            } else if let next = current, next >= 48, next <= 57 {
                 throw invalid("number with a leading zero")
             }
             if current == UInt8(ascii: ".") {

@@ -70,7 +70,9 @@ public struct BulkHistory: Sendable {
         let lines = try RequestedLine.price(requested, catalogue: catalogue)
         var changes = [
             OrderWorkflow.place(
-                draft, lines: lines, number: OrderNumber.make(placedAt: placedAt, utcOffsetMinutes: policy.utcOffsetMinutes, random: random.next()),
+                draft, lines: lines,
+                number: OrderNumber.make(
+                    placedAt: placedAt, utcOffsetMinutes: policy.utcOffsetMinutes, random: random.next()),
                 warehouse: pick(warehouses).code, now: placedAt, policy: policy, actor: "bulk")
         ]
         var order = changes[0].order

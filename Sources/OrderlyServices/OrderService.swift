@@ -79,7 +79,9 @@ public struct OrderService: Sendable {
             let warehouse = try choice.get()
             let now = clock.now()
             let change = OrderWorkflow.place(
-                draft, lines: lines, number: OrderNumber.make(placedAt: now, utcOffsetMinutes: policy.utcOffsetMinutes, random: random.next()),
+                draft, lines: lines,
+                number: OrderNumber.make(
+                    placedAt: now, utcOffsetMinutes: policy.utcOffsetMinutes, random: random.next()),
                 warehouse: warehouse, now: now, policy: policy, actor: actor.name)
             return (nil, change)
         }

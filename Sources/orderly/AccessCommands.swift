@@ -226,7 +226,8 @@ struct APIKeyCommand: AsyncParsableCommand {
     }
 
     struct Revoke: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Revoke a key: running servers refuse it within 5 seconds.")
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke a key: running servers refuse it within 5 seconds.")
         @OptionGroup var db: DatabaseOptions
         @Argument(help: "The key's ID, as `apikey list` shows it.") var id: String
 

@@ -28,7 +28,9 @@ enum Fixture {
         let draft = draft(lines)
         let priced = try RequestedLine.price(draft.lines, catalogue: catalogue)
         return OrderWorkflow.place(
-            draft, lines: priced, number: OrderNumber.make(placedAt: at, utcOffsetMinutes: policy.utcOffsetMinutes, random: 42), warehouse: WarehouseCode("HZ1")!,
+            draft, lines: priced,
+            number: OrderNumber.make(placedAt: at, utcOffsetMinutes: policy.utcOffsetMinutes, random: 42),
+            warehouse: WarehouseCode("HZ1")!,
             now: at, policy: policy, actor: "test")
     }
 }

@@ -171,7 +171,8 @@ struct BadInputTests {
     func impossibleDatesAreRefused(_ backend: Backend) async throws {
         try await withAPI(backend) { shop, api in
             for (query, name) in [
-                ("created_from=2026-11-31T00:00:00Z", "created_from"), ("created_to=2026-02-29T00:00:00Z", "created_to"),
+                ("created_from=2026-11-31T00:00:00Z", "created_from"),
+                ("created_to=2026-02-29T00:00:00Z", "created_to"),
                 ("created_from=2026-11-30", "created_from"), ("created_from=2026-11-30T08:00:00", "created_from"),
             ] {
                 let reply = try await api.get("/v1/orders?\(query)")

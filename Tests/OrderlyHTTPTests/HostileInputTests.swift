@@ -35,7 +35,8 @@ struct HostileInputTests {
     static let odd: [Hostile] = [
         Hostile(raw: "a" + String(repeating: "%CC%81", count: 3000), mustRefuse: false),
         Hostile(raw: String(repeating: "x", count: 5000), mustRefuse: false),
-        Hostile(raw: "99999999999999999999", mustRefuse: false), Hostile(raw: "-9223372036854775808", mustRefuse: false),
+        Hostile(raw: "99999999999999999999", mustRefuse: false),
+        Hostile(raw: "-9223372036854775808", mustRefuse: false),
         Hostile(raw: "9223372036854775807", mustRefuse: false), Hostile(raw: "-1", mustRefuse: false),
         Hostile(raw: "1e308", mustRefuse: false), Hostile(raw: "1.5", mustRefuse: false),
         Hostile(raw: "NaN", mustRefuse: false), Hostile(raw: "", mustRefuse: false),
@@ -101,14 +102,16 @@ struct HostileInputTests {
     static func body(_ method: String, _ path: String) -> String? {
         switch (method, path) {
         case ("POST", "/v1/orders"): return orderJSON()
-        case ("PATCH", "/v1/orders/{number}"): return #"{"lines": [{"sku": "TEA-001", "quantity": 1}], "expected_version": 1}"#
+        case ("PATCH", "/v1/orders/{number}"):
+            return #"{"lines": [{"sku": "TEA-001", "quantity": 1}], "expected_version": 1}"#
         case ("POST", "/v1/orders/{number}/cancel"), ("POST", "/v1/orders/{number}/reject"):
             return #"{"reason": "客户要求"}"#
         case ("POST", "/v1/orders/{number}/payments"):
             return #"{"method": "alipay", "amount": {"amount": 100, "currency": "CNY"}, "reference": "ref-1"}"#
         case ("POST", "/v1/orders/{number}/shipments"): return #"{"carrier": "SF", "tracking_number": "SF1234567"}"#
         case ("POST", "/v1/products"):
-            return #"{"sku": "NEW-1", "name": "新品", "category": "茶叶", "brand": "西湖", "price": {"amount": 100, "currency": "CNY"}, "weight_grams": 10}"#
+            return
+                #"{"sku": "NEW-1", "name": "新品", "category": "茶叶", "brand": "西湖", "price": {"amount": 100, "currency": "CNY"}, "weight_grams": 10}"#
         case ("POST", "/v1/warehouses"): return #"{"code": "SH1", "name": "上海仓", "province": "上海市", "city": "上海市"}"#
         case ("PUT", "/v1/stock/{warehouse}/{sku}"): return #"{"on_hand": 5, "reason": "盘点"}"#
         case ("POST", _) where path.hasPrefix("/v1/"): return "{}"
@@ -164,7 +167,8 @@ struct HostileInputTests {
         try await withAPI(backend) { shop, api in
             try await shop.stock([("TEA-001", 4500, 10_000), ("CUP-010", 3990, 10_000)])
             let order = try await shop.place([("TEA-001", 1)])
-            let key = try await shop.access.createAPIKey(name: "victim", scopes: [.ordersRead], expiresAt: nil, actor: "t")
+            let key = try await shop.access.createAPIKey(
+                name: "victim", scopes: [.ordersRead], expiresAt: nil, actor: "t")
             try await shop.access.addUser(
                 username: "victim", displayName: "V", role: .finance, password: "long-password-1", actor: "t")
             let valid: [String: String] = [
@@ -201,7 +205,8 @@ struct HostileInputTests {
                 func path(_ replacing: String? = nil, with value: String = "") -> String {
                     var result = template
                     for (name, fallback) in valid {
-                        result = result.replacingOccurrences(of: "{\(name)}", with: name == replacing ? value : fallback)
+                        result = result.replacingOccurrences(
+                            of: "{\(name)}", with: name == replacing ? value : fallback)
                     }
                     return result
                 }
@@ -242,7 +247,9 @@ struct HostileInputTests {
                 guard let base = Self.body(parts[0], template) else { continue }
                 for broken in Self.brokenBodies {
                     let reply = try await caller.call(method, path(), bytes: broken)
-                    check(reply, mustRefuse: true, "\(route) with body \(String(decoding: broken.prefix(40), as: UTF8.self))")
+                    check(
+                        reply, mustRefuse: true,
+                        "\(route) with body \(String(decoding: broken.prefix(40), as: UTF8.self))")
                 }
                 for (leaf, spoiled) in Self.leaves(of: base) {
                     for value in Self.fieldValues {

@@ -109,7 +109,8 @@ struct SignInThrottleTests {
                 name: "shop", scopes: [.ordersRead], expiresAt: nil, actor: "t")
             #expect(try await shop.access.apiKey(presented: issued.secret) != nil)
             let (otherStore, _) = try shop.secondProcess()
-            let cli = AccessService(store: otherStore, hasher: TestShop.hasher, clock: shop.clock, random: SystemRandom())
+            let cli = AccessService(
+                store: otherStore, hasher: TestShop.hasher, clock: shop.clock, random: SystemRandom())
             try await cli.revokeAPIKey(id: issued.key.id, actor: "t")
             #expect(try await cli.apiKey(presented: issued.secret) == nil)
             shop.clock.advance(seconds: 5)

@@ -354,7 +354,8 @@ struct ConsoleAdminRoutes: Sendable {
             "/console/audit", request,
             cursor: result.nextCursor)
         // A filter that could not be read is the request's fault: 422, as the API answers.
-        return htmlResponse(page.render(page.t("Audit log", "审计日志"), body), status: messages.isEmpty ? .ok : .unprocessableContent)
+        return htmlResponse(
+            page.render(page.t("Audit log", "审计日志"), body), status: messages.isEmpty ? .ok : .unprocessableContent)
     }
 
     @Sendable func loginLog(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
@@ -384,7 +385,8 @@ struct ConsoleAdminRoutes: Sendable {
             "/console/logins", request,
             cursor: result.nextCursor)
         // A filter that could not be read is the request's fault: 422, as the API answers.
-        return htmlResponse(page.render(page.t("Sign-ins", "登录日志"), body), status: messages.isEmpty ? .ok : .unprocessableContent)
+        return htmlResponse(
+            page.render(page.t("Sign-ins", "登录日志"), body), status: messages.isEmpty ? .ok : .unprocessableContent)
     }
 
     @Sendable func exceptions(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
@@ -407,6 +409,7 @@ struct ConsoleAdminRoutes: Sendable {
             "/console/exceptions", request,
             cursor: result.nextCursor)
         // A filter that could not be read is the request's fault: 422, as the API answers.
-        return htmlResponse(page.render(page.t("Exceptions", "异常日志"), body), status: messages.isEmpty ? .ok : .unprocessableContent)
+        return htmlResponse(
+            page.render(page.t("Exceptions", "异常日志"), body), status: messages.isEmpty ? .ok : .unprocessableContent)
     }
 }

@@ -273,7 +273,8 @@ struct ConsoleRoutes: Sendable {
             body += "<p><a href=\"\(h(next))\" rel=\"next\">\(h(page.t("Next page →", "下一页 →")))</a></p>"
         }
         // A filter that could not be read is the request's fault: 422, as the API answers.
-        return htmlResponse(page.render(page.t("Orders", "订单"), body), status: messages.isEmpty ? .ok : .unprocessableContent)
+        return htmlResponse(
+            page.render(page.t("Orders", "订单"), body), status: messages.isEmpty ? .ok : .unprocessableContent)
     }
 
     @Sendable func orderDetail(_ request: Request, context: OrderlyRequestContext) async throws -> Response {

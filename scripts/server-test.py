@@ -32,7 +32,7 @@ import urllib.request
 import uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from orderly_http import Server, create_postgres_database, order_body  # noqa: E402
+from orderly_http import Server, create_postgres_database, order_body, verify_database  # noqa: E402
 
 PORT, SECOND_PORT = 18094, 18095
 LIMITS = {"ORDERLY_IDLE_TIMEOUT_SECONDS": "2", "ORDERLY_HEADER_TIMEOUT_SECONDS": "2",
@@ -215,11 +215,7 @@ def two_servers_one_key(binary, admin_url):
     finally:
         first.stop()
         second.stop()
-    for command in (["check"], ["audit", "verify"]):
-        result = subprocess.run([binary, *command, "--database", database], capture_output=True, text=True)
-        if result.returncode != 0:
-            failures.append(f"orderly {' '.join(command)}: {result.stdout.strip()} {result.stderr.strip()}")
-    return failures
+    return failures + verify_database(binary, database)
 
 
 def main():

@@ -21,6 +21,16 @@ def create_postgres_database(admin_url, prefix):
     return urllib.parse.urlsplit(admin_url)._replace(path=f"/{name}").geturl()
 
 
+def verify_database(binary, database):
+    """`orderly check` and `orderly audit verify` on `database`: the failures, if any."""
+    failures = []
+    for command in (["check"], ["audit", "verify"]):
+        result = subprocess.run([binary, *command, "--database", database], capture_output=True, text=True)
+        if result.returncode != 0:
+            failures.append(f"orderly {' '.join(command)}: {result.stdout.strip()} {result.stderr.strip()}")
+    return failures
+
+
 class Server:
     """One `orderly serve` process on `database`, listening on `port`."""
 

@@ -16,7 +16,7 @@ public enum OpenAPIDocument {
                 }
               },
               "IdempotencyKey": {
-                "description": "1–255 printable characters. The same key and body replay the first response; another body gets 422 idempotency-key-reused. While the first request with a key is still being handled by another server, a retry gets 409 idempotency-request-in-progress with Retry-After (seconds); retrying then replays the first response.",
+                "description": "1–255 printable characters. The same key and body replay the first response; another body gets 422 idempotency-key-reused. While the first request with a key is still being handled (by this or another server), a duplicate gets 409 idempotency-request-in-progress with Retry-After (seconds); retrying then replays the first response.",
                 "in": "header",
                 "name": "Idempotency-Key",
                 "required": false,

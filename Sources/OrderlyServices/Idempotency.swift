@@ -45,31 +45,19 @@ public enum CommandResult<Value: Sendable>: Sendable {
 }
 
 /// Requests with an idempotency key being handled in this process. A duplicate that
-/// arrives meanwhile waits for the first to finish and then gets its stored
-/// response, instead of deciding and writing again only to lose at the unique key.
-/// (Duplicates in another process are told apart in the database: see
-/// `StoreConflict.idempotencyKeyInProgress`.)
+/// arrives meanwhile is told so at once (`IdempotencyRequestInProgress`, as the API
+/// contract and Stripe answer), rather than deciding and writing again only to lose
+/// at the unique key. Duplicates in another process are told apart in the database
+/// (`StoreConflict.idempotencyKeyInProgress`).
 final class InFlightRequests: Sendable {
-    private let holders = Mutex<[String: [CheckedContinuation<Bool, Never>]]>([:])
+    private let held = Mutex<Set<String>>([])
 
-    /// True when this caller now holds `slot`; false after waiting for its holder to
-    /// finish, when the caller should look for the stored response and try again.
-    func claim(_ slot: String) async -> Bool {
-        await withCheckedContinuation { continuation in
-            let claimed = holders.withLock { holders in
-                if holders[slot] == nil {
-                    holders[slot] = []
-                    return true
-                }
-                holders[slot]!.append(continuation)
-                return false
-            }
-            if claimed { continuation.resume(returning: true) }
-        }
+    /// True when this caller now holds `slot`; false when another request does.
+    func claim(_ slot: String) -> Bool {
+        held.withLock { $0.insert(slot).inserted }
     }
 
     func release(_ slot: String) {
-        let waiters = holders.withLock { $0.removeValue(forKey: slot) } ?? []
-        for waiter in waiters { waiter.resume(returning: false) }
+        _ = held.withLock { $0.remove(slot) }
     }
 }

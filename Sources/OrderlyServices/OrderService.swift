@@ -270,12 +270,16 @@ public struct OrderService: Sendable {
         decide: @Sendable () async throws -> (Order?, OrderChange)
     ) async throws -> CommandResult<Order> {
         if let idempotency {
+            if let existing = try await orders.idempotencyRecord(scope: idempotency.scope, key: idempotency.key) {
+                return .replayed(try idempotency.replay(existing))
+            }
             let slot = idempotency.scope + "\u{1F}" + idempotency.key
-            while true {
+            guard inFlight.claim(slot) else {
+                // The first may have finished between the read and the claim.
                 if let existing = try await orders.idempotencyRecord(scope: idempotency.scope, key: idempotency.key) {
                     return .replayed(try idempotency.replay(existing))
                 }
-                if await inFlight.claim(slot) { break }
+                throw IdempotencyRequestInProgress(key: idempotency.key)
             }
             defer { inFlight.release(slot) }
             return try await decideAndWrite(action, actor, idempotency, decide: decide)

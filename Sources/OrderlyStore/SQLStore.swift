@@ -23,6 +23,13 @@ public final class SQLStore: OrderStore, CatalogueStore, StockStore, BulkOrderWr
         await db.close()
     }
 
+    /// The integer in the first column of the first row of a query: for tests,
+    /// which count rows to prove what changed and what did not. `package`, so the
+    /// test support target builds without `@testable` (and in release builds).
+    package func count(_ sql: String, _ binds: [SQLValue] = []) async throws -> Int {
+        Int(try await db.query(sql, binds).first?.int(0) ?? 0)
+    }
+
     // MARK: - Orders: reads
 
     static let orderColumns = """

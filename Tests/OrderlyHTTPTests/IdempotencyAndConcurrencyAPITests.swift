@@ -34,14 +34,25 @@ struct IdempotencyAndConcurrencyAPITests {
         }
     }
 
-    @Test("50 concurrent POSTs with one key: one order, 50 identical responses", arguments: Backend.available)
+    /// A duplicate that arrives while the first is running is told so at once (409
+    /// with Retry-After, as the API contract says); its retry gets the first answer.
+    @Test(
+        "50 concurrent POSTs with one key: one order; the rest replay it or are told to retry, and then replay it",
+        arguments: Backend.available)
     func concurrentSameKey(_ backend: Backend) async throws {
         try await withAPI(backend) { shop, api in
             try await shop.stock([("TEA-001", 4500, 100), ("CUP-010", 3990, 100)])
-            let replies = try await withThrowingTaskGroup(of: Reply.self) { group in
+            var replies = try await withThrowingTaskGroup(of: Reply.self) { group in
                 for _ in 0..<50 { group.addTask { try await api.post("/v1/orders", orderJSON(), key: "burst") } }
                 return try await group.reduce(into: [Reply]()) { $0.append($1) }
             }
+            let busy = replies.filter { $0.status == .conflict }
+            #expect(busy.allSatisfy { $0.problemType == "idempotency-request-in-progress" })
+            #expect(busy.allSatisfy { $0.headers[.retryAfter] == "1" })
+            #expect(replies.filter { $0.status == .created }.count + busy.count == 50)
+            replies = replies.filter { $0.status == .created }
+            for _ in busy { replies.append(try await api.post("/v1/orders", orderJSON(), key: "burst")) }
+            #expect(replies.count == 50)
             #expect(replies.allSatisfy { $0.status == .created })
             #expect(Set(replies.map(\.text)).count == 1)
             #expect(try await shop.count("SELECT COUNT(*) FROM orders") == 1)

@@ -2,8 +2,7 @@ import Foundation
 import Logging
 import OrderlyCore
 import OrderlyServices
-
-@testable import OrderlyStore
+import OrderlyStore
 
 /// The databases a test can run on. PostgreSQL joins when `ORDERLY_TEST_POSTGRES_URL`
 /// names a server; with `ORDERLY_REQUIRE_POSTGRES=1` (as in CI) its absence is a
@@ -149,7 +148,7 @@ public struct TestShop: Sendable {
     }
 
     public func count(_ sql: String, _ binds: [SQLValue] = []) async throws -> Int {
-        Int(try await store.db.query(sql, binds).first!.int(0))
+        try await store.count(sql, binds)
     }
 }
 

@@ -91,6 +91,17 @@ def connection_limits(binary, workdir):
             else:
                 print(f"  {name}: closed after {took:.1f} s (limit {timeout} s)")
 
+        # Idle after an answered request: the idle clock starts when the answer ends.
+        sock = connect()
+        sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        answer = sock.recv(4096)
+        took = seconds_until_closed(sock)
+        sock.close()
+        if not answer.startswith(b"HTTP/1.1 200") or took is None or not (1.5 <= took <= 3.5):
+            failures.append(f"idle after a request: answered {answer[:20]!r}, closed after {took} s, expected about 2 s")
+        else:
+            print(f"  idle after a request: closed after {took:.1f} s (limit 2 s)")
+
         # Hanging up halfway through a body is the client's doing.
         before = sqlite3.connect(path).execute("SELECT COUNT(*) FROM exception_log").fetchone()[0]
         for _ in range(5):

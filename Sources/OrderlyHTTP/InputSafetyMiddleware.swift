@@ -18,7 +18,14 @@ struct InputSafetyMiddleware: RouterMiddleware {
         return try await next(request, context)
     }
 
+    /// Printable ASCII without `%`: nothing to decode, nothing to refuse. Nearly
+    /// every path and query is this, and it is checked without Foundation.
+    static func isPlain(_ text: String) -> Bool {
+        text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "%") }
+    }
+
     static func check(path: String) throws {
+        if isPlain(path) { return }
         guard let decoded = path.removingPercentEncoding else {
             throw Problem.malformed("the path is not valid percent-encoded UTF-8", path: "path")
         }
@@ -26,6 +33,8 @@ struct InputSafetyMiddleware: RouterMiddleware {
     }
 
     static func check(query: String) throws {
+        // `+` stands for a space in a query: also plain.
+        if isPlain(query) { return }
         for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard let name = String(parts[0]).removingPercentEncoding else {

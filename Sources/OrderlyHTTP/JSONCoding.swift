@@ -101,7 +101,7 @@ enum JSONCoding {
             throw Problem.malformed("the body is not valid JSON")
         }
         guard tree is [String: Any] else { throw Problem.malformed("the body must be a JSON object") }
-        if let path = controlCharacterPath(in: tree, path: "") {
+        if holdsControlCharacter(tree), let path = controlCharacterPath(in: tree, path: "") {
             throw Problem.controlCharacters(at: path)
         }
         let value: T
@@ -212,6 +212,21 @@ enum JSONCoding {
             return abs(number.doubleValue) >= 9.2e18 ? path : nil
         default:
             return nil
+        }
+    }
+
+    /// Whether any string or key of the tree holds a control character: the cheap
+    /// question every body is asked (no sorting, no paths).
+    static func holdsControlCharacter(_ json: Any) -> Bool {
+        switch json {
+        case let object as [String: Any]:
+            return object.contains { ControlCharacters.present(in: $0.key) || holdsControlCharacter($0.value) }
+        case let array as [Any]:
+            return array.contains(where: holdsControlCharacter)
+        case let text as String:
+            return ControlCharacters.present(in: text)
+        default:
+            return false
         }
     }
 

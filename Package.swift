@@ -30,9 +30,15 @@ let package = Package(
         // Use cases and the ports they need.
         .target(
             name: "OrderlyServices",
+            dependencies: ["OrderlyCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+        // What talks to the outside, behind ports the services declare: password
+        // hashing now; payment providers, carriers, mail, SMS, webhooks, documents next.
+        .target(
+            name: "OrderlyIntegrations",
             dependencies: [
-                "OrderlyCore",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "OrderlyCore", "OrderlyServices",
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ],
             swiftSettings: strict
@@ -69,7 +75,7 @@ let package = Package(
         .executableTarget(
             name: "orderly",
             dependencies: [
-                "OrderlyCore", "OrderlyServices", "OrderlyStore", "OrderlyHTTP",
+                "OrderlyCore", "OrderlyServices", "OrderlyStore", "OrderlyHTTP", "OrderlyIntegrations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -81,7 +87,8 @@ let package = Package(
         .target(
             name: "OrderlyTestSupport",
             dependencies: [
-                "OrderlyCore", "OrderlyServices", "OrderlyStore", .product(name: "Logging", package: "swift-log"),
+                "OrderlyCore", "OrderlyServices", "OrderlyStore", "OrderlyIntegrations",
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/OrderlyTestSupport",
             swiftSettings: strict

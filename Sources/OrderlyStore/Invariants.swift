@@ -54,7 +54,7 @@ extension SQLStore {
 
     private func orderViolations(_ orders: [SQLRow]) async throws -> [String] {
         let numbers = orders.map { SQLValue.text($0.text(0)) }
-        let marks = Self.placeholders(numbers.count)
+        let marks = SQLText.placeholders(numbers.count)
         async let lineRows = db.query(
             """
             SELECT order_number, CAST(SUM(quantity * unit_price) AS BIGINT), CAST(SUM(quantity) AS BIGINT) \

@@ -19,9 +19,9 @@ struct BulkLoad: AsyncParsableCommand {
         let store = try await db.openStore(logger: logger, sqliteCacheMebibytes: 256)
         let policy = try PolicySettings.fromEnvironment()
         try await loadDemo(store: store, policy: policy, logger: logger)
-        let products = try await store.listProducts(after: nil, limit: 1000).items
+        let products = try await store.catalogue.listProducts(after: nil, limit: 1000).items
         let history = BulkHistory(
-            products: products, warehouses: try await store.warehouses(), policy: policy, seed: seed, end: Date())
+            products: products, warehouses: try await store.catalogue.warehouses(), policy: policy, seed: seed, end: Date())
         let started = Date()
         var written = 0
         var numbers = Set<String>()
@@ -32,7 +32,7 @@ struct BulkLoad: AsyncParsableCommand {
                 // Ten random digits a day can repeat; a repeat is drawn again.
                 if numbers.insert(next.order.number.value).inserted { batch.append(next) }
             }
-            try await store.bulkInsert(batch)
+            try await store.orders.bulkInsert(batch)
             written += batch.count
             if written % 100_000 < batch.count || written == orders {
                 print("\(written) orders, \(Int(Double(written) / Date().timeIntervalSince(started))) per second")

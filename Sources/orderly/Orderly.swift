@@ -5,6 +5,7 @@ import Logging
 import Metrics
 import OrderlyCore
 import OrderlyHTTP
+import OrderlyIntegrations
 import OrderlyServices
 import OrderlyStore
 import Prometheus
@@ -155,10 +156,10 @@ struct Wiring {
         let random = SystemRandom()
         dependencies = AppDependencies(
             orders: OrderService(
-                orders: store, catalogue: store, stock: store, clock: clock, random: random, policy: policy),
-            catalogue: CatalogueService(catalogue: store, stock: store, clock: clock, random: random, policy: policy),
+                orders: store.orders, catalogue: store.catalogue, stock: store.stock, clock: clock, random: random, policy: policy),
+            catalogue: CatalogueService(catalogue: store.catalogue, stock: store.stock, clock: clock, random: random, policy: policy),
             access: AccessService(
-                store: store, hasher: BcryptPasswordHasher(cost: try PolicySettings.bcryptCost()), clock: clock,
+                store: store.access, hasher: BcryptPasswordHasher(cost: try PolicySettings.bcryptCost()), clock: clock,
                 random: random, policy: try PolicySettings.loginPolicy()))
     }
 }

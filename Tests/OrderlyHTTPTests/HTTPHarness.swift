@@ -112,7 +112,7 @@ extension TestShop {
     func signIn(_ role: Role, username: String? = nil) async throws -> Credentials {
         let name = username ?? role.rawValue.replacingOccurrences(of: "_", with: "-")
         let password = "password-\(name)-1"
-        if try await access.store.user(username: name) == nil {
+        if try await store.access.user(username: name) == nil {
             try await access.addUser(username: name, displayName: name, role: role, password: password, actor: "test")
         }
         let signedIn = try await access.signIn(

@@ -33,7 +33,7 @@ struct SignInThrottleTests {
         var stores = [shop.store]
         if shop.backend == .postgres { stores.append(try shop.secondProcess().0) }
         let services = stores.map {
-            AccessService(store: $0, hasher: hasher, clock: shop.clock, random: SystemRandom())
+            AccessService(store: $0.access, hasher: hasher, clock: shop.clock, random: SystemRandom())
         }
         return (services, stores)
     }
@@ -110,7 +110,7 @@ struct SignInThrottleTests {
             #expect(try await shop.access.apiKey(presented: issued.secret) != nil)
             let (otherStore, _) = try shop.secondProcess()
             let cli = AccessService(
-                store: otherStore, hasher: TestShop.hasher, clock: shop.clock, random: SystemRandom())
+                store: otherStore.access, hasher: TestShop.hasher, clock: shop.clock, random: SystemRandom())
             try await cli.revokeAPIKey(id: issued.key.id, actor: "t")
             #expect(try await cli.apiKey(presented: issued.secret) == nil)
             shop.clock.advance(seconds: 5)

@@ -29,10 +29,10 @@ struct StoreContractTests {
                         sku: SKU("TEA-001")!, name: "x", category: "c", brand: "b", price: Money(1, .cny),
                         weightGrams: 1), actor: "t")
             }
-            let first = try await shop.store.listProducts(after: nil, limit: 1)
+            let first = try await shop.store.catalogue.listProducts(after: nil, limit: 1)
             #expect(first.items.map(\.sku.value) == ["CUP-010"])
             #expect(first.hasMore)
-            let second = try await shop.store.listProducts(after: first.items.last!.sku, limit: 1)
+            let second = try await shop.store.catalogue.listProducts(after: first.items.last!.sku, limit: 1)
             #expect(second.items.map(\.sku.value) == ["TEA-001"])
             #expect(!second.hasMore)
 
@@ -41,7 +41,7 @@ struct StoreContractTests {
             try await shop.catalogue.setOnHand(
                 warehouse: shop.hangzhou, sku: SKU("TEA-001")!, onHand: 20, reason: "damaged", actor: "t")
             #expect(try await shop.level("TEA-001").onHand == 20)
-            let movements = try await shop.store.movements(warehouse: shop.hangzhou, sku: SKU("TEA-001")!, limit: 10)
+            let movements = try await shop.store.stock.movements(warehouse: shop.hangzhou, sku: SKU("TEA-001")!, limit: 10)
             #expect(movements.map(\.delta).sorted() == [-5, 10, 15])
             #expect(Set(movements.map(\.reason)) == ["opening", "restock", "damaged"])
             #expect(try await shop.store.invariantViolations().isEmpty)
@@ -57,7 +57,7 @@ struct StoreContractTests {
             #expect(order.totals.grandTotal == Money(3 * 4500 + 3990, .cny))
             #expect(try await shop.level("TEA-001").reserved == 3)
 
-            let stored = try #require(try await shop.store.order(order.number))
+            let stored = try #require(try await shop.store.orders.order(order.number))
             #expect(stored == order)
 
             _ = try await shop.orders.recordPayment(
@@ -239,25 +239,25 @@ struct StoreContractTests {
             let numbers = { (rows: [SQLRow]) in rows.map { $0.text(0) } }
             let everything = SQLFilter(conditions: [], binds: [])
             // The two newest orders hold no pot: the product index finds the oldest one.
-            let pot = try await shop.store.ordersMatching("商品 pot", everything, limit: 5, recentWindow: 2)
+            let pot = try await shop.store.orders.ordersMatching("商品 pot", everything, limit: 5, recentWindow: 2)
             #expect(numbers(pot) == [placed[0].number.value])
             // Tea fills a page of two from the newest orders alone.
-            let tea = try await shop.store.ordersMatching("tea-001", everything, limit: 2, recentWindow: 3)
+            let tea = try await shop.store.orders.ordersMatching("tea-001", everything, limit: 2, recentWindow: 3)
             #expect(numbers(tea) == [placed[5].number.value, placed[3].number.value])
             // Beyond the window, with a filter, newest first.
-            let cups = try await shop.store.ordersMatching(
+            let cups = try await shop.store.orders.ordersMatching(
                 "CUP-010", SQLFilter(conditions: ["created_at < ?"], binds: [SQLValue(placed[5].createdAt)]),
                 limit: 5, recentWindow: 1)
             #expect(numbers(cups) == [placed[4].number.value, placed[2].number.value])
-            #expect(try await shop.store.ordersMatching("不存在的商品", everything, limit: 5, recentWindow: 2).isEmpty)
+            #expect(try await shop.store.orders.ordersMatching("不存在的商品", everything, limit: 5, recentWindow: 2).isEmpty)
             // Many matching products: looked up by a subquery, same answer.
-            let potBySubquery = try await shop.store.ordersMatching(
+            let potBySubquery = try await shop.store.orders.ordersMatching(
                 "商品 pot", everything, limit: 5, recentWindow: 2, skuListLimit: 0)
             #expect(numbers(potBySubquery) == [placed[0].number.value])
             // A recipient whose name is also in every product's name: each order once.
             shop.clock.advance(seconds: 10)
             let named = try await shop.place([("POT-002", 1)], recipient: "商品")
-            let both = try await shop.store.ordersMatching("商品", everything, limit: 3, recentWindow: 2)
+            let both = try await shop.store.orders.ordersMatching("商品", everything, limit: 3, recentWindow: 2)
             #expect(numbers(both) == [named.number.value, placed[5].number.value, placed[4].number.value])
             // Through the port: the SKU itself, and a page cursor.
             let firstPage = try await shop.orders.search(OrderQuery(text: "TEA-001", limit: 2))
@@ -304,7 +304,7 @@ struct StoreContractTests {
             #expect(try await shop.orders.purgeOldIdempotencyKeys() == 0)
             shop.clock.advance(seconds: 3601)
             #expect(try await shop.orders.purgeOldIdempotencyKeys() == 1)
-            #expect(try await shop.store.idempotencyRecord(scope: "api", key: "K-1") == nil)
+            #expect(try await shop.store.orders.idempotencyRecord(scope: "api", key: "K-1") == nil)
         }
     }
 
@@ -403,19 +403,19 @@ struct BulkLoadTests {
         try await TestShop.with(backend) { shop in
             try await shop.stock([("TEA-001", 4500, 100), ("CUP-010", 3990, 100), ("POT-002", 9900, 100)])
             let history = BulkHistory(
-                products: try await shop.store.listProducts(after: nil, limit: 100).items,
-                warehouses: try await shop.store.warehouses(), policy: shop.orders.policy, seed: 7, end: TestShop.start)
+                products: try await shop.store.catalogue.listProducts(after: nil, limit: 100).items,
+                warehouses: try await shop.store.catalogue.warehouses(), policy: shop.orders.policy, seed: 7, end: TestShop.start)
             var batch: [OrderHistory] = []
             var numbers = Set<String>()
             while batch.count < 1_500 {
                 let next = try history.next()
                 if numbers.insert(next.order.number.value).inserted { batch.append(next) }
             }
-            try await shop.store.bulkInsert(batch)
+            try await shop.store.orders.bulkInsert(batch)
 
             #expect(try await shop.store.invariantViolations() == [])
             let sample = batch[1_234].order
-            let stored = try #require(try await shop.store.order(sample.number))
+            let stored = try #require(try await shop.store.orders.order(sample.number))
             #expect(stored.lines == sample.lines && stored.status == sample.status)
             let counted = try await shop.store.db.query("SELECT COUNT(*) FROM orders", [])
             #expect(counted.first?.int(0) == 1_500)

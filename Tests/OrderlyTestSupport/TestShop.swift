@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import OrderlyCore
+import OrderlyIntegrations
 import OrderlyServices
 import OrderlyStore
 
@@ -60,9 +61,9 @@ public struct TestShop: Sendable {
         clock = ManualClock(Self.start)
         let random = SystemRandom()
         orders = OrderService(
-            orders: store, catalogue: store, stock: store, clock: clock, random: random, policy: policy)
-        catalogue = CatalogueService(catalogue: store, stock: store, clock: clock, random: random, policy: policy)
-        access = AccessService(store: store, hasher: Self.hasher, clock: clock, random: random)
+            orders: store.orders, catalogue: store.catalogue, stock: store.stock, clock: clock, random: random, policy: policy)
+        catalogue = CatalogueService(catalogue: store.catalogue, stock: store.stock, clock: clock, random: random, policy: policy)
+        access = AccessService(store: store.access, hasher: Self.hasher, clock: clock, random: random)
     }
 
     /// Bcrypt at its lowest cost: the real algorithm, fast enough for many sign-ins.
@@ -73,7 +74,7 @@ public struct TestShop: Sendable {
     public func secondProcess() throws -> (SQLStore, OrderService) {
         let other = try Storage.open(url, logger: Logger(label: "test-2"))
         let service = OrderService(
-            orders: other, catalogue: other, stock: other, clock: clock, random: SystemRandom(), policy: orders.policy)
+            orders: other.orders, catalogue: other.catalogue, stock: other.stock, clock: clock, random: SystemRandom(), policy: orders.policy)
         return (other, service)
     }
 
@@ -107,7 +108,7 @@ public struct TestShop: Sendable {
 
     /// Two warehouses and the products named, each stocked as given in Hangzhou.
     public func stock(_ items: [(sku: String, price: Int64, onHand: Int)]) async throws {
-        if try await store.warehouses().isEmpty {
+        if try await store.catalogue.warehouses().isEmpty {
             try await catalogue.createWarehouse(
                 Warehouse(code: hangzhou, name: "杭州仓", province: "浙江省", city: "杭州市"), actor: "test")
             try await catalogue.createWarehouse(
@@ -144,7 +145,7 @@ public struct TestShop: Sendable {
     }
 
     public func level(_ sku: String, in warehouse: WarehouseCode? = nil) async throws -> StockLevel {
-        try await store.stockLevel(warehouse: warehouse ?? hangzhou, sku: SKU(sku)!)!
+        try await store.stock.stockLevel(warehouse: warehouse ?? hangzhou, sku: SKU(sku)!)!
     }
 
     public func count(_ sql: String, _ binds: [SQLValue] = []) async throws -> Int {

@@ -44,7 +44,7 @@ struct ConsoleAdminRoutes: Sendable {
     ) async throws -> Response {
         let page = page(request, context)
         let skuFilter = request.uri.queryParameters.get("sku").flatMap { SKU($0.trimmed.uppercased()) }
-        let levels = try await dependencies.catalogue.stock.stockLevels(StockFilter(sku: skuFilter, limit: 200))
+        let levels = try await dependencies.catalogue.stockLevels(StockFilter(sku: skuFilter, limit: 200))
         var body = """
             \(page.errors(messages))
             <form method="get" action="/console/stock" class="filters">

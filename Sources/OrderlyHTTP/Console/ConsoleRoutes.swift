@@ -168,7 +168,7 @@ struct ConsoleRoutes: Sendable {
             body += "</div>"
         }
         if page.may(.stockRead) {
-            let low = try await dependencies.catalogue.stock.lowStock(
+            let low = try await dependencies.catalogue.lowStock(
                 available: settings.lowStockAvailable, limit: 20)
             body += "<h2>\(h(page.t("Low stock", "库存不足")))</h2>"
             if low.isEmpty {

@@ -32,7 +32,7 @@ struct CatalogueRoutes: Sendable {
             guard let sku = SKU(try Cursor.decode(raw, parts: 1)[0]) else { throw Cursor.invalid }
             after = sku
         }
-        let page = try await catalogue.catalogue.listProducts(after: after, limit: limit)
+        let page = try await catalogue.listProducts(after: after, limit: limit)
         return try JSONCoding.pageResponse(page, body: ProductBody.init, cursor: { Cursor.encode([$0.sku.value]) })
     }
 
@@ -50,7 +50,7 @@ struct CatalogueRoutes: Sendable {
     }
 
     @Sendable func listWarehouses(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
-        let warehouses = try await catalogue.catalogue.warehouses()
+        let warehouses = try await catalogue.warehouses()
         return try JSONCoding.response(ListBody(data: warehouses.map(WarehouseBody.init), nextCursor: nil))
     }
 
@@ -80,14 +80,14 @@ struct CatalogueRoutes: Sendable {
             guard let sku = SKU(parts[0]), let warehouse = WarehouseCode(parts[1]) else { throw Cursor.invalid }
             filter.after = (sku, warehouse)
         }
-        let page = try await catalogue.stock.stockLevels(filter)
+        let page = try await catalogue.stockLevels(filter)
         return try JSONCoding.pageResponse(
             page, body: StockLevelBody.init, cursor: { Cursor.encode([$0.sku.value, $0.warehouse.value]) })
     }
 
     @Sendable func listMovements(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         let (warehouse, sku) = try item(context)
-        let movements = try await catalogue.stock.movements(warehouse: warehouse, sku: sku, limit: try request.limit())
+        let movements = try await catalogue.movements(warehouse: warehouse, sku: sku, limit: try request.limit())
         return try JSONCoding.response(
             ListBody(
                 data: movements.map {

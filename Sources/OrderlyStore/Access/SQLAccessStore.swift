@@ -3,7 +3,9 @@ import OrderlyCore
 import OrderlyServices
 
 /// Operators, sessions, API keys and the three logs.
-extension SQLStore: AccessStore {
+public struct SQLAccessStore: AccessStore, Sendable {
+    let db: any SQLDatabase
+
     // MARK: - Users
 
     static let userColumns = "id, username, display_name, role, password_hash, disabled, created_at, updated_at"

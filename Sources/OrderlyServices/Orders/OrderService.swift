@@ -13,9 +13,9 @@ public struct OrderDetails: Sendable {
 /// (and, for stock, by the available quantity). A lost race is retried from a fresh
 /// read, so two callers never both win.
 public struct OrderService: Sendable {
-    public let orders: any OrderStore
-    public let catalogue: any CatalogueStore
-    public let stock: any StockStore
+    let orders: any OrderStore
+    let catalogue: any CatalogueStore
+    let stock: any StockStore
     public let clock: any Clock
     public let random: any RandomSource
     public let policy: OrderPolicy

@@ -64,6 +64,13 @@ public struct Problem: Error, Sendable {
     }
 }
 
+/// An error that knows which problem it is. Each capability's errors conform in
+/// that capability's folder (`Orders/OrderProblems.swift`…), so a new capability
+/// adds its problems beside its routes and no shared switch grows.
+protocol ProblemConvertible: Error {
+    var problem: Problem { get }
+}
+
 extension Problem {
     /// The problem an error stands for. Errors nobody expected become a 500 that
     /// says nothing of the internals; the log has the rest.
@@ -71,87 +78,8 @@ extension Problem {
         switch error {
         case let problem as Problem:
             return problem
-        case let failure as ValidationFailure:
-            let detail = failure.errors.map { "\($0.path) \($0.message)" }.joined(separator: "; ")
-            return Problem(
-                "validation-failed", "Validation failed", .unprocessableContent, detail, errors: failure.errors)
-        case let missing as NotFound:
-            return Problem("not-found", "Not found", .notFound, "\(missing.what) \(missing.id) does not exist")
-        case let shortage as InsufficientStock:
-            let detail =
-                (shortage.needsSplit ? "no single warehouse can fill the order: " : "")
-                + shortage.shortages.map { "SKU \($0.sku) has \($0.available) available, \($0.requested) requested" }
-                .joined(separator: "; ")
-            return Problem(
-                "insufficient-stock", "Insufficient stock", .conflict, detail,
-                extensions: [
-                    "shortages": .array(
-                        shortage.shortages.map {
-                            [
-                                "sku": .string($0.sku.value), "requested": .int(Int64($0.requested)),
-                                "available": .int(Int64($0.available)),
-                            ]
-                        })
-                ])
-        case let refused as OrderTransitionRefused:
-            return Problem(
-                "invalid-state", "Not allowed in the current state", .conflict,
-                "order \(refused.number) is \(refused.refusal.state): cannot \(refused.refusal.event)",
-                extensions: [
-                    "machine": .string(refused.refusal.machine), "current_state": .string(refused.refusal.state),
-                ])
-        case let refused as OrderEditRefused:
-            return editProblem(refused)
-        case let reused as IdempotencyKeyReused:
-            return Problem(
-                "idempotency-key-reused", "Idempotency key reused", .unprocessableContent,
-                "Idempotency-Key \(reused.key) was already used with a different request")
-        case let busy as IdempotencyRequestInProgress:
-            return Problem(
-                "idempotency-request-in-progress", "Request in progress", .conflict,
-                "a request with Idempotency-Key \(busy.key) is still being handled; retry it shortly to get its response",
-                extensions: ["retry_after_seconds": 1], headers: [.retryAfter: "1"])
-        case let exists as AlreadyExists:
-            return Problem("already-exists", "Already exists", .conflict, "\(exists.what) \(exists.id) already exists")
-        case let below as BelowReserved:
-            return Problem(
-                "below-reserved", "Below reserved stock", .conflict,
-                "\(below.warehouse)/\(below.sku) has \(below.reserved) reserved for open orders; on hand cannot be set to \(below.requested)",
-                errors: [
-                    FieldError(path: "on_hand", message: "must be at least \(below.reserved), the reserved quantity")
-                ])
-        case let contention as Contention:
-            return Problem(
-                "contention", "Busy", .conflict, "\(contention.what) kept changing while this request ran; retry it")
-        case let missing as AuthenticationRequired:
-            return Problem(
-                "unauthenticated", "Unauthorized", .unauthorized, missing.detail,
-                headers: [.wwwAuthenticate: "Bearer realm=\"orderly\""])
-        case let denied as PermissionDenied:
-            return Problem(
-                "forbidden", "Forbidden", .forbidden,
-                "\(denied.principal) may not \(denied.permission.summary) (permission \(denied.permission.rawValue))",
-                extensions: ["permission": .string(denied.permission.rawValue)])
-        case let refused as LoginRefused:
-            switch refused.reason {
-            case .badCredentials:
-                return Problem("login-failed", "Sign-in failed", .unauthorized, "wrong username or password")
-            case .slowed, .blocked:
-                let seconds = max(1, Int((refused.retryAt?.timeIntervalSinceNow ?? 1).rounded(.up)))
-                let detail =
-                    refused.reason == .blocked
-                    ? "too many failed sign-ins: blocked for \(seconds) s"
-                    : "too many failed sign-ins: wait \(seconds) s"
-                return Problem(
-                    "too-many-attempts", "Too many attempts", .tooManyRequests, detail,
-                    extensions: ["retry_after_seconds": .int(Int64(seconds))], headers: [.retryAfter: String(seconds)])
-            }
-        case let limited as RateLimited:
-            return Problem(
-                "too-many-requests", "Too many requests", .tooManyRequests,
-                "too many \(limited.what); try again in \(limited.retryAfterSeconds) s",
-                extensions: ["retry_after_seconds": .int(Int64(limited.retryAfterSeconds))],
-                headers: [.retryAfter: String(limited.retryAfterSeconds)])
+        case let convertible as any ProblemConvertible:
+            return convertible.problem
         case let error as HTTPParserError:
             // The client hung up before its request was whole (or sent what is not
             // HTTP): its doing, not the server's, and no answer will reach it.
@@ -169,33 +97,6 @@ extension Problem {
                 problemType, error.status.reasonPhrase, error.status, error.body ?? error.status.reasonPhrase)
         default:
             return nil
-        }
-    }
-
-    private static func editProblem(_ refused: OrderEditRefused) -> Problem {
-        let number = refused.number
-        switch refused.refusal {
-        case .notEditable(let status):
-            return Problem(
-                "edit-not-allowed", "Edit not allowed", .conflict,
-                "order \(number) is \(status.rawValue): only orders pending payment can be edited",
-                extensions: ["limit": "status", "current_state": .string(status.rawValue)])
-        case .windowClosed(let deadline):
-            return Problem(
-                "edit-not-allowed", "Edit not allowed", .conflict,
-                "order \(number) could be edited until \(JSONCoding.timestamp(deadline)); the edit window has closed",
-                extensions: ["limit": "window"])
-        case .limitReached(let max):
-            return Problem(
-                "edit-not-allowed", "Edit not allowed", .conflict,
-                "order \(number) has already been edited \(max) times, the most allowed", extensions: ["limit": "count"]
-            )
-        case .versionMismatch(let expected, let current):
-            return Problem(
-                "version-conflict", "Version conflict", .conflict,
-                "order \(number) is at version \(current), not \(expected); reload it and try again",
-                errors: [FieldError(path: "expected_version", message: "the order is at version \(current)")],
-                extensions: ["current_version": .int(Int64(current))])
         }
     }
 }

@@ -29,7 +29,7 @@ public struct IssuedAPIKey: Sendable {
 
 /// Accounts, sign-in, sessions, API keys and the logs.
 public struct AccessService: Sendable {
-    public let store: any AccessStore
+    let store: any AccessStore
     public let hasher: any PasswordHasher
     public let clock: any Clock
     public let random: any RandomSource

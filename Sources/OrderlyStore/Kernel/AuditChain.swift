@@ -61,7 +61,7 @@ enum AuditChain {
             last = Head(seq: seq, hash: hash)
         }
         return [
-            SQLStore.multiRowInsert("audit_log", columnNames, rows, onDuplicate: .versionChanged),
+            SQLText.multiRowInsert("audit_log", columnNames, rows, onDuplicate: .versionChanged),
             SQLStatement(
                 "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1 AND seq = ?",
                 [.int(last.seq), .text(last.hash), .int(head.seq)], unlessChanged: .versionChanged),

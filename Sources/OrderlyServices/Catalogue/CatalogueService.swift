@@ -3,8 +3,8 @@ import OrderlyCore
 
 /// Products, warehouses and stock levels.
 public struct CatalogueService: Sendable {
-    public let catalogue: any CatalogueStore
-    public let stock: any StockStore
+    let catalogue: any CatalogueStore
+    let stock: any StockStore
     public let clock: any Clock
     public let random: any RandomSource
     public let policy: OrderPolicy
@@ -37,6 +37,26 @@ public struct CatalogueService: Sendable {
         } catch StoreConflict.duplicate {
             throw AlreadyExists(what: "product", id: product.sku.value)
         }
+    }
+
+    public func listProducts(after: SKU?, limit: Int) async throws -> Page<Product> {
+        try await catalogue.listProducts(after: after, limit: limit)
+    }
+
+    public func warehouses() async throws -> [Warehouse] { try await catalogue.warehouses() }
+
+    public func stockLevels(_ filter: StockFilter) async throws -> Page<StockLevel> {
+        try await stock.stockLevels(filter)
+    }
+
+    /// The newest movements of one SKU in one warehouse: the stock ledger.
+    public func movements(warehouse: WarehouseCode, sku: SKU, limit: Int) async throws -> [StockMovement] {
+        try await stock.movements(warehouse: warehouse, sku: sku, limit: limit)
+    }
+
+    /// Levels with at most `available` units available, scarcest first.
+    public func lowStock(available: Int, limit: Int) async throws -> [StockLevel] {
+        try await stock.lowStock(available: available, limit: limit)
     }
 
     public func product(_ sku: SKU) async throws -> Product {

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import HummingbirdBcrypt
+import OrderlyServices
 
 /// Bcrypt at a chosen cost. A check at cost 12 takes a few hundred milliseconds of
 /// CPU, so it runs on a dispatch queue rather than holding a cooperative thread.

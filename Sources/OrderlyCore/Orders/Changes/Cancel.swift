@@ -1,0 +1,31 @@
+import Foundation
+
+extension OrderWorkflow {
+    public static func cancel(_ order: Order, reason: String, now: Date, actor: String) throws -> OrderChange {
+        var next = try advanced(order, .cancel, now: now)
+        next.cancelledAt = now
+        next.cancelReason = reason
+        next.paymentDueAt = nil
+        return change(
+            order, next, stock: releaseAll(order),
+            events: [TimelineEvent(type: "cancelled", at: now, actor: actor, details: ["reason": .string(reason)])])
+    }
+
+    /// Cancels an order whose payment deadline has passed. Returns nil when it is not
+    /// (or no longer) due, so a sweeper can skip it.
+    public static func expire(_ order: Order, now: Date) -> OrderChange? {
+        guard order.status == .pendingPayment, let due = order.paymentDueAt, due <= now,
+            var next = try? advanced(order, .expire, now: now)
+        else { return nil }
+        next.cancelledAt = now
+        next.cancelReason = "payment not received by the deadline"
+        next.paymentDueAt = nil
+        return change(
+            order, next, stock: releaseAll(order),
+            events: [
+                TimelineEvent(
+                    type: "expired", at: now, actor: "system",
+                    details: ["payment_due_at": .string(UTCTime.rfc3339(due))])
+            ])
+    }
+}

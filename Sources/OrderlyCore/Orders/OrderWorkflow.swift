@@ -1,0 +1,73 @@
+import Foundation
+
+/// What a command does to stock, applied atomically with the order change.
+public enum StockEffect: Hashable, Sendable {
+    /// Hold units for the order; fails when fewer are available.
+    case reserve(WarehouseCode, SKU, Int)
+    /// Give held units back.
+    case release(WarehouseCode, SKU, Int)
+    /// The units left the building: on hand and reserved both go down.
+    case consume(WarehouseCode, SKU, Int)
+}
+
+/// The outcome of a command on one order: its new state and everything that must be
+/// written with it in one transaction.
+public struct OrderChange: Sendable {
+    public var order: Order
+    /// The version the change was decided on; nil for a new order.
+    public var expectedVersion: Int?
+    public var linesChanged: Bool
+    public var stock: [StockEffect]
+    public var events: [TimelineEvent]
+    public var payment: Payment?
+
+    public init(
+        order: Order, expectedVersion: Int?, linesChanged: Bool, stock: [StockEffect], events: [TimelineEvent],
+        payment: Payment? = nil
+    ) {
+        self.order = order
+        self.expectedVersion = expectedVersion
+        self.linesChanged = linesChanged
+        self.stock = stock
+        self.events = events
+        self.payment = payment
+    }
+}
+
+/// Why an edit was refused.
+public enum EditRefusal: Error, Hashable, Sendable {
+    case notEditable(OrderStatus)
+    case windowClosed(deadline: Date)
+    case limitReached(max: Int)
+    case versionMismatch(expected: Int, current: Int)
+}
+
+/// A payment that does not match what the order owes.
+public struct PaymentMismatch: Error, Hashable, Sendable {
+    public var due: Money
+    public var offered: Money
+}
+
+/// The order lifecycle's decisions. Each function takes the order as it is and
+/// returns the change to write, or a typed refusal; none of them does I/O.
+public enum OrderWorkflow {
+    static func advanced(_ order: Order, _ event: OrderStatus.Event, now: Date) throws(IllegalTransition)
+        -> Order
+    {
+        var next = order
+        next.status = try order.status.applying(event)
+        next.updatedAt = now
+        next.version += 1
+        return next
+    }
+
+    static func change(
+        _ before: Order, _ after: Order, stock: [StockEffect] = [], events: [TimelineEvent]
+    ) -> OrderChange {
+        OrderChange(order: after, expectedVersion: before.version, linesChanged: false, stock: stock, events: events)
+    }
+
+    static func releaseAll(_ order: Order) -> [StockEffect] {
+        order.demand.sorted { $0.key < $1.key }.map { .release(order.warehouse, $0.key, $0.value) }
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import OrderlyCore
+
+/// A position in a newest-first list of orders.
+public struct OrderCursor: Hashable, Sendable {
+    public var createdAt: Date
+    public var number: OrderNumber
+
+    public init(createdAt: Date, number: OrderNumber) {
+        self.createdAt = createdAt
+        self.number = number
+    }
+}
+
+public struct OrderQuery: Hashable, Sendable {
+    /// An order number matches that order; digits (with an optional '+') match the
+    /// recipient's phone; other text matches the recipient's name or a product name.
+    public var text: String?
+    public var status: OrderStatus?
+    public var channel: String?
+    public var createdFrom: Date?
+    public var createdTo: Date?
+    public var after: OrderCursor?
+    public var limit: Int
+
+    /// Search text and a channel filter are bounded like the fields they match.
+    public static let maxTextLength = 100
+
+    public init(
+        text: String? = nil, status: OrderStatus? = nil, channel: String? = nil, createdFrom: Date? = nil,
+        createdTo: Date? = nil, after: OrderCursor? = nil, limit: Int = 50
+    ) {
+        self.text = text
+        self.status = status
+        self.channel = channel
+        self.createdFrom = createdFrom
+        self.createdTo = createdTo
+        self.after = after
+        self.limit = limit
+    }
+}
+
+public protocol OrderStore: Sendable {
+    func order(_ number: OrderNumber) async throws -> Order?
+    func timeline(_ number: OrderNumber) async throws -> [TimelineEvent]
+    func payments(_ number: OrderNumber) async throws -> [Payment]
+    func searchOrders(_ query: OrderQuery) async throws -> Page<Order>
+    /// Writes the change, its stock effects, events, payment, idempotency record and
+    /// audit entry in one transaction, or nothing: a failed guard throws `StoreConflict`.
+    func apply(_ change: OrderChange, idempotency: IdempotencyRecord?, audit: AuditEntry) async throws
+    /// Unpaid orders whose payment deadline is at or before `dueBy`, oldest first.
+    func ordersPastPaymentDue(_ dueBy: Date, limit: Int) async throws -> [Order]
+    /// Delivered orders delivered at or before `deliveredBy`, oldest first.
+    func ordersDelivered(before deliveredBy: Date, limit: Int) async throws -> [Order]
+    func idempotencyRecord(scope: String, key: String) async throws -> IdempotencyRecord?
+    /// Deletes idempotency records created before `cutoff`; returns how many.
+    func purgeIdempotencyRecords(createdBefore cutoff: Date) async throws -> Int
+    /// The dashboard's figures: orders and sales since `dayStart`, and the queues.
+    func dashboardFigures(dayStart: Date) async throws -> DashboardFigures
+}
+
+/// What the back office's dashboard shows at a glance.
+public struct DashboardFigures: Hashable, Sendable {
+    /// Orders placed since the start of the day, cancelled ones excluded.
+    public var ordersToday: Int
+    /// Their grand totals, in minor units of the shop's currency.
+    public var salesToday: Int64
+    public var awaitingReview: Int
+    public var awaitingPayment: Int
+    public var awaitingShipment: Int
+
+    public init(ordersToday: Int, salesToday: Int64, awaitingReview: Int, awaitingPayment: Int, awaitingShipment: Int) {
+        self.ordersToday = ordersToday
+        self.salesToday = salesToday
+        self.awaitingReview = awaitingReview
+        self.awaitingPayment = awaitingPayment
+        self.awaitingShipment = awaitingShipment
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import OrderlyCore
+import OrderlyServices
+
+/// Stock levels, on-hand adjustments and the movement ledger.
+public struct SQLStockStore: StockStore, Sendable {
+    let db: any SQLDatabase
+
+    private static func decodeLevel(_ row: SQLRow) -> StockLevel {
+        StockLevel(
+            warehouse: WarehouseCode(row.text(0))!, sku: SKU(row.text(1))!, onHand: Int(row.int(2)),
+            reserved: Int(row.int(3)))
+    }
+
+    public func stockLevels(for skus: [SKU]) async throws -> [StockLevel] {
+        guard !skus.isEmpty else { return [] }
+        return try await db.query(
+            "SELECT warehouse, sku, on_hand, reserved FROM stock WHERE sku IN (\(SQLText.placeholders(skus.count)))",
+            skus.map { .text($0.value) }
+        ).map(Self.decodeLevel)
+    }
+
+    public func stockLevels(_ filter: StockFilter) async throws -> Page<StockLevel> {
+        var conditions = SQLFilter()
+        if let sku = filter.sku { conditions.add("sku = ?", .text(sku.value)) }
+        if let warehouse = filter.warehouse { conditions.add("warehouse = ?", .text(warehouse.value)) }
+        if let after = filter.after {
+            conditions.add("(sku, warehouse) > (?, ?)", .text(after.sku.value), .text(after.warehouse.value))
+        }
+        let rows = try await db.query(
+            """
+            SELECT warehouse, sku, on_hand, reserved FROM stock \(conditions.whereClause) \
+            ORDER BY sku, warehouse LIMIT ?
+            """, conditions.binds + [SQLValue(filter.limit + 1)])
+        return Page(items: rows.prefix(filter.limit).map(Self.decodeLevel), hasMore: rows.count > filter.limit)
+    }
+
+    public func stockLevel(warehouse: WarehouseCode, sku: SKU) async throws -> StockLevel? {
+        try await db.query(
+            "SELECT warehouse, sku, on_hand, reserved FROM stock WHERE warehouse = ? AND sku = ?",
+            [.text(warehouse.value), .text(sku.value)]
+        ).first.map(Self.decodeLevel)
+    }
+
+    public func adjustOnHand(expectedOnHand: Int?, movement: StockMovement, audit: AuditEntry) async throws {
+        let item: [SQLValue] = [.text(movement.warehouse.value), .text(movement.sku.value)]
+        let level: SQLStatement
+        if let expected = expectedOnHand {
+            let target = expected + movement.delta
+            level = SQLStatement(
+                "UPDATE stock SET on_hand = ? WHERE warehouse = ? AND sku = ? AND on_hand = ? AND reserved <= ?",
+                [SQLValue(target)] + item + [SQLValue(expected), SQLValue(target)], unlessChanged: .versionChanged)
+        } else {
+            level = SQLStatement(
+                "INSERT INTO stock (warehouse, sku, on_hand, reserved) VALUES (?, ?, ?, 0)",
+                item + [SQLValue(movement.delta)], onDuplicate: .versionChanged)
+        }
+        try await db.write([level, Self.movementStatement(movement)], audit: audit)
+    }
+
+    public func movements(warehouse: WarehouseCode, sku: SKU, limit: Int) async throws -> [StockMovement] {
+        try await db.query(
+            """
+            SELECT id, warehouse, sku, delta, reason, reference, at FROM stock_movements \
+            WHERE warehouse = ? AND sku = ? ORDER BY at DESC, id DESC LIMIT ?
+            """, [.text(warehouse.value), .text(sku.value), SQLValue(limit)]
+        ).map { row in
+            StockMovement(
+                id: row.text(0), warehouse: WarehouseCode(row.text(1))!, sku: SKU(row.text(2))!, delta: Int(row.int(3)),
+                reason: row.text(4), reference: row.optionalText(5), at: row.date(6))
+        }
+    }
+
+    public func lowStock(available: Int, limit: Int) async throws -> [StockLevel] {
+        try await db.query(
+            """
+            SELECT warehouse, sku, on_hand, reserved FROM stock WHERE on_hand - reserved <= ? \
+            ORDER BY on_hand - reserved, sku, warehouse LIMIT ?
+            """, [SQLValue(available), SQLValue(limit)]
+        ).map(Self.decodeLevel)
+    }
+
+    static func movementStatement(_ movement: StockMovement) -> SQLStatement {
+        SQLStatement(
+            "INSERT INTO stock_movements (id, warehouse, sku, delta, reason, reference, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                .text(movement.id), .text(movement.warehouse.value), .text(movement.sku.value),
+                SQLValue(movement.delta),
+                .text(movement.reason), SQLValue(movement.reference), SQLValue(movement.at),
+            ], onDuplicate: .duplicate(what: "stock movement"))
+    }
+}

@@ -1,0 +1,505 @@
+import Foundation
+import OrderlyCore
+import OrderlyServices
+
+/// Orders: reads, search, the write of an order change (with its stock effects,
+/// idempotency record and audit entry), the dashboard and the bulk load.
+public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
+    let db: any SQLDatabase
+
+    static let orderColumns = """
+        number, channel, customer_id, customer_name, customer_phone, customer_email, recipient, recipient_phone, \
+        province, city, district, street, postal_code, status, payment_status, fulfillment_status, payment_method, \
+        note, warehouse, review_reasons, currency, subtotal, shipping, discount, created_at, updated_at, \
+        payment_due_at, carrier, tracking_number, shipped_at, delivered_at, completed_at, cancelled_at, \
+        cancel_reason, version, edit_count
+        """
+
+    public func order(_ number: OrderNumber) async throws -> Order? {
+        let rows = try await db.query("SELECT \(Self.orderColumns) FROM orders WHERE number = ?", [.text(number.value)])
+        return try await withLines(rows).first
+    }
+
+    public func timeline(_ number: OrderNumber) async throws -> [TimelineEvent] {
+        let rows = try await db.query(
+            "SELECT type, at, actor, details FROM order_events WHERE order_number = ? ORDER BY seq",
+            [.text(number.value)])
+        return try rows.map { row in
+            TimelineEvent(
+                type: row.text(0), at: row.date(1), actor: row.text(2),
+                details: try JSONDecoder().decode(JSONValue.self, from: Data(row.text(3).utf8)))
+        }
+    }
+
+    public func payments(_ number: OrderNumber) async throws -> [Payment] {
+        let rows = try await db.query(
+            "SELECT id, method, amount, currency, reference, recorded_at FROM payments WHERE order_number = ? ORDER BY recorded_at, id",
+            [.text(number.value)])
+        return rows.map { row in
+            Payment(
+                id: row.text(0), method: row.text(1), amount: Money(row.int(2), Currency(row.text(3))!),
+                reference: row.optionalText(4), recordedAt: row.date(5))
+        }
+    }
+
+    public func searchOrders(_ query: OrderQuery) async throws -> Page<Order> {
+        var filter = SQLFilter()
+        if let status = query.status { filter.add("status = ?", .text(status.rawValue)) }
+        if let channel = query.channel { filter.add("channel = ?", .text(channel)) }
+        if let from = query.createdFrom { filter.add("created_at >= ?", SQLValue(from)) }
+        if let to = query.createdTo { filter.add("created_at < ?", SQLValue(to)) }
+        var words: String?
+        if let text = query.text?.trimmed, !text.isEmpty {
+            // What the text looks like decides where to look, so each kind of search
+            // uses its index: an OR across all of them scans every order.
+            if OrderNumber(text) != nil {
+                filter.add("number = ?", .text(text))
+            } else if SQLText.looksLikePhone(text) {
+                filter.add("recipient_phone = ?", .text(text))
+            } else {
+                words = text
+            }
+        }
+        if let after = query.after {
+            // A row value, so both databases seek the index instead of walking to the cursor.
+            filter.add("(created_at, number) < (?, ?)", SQLValue(after.createdAt), .text(after.number.value))
+        }
+        let rows =
+            if let words {
+                try await ordersMatching(words, filter, limit: query.limit + 1)
+            } else {
+                try await db.query(
+                    "SELECT \(Self.orderColumns) FROM orders \(filter.whereClause) \(Self.newestFirst) LIMIT ?",
+                    filter.binds + [SQLValue(query.limit + 1)])
+            }
+        let orders = try await withLines(Array(rows.prefix(query.limit)))
+        return Page(items: orders, hasMore: rows.count > query.limit)
+    }
+
+    static let newestFirst = "ORDER BY created_at DESC, number DESC"
+
+    /// How many of the newest orders a name search looks through before it turns to
+    /// the product index.
+    static let recentWindow = 2_000
+
+    /// More products than this matching a search word (a single letter, say) are
+    /// looked up by a subquery instead of a list of SKUs.
+    static let skuListLimit = 500
+
+    /// Orders whose recipient is `text`, or with a line for a product whose name
+    /// contains it (or whose SKU is it), newest first. Product names are matched in
+    /// the catalogue, which is small, so a name no product has costs one query. A
+    /// popular product is in thousands of orders and sorting them all for one page is
+    /// slow, so the newest orders are walked first (in index order, stopping when the
+    /// page is full) up to a window; only when the window does not fill the page are
+    /// all the orders the SKU index knows gathered and sorted, which is cheap because
+    /// there are few. Recipients are looked up apart: in one OR with the products,
+    /// PostgreSQL gathers every order of the product before returning one.
+    func ordersMatching(
+        _ text: String, _ filter: SQLFilter, limit: Int, recentWindow: Int = SQLOrderStore.recentWindow,
+        skuListLimit: Int = SQLOrderStore.skuListLimit
+    ) async throws -> [SQLRow] {
+        let productMatch = "sku = ? OR LOWER(name) LIKE ? ESCAPE '\\'"
+        let productBinds: [SQLValue] = [.text(text), .text("%\(SQLText.escapeLike(text.lowercased()))%")]
+        let skus = try await db.query(
+            "SELECT sku FROM products WHERE \(productMatch) LIMIT ?", productBinds + [SQLValue(skuListLimit + 1)])
+        var byRecipient = filter
+        byRecipient.add("recipient = ?", .text(text))
+        let recipients = try await db.query(
+            "SELECT \(Self.orderColumns) FROM orders \(byRecipient.whereClause) \(Self.newestFirst) LIMIT ?",
+            byRecipient.binds + [SQLValue(limit)])
+        guard !skus.isEmpty else { return recipients }
+
+        let (skuSet, skuBinds): (String, [SQLValue]) =
+            skus.count > skuListLimit
+            ? ("SELECT sku FROM products WHERE \(productMatch)", productBinds)
+            : (SQLText.placeholders(skus.count), skus.map { .text($0.text(0)) })
+        let products = try await ordersWithSKUs(skuSet, skuBinds, filter, limit: limit, recentWindow: recentWindow)
+        return Self.mergedNewestFirst(recipients, products, limit: limit)
+    }
+
+    private func ordersWithSKUs(
+        _ skuSet: String, _ skuBinds: [SQLValue], _ filter: SQLFilter, limit: Int, recentWindow: Int
+    ) async throws -> [SQLRow] {
+        let windowEdge = try await db.query(
+            "SELECT created_at, number FROM orders \(filter.whereClause) \(Self.newestFirst) LIMIT 1 OFFSET ?",
+            filter.binds + [SQLValue(recentWindow - 1)]
+        ).first
+        var recent = filter
+        if let windowEdge {
+            recent.add("(created_at, number) >= (?, ?)", .int(windowEdge.int(0)), .text(windowEdge.text(1)))
+        }
+        recent.conditions.append(
+            "EXISTS (SELECT 1 FROM order_lines l WHERE l.order_number = orders.number AND l.sku IN (\(skuSet)))")
+        recent.binds += skuBinds
+        let found = try await db.query(
+            "SELECT \(Self.orderColumns) FROM orders \(recent.whereClause) \(Self.newestFirst) LIMIT ?",
+            recent.binds + [SQLValue(limit)])
+        // Without an edge the window held every order the filter allows.
+        if found.count == limit || windowEdge == nil { return found }
+        var joined = filter
+        joined.conditions.insert("orders.number = matching.matched", at: 0)
+        // CROSS JOIN keeps SQLite from walking every order in date order to test each
+        // against the set of matches.
+        return try await db.query(
+            """
+            SELECT \(Self.orderColumns) FROM (SELECT DISTINCT order_number AS matched FROM order_lines \
+            WHERE sku IN (\(skuSet))) AS matching \
+            CROSS JOIN orders \(joined.whereClause) \(Self.newestFirst) LIMIT ?
+            """,
+            skuBinds + joined.binds + [SQLValue(limit)])
+    }
+
+    static let createdAtColumn = orderColumns.components(separatedBy: ",").firstIndex {
+        $0.trimmingCharacters(in: .whitespacesAndNewlines) == "created_at"
+    }!
+
+    /// Two newest-first lists of order rows as one, without repeats, cut at `limit`.
+    static func mergedNewestFirst(_ first: [SQLRow], _ second: [SQLRow], limit: Int) -> [SQLRow] {
+        var seen = Set<String>()
+        return (first + second)
+            .filter { seen.insert($0.text(0)).inserted }
+            .sorted { ($0.int(createdAtColumn), $0.text(0)) > ($1.int(createdAtColumn), $1.text(0)) }
+            .prefix(limit).map { $0 }
+    }
+
+    public func ordersPastPaymentDue(_ dueBy: Date, limit: Int) async throws -> [Order] {
+        let rows = try await db.query(
+            """
+            SELECT \(Self.orderColumns) FROM orders WHERE status = 'pending_payment' AND payment_due_at <= ? \
+            ORDER BY payment_due_at LIMIT ?
+            """, [SQLValue(dueBy), SQLValue(limit)])
+        return try await withLines(rows)
+    }
+
+    public func ordersDelivered(before deliveredBy: Date, limit: Int) async throws -> [Order] {
+        let rows = try await db.query(
+            """
+            SELECT \(Self.orderColumns) FROM orders WHERE status = 'delivered' AND delivered_at <= ? \
+            ORDER BY delivered_at LIMIT ?
+            """, [SQLValue(deliveredBy), SQLValue(limit)])
+        return try await withLines(rows)
+    }
+
+    public func idempotencyRecord(scope: String, key: String) async throws -> IdempotencyRecord? {
+        let rows = try await db.query(
+            "SELECT fingerprint, status, body, created_at FROM idempotency_keys WHERE scope = ? AND key = ?",
+            [.text(scope), .text(key)])
+        return rows.first.map { row in
+            IdempotencyRecord(
+                scope: scope, key: key, fingerprint: row.text(0),
+                response: StoredResponse(status: Int(row.int(1)), body: row.text(2)), createdAt: row.date(3))
+        }
+    }
+
+    public func purgeIdempotencyRecords(createdBefore cutoff: Date) async throws -> Int {
+        let doomed =
+            try await db.query(
+                "SELECT COUNT(*) FROM idempotency_keys WHERE created_at < ?", [SQLValue(cutoff)]
+            ).first?.int(0) ?? 0
+        guard doomed > 0 else { return 0 }
+        try await db.write([SQLStatement("DELETE FROM idempotency_keys WHERE created_at < ?", [SQLValue(cutoff)])])
+        return Int(doomed)
+    }
+
+    public func dashboardFigures(dayStart: Date) async throws -> DashboardFigures {
+        async let today = db.query(
+            "SELECT COUNT(*), CAST(COALESCE(SUM(grand_total), 0) AS BIGINT) FROM orders WHERE created_at >= ? AND status <> 'cancelled'",
+            [SQLValue(dayStart)])
+        async let queues = db.query(
+            """
+            SELECT status, COUNT(*) FROM orders WHERE status IN ('pending_review', 'pending_payment', 'paid') \
+            GROUP BY status
+            """, [])
+        let counts = Dictionary(uniqueKeysWithValues: try await queues.map { ($0.text(0), Int($0.int(1))) })
+        let totals = try await today.first
+        return DashboardFigures(
+            ordersToday: Int(totals?.int(0) ?? 0), salesToday: totals?.int(1) ?? 0,
+            awaitingReview: counts["pending_review"] ?? 0, awaitingPayment: counts["pending_payment"] ?? 0,
+            awaitingShipment: counts["paid"] ?? 0)
+    }
+
+    /// Decodes order rows and fetches all their lines in one query.
+    private func withLines(_ rows: [SQLRow]) async throws -> [Order] {
+        guard !rows.isEmpty else { return [] }
+        let numbers = rows.map { $0.text(0) }
+        let lineRows = try await db.query(
+            """
+            SELECT order_number, sku, name, quantity, unit_price FROM order_lines \
+            WHERE order_number IN (\(SQLText.placeholders(numbers.count))) ORDER BY order_number, line_no
+            """, numbers.map { .text($0) })
+        var lines: [String: [(SKU, String, Int, Int64)]] = [:]
+        for row in lineRows {
+            lines[row.text(0), default: []].append((SKU(row.text(1))!, row.text(2), Int(row.int(3)), row.int(4)))
+        }
+        return try rows.map { row in
+            let currency = Currency(row.text(20))!
+            let orderLines = (lines[row.text(0)] ?? []).map {
+                OrderLine(sku: $0.0, name: $0.1, quantity: $0.2, unitPrice: Money($0.3, currency))
+            }
+            return try Self.decodeOrder(row, lines: orderLines, currency: currency)
+        }
+    }
+
+    private static func decodeOrder(_ row: SQLRow, lines: [OrderLine], currency: Currency) throws -> Order {
+        let shipment: Shipment? = row.optionalText(27).map { carrier in
+            Shipment(carrier: carrier, trackingNumber: row.text(28), shippedAt: row.date(29))
+        }
+        return Order(
+            number: OrderNumber(row.text(0))!, channel: row.text(1),
+            customer: Customer(
+                id: row.optionalText(2), name: row.text(3), phone: row.optionalText(4), email: row.optionalText(5)),
+            shippingAddress: ShippingAddress(
+                recipient: row.text(6), phone: row.text(7), province: row.text(8), city: row.text(9),
+                district: row.text(10), street: row.text(11), postalCode: row.optionalText(12)),
+            lines: lines,
+            totals: OrderTotals(
+                subtotal: Money(row.int(21), currency), shipping: Money(row.int(22), currency),
+                discount: Money(row.int(23), currency)),
+            status: OrderStatus(rawValue: row.text(13))!, paymentStatus: PaymentStatus(rawValue: row.text(14))!,
+            fulfillmentStatus: FulfillmentStatus(rawValue: row.text(15))!, paymentMethod: row.text(16),
+            note: row.optionalText(17), warehouse: WarehouseCode(row.text(18))!,
+            reviewReasons: try JSONDecoder().decode([String].self, from: Data(row.text(19).utf8)),
+            createdAt: row.date(24), updatedAt: row.date(25), paymentDueAt: row.optionalDate(26), shipment: shipment,
+            deliveredAt: row.optionalDate(30), completedAt: row.optionalDate(31), cancelledAt: row.optionalDate(32),
+            cancelReason: row.optionalText(33), version: Int(row.int(34)), editCount: Int(row.int(35)))
+    }
+
+    // MARK: - Orders: the write
+
+    public func apply(_ change: OrderChange, idempotency: IdempotencyRecord?, audit: AuditEntry) async throws {
+        try await db.write(
+            try Self.statements(for: change, idempotency: idempotency), audit: audit,
+            claims: idempotency.map { [IdempotencyClaim.lockKey(scope: $0.scope, key: $0.key)] } ?? [])
+    }
+
+    /// The statements of one order change. The idempotency key and the version guard
+    /// come first, so a duplicate or a stale change fails before doing work; stock
+    /// comes last, so the hot stock rows are locked (on PostgreSQL) only for the end
+    /// of the transaction.
+    static func statements(for change: OrderChange, idempotency: IdempotencyRecord?) throws -> [SQLStatement] {
+        let order = change.order
+        let number = SQLValue.text(order.number.value)
+        var statements: [SQLStatement] = []
+        if let record = idempotency {
+            statements.append(
+                SQLText.multiRowInsert(
+                    "idempotency_keys", ["scope", "key", "fingerprint", "status", "body", "created_at"],
+                    [
+                        [
+                            .text(record.scope), .text(record.key), .text(record.fingerprint),
+                            SQLValue(record.response.status), .text(record.response.body), SQLValue(record.createdAt),
+                        ]
+                    ], onDuplicate: .idempotencyKeyTaken))
+        }
+        if let expected = change.expectedVersion {
+            let mutable = try Self.mutableColumns(order)
+            statements.append(
+                SQLStatement(
+                    "UPDATE orders SET \(mutable.map { "\($0.0) = ?" }.joined(separator: ", ")) WHERE number = ? AND version = ?",
+                    mutable.map(\.1) + [number, SQLValue(expected)], unlessChanged: .versionChanged))
+            if change.linesChanged {
+                statements.append(SQLStatement("DELETE FROM order_lines WHERE order_number = ?", [number]))
+            }
+        } else {
+            statements.append(try orderInsert([order]).statement)
+        }
+        if change.linesChanged, !order.lines.isEmpty {
+            statements.append(linesInsert([order]).statement)
+        }
+        if change.expectedVersion != nil {
+            statements.append(
+                SQLStatement(
+                    "UPDATE reservations SET expires_at = ? WHERE order_number = ? AND status = 'active'",
+                    [SQLValue(order.paymentDueAt), number]))
+        }
+        if change.expectedVersion == nil, !change.events.isEmpty {
+            statements.append(try eventsInsert([(order.number, change.events)]).statement)
+        }
+        for event in change.events where change.expectedVersion != nil {
+            let details = String(decoding: try SQLText.jsonEncoder.encode(event.details), as: UTF8.self)
+            statements.append(
+                SQLStatement(
+                    """
+                    INSERT INTO order_events (order_number, seq, type, at, actor, details) \
+                    SELECT ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ?, ? FROM order_events WHERE order_number = ?
+                    """,
+                    [number, .text(event.type), SQLValue(event.at), .text(event.actor), .text(details), number]))
+        }
+        if let payment = change.payment {
+            statements.append(paymentsInsert([(order.number, payment)]).statement)
+        }
+        statements += stockStatements(change.stock, order: order)
+        return statements
+    }
+
+    /// The columns an order change may rewrite, with the order's values.
+    static func mutableColumns(_ order: Order) throws -> [(String, SQLValue)] {
+        let reviewReasons = String(decoding: try JSONEncoder().encode(order.reviewReasons), as: UTF8.self)
+        return [
+            ("status", .text(order.status.rawValue)), ("payment_status", .text(order.paymentStatus.rawValue)),
+            ("fulfillment_status", .text(order.fulfillmentStatus.rawValue)),
+            ("warehouse", .text(order.warehouse.value)),
+            ("review_reasons", .text(reviewReasons)), ("subtotal", .int(order.totals.subtotal.amount)),
+            ("shipping", .int(order.totals.shipping.amount)), ("discount", .int(order.totals.discount.amount)),
+            ("grand_total", .int(order.totals.grandTotal.amount)), ("updated_at", SQLValue(order.updatedAt)),
+            ("payment_due_at", SQLValue(order.paymentDueAt)), ("carrier", SQLValue(order.shipment?.carrier)),
+            ("tracking_number", SQLValue(order.shipment?.trackingNumber)),
+            ("shipped_at", SQLValue(order.shipment?.shippedAt)), ("delivered_at", SQLValue(order.deliveredAt)),
+            ("completed_at", SQLValue(order.completedAt)), ("cancelled_at", SQLValue(order.cancelledAt)),
+            ("cancel_reason", SQLValue(order.cancelReason)), ("version", SQLValue(order.version)),
+            ("edit_count", SQLValue(order.editCount)),
+        ]
+    }
+
+    /// The columns set once, when the order is placed.
+    static func fixedColumns(_ order: Order) -> [(String, SQLValue)] {
+        let number = SQLValue.text(order.number.value)
+        return [
+            ("number", number), ("channel", .text(order.channel)), ("customer_id", SQLValue(order.customer.id)),
+            ("customer_name", .text(order.customer.name)), ("customer_phone", SQLValue(order.customer.phone)),
+            ("customer_email", SQLValue(order.customer.email)),
+            ("recipient", .text(order.shippingAddress.recipient)),
+            ("recipient_phone", .text(order.shippingAddress.phone)),
+            ("province", .text(order.shippingAddress.province)),
+            ("city", .text(order.shippingAddress.city)), ("district", .text(order.shippingAddress.district)),
+            ("street", .text(order.shippingAddress.street)),
+            ("postal_code", SQLValue(order.shippingAddress.postalCode)),
+            ("payment_method", .text(order.paymentMethod)), ("note", SQLValue(order.note)),
+            ("currency", .text(order.totals.grandTotal.currency.code)), ("created_at", SQLValue(order.createdAt)),
+        ]
+    }
+
+    /// Writes finished orders with their lines, events and payments straight to the
+    /// tables, as many rows per statement as the bind limit allows: for loading
+    /// benchmark data only (no stock effects, no audit rows, no idempotency).
+    public func bulkInsert(_ histories: [OrderHistory]) async throws {
+        guard !histories.isEmpty else { return }
+        let inserts = [
+            try Self.orderInsert(histories.map(\.order)),
+            Self.linesInsert(histories.map(\.order)),
+            try Self.eventsInsert(histories.map { ($0.order.number, $0.events) }),
+            Self.paymentsInsert(histories.flatMap { history in history.payments.map { (history.order.number, $0) } }),
+        ]
+        // Each table's rows all go before the next table's, so rows always follow
+        // the orders they refer to.
+        try await db.write(inserts.filter { !$0.rows.isEmpty }.flatMap(\.statements))
+    }
+
+    // MARK: - Rows of an order's tables
+
+    static func orderInsert(_ orders: [Order]) throws -> RowInsert {
+        let rows = try orders.map { Self.fixedColumns($0) + (try Self.mutableColumns($0)) }
+        return RowInsert(
+            table: "orders", columns: rows.first?.map(\.0) ?? [], rows: rows.map { $0.map(\.1) },
+            onDuplicate: .duplicate(what: "order number"))
+    }
+
+    static func linesInsert(_ orders: [Order]) -> RowInsert {
+        RowInsert(
+            table: "order_lines", columns: ["order_number", "line_no", "sku", "name", "quantity", "unit_price"],
+            rows: orders.flatMap { order in
+                order.lines.enumerated().map { index, line in
+                    [
+                        .text(order.number.value), SQLValue(index + 1), .text(line.sku.value), .text(line.name),
+                        SQLValue(line.quantity), .int(line.unitPrice.amount),
+                    ]
+                }
+            })
+    }
+
+    /// The first events of orders being placed, numbered from 1.
+    static func eventsInsert(_ timelines: [(OrderNumber, [TimelineEvent])]) throws -> RowInsert {
+        RowInsert(
+            table: "order_events", columns: ["order_number", "seq", "type", "at", "actor", "details"],
+            rows: try timelines.flatMap { number, events in
+                try events.enumerated().map { index, event in
+                    [
+                        .text(number.value), SQLValue(index + 1), .text(event.type), SQLValue(event.at),
+                        .text(event.actor),
+                        .text(String(decoding: try SQLText.jsonEncoder.encode(event.details), as: UTF8.self)),
+                    ]
+                }
+            })
+    }
+
+    static func paymentsInsert(_ payments: [(OrderNumber, Payment)]) -> RowInsert {
+        RowInsert(
+            table: "payments",
+            columns: ["id", "order_number", "method", "amount", "currency", "reference", "recorded_at"],
+            rows: payments.map { number, payment in
+                [
+                    .text(payment.id), .text(number.value), .text(payment.method), .int(payment.amount.amount),
+                    .text(payment.amount.currency.code), SQLValue(payment.reference), SQLValue(payment.recordedAt),
+                ]
+            }, onDuplicate: .duplicate(what: "payment"))
+    }
+
+
+    /// The statements of an order's stock effects. Reservations are added up per item
+    /// (two lines of one SKU reserve once) and written in one statement.
+    private static func stockStatements(_ effects: [StockEffect], order: Order) -> [SQLStatement] {
+        var reserved: [(warehouse: WarehouseCode, sku: SKU, quantity: Int)] = []
+        var statements: [SQLStatement] = []
+        for effect in effects {
+            switch effect {
+            case .reserve(let warehouse, let sku, let quantity):
+                if let index = reserved.firstIndex(where: { $0.warehouse == warehouse && $0.sku == sku }) {
+                    reserved[index].quantity += quantity
+                } else {
+                    reserved.append((warehouse, sku, quantity))
+                }
+            case .release(let warehouse, let sku, let quantity):
+                statements += [
+                    StockRowUpdate(kind: .release, warehouse: warehouse, sku: sku, quantity: quantity).statement,
+                    settleReservation(order.number, warehouse, sku, quantity, endState: "released"),
+                ]
+            case .consume(let warehouse, let sku, let quantity):
+                statements += [
+                    StockRowUpdate(kind: .consume, warehouse: warehouse, sku: sku, quantity: quantity).statement,
+                    settleReservation(order.number, warehouse, sku, quantity, endState: "consumed"),
+                    SQLStockStore.movementStatement(
+                        StockMovement(
+                            id: "\(order.number.value)/\(warehouse.value)/\(sku.value)/shipment", warehouse: warehouse,
+                            sku: sku, delta: -quantity, reason: "shipment", reference: order.number.value,
+                            at: order.updatedAt)),
+                ]
+            }
+        }
+        guard !reserved.isEmpty else { return statements }
+        let reservations = SQLText.multiRowInsert(
+            "reservations", ["order_number", "warehouse", "sku", "quantity", "status", "expires_at"],
+            reserved.map { item in
+                [
+                    .text(order.number.value), .text(item.warehouse.value), .text(item.sku.value),
+                    SQLValue(item.quantity), .text("active"), SQLValue(order.paymentDueAt),
+                ]
+            },
+            suffix: """
+                 ON CONFLICT (order_number, warehouse, sku) \
+                DO UPDATE SET quantity = reservations.quantity + excluded.quantity, status = 'active'
+                """)
+        return statements
+            + reserved.map {
+                StockRowUpdate(kind: .reserve, warehouse: $0.warehouse, sku: $0.sku, quantity: $0.quantity).statement
+            }
+            + [reservations]
+    }
+
+    /// Takes `quantity` off an active reservation; one that reaches zero ends in `endState`.
+    private static func settleReservation(
+        _ number: OrderNumber, _ warehouse: WarehouseCode, _ sku: SKU, _ quantity: Int, endState: String
+    ) -> SQLStatement {
+        SQLStatement(
+            """
+            UPDATE reservations SET quantity = quantity - ?, status = CASE WHEN quantity = ? THEN '\(endState)' ELSE status END \
+            WHERE order_number = ? AND warehouse = ? AND sku = ? AND status = 'active' AND quantity >= ?
+            """,
+            [
+                SQLValue(quantity), SQLValue(quantity), .text(number.value), .text(warehouse.value), .text(sku.value),
+                SQLValue(quantity),
+            ],
+            unlessChanged: .missing(what: "reservation \(number)/\(warehouse)/\(sku)"))
+    }
+
+}

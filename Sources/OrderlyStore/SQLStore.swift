@@ -10,6 +10,8 @@ public final class SQLStore: Sendable {
     public let catalogue: SQLCatalogueStore
     public let stock: SQLStockStore
     public let access: SQLAccessStore
+    public let outbox: SQLOutboxStore
+    public let jobs: SQLJobStore
 
     init(db: any SQLDatabase) {
         self.db = db
@@ -17,6 +19,8 @@ public final class SQLStore: Sendable {
         catalogue = SQLCatalogueStore(db: db)
         stock = SQLStockStore(db: db)
         access = SQLAccessStore(db: db)
+        outbox = SQLOutboxStore(db: db)
+        jobs = SQLJobStore(db: db)
     }
 
     public var dialectName: String { db.dialect.rawValue }

@@ -66,10 +66,13 @@ struct Serve: AsyncParsableCommand {
         let host = host ?? environment["ORDERLY_HOST"] ?? "127.0.0.1"
         let port = port ?? environment["ORDERLY_PORT"].flatMap(Int.init) ?? 8080
         let interval = sweepSeconds ?? environment["ORDERLY_SWEEP_SECONDS"].flatMap(Int.init) ?? 30
-        let sweeper = Sweeper(orders: wiring.dependencies.orders, intervalSeconds: interval, logger: logger)
+        let jobs = BackgroundJobs(
+            runner: BackgroundJobs.runner(
+                store: store, orders: wiring.dependencies.orders, clock: SystemClock(), sweepSeconds: interval,
+                consumers: [], logger: logger), logger: logger)
         let application = buildApplication(
             wiring.dependencies, host: host, port: port, limits: try PolicySettings.connectionLimits(),
-            services: [sweeper], logger: logger)
+            services: [jobs], logger: logger)
         logger.info("Orderly on http://\(host):\(port) with \(store.dialectName) at \(db.url)")
         try await application.runService()
         await store.close()

@@ -20,12 +20,15 @@ public struct OrderChange: Sendable {
     public var stock: [StockEffect]
     public var events: [TimelineEvent]
     public var payment: Payment?
+    /// The order's status before the change; nil for a new order.
+    public var previousStatus: OrderStatus?
 
     public init(
         order: Order, expectedVersion: Int?, linesChanged: Bool, stock: [StockEffect], events: [TimelineEvent],
-        payment: Payment? = nil
+        payment: Payment? = nil, previousStatus: OrderStatus? = nil
     ) {
         self.order = order
+        self.previousStatus = previousStatus
         self.expectedVersion = expectedVersion
         self.linesChanged = linesChanged
         self.stock = stock
@@ -64,7 +67,9 @@ public enum OrderWorkflow {
     static func change(
         _ before: Order, _ after: Order, stock: [StockEffect] = [], events: [TimelineEvent]
     ) -> OrderChange {
-        OrderChange(order: after, expectedVersion: before.version, linesChanged: false, stock: stock, events: events)
+        OrderChange(
+            order: after, expectedVersion: before.version, linesChanged: false, stock: stock, events: events,
+            previousStatus: before.status)
     }
 
     static func releaseAll(_ order: Order) -> [StockEffect] {

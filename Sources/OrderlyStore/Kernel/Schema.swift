@@ -274,5 +274,43 @@ enum Schema {
                 "CREATE INDEX orders_by_recipient_phone_newest ON orders (recipient_phone, created_at, number)",
                 "DROP INDEX orders_by_recipient_phone",
             ]),
+        Migration(
+            version: 4, name: "outbox and jobs",
+            statements: [
+                // Messages written with the change they announce; the relay hands them on.
+                """
+                CREATE TABLE outbox (
+                    id TEXT PRIMARY KEY,
+                    topic TEXT NOT NULL,
+                    aggregate TEXT NOT NULL,
+                    sequence BIGINT NOT NULL,
+                    payload TEXT NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    status TEXT NOT NULL,
+                    attempts BIGINT NOT NULL,
+                    next_attempt_at BIGINT NOT NULL,
+                    last_error TEXT,
+                    delivered_at BIGINT
+                )
+                """,
+                "CREATE INDEX outbox_due ON outbox (status, next_attempt_at)",
+                "CREATE INDEX outbox_by_aggregate ON outbox (aggregate, sequence)",
+                "CREATE INDEX outbox_by_status_time ON outbox (status, created_at, id)",
+                // One row per periodic job: who holds it, and how its runs went.
+                """
+                CREATE TABLE job_runs (
+                    name TEXT PRIMARY KEY,
+                    owner TEXT,
+                    lease_until BIGINT NOT NULL,
+                    last_started_at BIGINT,
+                    last_finished_at BIGINT,
+                    last_duration_ms BIGINT,
+                    last_outcome TEXT,
+                    last_error TEXT,
+                    runs BIGINT NOT NULL,
+                    failures BIGINT NOT NULL
+                )
+                """,
+            ]),
     ]
 }

@@ -329,6 +329,8 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
         if let payment = change.payment {
             statements.append(paymentsInsert([(order.number, payment)]).statement)
         }
+        let messages = change.messages
+        if !messages.isEmpty { statements.append(try SQLOutboxStore.insert(messages).statement) }
         statements += stockStatements(change.stock, order: order)
         return statements
     }

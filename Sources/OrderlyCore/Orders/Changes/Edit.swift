@@ -56,8 +56,7 @@ extension OrderWorkflow {
                     details: ["reasons": .array(reasons.map { .string($0) })]))
         }
         return OrderChange(
-            order: next, expectedVersion: order.version, linesChanged: true, stock: stock, events: events)
+            order: next, expectedVersion: order.version, linesChanged: true, stock: stock, events: events,
+            previousStatus: order.status)
     }
-
-    // MARK: - Helpers
 }

@@ -1,0 +1,48 @@
+import Foundation
+
+/// A fact the outside world is told about, written in the same transaction as the
+/// change it reports (the transactional outbox) and handed to consumers afterwards,
+/// at least once and in order per `aggregate`. One name per fact: `order.shipped`
+/// for an order; `shipment.shipped` for a parcel once shipments exist. The catalogue
+/// of names and payloads is the `webhooks` section of the API document.
+public struct OutboxMessage: Hashable, Sendable {
+    /// Unique and stable: a consumer that sees a message twice knows it by this.
+    public var id: String
+    public var topic: String
+    /// What the message is about (`order:2612010000000001`); messages of one
+    /// aggregate are delivered in `sequence` order.
+    public var aggregate: String
+    public var sequence: Int
+    public var payload: JSONValue
+    public var createdAt: Date
+
+    public init(id: String, topic: String, aggregate: String, sequence: Int, payload: JSONValue, createdAt: Date) {
+        self.id = id
+        self.topic = topic
+        self.aggregate = aggregate
+        self.sequence = sequence
+        self.payload = payload
+        self.createdAt = createdAt
+    }
+}
+
+/// How a message that could not be delivered is tried again: after 2, 4, 8… seconds
+/// (at most an hour), and set aside as dead after `maxAttempts`.
+public struct RetryPolicy: Hashable, Sendable {
+    public var maxAttempts: Int
+    public var firstDelaySeconds: Int
+    public var maxDelaySeconds: Int
+
+    public init(maxAttempts: Int = 10, firstDelaySeconds: Int = 2, maxDelaySeconds: Int = 3600) {
+        self.maxAttempts = maxAttempts
+        self.firstDelaySeconds = firstDelaySeconds
+        self.maxDelaySeconds = maxDelaySeconds
+    }
+
+    /// The wait before attempt `failedAttempts + 1`; nil when the message is dead.
+    public func delaySeconds(afterFailedAttempts failedAttempts: Int) -> Int? {
+        guard failedAttempts < maxAttempts else { return nil }
+        let doublings = min(max(failedAttempts - 1, 0), 20)
+        return min(firstDelaySeconds << doublings, maxDelaySeconds)
+    }
+}

@@ -163,7 +163,8 @@ struct Wiring {
             catalogue: CatalogueService(catalogue: store.catalogue, stock: store.stock, clock: clock, random: random, policy: policy),
             access: AccessService(
                 store: store.access, hasher: BcryptPasswordHasher(cost: try PolicySettings.bcryptCost()), clock: clock,
-                random: random, policy: try PolicySettings.loginPolicy()))
+                random: random, policy: try PolicySettings.loginPolicy()),
+            outbox: OutboxService(outbox: store.outbox, clock: clock), jobs: JobStatus(store: store.jobs))
     }
 }
 

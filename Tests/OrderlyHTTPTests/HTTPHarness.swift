@@ -100,7 +100,10 @@ struct API: Sendable {
 
 extension TestShop {
     var dependencies: AppDependencies {
-        AppDependencies(orders: orders, catalogue: catalogue, access: access, trustForwardedFor: true)
+        AppDependencies(
+            orders: orders, catalogue: catalogue, access: access,
+            outbox: OutboxService(outbox: store.outbox, clock: clock), jobs: JobStatus(store: store.jobs),
+            trustForwardedFor: true)
     }
 
     /// A key with the given scopes (all by default), as its secret.

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import OrderlyCore
 import OrderlyTestSupport
 import Testing
 
@@ -73,5 +74,12 @@ struct RequestBodyTests {
         }
         #expect(Set(fields.keys) == ["channel", "customer", "shipping_address", "lines", "payment_method", "note"])
         #expect(fields["lines"] == .array(.object(["sku": .leaf, "quantity": .leaf])))
+    }
+
+    /// The message catalogue in the document is the one the core announces.
+    @Test func webhooksListEveryTopic() throws {
+        let document = OpenAPIChecker.served.document
+        let webhooks = try #require(document["webhooks"] as? [String: Any])
+        #expect(Set(webhooks.keys) == Set(OrderChange.topics))
     }
 }

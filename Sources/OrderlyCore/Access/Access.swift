@@ -20,6 +20,7 @@ public enum Permission: String, CaseIterable, Sendable, Codable, Comparable {
     case apiKeysManage = "api_keys.manage"
     case auditRead = "audit.read"
     case logsRead = "logs.read"
+    case systemManage = "system.manage"
 
     public static func < (lhs: Permission, rhs: Permission) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
@@ -44,6 +45,7 @@ public enum Permission: String, CaseIterable, Sendable, Codable, Comparable {
         case .apiKeysManage: return "create and revoke API keys"
         case .auditRead: return "read the audit log"
         case .logsRead: return "read the login and exception logs"
+        case .systemManage: return "see background jobs, and retry or discard outgoing messages"
         }
     }
 }

@@ -1,6 +1,12 @@
 import Foundation
 
 extension OrderChange {
+    /// Every topic an order change announces; the API document's `webhooks` lists
+    /// the same (a test keeps them equal).
+    public static let topics = [
+        "order.placed", "order.paid", "order.shipped", "order.delivered", "order.completed", "order.cancelled",
+    ]
+
     /// The outbox messages this change announces: one per order status it reaches
     /// that the outside cares about. Each is named by its order and version, so the
     /// same change always makes the same message IDs.

@@ -82,6 +82,9 @@ public enum RouteTable {
         "GET /console/audit": .requires(.auditRead),
         "GET /console/logins": .requires(.logsRead),
         "GET /console/exceptions": .requires(.logsRead),
+        "GET /console/system": .requires(.systemManage),
+        "POST /console/outbox/{id}/retry": .requires(.systemManage),
+        "POST /console/outbox/{id}/discard": .requires(.systemManage),
     ]
 
     public static func key(_ method: HTTPRequest.Method, _ endpointPath: String) -> String {

@@ -76,6 +76,7 @@ struct ConsolePage {
                 navigation.append(("/console/logins", t("Sign-ins", "登录日志")))
                 navigation.append(("/console/exceptions", t("Exceptions", "异常日志")))
             }
+            if may(.systemManage) { navigation.append(("/console/system", t("Background work", "后台任务"))) }
         }
         let links = navigation.map { "<a href=\"\($0.0)\">\(h($0.1))</a>" }.joined(separator: " ")
         let switchLink =

@@ -13,17 +13,21 @@ public struct AppDependencies: Sendable {
     public var orders: OrderService
     public var catalogue: CatalogueService
     public var access: AccessService
+    public var outbox: OutboxService
+    public var jobs: JobStatus
     /// Take client addresses from `X-Forwarded-For`: only behind a proxy that sets it.
     public var trustForwardedFor: Bool
     public var console: ConsoleSettings
 
     public init(
-        orders: OrderService, catalogue: CatalogueService, access: AccessService, trustForwardedFor: Bool = false,
-        console: ConsoleSettings = ConsoleSettings()
+        orders: OrderService, catalogue: CatalogueService, access: AccessService, outbox: OutboxService,
+        jobs: JobStatus, trustForwardedFor: Bool = false, console: ConsoleSettings = ConsoleSettings()
     ) {
         self.orders = orders
         self.catalogue = catalogue
         self.access = access
+        self.outbox = outbox
+        self.jobs = jobs
         self.trustForwardedFor = trustForwardedFor
         self.console = console
     }
@@ -85,6 +89,7 @@ public func buildRouter(_ dependencies: AppDependencies) -> Router<OrderlyReques
     ConsoleRoutes(dependencies: dependencies).register(on: router)
     ConsoleAdminRoutes(dependencies: dependencies).register(on: router)
     TrackingRoutes(dependencies: dependencies).register(on: router)
+    ConsoleSystemRoutes(dependencies: dependencies).register(on: router)
     return router
 }
 

@@ -586,6 +586,103 @@ public enum OpenAPIDocument {
                 ],
                 "type": "object"
               },
+              "OrderMessage": {
+                "additionalProperties": false,
+                "description": "An outbox message about an order. Delivered at least once and in order per order (by sequence, the order's version); consumers apply each once by id.",
+                "properties": {
+                  "aggregate": {
+                    "description": "order:{number}",
+                    "type": "string"
+                  },
+                  "created_at": {
+                    "format": "date-time",
+                    "type": "string"
+                  },
+                  "id": {
+                    "description": "order-{number}-v{version}: stable, the same on every delivery",
+                    "type": "string"
+                  },
+                  "payload": {
+                    "$ref": "#/components/schemas/OrderMessagePayload"
+                  },
+                  "sequence": {
+                    "type": "integer"
+                  },
+                  "topic": {
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "id",
+                  "topic",
+                  "aggregate",
+                  "sequence",
+                  "created_at",
+                  "payload"
+                ],
+                "type": "object"
+              },
+              "OrderMessagePayload": {
+                "additionalProperties": false,
+                "properties": {
+                  "at": {
+                    "format": "date-time",
+                    "type": "string"
+                  },
+                  "cancel_reason": {
+                    "type": "string"
+                  },
+                  "carrier": {
+                    "type": "string"
+                  },
+                  "channel": {
+                    "type": "string"
+                  },
+                  "fulfillment_status": {
+                    "type": "string"
+                  },
+                  "grand_total": {
+                    "$ref": "#/components/schemas/Money"
+                  },
+                  "number": {
+                    "pattern": "^[0-9]{16}$",
+                    "type": "string"
+                  },
+                  "payment_status": {
+                    "type": "string"
+                  },
+                  "status": {
+                    "enum": [
+                      "pending_review",
+                      "pending_payment",
+                      "paid",
+                      "shipped",
+                      "delivered",
+                      "completed",
+                      "cancelled"
+                    ],
+                    "type": "string"
+                  },
+                  "tracking_number": {
+                    "type": "string"
+                  },
+                  "version": {
+                    "minimum": 1,
+                    "type": "integer"
+                  }
+                },
+                "required": [
+                  "number",
+                  "status",
+                  "payment_status",
+                  "fulfillment_status",
+                  "channel",
+                  "grand_total",
+                  "version",
+                  "at"
+                ],
+                "type": "object"
+              },
               "PaymentRecord": {
                 "additionalProperties": false,
                 "properties": {
@@ -2623,6 +2720,134 @@ public enum OpenAPIDocument {
                 ],
                 "summary": "Create a warehouse",
                 "x-permission": "catalogue.write"
+              }
+            }
+          },
+          "webhooks": {
+            "order.cancelled": {
+              "post": {
+                "operationId": "webhook_order_cancelled",
+                "requestBody": {
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/OrderMessage"
+                      }
+                    }
+                  },
+                  "required": true
+                },
+                "responses": {
+                  "200": {
+                    "description": "Received; any 2xx counts as delivered, anything else is retried with backoff"
+                  }
+                },
+                "summary": "An order was cancelled, rejected or expired"
+              }
+            },
+            "order.completed": {
+              "post": {
+                "operationId": "webhook_order_completed",
+                "requestBody": {
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/OrderMessage"
+                      }
+                    }
+                  },
+                  "required": true
+                },
+                "responses": {
+                  "200": {
+                    "description": "Received; any 2xx counts as delivered, anything else is retried with backoff"
+                  }
+                },
+                "summary": "An order was completed"
+              }
+            },
+            "order.delivered": {
+              "post": {
+                "operationId": "webhook_order_delivered",
+                "requestBody": {
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/OrderMessage"
+                      }
+                    }
+                  },
+                  "required": true
+                },
+                "responses": {
+                  "200": {
+                    "description": "Received; any 2xx counts as delivered, anything else is retried with backoff"
+                  }
+                },
+                "summary": "An order was delivered"
+              }
+            },
+            "order.paid": {
+              "post": {
+                "operationId": "webhook_order_paid",
+                "requestBody": {
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/OrderMessage"
+                      }
+                    }
+                  },
+                  "required": true
+                },
+                "responses": {
+                  "200": {
+                    "description": "Received; any 2xx counts as delivered, anything else is retried with backoff"
+                  }
+                },
+                "summary": "An order's payment was captured"
+              }
+            },
+            "order.placed": {
+              "post": {
+                "operationId": "webhook_order_placed",
+                "requestBody": {
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/OrderMessage"
+                      }
+                    }
+                  },
+                  "required": true
+                },
+                "responses": {
+                  "200": {
+                    "description": "Received; any 2xx counts as delivered, anything else is retried with backoff"
+                  }
+                },
+                "summary": "An order was placed (held for review or awaiting payment)"
+              }
+            },
+            "order.shipped": {
+              "post": {
+                "operationId": "webhook_order_shipped",
+                "requestBody": {
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/OrderMessage"
+                      }
+                    }
+                  },
+                  "required": true
+                },
+                "responses": {
+                  "200": {
+                    "description": "Received; any 2xx counts as delivered, anything else is retried with backoff"
+                  }
+                },
+                "summary": "An order left the warehouse"
               }
             }
           }

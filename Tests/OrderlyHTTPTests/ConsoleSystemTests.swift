@@ -1,0 +1,59 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import OrderlyCore
+import OrderlyServices
+import OrderlyTestSupport
+import Testing
+
+/// The background-work page: administrators see the jobs and the outbox, and retry
+/// or discard messages; nobody else may.
+@Suite("Console: background work")
+struct ConsoleSystemTests {
+    @Test(arguments: Backend.available)
+    func jobsAndOutbox(_ backend: Backend) async throws {
+        try await withAPI(backend) { shop, api in
+            try await shop.stock([("TEA-001", 4500, 10)])
+            let order = try await shop.place([("TEA-001", 1)])
+            let id = "order-\(order.number.value)-v1"
+            let runner = JobRunner(
+                store: shop.store.jobs, clock: shop.clock,
+                jobs: [Job(name: "orders.expire_unpaid", periodSeconds: 30) { "nothing due" }], owner: "test")
+            try await runner.register()
+            await runner.tick()
+
+            let admin = api.as(try await shop.signIn(.administrator))
+            let page = try await admin.get("/console/system")
+            #expect(page.status == .ok)
+            #expect(page.text.contains("orders.expire_unpaid") && page.text.contains("nothing due"))
+            #expect(page.text.contains(id) && page.text.contains("order.placed"))
+            let pending = try await admin.get("/console/system?status=pending")
+            #expect(pending.text.contains(id))
+            #expect(try await admin.get("/console/system?status=delivered").text.contains(id) == false)
+            #expect(try await admin.get("/console/system?status=lost").status == .unprocessableContent)
+
+            // A pending message cannot be retried, only discarded; a discarded one can be retried.
+            let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+            let early = try await admin.call(.post, "/console/outbox/\(id)/retry", "", headers: form)
+            #expect(early.status == .conflict, "\(early.status) \(early.text.suffix(600))")
+            let discarded = try await admin.call(.post, "/console/outbox/\(id)/discard", "", headers: form)
+            #expect(discarded.status == .ok)
+            #expect(try await shop.store.outbox.entry(id: id)?.status == .discarded)
+            #expect(try await admin.call(.post, "/console/outbox/\(id)/retry", "", headers: form).status == .ok)
+            #expect(try await shop.store.outbox.entry(id: id)?.status == .pending)
+            #expect(try await admin.call(.post, "/console/outbox/nope/retry", "", headers: form).status == .notFound)
+            #expect(
+                try await shop.count("SELECT COUNT(*) FROM audit_log WHERE action IN ('outbox.retry', 'outbox.discard')")
+                    == 2)
+
+            for role in Role.allCases where role != .administrator {
+                let other = api.as(try await shop.signIn(role))
+                #expect(try await other.get("/console/system").status == .forbidden)
+                #expect(
+                    try await other.call(.post, "/console/outbox/\(id)/discard", "", headers: form).status == .forbidden
+                )
+            }
+            #expect(try await shop.store.outbox.entry(id: id)?.status == .pending)
+        }
+    }
+}

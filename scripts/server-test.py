@@ -22,6 +22,7 @@ import argparse
 import asyncio
 import json
 import os
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -32,7 +33,7 @@ import urllib.request
 import uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from orderly_http import Server, create_postgres_database, order_body, verify_database  # noqa: E402
+from orderly_http import Server, create_postgres_database, order_body, post_orders, verify_database  # noqa: E402
 
 PORT, SECOND_PORT = 18094, 18095
 LIMITS = {"ORDERLY_IDLE_TIMEOUT_SECONDS": "2", "ORDERLY_HEADER_TIMEOUT_SECONDS": "2",
@@ -229,6 +230,68 @@ def two_servers_one_key(binary, admin_url):
     return failures + verify_database(binary, database)
 
 
+def shutdown_and_backup(binary, workdir):
+    """SIGTERM under load finishes what is in flight and exits 0; a backup taken under
+    load restores, a tampered one is refused."""
+    failures = []
+    path = f"{workdir}/shutdown.sqlite"
+    server = Server(binary, f"sqlite:{path}", PORT).start()
+    server.load_catalogue(1_000_000)
+    requests = [(f"stop-{uuid.uuid4().hex}", order_body([("TEA-001", 1)])) for _ in range(2000)]
+    backup = f"{workdir}/backup.sqlite"
+    state = {"signalled_at": None}
+
+    def midway(answered):
+        if answered == 150:
+            result = subprocess.run([binary, "backup", "--database", f"sqlite:{path}", "--to", backup],
+                                    capture_output=True, text=True)
+            if result.returncode != 0:
+                failures.append(f"orderly backup under load: {result.stdout} {result.stderr}")
+        if answered == 300:
+            state["signalled_at"] = time.monotonic()
+            server.process.send_signal(signal.SIGTERM)
+        return False
+
+    answers = asyncio.run(post_orders(PORT, server.api_key, requests, 64, on_response=midway))
+    try:
+        code = server.process.wait(timeout=40)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        code = None
+    took = time.monotonic() - state["signalled_at"] if state["signalled_at"] else None
+    created = sum(1 for status, _ in answers.values() if status == 201)
+    stored = sqlite3.connect(path).execute("SELECT COUNT(*) FROM orders").fetchone()[0]
+    print(f"  SIGTERM under load: exit {code} after {took and round(took, 1)} s; "
+          f"{created} orders acknowledged, {stored} stored")
+    if code != 0 or "Orderly stopped" not in server.log():
+        failures.append(f"SIGTERM: exit code {code}, log ends {server.log()[-300:]!r}")
+    if created != stored:
+        failures.append(f"{created} orders acknowledged but {stored} stored: a request in flight was cut")
+    failures += verify_database(binary, f"sqlite:{path}")
+
+    restored = f"{workdir}/restored.sqlite"
+    result = subprocess.run([binary, "restore", "--from", backup, "--database", f"sqlite:{restored}"],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        failures.append(f"restoring the backup taken under load: {result.stdout} {result.stderr}")
+    else:
+        print(f"  backup under load restored: {result.stdout.strip().splitlines()[-1]}")
+        failures += verify_database(binary, f"sqlite:{restored}")
+    tampered = f"{workdir}/tampered.sqlite"
+    subprocess.run(["cp", backup, tampered], check=True)
+    db = sqlite3.connect(tampered)
+    db.execute("UPDATE stock SET on_hand = on_hand + 5 WHERE sku = 'TEA-001'")
+    db.commit()
+    db.close()
+    result = subprocess.run([binary, "restore", "--from", tampered, "--database", f"sqlite:{workdir}/other.sqlite"],
+                            capture_output=True, text=True)
+    if result.returncode == 0 or os.path.exists(f"{workdir}/other.sqlite"):
+        failures.append(f"a tampered backup was restored: {result.stdout}")
+    else:
+        print("  a tampered backup is refused: " + result.stdout.strip().splitlines()[-1])
+    return failures
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", required=True)
@@ -236,7 +299,8 @@ def main():
     args = parser.parse_args()
     failed = 0
     with tempfile.TemporaryDirectory(prefix="orderly-server-") as workdir:
-        tests = [("connection limits on sqlite", lambda: connection_limits(args.binary, workdir))]
+        tests = [("connection limits on sqlite", lambda: connection_limits(args.binary, workdir)),
+                 ("shutdown and backup on sqlite", lambda: shutdown_and_backup(args.binary, workdir))]
         if args.postgres:
             tests.append(("two servers, one key, on postgres", lambda: two_servers_one_key(args.binary, args.postgres)))
         for name, test in tests:

@@ -35,6 +35,18 @@ public final class SQLStore: Sendable {
         await db.close()
     }
 
+    /// Writes a consistent copy of a live SQLite database to `path` (which must not
+    /// exist). PostgreSQL has `pg_dump` for this; the README says how.
+    public func backup(to path: String) async throws {
+        guard let sqlite = db as? SQLiteDatabase else {
+            throw StoreConfigurationError(message: "orderly backup copies SQLite databases; use pg_dump for PostgreSQL")
+        }
+        guard !FileManager.default.fileExists(atPath: path) else {
+            throw StoreConfigurationError(message: "\(path) exists already; choose a new file")
+        }
+        try await sqlite.backup(to: path)
+    }
+
     /// The integer in the first column of the first row of a query: for tests,
     /// which count rows to prove what changed and what did not. `package`, so the
     /// test support target builds without `@testable` (and in release builds).

@@ -21,7 +21,8 @@ struct BulkLoad: AsyncParsableCommand {
         try await loadDemo(store: store, policy: policy, logger: logger)
         let products = try await store.catalogue.listProducts(after: nil, limit: 1000).items
         let history = BulkHistory(
-            products: products, warehouses: try await store.catalogue.warehouses(), policy: policy, seed: seed, end: Date())
+            products: products, warehouses: try await store.catalogue.warehouses(), policy: policy, seed: seed,
+            end: Date())
         let started = Date()
         var written = 0
         var numbers = Set<String>()

@@ -9,6 +9,7 @@ import OrderlyIntegrations
 import OrderlyServices
 import OrderlyStore
 import Prometheus
+import ServiceLifecycle
 
 @main
 struct Orderly: AsyncParsableCommand {
@@ -17,7 +18,7 @@ struct Orderly: AsyncParsableCommand {
         abstract: "Orderly, an order management system for e-commerce.",
         subcommands: [
             Serve.self, Migrate.self, Init.self, Demo.self, Check.self, UserCommand.self, APIKeyCommand.self,
-            AuditCommand.self, PermissionsCommand.self, BulkLoad.self,
+            AuditCommand.self, PermissionsCommand.self, Backup.self, Restore.self, BulkLoad.self,
         ],
         defaultSubcommand: Serve.self)
 }
@@ -74,8 +75,17 @@ struct Serve: AsyncParsableCommand {
             wiring.dependencies, host: host, port: port, limits: try PolicySettings.connectionLimits(),
             services: [jobs], logger: logger)
         logger.info("Orderly on http://\(host):\(port) with \(store.dialectName) at \(db.url)")
-        try await application.runService()
+        // SIGTERM or SIGINT: stop accepting, let requests in flight (and their
+        // batches) finish, stop the jobs, then close the store; a shutdown that takes
+        // longer than ORDERLY_SHUTDOWN_SECONDS (default 30) is cut short.
+        var configuration = ServiceGroupConfiguration(
+            services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        configuration.maximumGracefulShutdownDuration = .seconds(
+            environment["ORDERLY_SHUTDOWN_SECONDS"].flatMap(Int.init).map { max(1, min($0, 3600)) } ?? 30)
+        configuration.maximumCancellationDuration = .seconds(5)
+        try await ServiceGroup(configuration: configuration).run()
         await store.close()
+        logger.info("Orderly stopped")
     }
 }
 
@@ -159,8 +169,10 @@ struct Wiring {
         let random = SystemRandom()
         dependencies = AppDependencies(
             orders: OrderService(
-                orders: store.orders, catalogue: store.catalogue, stock: store.stock, clock: clock, random: random, policy: policy),
-            catalogue: CatalogueService(catalogue: store.catalogue, stock: store.stock, clock: clock, random: random, policy: policy),
+                orders: store.orders, catalogue: store.catalogue, stock: store.stock, clock: clock, random: random,
+                policy: policy),
+            catalogue: CatalogueService(
+                catalogue: store.catalogue, stock: store.stock, clock: clock, random: random, policy: policy),
             access: AccessService(
                 store: store.access, hasher: BcryptPasswordHasher(cost: try PolicySettings.bcryptCost()), clock: clock,
                 random: random, policy: try PolicySettings.loginPolicy()),

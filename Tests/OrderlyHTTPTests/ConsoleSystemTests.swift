@@ -43,7 +43,8 @@ struct ConsoleSystemTests {
             #expect(try await shop.store.outbox.entry(id: id)?.status == .pending)
             #expect(try await admin.call(.post, "/console/outbox/nope/retry", "", headers: form).status == .notFound)
             #expect(
-                try await shop.count("SELECT COUNT(*) FROM audit_log WHERE action IN ('outbox.retry', 'outbox.discard')")
+                try await shop.count(
+                    "SELECT COUNT(*) FROM audit_log WHERE action IN ('outbox.retry', 'outbox.discard')")
                     == 2)
 
             for role in Role.allCases where role != .administrator {

@@ -41,7 +41,8 @@ struct StoreContractTests {
             try await shop.catalogue.setOnHand(
                 warehouse: shop.hangzhou, sku: SKU("TEA-001")!, onHand: 20, reason: "damaged", actor: "t")
             #expect(try await shop.level("TEA-001").onHand == 20)
-            let movements = try await shop.store.stock.movements(warehouse: shop.hangzhou, sku: SKU("TEA-001")!, limit: 10)
+            let movements = try await shop.store.stock.movements(
+                warehouse: shop.hangzhou, sku: SKU("TEA-001")!, limit: 10)
             #expect(movements.map(\.delta).sorted() == [-5, 10, 15])
             #expect(Set(movements.map(\.reason)) == ["opening", "restock", "damaged"])
             #expect(try await shop.store.invariantViolations().isEmpty)
@@ -404,7 +405,8 @@ struct BulkLoadTests {
             try await shop.stock([("TEA-001", 4500, 100), ("CUP-010", 3990, 100), ("POT-002", 9900, 100)])
             let history = BulkHistory(
                 products: try await shop.store.catalogue.listProducts(after: nil, limit: 100).items,
-                warehouses: try await shop.store.catalogue.warehouses(), policy: shop.orders.policy, seed: 7, end: TestShop.start)
+                warehouses: try await shop.store.catalogue.warehouses(), policy: shop.orders.policy, seed: 7,
+                end: TestShop.start)
             var batch: [OrderHistory] = []
             var numbers = Set<String>()
             while batch.count < 1_500 {

@@ -61,8 +61,10 @@ public struct TestShop: Sendable {
         clock = ManualClock(Self.start)
         let random = SystemRandom()
         orders = OrderService(
-            orders: store.orders, catalogue: store.catalogue, stock: store.stock, clock: clock, random: random, policy: policy)
-        catalogue = CatalogueService(catalogue: store.catalogue, stock: store.stock, clock: clock, random: random, policy: policy)
+            orders: store.orders, catalogue: store.catalogue, stock: store.stock, clock: clock, random: random,
+            policy: policy)
+        catalogue = CatalogueService(
+            catalogue: store.catalogue, stock: store.stock, clock: clock, random: random, policy: policy)
         access = AccessService(store: store.access, hasher: Self.hasher, clock: clock, random: random)
     }
 
@@ -74,7 +76,8 @@ public struct TestShop: Sendable {
     public func secondProcess() throws -> (SQLStore, OrderService) {
         let other = try Storage.open(url, logger: Logger(label: "test-2"))
         let service = OrderService(
-            orders: other.orders, catalogue: other.catalogue, stock: other.stock, clock: clock, random: SystemRandom(), policy: orders.policy)
+            orders: other.orders, catalogue: other.catalogue, stock: other.stock, clock: clock, random: SystemRandom(),
+            policy: orders.policy)
         return (other, service)
     }
 

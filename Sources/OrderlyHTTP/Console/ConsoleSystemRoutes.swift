@@ -80,7 +80,8 @@ struct ConsoleSystemRoutes: Sendable {
         body += "<h2>\(h(page.t("Outgoing messages", "外发消息")))</h2><p class=\"filters\">"
         body += "<a href=\"/console/system\">\(h(page.t("All", "全部")))</a>"
         for status in OutboxStatus.allCases {
-            body += " <a href=\"/console/system?status=\(status.rawValue)\">\(h(Self.statusName(status, page))) (\(counts[status] ?? 0))</a>"
+            body +=
+                " <a href=\"/console/system?status=\(status.rawValue)\">\(h(Self.statusName(status, page))) (\(counts[status] ?? 0))</a>"
         }
         body += "</p>"
         if entries.items.isEmpty {

@@ -5,7 +5,6 @@ import OrderlyServices
 // Request and response bodies. Property names are the camelCase of the wire's
 // snake_case; the coders convert.
 
-
 struct CustomerBody: Codable, Sendable {
     var id: String?
     var name: String

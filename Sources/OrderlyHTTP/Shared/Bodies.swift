@@ -5,7 +5,6 @@ import OrderlyServices
 // Request and response bodies. Property names are the camelCase of the wire's
 // snake_case; the coders convert.
 
-
 struct MoneyBody: Codable, Sendable {
     var amount: Int64
     var currency: String

@@ -1,5 +1,3 @@
-
-
 public struct Page<Item: Sendable>: Sendable {
     public var items: [Item]
     public var hasMore: Bool

@@ -69,6 +69,15 @@ final class SQLiteDatabase: SQLDatabase {
         try? pool.close()
     }
 
+    /// A consistent copy of the live database at `path`, through SQLite's online
+    /// backup API: writers go on meanwhile, and the copy is the database as of one
+    /// moment.
+    func backup(to path: String) async throws {
+        let destination = try DatabaseQueue(path: path)
+        try pool.backup(to: destination)
+        try destination.close()
+    }
+
     /// Runs one write's statements, checking each statement's guard.
     fileprivate static func run(_ statements: [SQLStatement], in db: Database) throws {
         for statement in statements {

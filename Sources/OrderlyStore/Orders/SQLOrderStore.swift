@@ -437,7 +437,6 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
             }, onDuplicate: .duplicate(what: "payment"))
     }
 
-
     /// The statements of an order's stock effects. Reservations are added up per item
     /// (two lines of one SKU reserve once) and written in one statement.
     private static func stockStatements(_ effects: [StockEffect], order: Order) -> [SQLStatement] {

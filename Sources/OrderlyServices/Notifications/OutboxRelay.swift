@@ -18,18 +18,22 @@ public struct OutboxRelay: Sendable {
     let consumers: [any OutboxConsumer]
     let clock: any Clock
     let retry: RetryPolicy
-    /// Messages looked at per run: bounds one run's time.
+    /// Messages looked at per round trip.
     let batchSize: Int
+    /// A run goes on while messages are due, up to this long: the relay keeps up with
+    /// thousands of orders a second, and one run stays bounded.
+    let runSeconds: Double
 
     public init(
         outbox: any OutboxStore, consumers: [any OutboxConsumer], clock: any Clock,
-        retry: RetryPolicy = RetryPolicy(), batchSize: Int = 200
+        retry: RetryPolicy = RetryPolicy(), batchSize: Int = 500, runSeconds: Double = 5
     ) {
         self.outbox = outbox
         self.consumers = consumers
         self.clock = clock
         self.retry = retry
         self.batchSize = batchSize
+        self.runSeconds = runSeconds
     }
 
     /// What one run did.
@@ -44,11 +48,26 @@ public struct OutboxRelay: Sendable {
     @discardableResult
     public func run() async throws -> Report {
         var report = Report()
-        var heldBack: Set<String> = []
-        for entry in try await outbox.deliverable(now: clock.now(), limit: batchSize) {
+        let started = ContinuousClock.now
+        while ContinuousClock.now - started < .seconds(runSeconds) {
+            let (batch, looked) = try await runBatch()
+            report.delivered += batch.delivered
+            report.failed += batch.failed
+            report.dead += batch.dead
+            // A short batch, or one where everything failed, means nothing more is due now.
+            if looked < batchSize || batch.delivered == 0 { break }
+        }
+        return report
+    }
+
+    /// One batch: at most one message per aggregate (the earliest pending), each to
+    /// every consumer; the delivered ones are recorded together at the end.
+    private func runBatch() async throws -> (Report, Int) {
+        var report = Report()
+        var delivered: [String] = []
+        let entries = try await outbox.deliverable(now: clock.now(), limit: batchSize)
+        for entry in entries {
             let message = entry.message
-            // An earlier message of this aggregate failed in this run: keep the order.
-            guard !heldBack.contains(message.aggregate) else { continue }
             do {
                 for consumer in consumers {
                     do {
@@ -58,7 +77,6 @@ public struct OutboxRelay: Sendable {
                     }
                 }
             } catch let failure as ConsumerFailure {
-                heldBack.insert(message.aggregate)
                 let attempts = entry.attempts + 1
                 let now = clock.now()
                 let next = retry.delaySeconds(afterFailedAttempts: attempts).map {
@@ -69,10 +87,11 @@ public struct OutboxRelay: Sendable {
                 if next == nil { report.dead += 1 } else { report.failed += 1 }
                 continue
             }
-            try await outbox.markDelivered(id: message.id, at: clock.now())
-            report.delivered += 1
+            delivered.append(message.id)
         }
-        return report
+        try await outbox.markDelivered(ids: delivered, at: clock.now())
+        report.delivered = delivered.count
+        return (report, entries.count)
     }
 
     struct ConsumerFailure: Error, CustomStringConvertible {

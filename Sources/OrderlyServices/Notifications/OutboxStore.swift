@@ -42,7 +42,8 @@ public protocol OutboxStore: Sendable {
     /// Pending messages due by `now` that no earlier pending message of the same
     /// aggregate is waiting before, oldest first.
     func deliverable(now: Date, limit: Int) async throws -> [OutboxEntry]
-    func markDelivered(id: String, at: Date) async throws
+    /// Records the messages as delivered, in one write.
+    func markDelivered(ids: [String], at: Date) async throws
     /// Records a failed attempt: the message is tried again at `nextAttemptAt`, or is
     /// dead when `nextAttemptAt` is nil.
     func markFailed(id: String, attempts: Int, nextAttemptAt: Date?, error: String, at: Date) async throws

@@ -52,11 +52,14 @@ public struct SQLOutboxStore: OutboxStore, Sendable {
         ).map(Self.decode)
     }
 
-    public func markDelivered(id: String, at: Date) async throws {
+    public func markDelivered(ids: [String], at: Date) async throws {
+        guard !ids.isEmpty else { return }
         try await db.write([
             SQLStatement(
-                "UPDATE outbox SET status = 'delivered', delivered_at = ?, last_error = NULL WHERE id = ? AND status = 'pending'",
-                [SQLValue(at), .text(id)])
+                """
+                UPDATE outbox SET status = 'delivered', delivered_at = ?, last_error = NULL \
+                WHERE status = 'pending' AND id IN (\(SQLText.placeholders(ids.count)))
+                """, [SQLValue(at)] + ids.map(SQLValue.text))
         ])
     }
 

@@ -93,7 +93,7 @@ struct OutboxAndJobsTests {
             await #expect(throws: InsufficientStock.self) { try await shop.place([("TEA-001", 5)]) }
             #expect(try await shop.count("SELECT COUNT(*) FROM outbox") == 7)
             let placed = try #require(try await shop.store.outbox.entry(id: "order-\(order.number.value)-v1"))
-            guard case .object(let payload) = placed.message.payload else { throw CancellationError() }
+            guard case .object(let payload)? = placed.message.payload else { throw CancellationError() }
             #expect(payload["number"] == .string(order.number.value))
             #expect(payload["status"] == .string("pending_payment"))
             #expect(placed.status == .pending)

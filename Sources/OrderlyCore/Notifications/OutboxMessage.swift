@@ -13,16 +13,31 @@ public struct OutboxMessage: Hashable, Sendable {
     /// aggregate are delivered in `sequence` order.
     public var aggregate: String
     public var sequence: Int
-    public var payload: JSONValue
+    /// The payload as canonical JSON text: what is stored and what a consumer sends
+    /// on. Kept as text so that relaying thousands of messages a second decodes none
+    /// of them; `payload` parses it for a consumer that wants the values.
+    public var payloadJSON: String
     public var createdAt: Date
 
     public init(id: String, topic: String, aggregate: String, sequence: Int, payload: JSONValue, createdAt: Date) {
+        self.init(
+            id: id, topic: topic, aggregate: aggregate, sequence: sequence, payloadJSON: payload.canonicalText,
+            createdAt: createdAt)
+    }
+
+    public init(id: String, topic: String, aggregate: String, sequence: Int, payloadJSON: String, createdAt: Date) {
         self.id = id
         self.topic = topic
         self.aggregate = aggregate
         self.sequence = sequence
-        self.payload = payload
+        self.payloadJSON = payloadJSON
         self.createdAt = createdAt
+    }
+
+    /// The payload's values (nil only if the stored text is not JSON, which no
+    /// message written by Orderly is).
+    public var payload: JSONValue? {
+        try? JSONDecoder().decode(JSONValue.self, from: Data(payloadJSON.utf8))
     }
 }
 

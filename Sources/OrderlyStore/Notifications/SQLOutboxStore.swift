@@ -22,18 +22,17 @@ public struct SQLOutboxStore: OutboxStore, Sendable {
             rows: messages.map { message in
                 [
                     .text(message.id), .text(message.topic), .text(message.aggregate), SQLValue(message.sequence),
-                    .text(message.payload.canonicalText), SQLValue(message.createdAt), .text("pending"), .int(0),
+                    .text(message.payloadJSON), SQLValue(message.createdAt), .text("pending"), .int(0),
                     SQLValue(message.createdAt),
                 ]
             }, onDuplicate: .duplicate(what: "outbox message"))
     }
 
     static func decode(_ row: SQLRow) throws -> OutboxEntry {
-        let payload = try JSONDecoder().decode(JSONValue.self, from: Data(row.text(4).utf8))
-        return OutboxEntry(
+        OutboxEntry(
             message: OutboxMessage(
                 id: row.text(0), topic: row.text(1), aggregate: row.text(2), sequence: Int(row.int(3)),
-                payload: payload, createdAt: row.date(5)),
+                payloadJSON: row.text(4), createdAt: row.date(5)),
             status: OutboxStatus(rawValue: row.text(6)) ?? .pending, attempts: Int(row.int(7)),
             nextAttemptAt: row.date(8), lastError: row.optionalText(9), deliveredAt: row.optionalDate(10))
     }

@@ -18,6 +18,15 @@ public struct SQLJobStore: JobStore, Sendable {
     public func claim(job: String, owner: String, now: Date, periodSeconds: Int, leaseUntil: Date) async throws
         -> Bool
     {
+        let periodStart = now.addingTimeInterval(-TimeInterval(periodSeconds))
+        // Read first: most looks find the job held or not yet due, and a write whose
+        // guard fails costs its whole batch a second pass (savepoints) on PostgreSQL.
+        guard
+            let row = try await db.query(
+                "SELECT lease_until, last_started_at FROM job_runs WHERE name = ?", [.text(job)]
+            ).first,
+            row.date(0) <= now, row.optionalDate(1).map({ $0 <= periodStart }) ?? true
+        else { return false }
         do {
             try await db.write([
                 SQLStatement(
@@ -27,7 +36,7 @@ public struct SQLJobStore: JobStore, Sendable {
                     """,
                     [
                         .text(owner), SQLValue(leaseUntil), SQLValue(now), .text(job), SQLValue(now),
-                        SQLValue(now.addingTimeInterval(-TimeInterval(periodSeconds))),
+                        SQLValue(periodStart),
                     ], unlessChanged: .versionChanged)
             ])
             return true

@@ -210,3 +210,41 @@ struct AllocationTests {
                     InsufficientStock(shortages: [Shortage(sku: cup, requested: 1, available: 0)], needsSplit: true)))
     }
 }
+
+/// Invariants hold for every change the workflow makes, and each kind of breakage is named.
+@Suite("Order invariants")
+struct OrderInvariantTests {
+    @Test func theWorkflowsChangesHoldThem() throws {
+        let placed = try Fixture.placed()
+        #expect(placed.invariantViolations.isEmpty)
+        let order = placed.order
+        let cancel = try OrderWorkflow.cancel(order, reason: "r", now: Fixture.now, actor: "t")
+        #expect(cancel.invariantViolations.isEmpty)
+        let paid = try OrderWorkflow.recordPayment(
+            order, method: "alipay", amount: order.totals.grandTotal, reference: nil, paymentID: "p", now: Fixture.now,
+            actor: "t")
+        #expect(paid.invariantViolations.isEmpty)
+        let shipped = try OrderWorkflow.ship(
+            paid.order, carrier: "SF", trackingNumber: "SF123456", now: Fixture.now, actor: "t")
+        #expect(shipped.invariantViolations.isEmpty)
+    }
+
+    @Test func breakagesAreNamed() throws {
+        let order = try Fixture.placed().order
+        var change = try OrderWorkflow.cancel(order, reason: "r", now: Fixture.now, actor: "t")
+        change.order.version += 1
+        #expect(change.invariantViolations.contains { $0.contains("a change from version 1 to 3") })
+        change = try OrderWorkflow.cancel(order, reason: "r", now: Fixture.now, actor: "t")
+        change.order.cancelledAt = nil
+        #expect(change.invariantViolations.contains { $0.contains("status cancelled with cancelled_at none") })
+        var broken = order
+        broken.lines[0].quantity = 0
+        #expect(broken.invariantViolations.contains { $0.contains("quantity 0") })
+        broken = order
+        broken.totals.subtotal = Money(broken.totals.subtotal.amount + 1, .cny)
+        #expect(broken.invariantViolations.contains { $0.contains("is not the lines'") })
+        var effects = try OrderWorkflow.cancel(order, reason: "r", now: Fixture.now, actor: "t")
+        effects.stock.append(.reserve(order.warehouse, order.lines[0].sku, 0))
+        #expect(effects.invariantViolations.contains { $0.contains("a stock effect of 0") })
+    }
+}

@@ -240,6 +240,7 @@ public struct OrderService: Sendable {
     static let sweeper = Actor(.system("sweeper"))
 
     private func applyUnlessRaced(_ change: OrderChange, before: Order, action: String) async throws -> Bool {
+        try Self.assertInvariants(change)
         do {
             try await orders.apply(
                 change, idempotency: nil, audit: Self.audit(action, Self.sweeper, before: before, change: change))
@@ -295,6 +296,7 @@ public struct OrderService: Sendable {
         while true {
             attempt += 1
             let (before, change) = try await decide()
+            try Self.assertInvariants(change)
             let record = try idempotency?.record(for: change.order, at: clock.now())
             do {
                 try await orders.apply(
@@ -330,6 +332,12 @@ public struct OrderService: Sendable {
                 }
             }
         }
+    }
+
+    /// Refuses a change that only a bug could make, before anything is written.
+    static func assertInvariants(_ change: OrderChange) throws {
+        let violations = change.invariantViolations
+        if !violations.isEmpty { throw InvariantViolation(violations) }
     }
 
     /// The audit entry of an order change: the statuses, total and lines before and after.

@@ -52,3 +52,11 @@ public struct RateLimited: Error, Hashable, Sendable {
         self.retryAfterSeconds = retryAfterSeconds
     }
 }
+
+/// A change that breaks an invariant only a bug can break. The command stops, nothing
+/// is written, and the error reaches the exception log as an internal error.
+public struct InvariantViolation: Error, Hashable, Sendable, CustomStringConvertible {
+    public var violations: [String]
+    public init(_ violations: [String]) { self.violations = violations }
+    public var description: String { "invariant violated: " + violations.joined(separator: "; ") }
+}

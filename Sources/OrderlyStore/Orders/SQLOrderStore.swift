@@ -15,10 +15,23 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
         cancel_reason, version, edit_count
         """
 
+    /// The order and its lines. They are two reads, and an edit that commits between
+    /// them would give the old row with the new lines: a read that breaks the order's
+    /// invariants is read again (a command would otherwise be decided on it, and
+    /// refused by its invariant check). What is stored is returned in the end, broken
+    /// or not, for `orderly check` and the console to show.
     public func order(_ number: OrderNumber) async throws -> Order? {
-        let rows = try await db.query("SELECT \(Self.orderColumns) FROM orders WHERE number = ?", [.text(number.value)])
-        return try await withLines(rows).first
+        var order: Order?
+        for _ in 0..<Self.consistentReadTries {
+            let rows = try await db.query(
+                "SELECT \(Self.orderColumns) FROM orders WHERE number = ?", [.text(number.value)])
+            order = try await withLines(rows).first
+            if order?.invariantViolations.isEmpty ?? true { return order }
+        }
+        return order
     }
+
+    static let consistentReadTries = 4
 
     public func timeline(_ number: OrderNumber) async throws -> [TimelineEvent] {
         let rows = try await db.query(

@@ -36,7 +36,7 @@ def wrk(path, seconds, connections, script=None, api_key=None):
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
     if script:
         command += ["-s", os.path.join(HERE, script)]
-    environment = dict(os.environ, ORDERLY_API_KEY=api_key or "")
+    environment = dict(os.environ, ORDERLY_API_KEY=api_key or "", ORDERLY_BENCH_RUN=uuid.uuid4().hex)
     output = subprocess.run(command + [f"http://127.0.0.1:{PORT}{path}"], capture_output=True, text=True,
                             check=True, env=environment).stdout
     result = {"requests_per_second": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))}

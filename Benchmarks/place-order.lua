@@ -12,9 +12,13 @@ function init(args)
 end
 local body = [[{"channel":"web","customer":{"id":"C1","name":"张三","phone":"13800138000"},"shipping_address":{"recipient":"张三","phone":"13800138000","province":"浙江省","city":"杭州市","district":"西湖区","street":"文三路 100 号"},"lines":[{"sku":"TEA-001","quantity":1},{"sku":"CUP-001","quantity":1},{"sku":"SNK-001","quantity":1}],"payment_method":"alipay"}]]
 local authorization = "Bearer " .. (os.getenv("ORDERLY_API_KEY") or "")
+-- Keys unique to this run: Lua's random numbers are the same in every wrk process,
+-- so keys made from them repeated the warm-up run's (its requests came back as
+-- replays, and one still in flight as 409 idempotency-request-in-progress).
+local run = os.getenv("ORDERLY_BENCH_RUN") or tostring(os.time())
 function request()
   counter = counter + 1
-  local headers = {["Content-Type"] = "application/json", ["Authorization"] = authorization, ["Idempotency-Key"] = "bench-" .. tid .. "-" .. counter .. "-" .. math.random(1, 1000000000)}
+  local headers = {["Content-Type"] = "application/json", ["Authorization"] = authorization, ["Idempotency-Key"] = "bench-" .. run .. "-" .. tid .. "-" .. counter}
   return wrk.format("POST", "/v1/orders", headers, body)
 end
 function done(summary, latency, requests)

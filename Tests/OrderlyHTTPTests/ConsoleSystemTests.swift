@@ -57,4 +57,20 @@ struct ConsoleSystemTests {
             #expect(try await shop.store.outbox.entry(id: id)?.status == .pending)
         }
     }
+
+    /// A browser's GET form sends spaces as `+`: the console's search reads them as spaces.
+    @Test(arguments: Backend.available)
+    func searchFormSpaces(_ backend: Backend) async throws {
+        try await withAPI(backend) { shop, api in
+            try await shop.stock([("TEA-001", 4500, 10)])
+            let order = try await shop.place([("TEA-001", 1)], recipient: "Li Lei")
+            let console = api.as(try await shop.signIn(.customerService))
+            for query in ["Li+Lei", "Li%20Lei", "+Li+Lei+"] {
+                let page = try await console.get("/console/orders?q=\(query)")
+                #expect(page.status == .ok)
+                #expect(page.text.contains(order.number.value), "\(query)")
+            }
+            #expect(try await console.get("/console/orders?q=Li+Mei").text.contains(order.number.value) == false)
+        }
+    }
 }

@@ -193,7 +193,10 @@ struct ConsoleRoutes: Sendable {
         let parameters = request.uri.queryParameters
         var query = OrderQuery(limit: 25)
         var messages: [String] = []
-        let text = parameters.get("q").map(\.trimmed) ?? ""
+        // A browser's GET form sends a space as `+`, which the URI's own query
+        // reading keeps; read the typed fields as the form encoded them.
+        let typed = try FormData(request.uri.query ?? "")
+        let text = typed["q"].map(\.trimmed) ?? ""
         if text.scalarCount > OrderQuery.maxTextLength {
             messages.append(
                 page.t(
@@ -207,7 +210,7 @@ struct ConsoleRoutes: Sendable {
             query.status = OrderStatus(rawValue: statusRaw)
             if query.status == nil { messages.append(page.t("Unknown status.", "未知状态。")) }
         }
-        let channel = parameters.get("channel").map(\.trimmed) ?? ""
+        let channel = typed["channel"].map(\.trimmed) ?? ""
         if channel.scalarCount > OrderQuery.maxTextLength {
             messages.append(page.t("Unknown channel.", "未知渠道。"))
         } else if !channel.isEmpty {

@@ -39,7 +39,7 @@ struct Restore: AsyncParsableCommand {
         // Check a copy, made through SQLite (so a journal beside the backup counts
         // too), so that checking cannot change the backup itself.
         let staging = target + ".restoring"
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: staging + suffix) }
+        removeFiles(of: staging)
         let source = try Storage.open("sqlite:" + from)
         do {
             try await source.backup(to: staging)
@@ -61,7 +61,7 @@ struct Restore: AsyncParsableCommand {
         await store.close()
         for violation in violations { print(violation) }
         guard violations.isEmpty, case .intact(let rows, _) = audit else {
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: staging + suffix) }
+            removeFiles(of: staging)
             print("restore refused: \(violations.count) discrepancies; audit chain: \(audit)")
             throw ExitCode(1)
         }
@@ -73,9 +73,16 @@ struct Restore: AsyncParsableCommand {
             print("the database that was there is kept as \(kept)")
         }
         // Journal files of the old database must not be applied to the new one.
-        for suffix in ["-wal", "-shm"] { try? manager.removeItem(atPath: target + suffix) }
-        for suffix in ["-wal", "-shm"] { try? manager.removeItem(atPath: staging + suffix) }
+        removeFiles(of: target, journalsOnly: true)
+        removeFiles(of: staging, journalsOnly: true)
         try manager.moveItem(atPath: staging, toPath: target)
         print("restored \(from) to \(target): all invariants hold, audit chain intact (\(rows) rows)")
+    }
+}
+
+/// A SQLite database's file and its journals (or the journals only), where they exist.
+private func removeFiles(of path: String, journalsOnly: Bool = false) {
+    for suffix in (journalsOnly ? [] : [""]) + ["-wal", "-shm"] {
+        try? FileManager.default.removeItem(atPath: path + suffix)
     }
 }

@@ -60,6 +60,7 @@ public enum UTCTime {
     /// Anything outside is a mistake or an attack, and would not fit a cursor.
     public static let earliestMilliseconds: Int64 = 0
     public static let latestMilliseconds: Int64 = 253_402_300_799_999
+    public static let storableMilliseconds = earliestMilliseconds...latestMilliseconds
 
     /// The instant of an RFC 3339 date-time (`2026-11-21T08:30:00Z`,
     /// `2026-11-21T16:30:00.250+08:00`), or nil for anything else: no lenient
@@ -120,7 +121,7 @@ public enum UTCTime {
         let seconds =
             days(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second - offsetMinutes * 60
         let total = seconds * 1000 + milliseconds
-        guard (earliestMilliseconds...latestMilliseconds).contains(total) else { return nil }
+        guard storableMilliseconds.contains(total) else { return nil }
         return Date(unixMilliseconds: total)
     }
 

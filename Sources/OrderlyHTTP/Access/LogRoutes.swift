@@ -82,9 +82,7 @@ extension Request {
         try errors.throwIfAny()
         if let raw = query("cursor") {
             // Positions are sequence numbers or times in milliseconds: never beyond 9999.
-            guard let position = Int64(try Cursor.decode(raw, parts: 1)[0]),
-                (0...UTCTime.latestMilliseconds).contains(position)
-            else { throw Cursor.invalid }
+            guard let position = Cursor.milliseconds(try Cursor.decode(raw, parts: 1)[0]) else { throw Cursor.invalid }
             filter.before = position
         }
         return filter

@@ -47,9 +47,7 @@ struct ConsoleSystemRoutes: Sendable {
         }
         var before: (Date, String)?
         if let raw = request.uri.queryParameters.get("cursor") {
-            if let parts = try? Cursor.decode(raw, parts: 2), let milliseconds = Int64(parts[0]),
-                (UTCTime.earliestMilliseconds...UTCTime.latestMilliseconds).contains(milliseconds)
-            {
+            if let parts = try? Cursor.decode(raw, parts: 2), let milliseconds = Cursor.milliseconds(parts[0]) {
                 before = (Date(unixMilliseconds: milliseconds), parts[1])
             } else {
                 errors.append(page.t("That page link is not valid.", "分页链接无效。"))

@@ -74,9 +74,7 @@ struct OrderRoutes: Sendable {
     /// is refused as not one this server issued.
     static func decodeCursor(_ raw: String) throws -> OrderCursor {
         let parts = try Cursor.decode(raw, parts: 2)
-        guard let milliseconds = Int64(parts[0]),
-            (UTCTime.earliestMilliseconds...UTCTime.latestMilliseconds).contains(milliseconds),
-            let number = OrderNumber(parts[1])
+        guard let milliseconds = Cursor.milliseconds(parts[0]), let number = OrderNumber(parts[1])
         else { throw Cursor.invalid }
         return OrderCursor(createdAt: Date(unixMilliseconds: milliseconds), number: number)
     }

@@ -186,6 +186,13 @@ enum Cursor {
         return split
     }
 
+    /// A cursor's time or position: an integer within what Orderly stores (0 to the
+    /// end of 9999 in milliseconds); nil for anything else, which no cursor it issued holds.
+    static func milliseconds(_ part: String) -> Int64? {
+        guard let value = Int64(part), UTCTime.storableMilliseconds.contains(value) else { return nil }
+        return value
+    }
+
     static let invalid = Problem(
         "malformed-request", "Malformed request", .badRequest, "cursor is not one this server issued",
         errors: [FieldError(path: "cursor", message: "is not a valid cursor")])

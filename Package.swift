@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.4"),
     ],
     targets: [
         // Pure domain: no I/O, imports nothing of ours.
@@ -55,10 +56,17 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The API contract: openapi.yaml and what scripts/generate-api generates from it
+        // (the types, the served document, each operation's permission).
+        .target(
+            name: "OrderlyAPI",
+            dependencies: [.product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
+            exclude: ["openapi.yaml", "openapi-generator-config.yaml"]
+        ),
         .target(
             name: "OrderlyHTTP",
             dependencies: [
-                "OrderlyCore", "OrderlyServices",
+                "OrderlyCore", "OrderlyServices", "OrderlyAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -101,7 +109,7 @@ let package = Package(
         .testTarget(
             name: "OrderlyHTTPTests",
             dependencies: [
-                "OrderlyCore", "OrderlyServices", "OrderlyStore", "OrderlyHTTP", "OrderlyTestSupport",
+                "OrderlyCore", "OrderlyServices", "OrderlyStore", "OrderlyHTTP", "OrderlyAPI", "OrderlyTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import OrderlyAPI
 import OrderlyCore
 import OrderlyServices
 import OrderlyTestSupport
@@ -28,6 +29,15 @@ struct AccessControlTests {
             let routed = Set(router.routes.map { "\($0.method.rawValue) \($0.path.description)" })
             #expect(routed == Set(RouteTable.entries.keys))
         }
+    }
+
+    /// A misspelt `x-permission` would leave its operation refused to everyone.
+    @Test func everyOperationNamesAKnownPermission() {
+        for operation in APIOperation.allCases {
+            #expect(operation.access != nil, "\(operation): x-permission \(operation.permission ?? "") is unknown")
+        }
+        let secured = APIOperation.allCases.filter { $0.path.hasPrefix("/v1/") }
+        #expect(secured.allSatisfy { $0.permission != nil }, "every /v1 operation needs a permission")
     }
 
     @Test func thePermissionsDocumentIsUpToDate() throws {

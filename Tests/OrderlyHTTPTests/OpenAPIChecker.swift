@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import OrderlyAPI
 import OrderlyHTTP
 import Testing
 

@@ -2,25 +2,7 @@
 # throwaway PostgreSQL cluster on 127.0.0.1:$pg_port, stopped and removed on exit.
 # Sets ORDERLY_PG_ADMIN_URL (the `postgres` database of user `orderly`).
 
-as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
-
-install_missing() {
-  local missing=() package
-  for package in "$@"; do
-    case "$package" in
-      postgresql) ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql) ;;
-      wrk) command -v wrk >/dev/null 2>&1 || missing+=(wrk) ;;
-      chromium) command -v chromium >/dev/null 2>&1 || missing+=(chromium) ;;
-      chromium-driver) command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver) ;;
-      *) dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package") ;;
-    esac
-  done
-  if [ ${#missing[@]} -gt 0 ]; then
-    echo "installing ${missing[*]}"
-    as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-  fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/install.sh"
 
 start_postgres() {
   pg_port=${1:-54329}

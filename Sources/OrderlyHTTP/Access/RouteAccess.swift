@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import OrderlyAPI
 import OrderlyCore
 
 /// What a route demands of its caller.
@@ -13,40 +14,23 @@ public enum RouteAccess: Hashable, Sendable {
 }
 
 /// Every route and what it needs: the one place access is decided for the API and
-/// the console. `AccessMiddleware` looks each request's matched route up here; a
-/// route missing from the table is refused to everyone (a test keeps the table
-/// equal to the router's routes).
+/// the console. The API's entries come from the contract (each operation's
+/// `x-permission` in `openapi.yaml`); each console page names the API operation
+/// whose permission it borrows, or a permission no API operation has. A route
+/// missing from the table is refused to everyone (a test keeps the table equal to
+/// the router's routes, and every `x-permission` a known permission).
 public enum RouteTable {
-    public static let entries: [String: RouteAccess] = [
-        "GET /health": .open,
-        "GET /metrics": .open,
-        "GET /openapi.json": .open,
+    /// What a console page needs, said once.
+    enum ConsoleAccess {
+        case open
+        case signedIn
+        /// The same as this API operation: the page does what the operation does.
+        case operation(APIOperation)
+        /// A permission with no API operation (users, keys, background work).
+        case permission(Permission)
+    }
 
-        "POST /v1/orders": .requires(.ordersPlace),
-        "GET /v1/orders": .requires(.ordersRead),
-        "GET /v1/orders/{number}": .requires(.ordersRead),
-        "PATCH /v1/orders/{number}": .requires(.ordersEdit),
-        "POST /v1/orders/{number}/cancel": .requires(.ordersCancel),
-        "POST /v1/orders/{number}/approve": .requires(.ordersReview),
-        "POST /v1/orders/{number}/reject": .requires(.ordersReview),
-        "POST /v1/orders/{number}/payments": .requires(.paymentsRecord),
-        "POST /v1/orders/{number}/shipments": .requires(.ordersShip),
-        "POST /v1/orders/{number}/deliver": .requires(.ordersDeliver),
-        "POST /v1/orders/{number}/complete": .requires(.ordersDeliver),
-
-        "POST /v1/products": .requires(.catalogueWrite),
-        "GET /v1/products": .requires(.catalogueRead),
-        "GET /v1/products/{sku}": .requires(.catalogueRead),
-        "POST /v1/warehouses": .requires(.catalogueWrite),
-        "GET /v1/warehouses": .requires(.catalogueRead),
-        "PUT /v1/stock/{warehouse}/{sku}": .requires(.stockWrite),
-        "GET /v1/stock": .requires(.stockRead),
-        "GET /v1/stock/{warehouse}/{sku}/movements": .requires(.stockRead),
-
-        "GET /v1/audit-log": .requires(.auditRead),
-        "GET /v1/login-log": .requires(.logsRead),
-        "GET /v1/exceptions": .requires(.logsRead),
-
+    static let console: [String: ConsoleAccess] = [
         "GET /track": .open,
         "POST /track": .open,
 
@@ -55,37 +39,46 @@ public enum RouteTable {
         "GET /console/language/{code}": .open,
         "POST /console/logout": .signedIn,
         "GET /console": .signedIn,
-        "GET /console/orders": .requires(.ordersRead),
-        "GET /console/orders/{number}": .requires(.ordersRead),
-        "GET /console/orders/{number}/approve": .requires(.ordersReview),
-        "POST /console/orders/{number}/approve": .requires(.ordersReview),
-        "GET /console/orders/{number}/reject": .requires(.ordersReview),
-        "POST /console/orders/{number}/reject": .requires(.ordersReview),
-        "GET /console/orders/{number}/cancel": .requires(.ordersCancel),
-        "POST /console/orders/{number}/cancel": .requires(.ordersCancel),
-        "GET /console/orders/{number}/payment": .requires(.paymentsRecord),
-        "POST /console/orders/{number}/payment": .requires(.paymentsRecord),
-        "GET /console/orders/{number}/ship": .requires(.ordersShip),
-        "POST /console/orders/{number}/ship": .requires(.ordersShip),
-        "GET /console/orders/{number}/deliver": .requires(.ordersDeliver),
-        "POST /console/orders/{number}/deliver": .requires(.ordersDeliver),
-        "GET /console/orders/{number}/complete": .requires(.ordersDeliver),
-        "POST /console/orders/{number}/complete": .requires(.ordersDeliver),
-        "GET /console/stock": .requires(.stockRead),
-        "POST /console/stock": .requires(.stockWrite),
-        "GET /console/users": .requires(.usersManage),
-        "POST /console/users": .requires(.usersManage),
-        "POST /console/users/{username}": .requires(.usersManage),
-        "GET /console/api-keys": .requires(.apiKeysManage),
-        "POST /console/api-keys": .requires(.apiKeysManage),
-        "POST /console/api-keys/{id}/revoke": .requires(.apiKeysManage),
-        "GET /console/audit": .requires(.auditRead),
-        "GET /console/logins": .requires(.logsRead),
-        "GET /console/exceptions": .requires(.logsRead),
-        "GET /console/system": .requires(.systemManage),
-        "POST /console/outbox/{id}/retry": .requires(.systemManage),
-        "POST /console/outbox/{id}/discard": .requires(.systemManage),
-    ]
+        "GET /console/orders": .operation(.searchOrders),
+        "GET /console/orders/{number}": .operation(.getOrder),
+        "GET /console/stock": .operation(.listStock),
+        "POST /console/stock": .operation(.setStock),
+        "GET /console/users": .permission(.usersManage),
+        "POST /console/users": .permission(.usersManage),
+        "POST /console/users/{username}": .permission(.usersManage),
+        "GET /console/api-keys": .permission(.apiKeysManage),
+        "POST /console/api-keys": .permission(.apiKeysManage),
+        "POST /console/api-keys/{id}/revoke": .permission(.apiKeysManage),
+        "GET /console/audit": .operation(.listAuditLog),
+        "GET /console/logins": .operation(.listLoginLog),
+        "GET /console/exceptions": .operation(.listExceptions),
+        "GET /console/system": .permission(.systemManage),
+        "POST /console/outbox/{id}/retry": .permission(.systemManage),
+        "POST /console/outbox/{id}/discard": .permission(.systemManage),
+    ].merging(
+        // Each order action's form and its submission.
+        OrderAction.allCases.flatMap { action in
+            ["GET", "POST"].map {
+                ("\($0) /console/orders/{number}/\(action.rawValue)", ConsoleAccess.operation(action.operation))
+            }
+        },
+        uniquingKeysWith: { first, _ in first })
+
+    public static let entries: [String: RouteAccess] = {
+        var entries: [String: RouteAccess] = [:]
+        for operation in APIOperation.allCases {
+            if let access = operation.access { entries["\(operation.method) \(operation.path)"] = access }
+        }
+        for (route, access) in console {
+            switch access {
+            case .open: entries[route] = .open
+            case .signedIn: entries[route] = .signedIn
+            case .operation(let operation): entries[route] = operation.access
+            case .permission(let permission): entries[route] = .requires(permission)
+            }
+        }
+        return entries
+    }()
 
     public static func key(_ method: HTTPRequest.Method, _ endpointPath: String) -> String {
         "\(method.rawValue) \(endpointPath)"
@@ -105,7 +98,7 @@ extension RouteTable {
         var lines = [
             "# Permissions",
             "",
-            "Generated from `Sources/OrderlyCore/Access.swift` and `Sources/OrderlyHTTP/RouteAccess.swift`;",
+            "Generated from `Sources/OrderlyCore/Access/Access.swift`, the `x-permission` of each operation in `Sources/OrderlyAPI/openapi.yaml` and `Sources/OrderlyHTTP/Access/RouteAccess.swift`;",
             "`swift test` fails when this file and the code disagree. Anything not granted here is denied.",
             "",
             "## Roles",
@@ -142,5 +135,14 @@ extension RouteTable {
             }
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+extension APIOperation {
+    /// What the contract's `x-permission` demands; nil when it names no permission
+    /// this server knows, which leaves the operation refused to everyone.
+    var access: RouteAccess? {
+        guard let name = permission else { return .open }
+        return Permission(rawValue: name).map(RouteAccess.requires)
     }
 }

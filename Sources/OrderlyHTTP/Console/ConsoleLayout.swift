@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import OrderlyAPI
 import OrderlyCore
 import OrderlyServices
 
@@ -54,6 +55,14 @@ struct ConsolePage {
 
     func t(_ english: String, _ chinese: String) -> String { language.t(english, chinese) }
     func may(_ permission: Permission) -> Bool { principal?.may(permission) ?? false }
+    func may(_ operation: APIOperation) -> Bool {
+        switch operation.access {
+        case .open: return true
+        case .signedIn: return principal != nil
+        case .requires(let permission): return may(permission)
+        case nil: return false
+        }
+    }
     func time(_ date: Date) -> String { display(date, offsetMinutes: settings.utcOffsetMinutes) }
 
     /// The hidden CSRF field every state-changing form carries.

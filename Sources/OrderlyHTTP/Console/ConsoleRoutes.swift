@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import OrderlyAPI
 import OrderlyCore
 import OrderlyServices
 
@@ -292,7 +293,7 @@ struct ConsoleRoutes: Sendable {
             \(h(page.t("Payment", "支付"))): \(h(page.language.paymentStatus(order.paymentStatus))) · \
             \(h(page.t("Fulfilment", "履约"))): \(h(page.language.fulfillmentStatus(order.fulfillmentStatus)))</p>
             """
-        let actions = OrderAction.allCases.filter { $0.isOffered(for: order) && page.may($0.permission) }
+        let actions = OrderAction.allCases.filter { $0.isOffered(for: order) && page.may($0.operation) }
         if !actions.isEmpty {
             body += "<p class=\"actions\">"
             body += actions.map {
@@ -460,13 +461,16 @@ enum OrderAction: String, CaseIterable, Sendable {
     case deliver
     case complete
 
-    var permission: Permission {
+    /// The API operation this action is: it needs that operation's permission.
+    var operation: APIOperation {
         switch self {
-        case .approve, .reject: return .ordersReview
-        case .cancel: return .ordersCancel
-        case .recordPayment: return .paymentsRecord
-        case .ship: return .ordersShip
-        case .deliver, .complete: return .ordersDeliver
+        case .approve: return .approveOrder
+        case .reject: return .rejectOrder
+        case .cancel: return .cancelOrder
+        case .recordPayment: return .recordPayment
+        case .ship: return .shipOrder
+        case .deliver: return .deliverOrder
+        case .complete: return .completeOrder
         }
     }
 

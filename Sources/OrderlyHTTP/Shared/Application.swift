@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdCore
 import Logging
+import OrderlyAPI
 import OrderlyCore
 import OrderlyServices
 import ServiceLifecycle

@@ -217,4 +217,38 @@ struct BadInputTests {
             #expect(second.json["next_cursor"] is NSNull)
         }
     }
+
+    /// A method the path does not have is 405 with the methods it has, not 404;
+    /// a path nothing has stays 404.
+    @Test func aMethodThePathLacksIsNotAllowed() async throws {
+        try await withAPI(.sqlite) { shop, api in
+            try await shop.stock([("TEA-001", 4500, 10)])
+            let reply = try await api.call(.trace, "/v1/orders")
+            #expect(reply.status == .methodNotAllowed)
+            #expect(reply.headers[.allow] == "GET, POST")
+            #expect(reply.problemType == "method-not-allowed")
+            let order = try await shop.place([("TEA-001", 1)]).number.value
+            #expect(try await api.call(.delete, "/v1/orders/\(order)").headers[.allow] == "GET, PATCH")
+            #expect(try await api.call(.put, "/v1/orders/\(order)/cancel").headers[.allow] == "POST")
+            #expect(try await api.call(.get, "/v1/nothing-here").status == .notFound)
+            #expect(try await api.call(.get, "/v1/orders/\(order)/cancel/more").status == .notFound)
+        }
+    }
+
+    /// An empty `cursor=` (a form's empty field) is the first page; any other
+    /// cursor the server did not issue is refused.
+    @Test func anEmptyCursorIsTheFirstPage() async throws {
+        try await withAPI(.sqlite) { shop, api in
+            try await shop.stock([("TEA-001", 4500, 10)])
+            _ = try await shop.place([("TEA-001", 1)])
+            for path in ["/v1/orders", "/v1/products?limit=1", "/v1/stock"] {
+                let separator = path.contains("?") ? "&" : "?"
+                let first = try await api.get(path)
+                let empty = try await api.get(path + separator + "cursor=")
+                #expect(empty.status == first.status, "\(path)")
+                #expect((empty.json["data"] as? [Any])?.count == (first.json["data"] as? [Any])?.count, "\(path)")
+                #expect(try await api.get(path + separator + "cursor=abc").status == .badRequest, "\(path)")
+            }
+        }
+    }
 }

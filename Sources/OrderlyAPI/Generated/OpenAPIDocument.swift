@@ -7,11 +7,13 @@ public enum OpenAPIDocument {
           "components": {
             "parameters": {
               "Cursor": {
-                "description": "next_cursor of the previous page",
+                "description": "next_cursor of the previous page (empty: the first page)",
                 "in": "query",
                 "name": "cursor",
                 "required": false,
                 "schema": {
+                  "maxLength": 512,
+                  "pattern": "^[A-Za-z0-9_-]*$",
                   "type": "string"
                 }
               },
@@ -21,8 +23,7 @@ public enum OpenAPIDocument {
                 "name": "Idempotency-Key",
                 "required": false,
                 "schema": {
-                  "maxLength": 255,
-                  "minLength": 1,
+                  "pattern": "^[!-~]{1,255}$",
                   "type": "string"
                 }
               },
@@ -32,6 +33,7 @@ public enum OpenAPIDocument {
                 "required": false,
                 "schema": {
                   "default": 50,
+                  "format": "int64",
                   "maximum": 200,
                   "minimum": 1,
                   "type": "integer"
@@ -43,6 +45,24 @@ public enum OpenAPIDocument {
                 "required": true,
                 "schema": {
                   "pattern": "^[0-9]{16}$",
+                  "type": "string"
+                }
+              },
+              "SKU": {
+                "in": "path",
+                "name": "sku",
+                "required": true,
+                "schema": {
+                  "pattern": "^[A-Za-z0-9._-]{1,64}$",
+                  "type": "string"
+                }
+              },
+              "Warehouse": {
+                "in": "path",
+                "name": "warehouse",
+                "required": true,
+                "schema": {
+                  "pattern": "^[A-Za-z0-9_-]{1,32}$",
                   "type": "string"
                 }
               }
@@ -123,6 +143,7 @@ public enum OpenAPIDocument {
                     "type": "string"
                   },
                   "seq": {
+                    "format": "int64",
                     "type": "integer"
                   },
                   "summary": {
@@ -150,6 +171,8 @@ public enum OpenAPIDocument {
                 "properties": {
                   "carrier": {
                     "maxLength": 32,
+                    "minLength": 1,
+                    "pattern": "^(?:[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]|\\r\\n)*$",
                     "type": "string"
                   },
                   "tracking_number": {
@@ -172,14 +195,19 @@ public enum OpenAPIDocument {
                   },
                   "id": {
                     "maxLength": 64,
+                    "minLength": 1,
+                    "pattern": "^(?:[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]|\\r\\n)*$",
                     "type": "string"
                   },
                   "name": {
                     "maxLength": 100,
+                    "minLength": 1,
+                    "pattern": "^(?:[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]|\\r\\n)*$",
                     "type": "string"
                   },
                   "phone": {
                     "description": "Mainland mobile (11 digits) or E.164.",
+                    "pattern": "^(?:[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]|\\r\\n)*$",
                     "type": "string"
                   }
                 },
@@ -192,6 +220,8 @@ public enum OpenAPIDocument {
                 "additionalProperties": false,
                 "properties": {
                   "expected_version": {
+                    "format": "int64",
+                    "maximum": 9223372036854775807,
                     "minimum": 1,
                     "type": "integer"
                   },
@@ -277,11 +307,13 @@ public enum OpenAPIDocument {
                 "additionalProperties": false,
                 "properties": {
                   "quantity": {
+                    "format": "int64",
                     "maximum": 9999,
                     "minimum": 1,
                     "type": "integer"
                   },
                   "sku": {
+                    "pattern": "^[A-Za-z0-9._-]{1,64}$",
                     "type": "string"
                   }
                 },
@@ -360,6 +392,9 @@ public enum OpenAPIDocument {
                 "properties": {
                   "amount": {
                     "description": "Minor units (fen for CNY).",
+                    "format": "int64",
+                    "maximum": 9223372036854775807,
+                    "minimum": -9223372036854775808,
                     "type": "integer"
                   },
                   "currency": {
@@ -424,6 +459,7 @@ public enum OpenAPIDocument {
                     "type": "string"
                   },
                   "edit_count": {
+                    "format": "int64",
                     "type": "integer"
                   },
                   "fulfillment_status": {
@@ -510,6 +546,7 @@ public enum OpenAPIDocument {
                     "type": "string"
                   },
                   "version": {
+                    "format": "int64",
                     "type": "integer"
                   },
                   "warehouse": {
@@ -543,6 +580,7 @@ public enum OpenAPIDocument {
                     "type": "string"
                   },
                   "quantity": {
+                    "format": "int64",
                     "type": "integer"
                   },
                   "sku": {
@@ -606,6 +644,7 @@ public enum OpenAPIDocument {
                     "$ref": "#/components/schemas/OrderMessagePayload"
                   },
                   "sequence": {
+                    "format": "int64",
                     "type": "integer"
                   },
                   "topic": {
@@ -667,6 +706,7 @@ public enum OpenAPIDocument {
                     "type": "string"
                   },
                   "version": {
+                    "format": "int64",
                     "minimum": 1,
                     "type": "integer"
                   }
@@ -731,6 +771,7 @@ public enum OpenAPIDocument {
                   },
                   "note": {
                     "maxLength": 500,
+                    "pattern": "^(?:[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]|\\r\\n)*$",
                     "type": "string"
                   },
                   "payment_method": {
@@ -785,6 +826,7 @@ public enum OpenAPIDocument {
                     "type": "string"
                   },
                   "status": {
+                    "format": "int64",
                     "type": "integer"
                   },
                   "title": {
@@ -807,12 +849,21 @@ public enum OpenAPIDocument {
                 "additionalProperties": false,
                 "properties": {
                   "brand": {
+                    "maxLength": 100,
+                    "minLength": 1,
+                    "pattern": "^(?:[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]|\\r\\n)*$",
                     "type": "string"
                   },
                   "category": {
+                    "maxLength": 100,
+                    "minLength": 1,
+                    "pattern": "^(?:[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]|\\r\\n)*$",
                     "type": "string"
                   },
                   "name": {
+                    "maxLength": 200,
+                    "minLength": 1,
+                    "pattern": "^(?:[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]|\\r\\n)*$",
                     "type": "string"
                   },
                   "price": {
@@ -823,6 +874,8 @@ public enum OpenAPIDocument {
                     "type": "string"
                   },
                   "weight_grams": {
+                    "format": "int64",
+                    "maximum": 1000000,
                     "minimum": 0,
                     "type": "integer"
                   }
@@ -865,6 +918,7 @@ public enum OpenAPIDocument {
                   "reason": {
                     "maxLength": 500,
                     "minLength": 1,
+                    "pattern": "^(?:[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]|\\r\\n)*$",
                     "type": "string"
                   }
                 },
@@ -880,10 +934,20 @@ public enum OpenAPIDocument {
                     "$ref": "#/components/schemas/Money"
                   },
                   "method": {
+                    "enum": [
+                      "alipay",
+                      "balance",
+                      "bank_transfer",
+                      "card",
+                      "cash_on_delivery",
+                      "wechat_pay"
+                    ],
                     "type": "string"
                   },
                   "reference": {
                     "maxLength": 128,
+                    "minLength": 1,
+                    "pattern": "^(?:[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]|\\r\\n)*$",
                     "type": "string"
                   }
                 },
@@ -897,12 +961,15 @@ public enum OpenAPIDocument {
                 "additionalProperties": false,
                 "properties": {
                   "on_hand": {
+                    "format": "int64",
+                    "maximum": 100000000,
                     "minimum": 0,
                     "type": "integer"
                   },
                   "reason": {
                     "maxLength": 200,
                     "minLength": 1,
+                    "pattern": "^(?:[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]|\\r\\n)*$",
                     "type": "string"
                   }
                 },
@@ -937,12 +1004,19 @@ public enum OpenAPIDocument {
                 "additionalProperties": false,
                 "properties": {
                   "city": {
+                    "maxLength": 50,
+                    "minLength": 1,
+                    "pattern": "^(?:[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]|\\r\\n)*$",
                     "type": "string"
                   },
                   "district": {
+                    "maxLength": 50,
+                    "minLength": 1,
+                    "pattern": "^(?:[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]|\\r\\n)*$",
                     "type": "string"
                   },
                   "phone": {
+                    "pattern": "^(?:[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]|\\r\\n)*$",
                     "type": "string"
                   },
                   "postal_code": {
@@ -950,12 +1024,21 @@ public enum OpenAPIDocument {
                     "type": "string"
                   },
                   "province": {
+                    "maxLength": 50,
+                    "minLength": 1,
+                    "pattern": "^(?:[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]|\\r\\n)*$",
                     "type": "string"
                   },
                   "recipient": {
+                    "maxLength": 100,
+                    "minLength": 1,
+                    "pattern": "^(?:[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]|\\r\\n)*$",
                     "type": "string"
                   },
                   "street": {
+                    "maxLength": 200,
+                    "minLength": 1,
+                    "pattern": "^(?:[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]|\\r\\n)*$",
                     "type": "string"
                   }
                 },
@@ -973,12 +1056,15 @@ public enum OpenAPIDocument {
                 "additionalProperties": false,
                 "properties": {
                   "available": {
+                    "format": "int64",
                     "type": "integer"
                   },
                   "on_hand": {
+                    "format": "int64",
                     "type": "integer"
                   },
                   "reserved": {
+                    "format": "int64",
                     "type": "integer"
                   },
                   "sku": {
@@ -1027,6 +1113,7 @@ public enum OpenAPIDocument {
                     "type": "string"
                   },
                   "delta": {
+                    "format": "int64",
                     "type": "integer"
                   },
                   "id": {
@@ -1100,6 +1187,9 @@ public enum OpenAPIDocument {
                 "additionalProperties": false,
                 "properties": {
                   "city": {
+                    "maxLength": 100,
+                    "minLength": 1,
+                    "pattern": "^(?:[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]|\\r\\n)*$",
                     "type": "string"
                   },
                   "code": {
@@ -1107,9 +1197,15 @@ public enum OpenAPIDocument {
                     "type": "string"
                   },
                   "name": {
+                    "maxLength": 100,
+                    "minLength": 1,
+                    "pattern": "^(?:[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]|\\r\\n)*$",
                     "type": "string"
                   },
                   "province": {
+                    "maxLength": 100,
+                    "minLength": 1,
+                    "pattern": "^(?:[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]|\\r\\n)*$",
                     "type": "string"
                   }
                 },
@@ -1285,6 +1381,8 @@ public enum OpenAPIDocument {
                     "name": "action",
                     "required": false,
                     "schema": {
+                      "maxLength": 100,
+                      "pattern": "^(?:[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]|\\r\\n)*$",
                       "type": "string"
                     }
                   },
@@ -1294,6 +1392,8 @@ public enum OpenAPIDocument {
                     "name": "actor",
                     "required": false,
                     "schema": {
+                      "maxLength": 100,
+                      "pattern": "^(?:[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]|\\r\\n)*$",
                       "type": "string"
                     }
                   }
@@ -1427,6 +1527,8 @@ public enum OpenAPIDocument {
                     "name": "outcome",
                     "required": false,
                     "schema": {
+                      "maxLength": 100,
+                      "pattern": "^(?:[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]|\\r\\n)*$",
                       "type": "string"
                     }
                   },
@@ -1436,6 +1538,8 @@ public enum OpenAPIDocument {
                     "name": "username",
                     "required": false,
                     "schema": {
+                      "maxLength": 100,
+                      "pattern": "^(?:[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]|\\r\\n)*$",
                       "type": "string"
                     }
                   }
@@ -1481,6 +1585,8 @@ public enum OpenAPIDocument {
                     "name": "q",
                     "required": false,
                     "schema": {
+                      "maxLength": 100,
+                      "pattern": "^(?:[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]|\\r\\n)*$",
                       "type": "string"
                     }
                   },
@@ -1490,6 +1596,15 @@ public enum OpenAPIDocument {
                     "name": "status",
                     "required": false,
                     "schema": {
+                      "enum": [
+                        "pending_review",
+                        "pending_payment",
+                        "paid",
+                        "shipped",
+                        "delivered",
+                        "completed",
+                        "cancelled"
+                      ],
                       "type": "string"
                     }
                   },
@@ -1499,6 +1614,8 @@ public enum OpenAPIDocument {
                     "name": "channel",
                     "required": false,
                     "schema": {
+                      "maxLength": 100,
+                      "pattern": "^(?:[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]|\\r\\n)*$",
                       "type": "string"
                     }
                   },
@@ -2239,12 +2356,7 @@ public enum OpenAPIDocument {
                 "operationId": "getProduct",
                 "parameters": [
                   {
-                    "in": "path",
-                    "name": "sku",
-                    "required": true,
-                    "schema": {
-                      "type": "string"
-                    }
+                    "$ref": "#/components/parameters/SKU"
                   }
                 ],
                 "responses": {
@@ -2288,6 +2400,7 @@ public enum OpenAPIDocument {
                     "name": "sku",
                     "required": false,
                     "schema": {
+                      "pattern": "^[A-Za-z0-9._-]{1,64}$",
                       "type": "string"
                     }
                   },
@@ -2297,6 +2410,7 @@ public enum OpenAPIDocument {
                     "name": "warehouse",
                     "required": false,
                     "schema": {
+                      "pattern": "^[A-Za-z0-9_-]{1,32}$",
                       "type": "string"
                     }
                   },
@@ -2343,20 +2457,10 @@ public enum OpenAPIDocument {
                 "operationId": "setStock",
                 "parameters": [
                   {
-                    "in": "path",
-                    "name": "warehouse",
-                    "required": true,
-                    "schema": {
-                      "type": "string"
-                    }
+                    "$ref": "#/components/parameters/Warehouse"
                   },
                   {
-                    "in": "path",
-                    "name": "sku",
-                    "required": true,
-                    "schema": {
-                      "type": "string"
-                    }
+                    "$ref": "#/components/parameters/SKU"
                   }
                 ],
                 "requestBody": {
@@ -2414,20 +2518,10 @@ public enum OpenAPIDocument {
                 "operationId": "listMovements",
                 "parameters": [
                   {
-                    "in": "path",
-                    "name": "warehouse",
-                    "required": true,
-                    "schema": {
-                      "type": "string"
-                    }
+                    "$ref": "#/components/parameters/Warehouse"
                   },
                   {
-                    "in": "path",
-                    "name": "sku",
-                    "required": true,
-                    "schema": {
-                      "type": "string"
-                    }
+                    "$ref": "#/components/parameters/SKU"
                   },
                   {
                     "$ref": "#/components/parameters/Limit"

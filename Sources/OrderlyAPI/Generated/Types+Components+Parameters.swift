@@ -18,7 +18,7 @@ public import struct Foundation.Date
 extension Components {
     /// Types generated from the `#/components/parameters` section of the OpenAPI document.
     public enum Parameters {
-        /// next_cursor of the previous page
+        /// next_cursor of the previous page (empty: the first page)
         ///
         /// - Remark: Generated from `#/components/parameters/Cursor`.
         public typealias Cursor = Swift.String
@@ -27,8 +27,12 @@ extension Components {
         /// - Remark: Generated from `#/components/parameters/IdempotencyKey`.
         public typealias IdempotencyKey = Swift.String
         /// - Remark: Generated from `#/components/parameters/Limit`.
-        public typealias Limit = Swift.Int
+        public typealias Limit = Swift.Int64
         /// - Remark: Generated from `#/components/parameters/OrderNumber`.
         public typealias OrderNumber = Swift.String
+        /// - Remark: Generated from `#/components/parameters/SKU`.
+        public typealias Sku = Swift.String
+        /// - Remark: Generated from `#/components/parameters/Warehouse`.
+        public typealias Warehouse = Swift.String
     }
 }

@@ -82,7 +82,7 @@ extension Components {
             /// - Remark: Generated from `#/components/schemas/AuditRecord/role`.
             public var role: Swift.String
             /// - Remark: Generated from `#/components/schemas/AuditRecord/seq`.
-            public var seq: Swift.Int
+            public var seq: Swift.Int64
             /// - Remark: Generated from `#/components/schemas/AuditRecord/summary`.
             public var summary: OpenAPIRuntime.OpenAPIObjectContainer
             /// - Remark: Generated from `#/components/schemas/AuditRecord/target`.
@@ -110,7 +110,7 @@ extension Components {
                 ip: Swift.String? = nil,
                 requestId: Swift.String? = nil,
                 role: Swift.String,
-                seq: Swift.Int,
+                seq: Swift.Int64,
                 summary: OpenAPIRuntime.OpenAPIObjectContainer,
                 target: Swift.String
             ) {
@@ -174,7 +174,7 @@ extension Components {
                     forKey: .role
                 )
                 self.seq = try container.decode(
-                    Swift.Int.self,
+                    Swift.Int64.self,
                     forKey: .seq
                 )
                 self.summary = try container.decode(
@@ -303,7 +303,7 @@ extension Components {
         /// - Remark: Generated from `#/components/schemas/EditOrder`.
         public struct EditOrder: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/EditOrder/expected_version`.
-            public var expectedVersion: Swift.Int
+            public var expectedVersion: Swift.Int64
             /// - Remark: Generated from `#/components/schemas/EditOrder/lines`.
             public var lines: [Components.Schemas.LineRequest]
             /// Creates a new `EditOrder`.
@@ -312,7 +312,7 @@ extension Components {
             ///   - expectedVersion:
             ///   - lines:
             public init(
-                expectedVersion: Swift.Int,
+                expectedVersion: Swift.Int64,
                 lines: [Components.Schemas.LineRequest]
             ) {
                 self.expectedVersion = expectedVersion
@@ -325,7 +325,7 @@ extension Components {
             public init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
                 self.expectedVersion = try container.decode(
-                    Swift.Int.self,
+                    Swift.Int64.self,
                     forKey: .expectedVersion
                 )
                 self.lines = try container.decode(
@@ -469,7 +469,7 @@ extension Components {
         /// - Remark: Generated from `#/components/schemas/LineRequest`.
         public struct LineRequest: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/LineRequest/quantity`.
-            public var quantity: Swift.Int
+            public var quantity: Swift.Int64
             /// - Remark: Generated from `#/components/schemas/LineRequest/sku`.
             public var sku: Swift.String
             /// Creates a new `LineRequest`.
@@ -478,7 +478,7 @@ extension Components {
             ///   - quantity:
             ///   - sku:
             public init(
-                quantity: Swift.Int,
+                quantity: Swift.Int64,
                 sku: Swift.String
             ) {
                 self.quantity = quantity
@@ -491,7 +491,7 @@ extension Components {
             public init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
                 self.quantity = try container.decode(
-                    Swift.Int.self,
+                    Swift.Int64.self,
                     forKey: .quantity
                 )
                 self.sku = try container.decode(
@@ -635,7 +635,7 @@ extension Components {
             /// Minor units (fen for CNY).
             ///
             /// - Remark: Generated from `#/components/schemas/Money/amount`.
-            public var amount: Swift.Int
+            public var amount: Swift.Int64
             /// - Remark: Generated from `#/components/schemas/Money/currency`.
             public var currency: Swift.String
             /// Creates a new `Money`.
@@ -644,7 +644,7 @@ extension Components {
             ///   - amount: Minor units (fen for CNY).
             ///   - currency:
             public init(
-                amount: Swift.Int,
+                amount: Swift.Int64,
                 currency: Swift.String
             ) {
                 self.amount = amount
@@ -657,7 +657,7 @@ extension Components {
             public init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
                 self.amount = try container.decode(
-                    Swift.Int.self,
+                    Swift.Int64.self,
                     forKey: .amount
                 )
                 self.currency = try container.decode(
@@ -725,7 +725,7 @@ extension Components {
             /// - Remark: Generated from `#/components/schemas/Order/delivered_at`.
             public var deliveredAt: Foundation.Date?
             /// - Remark: Generated from `#/components/schemas/Order/edit_count`.
-            public var editCount: Swift.Int
+            public var editCount: Swift.Int64
             /// - Remark: Generated from `#/components/schemas/Order/fulfillment_status`.
             @frozen public enum FulfillmentStatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
                 case unfulfilled = "unfulfilled"
@@ -786,7 +786,7 @@ extension Components {
             /// - Remark: Generated from `#/components/schemas/Order/updated_at`.
             public var updatedAt: Foundation.Date
             /// - Remark: Generated from `#/components/schemas/Order/version`.
-            public var version: Swift.Int
+            public var version: Swift.Int64
             /// - Remark: Generated from `#/components/schemas/Order/warehouse`.
             public var warehouse: Swift.String
             /// Creates a new `Order`.
@@ -825,7 +825,7 @@ extension Components {
                 createdAt: Foundation.Date,
                 customer: Components.Schemas.Customer,
                 deliveredAt: Foundation.Date? = nil,
-                editCount: Swift.Int,
+                editCount: Swift.Int64,
                 fulfillmentStatus: Components.Schemas.Order.FulfillmentStatusPayload,
                 lines: [Components.Schemas.OrderLine],
                 note: Swift.String? = nil,
@@ -841,7 +841,7 @@ extension Components {
                 timeline: [Components.Schemas.TimelineEvent]? = nil,
                 totals: Components.Schemas.Totals,
                 updatedAt: Foundation.Date,
-                version: Swift.Int,
+                version: Swift.Int64,
                 warehouse: Swift.String
             ) {
                 self.cancelReason = cancelReason
@@ -928,7 +928,7 @@ extension Components {
                     forKey: .deliveredAt
                 )
                 self.editCount = try container.decode(
-                    Swift.Int.self,
+                    Swift.Int64.self,
                     forKey: .editCount
                 )
                 self.fulfillmentStatus = try container.decode(
@@ -992,7 +992,7 @@ extension Components {
                     forKey: .updatedAt
                 )
                 self.version = try container.decode(
-                    Swift.Int.self,
+                    Swift.Int64.self,
                     forKey: .version
                 )
                 self.warehouse = try container.decode(
@@ -1033,7 +1033,7 @@ extension Components {
             /// - Remark: Generated from `#/components/schemas/OrderLine/name`.
             public var name: Swift.String
             /// - Remark: Generated from `#/components/schemas/OrderLine/quantity`.
-            public var quantity: Swift.Int
+            public var quantity: Swift.Int64
             /// - Remark: Generated from `#/components/schemas/OrderLine/sku`.
             public var sku: Swift.String
             /// - Remark: Generated from `#/components/schemas/OrderLine/total`.
@@ -1050,7 +1050,7 @@ extension Components {
             ///   - unitPrice:
             public init(
                 name: Swift.String,
-                quantity: Swift.Int,
+                quantity: Swift.Int64,
                 sku: Swift.String,
                 total: Components.Schemas.Money,
                 unitPrice: Components.Schemas.Money
@@ -1075,7 +1075,7 @@ extension Components {
                     forKey: .name
                 )
                 self.quantity = try container.decode(
-                    Swift.Int.self,
+                    Swift.Int64.self,
                     forKey: .quantity
                 )
                 self.sku = try container.decode(
@@ -1154,7 +1154,7 @@ extension Components {
             /// - Remark: Generated from `#/components/schemas/OrderMessage/payload`.
             public var payload: Components.Schemas.OrderMessagePayload
             /// - Remark: Generated from `#/components/schemas/OrderMessage/sequence`.
-            public var sequence: Swift.Int
+            public var sequence: Swift.Int64
             /// - Remark: Generated from `#/components/schemas/OrderMessage/topic`.
             public var topic: Swift.String
             /// Creates a new `OrderMessage`.
@@ -1171,7 +1171,7 @@ extension Components {
                 createdAt: Foundation.Date,
                 id: Swift.String,
                 payload: Components.Schemas.OrderMessagePayload,
-                sequence: Swift.Int,
+                sequence: Swift.Int64,
                 topic: Swift.String
             ) {
                 self.aggregate = aggregate
@@ -1208,7 +1208,7 @@ extension Components {
                     forKey: .payload
                 )
                 self.sequence = try container.decode(
-                    Swift.Int.self,
+                    Swift.Int64.self,
                     forKey: .sequence
                 )
                 self.topic = try container.decode(
@@ -1258,7 +1258,7 @@ extension Components {
             /// - Remark: Generated from `#/components/schemas/OrderMessagePayload/tracking_number`.
             public var trackingNumber: Swift.String?
             /// - Remark: Generated from `#/components/schemas/OrderMessagePayload/version`.
-            public var version: Swift.Int
+            public var version: Swift.Int64
             /// Creates a new `OrderMessagePayload`.
             ///
             /// - Parameters:
@@ -1284,7 +1284,7 @@ extension Components {
                 paymentStatus: Swift.String,
                 status: Components.Schemas.OrderMessagePayload.StatusPayload,
                 trackingNumber: Swift.String? = nil,
-                version: Swift.Int
+                version: Swift.Int64
             ) {
                 self.at = at
                 self.cancelReason = cancelReason
@@ -1354,7 +1354,7 @@ extension Components {
                     forKey: .trackingNumber
                 )
                 self.version = try container.decode(
-                    Swift.Int.self,
+                    Swift.Int64.self,
                     forKey: .version
                 )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
@@ -1583,7 +1583,7 @@ extension Components {
             /// - Remark: Generated from `#/components/schemas/Problem/request_id`.
             public var requestId: Swift.String?
             /// - Remark: Generated from `#/components/schemas/Problem/status`.
-            public var status: Swift.Int
+            public var status: Swift.Int64
             /// - Remark: Generated from `#/components/schemas/Problem/title`.
             public var title: Swift.String
             /// - Remark: Generated from `#/components/schemas/Problem/type`.
@@ -1601,7 +1601,7 @@ extension Components {
                 detail: Swift.String,
                 errors: Components.Schemas.Problem.ErrorsPayload? = nil,
                 requestId: Swift.String? = nil,
-                status: Swift.Int,
+                status: Swift.Int64,
                 title: Swift.String,
                 _type: Swift.String
             ) {
@@ -1634,7 +1634,7 @@ extension Components {
             /// - Remark: Generated from `#/components/schemas/Product/sku`.
             public var sku: Swift.String
             /// - Remark: Generated from `#/components/schemas/Product/weight_grams`.
-            public var weightGrams: Swift.Int
+            public var weightGrams: Swift.Int64
             /// Creates a new `Product`.
             ///
             /// - Parameters:
@@ -1650,7 +1650,7 @@ extension Components {
                 name: Swift.String,
                 price: Components.Schemas.Money,
                 sku: Swift.String,
-                weightGrams: Swift.Int
+                weightGrams: Swift.Int64
             ) {
                 self.brand = brand
                 self.category = category
@@ -1690,7 +1690,7 @@ extension Components {
                     forKey: .sku
                 )
                 self.weightGrams = try container.decode(
-                    Swift.Int.self,
+                    Swift.Int64.self,
                     forKey: .weightGrams
                 )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
@@ -1771,7 +1771,16 @@ extension Components {
             /// - Remark: Generated from `#/components/schemas/RecordPayment/amount`.
             public var amount: Components.Schemas.Money
             /// - Remark: Generated from `#/components/schemas/RecordPayment/method`.
-            public var method: Swift.String
+            @frozen public enum MethodPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case alipay = "alipay"
+                case balance = "balance"
+                case bankTransfer = "bank_transfer"
+                case card = "card"
+                case cashOnDelivery = "cash_on_delivery"
+                case wechatPay = "wechat_pay"
+            }
+            /// - Remark: Generated from `#/components/schemas/RecordPayment/method`.
+            public var method: Components.Schemas.RecordPayment.MethodPayload
             /// - Remark: Generated from `#/components/schemas/RecordPayment/reference`.
             public var reference: Swift.String?
             /// Creates a new `RecordPayment`.
@@ -1782,7 +1791,7 @@ extension Components {
             ///   - reference:
             public init(
                 amount: Components.Schemas.Money,
-                method: Swift.String,
+                method: Components.Schemas.RecordPayment.MethodPayload,
                 reference: Swift.String? = nil
             ) {
                 self.amount = amount
@@ -1801,7 +1810,7 @@ extension Components {
                     forKey: .amount
                 )
                 self.method = try container.decode(
-                    Swift.String.self,
+                    Components.Schemas.RecordPayment.MethodPayload.self,
                     forKey: .method
                 )
                 self.reference = try container.decodeIfPresent(
@@ -1818,7 +1827,7 @@ extension Components {
         /// - Remark: Generated from `#/components/schemas/SetStock`.
         public struct SetStock: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/SetStock/on_hand`.
-            public var onHand: Swift.Int
+            public var onHand: Swift.Int64
             /// - Remark: Generated from `#/components/schemas/SetStock/reason`.
             public var reason: Swift.String
             /// Creates a new `SetStock`.
@@ -1827,7 +1836,7 @@ extension Components {
             ///   - onHand:
             ///   - reason:
             public init(
-                onHand: Swift.Int,
+                onHand: Swift.Int64,
                 reason: Swift.String
             ) {
                 self.onHand = onHand
@@ -1840,7 +1849,7 @@ extension Components {
             public init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
                 self.onHand = try container.decode(
-                    Swift.Int.self,
+                    Swift.Int64.self,
                     forKey: .onHand
                 )
                 self.reason = try container.decode(
@@ -1998,11 +2007,11 @@ extension Components {
         /// - Remark: Generated from `#/components/schemas/StockLevel`.
         public struct StockLevel: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/StockLevel/available`.
-            public var available: Swift.Int
+            public var available: Swift.Int64
             /// - Remark: Generated from `#/components/schemas/StockLevel/on_hand`.
-            public var onHand: Swift.Int
+            public var onHand: Swift.Int64
             /// - Remark: Generated from `#/components/schemas/StockLevel/reserved`.
-            public var reserved: Swift.Int
+            public var reserved: Swift.Int64
             /// - Remark: Generated from `#/components/schemas/StockLevel/sku`.
             public var sku: Swift.String
             /// - Remark: Generated from `#/components/schemas/StockLevel/warehouse`.
@@ -2016,9 +2025,9 @@ extension Components {
             ///   - sku:
             ///   - warehouse:
             public init(
-                available: Swift.Int,
-                onHand: Swift.Int,
-                reserved: Swift.Int,
+                available: Swift.Int64,
+                onHand: Swift.Int64,
+                reserved: Swift.Int64,
                 sku: Swift.String,
                 warehouse: Swift.String
             ) {
@@ -2038,15 +2047,15 @@ extension Components {
             public init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
                 self.available = try container.decode(
-                    Swift.Int.self,
+                    Swift.Int64.self,
                     forKey: .available
                 )
                 self.onHand = try container.decode(
-                    Swift.Int.self,
+                    Swift.Int64.self,
                     forKey: .onHand
                 )
                 self.reserved = try container.decode(
-                    Swift.Int.self,
+                    Swift.Int64.self,
                     forKey: .reserved
                 )
                 self.sku = try container.decode(
@@ -2109,7 +2118,7 @@ extension Components {
             /// - Remark: Generated from `#/components/schemas/StockMovement/at`.
             public var at: Foundation.Date
             /// - Remark: Generated from `#/components/schemas/StockMovement/delta`.
-            public var delta: Swift.Int
+            public var delta: Swift.Int64
             /// - Remark: Generated from `#/components/schemas/StockMovement/id`.
             public var id: Swift.String
             /// - Remark: Generated from `#/components/schemas/StockMovement/reason`.
@@ -2126,7 +2135,7 @@ extension Components {
             ///   - reference:
             public init(
                 at: Foundation.Date,
-                delta: Swift.Int,
+                delta: Swift.Int64,
                 id: Swift.String,
                 reason: Swift.String,
                 reference: Swift.String? = nil
@@ -2151,7 +2160,7 @@ extension Components {
                     forKey: .at
                 )
                 self.delta = try container.decode(
-                    Swift.Int.self,
+                    Swift.Int64.self,
                     forKey: .delta
                 )
                 self.id = try container.decode(

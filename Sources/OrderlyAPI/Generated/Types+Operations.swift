@@ -583,7 +583,7 @@ public enum Operations {
             public struct Query: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/v1/audit-log/GET/query/limit`.
                 public var limit: Components.Parameters.Limit?
-                /// next_cursor of the previous page
+                /// next_cursor of the previous page (empty: the first page)
                 ///
                 /// - Remark: Generated from `#/paths/v1/audit-log/GET/query/cursor`.
                 public var cursor: Components.Parameters.Cursor?
@@ -607,7 +607,7 @@ public enum Operations {
                 ///
                 /// - Parameters:
                 ///   - limit:
-                ///   - cursor: next_cursor of the previous page
+                ///   - cursor: next_cursor of the previous page (empty: the first page)
                 ///   - from: from this time (RFC 3339)
                 ///   - to: before this time (RFC 3339)
                 ///   - action: only this action, e.g. order.ship
@@ -869,7 +869,7 @@ public enum Operations {
             public struct Query: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/v1/exceptions/GET/query/limit`.
                 public var limit: Components.Parameters.Limit?
-                /// next_cursor of the previous page
+                /// next_cursor of the previous page (empty: the first page)
                 ///
                 /// - Remark: Generated from `#/paths/v1/exceptions/GET/query/cursor`.
                 public var cursor: Components.Parameters.Cursor?
@@ -885,7 +885,7 @@ public enum Operations {
                 ///
                 /// - Parameters:
                 ///   - limit:
-                ///   - cursor: next_cursor of the previous page
+                ///   - cursor: next_cursor of the previous page (empty: the first page)
                 ///   - from: from this time (RFC 3339)
                 ///   - to: before this time (RFC 3339)
                 public init(
@@ -1141,7 +1141,7 @@ public enum Operations {
             public struct Query: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/v1/login-log/GET/query/limit`.
                 public var limit: Components.Parameters.Limit?
-                /// next_cursor of the previous page
+                /// next_cursor of the previous page (empty: the first page)
                 ///
                 /// - Remark: Generated from `#/paths/v1/login-log/GET/query/cursor`.
                 public var cursor: Components.Parameters.Cursor?
@@ -1165,7 +1165,7 @@ public enum Operations {
                 ///
                 /// - Parameters:
                 ///   - limit:
-                ///   - cursor: next_cursor of the previous page
+                ///   - cursor: next_cursor of the previous page (empty: the first page)
                 ///   - from: from this time (RFC 3339)
                 ///   - to: before this time (RFC 3339)
                 ///   - outcome: success, failure or refused
@@ -1429,10 +1429,20 @@ public enum Operations {
                 ///
                 /// - Remark: Generated from `#/paths/v1/orders/GET/query/q`.
                 public var q: Swift.String?
+                /// - Remark: Generated from `#/paths/v1/orders/GET/query/status`.
+                @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case pendingReview = "pending_review"
+                    case pendingPayment = "pending_payment"
+                    case paid = "paid"
+                    case shipped = "shipped"
+                    case delivered = "delivered"
+                    case completed = "completed"
+                    case cancelled = "cancelled"
+                }
                 /// Order status
                 ///
                 /// - Remark: Generated from `#/paths/v1/orders/GET/query/status`.
-                public var status: Swift.String?
+                public var status: Operations.SearchOrders.Input.Query.StatusPayload?
                 /// Sales channel
                 ///
                 /// - Remark: Generated from `#/paths/v1/orders/GET/query/channel`.
@@ -1447,7 +1457,7 @@ public enum Operations {
                 public var createdTo: Foundation.Date?
                 /// - Remark: Generated from `#/paths/v1/orders/GET/query/limit`.
                 public var limit: Components.Parameters.Limit?
-                /// next_cursor of the previous page
+                /// next_cursor of the previous page (empty: the first page)
                 ///
                 /// - Remark: Generated from `#/paths/v1/orders/GET/query/cursor`.
                 public var cursor: Components.Parameters.Cursor?
@@ -1460,10 +1470,10 @@ public enum Operations {
                 ///   - createdFrom: Inclusive lower bound
                 ///   - createdTo: Exclusive upper bound
                 ///   - limit:
-                ///   - cursor: next_cursor of the previous page
+                ///   - cursor: next_cursor of the previous page (empty: the first page)
                 public init(
                     q: Swift.String? = nil,
-                    status: Swift.String? = nil,
+                    status: Operations.SearchOrders.Input.Query.StatusPayload? = nil,
                     channel: Swift.String? = nil,
                     createdFrom: Foundation.Date? = nil,
                     createdTo: Foundation.Date? = nil,
@@ -4977,7 +4987,7 @@ public enum Operations {
             public struct Query: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/v1/products/GET/query/limit`.
                 public var limit: Components.Parameters.Limit?
-                /// next_cursor of the previous page
+                /// next_cursor of the previous page (empty: the first page)
                 ///
                 /// - Remark: Generated from `#/paths/v1/products/GET/query/cursor`.
                 public var cursor: Components.Parameters.Cursor?
@@ -4985,7 +4995,7 @@ public enum Operations {
                 ///
                 /// - Parameters:
                 ///   - limit:
-                ///   - cursor: next_cursor of the previous page
+                ///   - cursor: next_cursor of the previous page (empty: the first page)
                 public init(
                     limit: Components.Parameters.Limit? = nil,
                     cursor: Components.Parameters.Cursor? = nil
@@ -5545,12 +5555,12 @@ public enum Operations {
             /// - Remark: Generated from `#/paths/v1/products/{sku}/GET/path`.
             public struct Path: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/v1/products/{sku}/GET/path/sku`.
-                public var sku: Swift.String
+                public var sku: Components.Parameters.Sku
                 /// Creates a new `Path`.
                 ///
                 /// - Parameters:
                 ///   - sku:
-                public init(sku: Swift.String) {
+                public init(sku: Components.Parameters.Sku) {
                     self.sku = sku
                 }
             }
@@ -5803,7 +5813,7 @@ public enum Operations {
                 public var warehouse: Swift.String?
                 /// - Remark: Generated from `#/paths/v1/stock/GET/query/limit`.
                 public var limit: Components.Parameters.Limit?
-                /// next_cursor of the previous page
+                /// next_cursor of the previous page (empty: the first page)
                 ///
                 /// - Remark: Generated from `#/paths/v1/stock/GET/query/cursor`.
                 public var cursor: Components.Parameters.Cursor?
@@ -5813,7 +5823,7 @@ public enum Operations {
                 ///   - sku: SKU
                 ///   - warehouse: Warehouse code
                 ///   - limit:
-                ///   - cursor: next_cursor of the previous page
+                ///   - cursor: next_cursor of the previous page (empty: the first page)
                 public init(
                     sku: Swift.String? = nil,
                     warehouse: Swift.String? = nil,
@@ -6066,17 +6076,17 @@ public enum Operations {
             /// - Remark: Generated from `#/paths/v1/stock/{warehouse}/{sku}/PUT/path`.
             public struct Path: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/v1/stock/{warehouse}/{sku}/PUT/path/warehouse`.
-                public var warehouse: Swift.String
+                public var warehouse: Components.Parameters.Warehouse
                 /// - Remark: Generated from `#/paths/v1/stock/{warehouse}/{sku}/PUT/path/sku`.
-                public var sku: Swift.String
+                public var sku: Components.Parameters.Sku
                 /// Creates a new `Path`.
                 ///
                 /// - Parameters:
                 ///   - warehouse:
                 ///   - sku:
                 public init(
-                    warehouse: Swift.String,
-                    sku: Swift.String
+                    warehouse: Components.Parameters.Warehouse,
+                    sku: Components.Parameters.Sku
                 ) {
                     self.warehouse = warehouse
                     self.sku = sku
@@ -6400,17 +6410,17 @@ public enum Operations {
             /// - Remark: Generated from `#/paths/v1/stock/{warehouse}/{sku}/movements/GET/path`.
             public struct Path: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/v1/stock/{warehouse}/{sku}/movements/GET/path/warehouse`.
-                public var warehouse: Swift.String
+                public var warehouse: Components.Parameters.Warehouse
                 /// - Remark: Generated from `#/paths/v1/stock/{warehouse}/{sku}/movements/GET/path/sku`.
-                public var sku: Swift.String
+                public var sku: Components.Parameters.Sku
                 /// Creates a new `Path`.
                 ///
                 /// - Parameters:
                 ///   - warehouse:
                 ///   - sku:
                 public init(
-                    warehouse: Swift.String,
-                    sku: Swift.String
+                    warehouse: Components.Parameters.Warehouse,
+                    sku: Components.Parameters.Sku
                 ) {
                     self.warehouse = warehouse
                     self.sku = sku

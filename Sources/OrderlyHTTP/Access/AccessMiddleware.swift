@@ -92,8 +92,18 @@ struct AccessMiddleware: RouterMiddleware {
         -> Response
     {
         var request = request
-        // No matched route: the router answers 404 after this.
-        guard let endpointPath = context.endpointPath else { return try await next(request, context) }
+        // No matched route: 405 when the path has routes for other methods, else the
+        // router answers 404 after this.
+        guard let endpointPath = context.endpointPath else {
+            let allowed = RouteTable.methods(forPath: request.uri.path)
+            if !allowed.isEmpty {
+                throw Problem(
+                    "method-not-allowed", "Method not allowed", .methodNotAllowed,
+                    "\(request.method.rawValue) is not allowed here; use \(allowed.joined(separator: " or "))",
+                    headers: [.allow: allowed.joined(separator: ", ")])
+            }
+            return try await next(request, context)
+        }
         guard let routeAccess = RouteTable.access(request.method, endpointPath) else {
             throw Problem(
                 "forbidden", "Forbidden", .forbidden, "this route has no access rule, so it is refused to everyone")

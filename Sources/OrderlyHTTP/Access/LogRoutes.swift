@@ -80,7 +80,7 @@ extension Request {
             }
         }
         try errors.throwIfAny()
-        if let raw = query("cursor") {
+        if let raw = cursorParameter() {
             // Positions are sequence numbers or times in milliseconds: never beyond 9999.
             guard let position = Cursor.milliseconds(try Cursor.decode(raw, parts: 1)[0]) else { throw Cursor.invalid }
             filter.before = position

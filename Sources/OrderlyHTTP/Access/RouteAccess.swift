@@ -80,6 +80,23 @@ public enum RouteTable {
         return entries
     }()
 
+    /// Each route template as its method and path segments, for `methods(forPath:)`.
+    private static let templates: [(method: String, segments: [Substring])] = entries.keys.map { route in
+        let parts = route.split(separator: " ", maxSplits: 1)
+        return (String(parts[0]), parts[1].split(separator: "/"))
+    }
+
+    /// The methods some route answers at this path (`{name}` matches any segment),
+    /// sorted; empty when no route has the path.
+    static func methods(forPath path: String) -> [String] {
+        let segments = path.split(separator: "/")
+        let methods = templates.filter { template in
+            template.segments.count == segments.count
+                && zip(template.segments, segments).allSatisfy { $0.first == "{" || $0 == $1 }
+        }.map(\.method)
+        return Set(methods).sorted()
+    }
+
     public static func key(_ method: HTTPRequest.Method, _ endpointPath: String) -> String {
         "\(method.rawValue) \(endpointPath)"
     }

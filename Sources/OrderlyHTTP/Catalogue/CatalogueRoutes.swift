@@ -28,7 +28,7 @@ struct CatalogueRoutes: Sendable {
     @Sendable func listProducts(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         let limit = try request.limit()
         var after: SKU?
-        if let raw = request.query("cursor") {
+        if let raw = request.cursorParameter() {
             guard let sku = SKU(try Cursor.decode(raw, parts: 1)[0]) else { throw Cursor.invalid }
             after = sku
         }
@@ -75,7 +75,7 @@ struct CatalogueRoutes: Sendable {
             if filter.warehouse == nil { errors.add("warehouse", "is not a valid warehouse code") }
         }
         try errors.throwIfAny()
-        if let raw = request.query("cursor") {
+        if let raw = request.cursorParameter() {
             let parts = try Cursor.decode(raw, parts: 2)
             guard let sku = SKU(parts[0]), let warehouse = WarehouseCode(parts[1]) else { throw Cursor.invalid }
             filter.after = (sku, warehouse)

@@ -60,7 +60,7 @@ struct OrderRoutes: Sendable {
                 errors.add(name, "must be an RFC 3339 time such as 2026-11-21T08:30:00Z")
             }
         }
-        if let raw = request.query("cursor") { query.after = try Self.decodeCursor(raw) }
+        if let raw = request.cursorParameter() { query.after = try Self.decodeCursor(raw) }
         try errors.throwIfAny()
         let page = try await orders.search(query)
         return try JSONCoding.pageResponse(page, body: { OrderBody($0) }, cursor: Self.cursor(for:))

@@ -158,6 +158,12 @@ extension Request {
         uri.queryParameters.get(name)
     }
 
+    /// `?cursor=`: nil when absent or empty (a form's empty field asks for the first page).
+    func cursorParameter() -> String? {
+        guard let raw = query("cursor"), !raw.isEmpty else { return nil }
+        return raw
+    }
+
     /// `?limit=`: 1–200, default 50.
     func limit() throws -> Int {
         guard let raw = query("limit") else { return 50 }

@@ -67,6 +67,7 @@ let package = Package(
             name: "OrderlyHTTP",
             dependencies: [
                 "OrderlyCore", "OrderlyServices", "OrderlyAPI",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),

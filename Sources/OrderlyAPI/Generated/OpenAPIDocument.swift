@@ -1134,6 +1134,19 @@ public enum OpenAPIDocument {
                 ],
                 "type": "object"
               },
+              "TimeBound": {
+                "anyOf": [
+                  {
+                    "format": "date-time",
+                    "type": "string"
+                  },
+                  {
+                    "maxLength": 0,
+                    "type": "string"
+                  }
+                ],
+                "description": "An RFC 3339 time; empty is no bound (as a form's empty field sends it)."
+              },
               "TimelineEvent": {
                 "additionalProperties": false,
                 "properties": {
@@ -1361,8 +1374,7 @@ public enum OpenAPIDocument {
                     "name": "from",
                     "required": false,
                     "schema": {
-                      "format": "date-time",
-                      "type": "string"
+                      "$ref": "#/components/schemas/TimeBound"
                     }
                   },
                   {
@@ -1371,8 +1383,7 @@ public enum OpenAPIDocument {
                     "name": "to",
                     "required": false,
                     "schema": {
-                      "format": "date-time",
-                      "type": "string"
+                      "$ref": "#/components/schemas/TimeBound"
                     }
                   },
                   {
@@ -1445,8 +1456,7 @@ public enum OpenAPIDocument {
                     "name": "from",
                     "required": false,
                     "schema": {
-                      "format": "date-time",
-                      "type": "string"
+                      "$ref": "#/components/schemas/TimeBound"
                     }
                   },
                   {
@@ -1455,8 +1465,7 @@ public enum OpenAPIDocument {
                     "name": "to",
                     "required": false,
                     "schema": {
-                      "format": "date-time",
-                      "type": "string"
+                      "$ref": "#/components/schemas/TimeBound"
                     }
                   }
                 ],
@@ -1507,8 +1516,7 @@ public enum OpenAPIDocument {
                     "name": "from",
                     "required": false,
                     "schema": {
-                      "format": "date-time",
-                      "type": "string"
+                      "$ref": "#/components/schemas/TimeBound"
                     }
                   },
                   {
@@ -1517,8 +1525,7 @@ public enum OpenAPIDocument {
                     "name": "to",
                     "required": false,
                     "schema": {
-                      "format": "date-time",
-                      "type": "string"
+                      "$ref": "#/components/schemas/TimeBound"
                     }
                   },
                   {
@@ -1625,8 +1632,7 @@ public enum OpenAPIDocument {
                     "name": "created_from",
                     "required": false,
                     "schema": {
-                      "format": "date-time",
-                      "type": "string"
+                      "$ref": "#/components/schemas/TimeBound"
                     }
                   },
                   {
@@ -1635,8 +1641,7 @@ public enum OpenAPIDocument {
                     "name": "created_to",
                     "required": false,
                     "schema": {
-                      "format": "date-time",
-                      "type": "string"
+                      "$ref": "#/components/schemas/TimeBound"
                     }
                   },
                   {

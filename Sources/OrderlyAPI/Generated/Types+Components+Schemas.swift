@@ -18,6 +18,55 @@ public import struct Foundation.Date
 extension Components {
     /// Types generated from the `#/components/schemas` section of the OpenAPI document.
     public enum Schemas {
+        /// An RFC 3339 time; empty is no bound (as a form's empty field sends it).
+        ///
+        /// - Remark: Generated from `#/components/schemas/TimeBound`.
+        public struct TimeBound: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/TimeBound/value1`.
+            public var value1: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/TimeBound/value2`.
+            public var value2: Swift.String?
+            /// Creates a new `TimeBound`.
+            ///
+            /// - Parameters:
+            ///   - value1:
+            ///   - value2:
+            public init(
+                value1: Foundation.Date? = nil,
+                value2: Swift.String? = nil
+            ) {
+                self.value1 = value1
+                self.value2 = value2
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                var errors: [any Swift.Error] = []
+                do {
+                    self.value1 = try decoder.decodeFromSingleValueContainer()
+                } catch {
+                    errors.append(error)
+                }
+                do {
+                    self.value2 = try decoder.decodeFromSingleValueContainer()
+                } catch {
+                    errors.append(error)
+                }
+                try Swift.DecodingError.verifyAtLeastOneSchemaIsNotNil(
+                    [
+                        self.value1,
+                        self.value2
+                    ],
+                    type: Self.self,
+                    codingPath: decoder.codingPath,
+                    errors: errors
+                )
+            }
+            public func encode(to encoder: any Swift.Encoder) throws {
+                try encoder.encodeFirstNonNilValueToSingleValueContainer([
+                    self.value1,
+                    self.value2
+                ])
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/AuditList`.
         public struct AuditList: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/AuditList/data`.

@@ -590,11 +590,11 @@ public enum Operations {
                 /// from this time (RFC 3339)
                 ///
                 /// - Remark: Generated from `#/paths/v1/audit-log/GET/query/from`.
-                public var from: Foundation.Date?
+                public var from: Components.Schemas.TimeBound?
                 /// before this time (RFC 3339)
                 ///
                 /// - Remark: Generated from `#/paths/v1/audit-log/GET/query/to`.
-                public var to: Foundation.Date?
+                public var to: Components.Schemas.TimeBound?
                 /// only this action, e.g. order.ship
                 ///
                 /// - Remark: Generated from `#/paths/v1/audit-log/GET/query/action`.
@@ -615,8 +615,8 @@ public enum Operations {
                 public init(
                     limit: Components.Parameters.Limit? = nil,
                     cursor: Components.Parameters.Cursor? = nil,
-                    from: Foundation.Date? = nil,
-                    to: Foundation.Date? = nil,
+                    from: Components.Schemas.TimeBound? = nil,
+                    to: Components.Schemas.TimeBound? = nil,
                     action: Swift.String? = nil,
                     actor: Swift.String? = nil
                 ) {
@@ -876,11 +876,11 @@ public enum Operations {
                 /// from this time (RFC 3339)
                 ///
                 /// - Remark: Generated from `#/paths/v1/exceptions/GET/query/from`.
-                public var from: Foundation.Date?
+                public var from: Components.Schemas.TimeBound?
                 /// before this time (RFC 3339)
                 ///
                 /// - Remark: Generated from `#/paths/v1/exceptions/GET/query/to`.
-                public var to: Foundation.Date?
+                public var to: Components.Schemas.TimeBound?
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
@@ -891,8 +891,8 @@ public enum Operations {
                 public init(
                     limit: Components.Parameters.Limit? = nil,
                     cursor: Components.Parameters.Cursor? = nil,
-                    from: Foundation.Date? = nil,
-                    to: Foundation.Date? = nil
+                    from: Components.Schemas.TimeBound? = nil,
+                    to: Components.Schemas.TimeBound? = nil
                 ) {
                     self.limit = limit
                     self.cursor = cursor
@@ -1148,11 +1148,11 @@ public enum Operations {
                 /// from this time (RFC 3339)
                 ///
                 /// - Remark: Generated from `#/paths/v1/login-log/GET/query/from`.
-                public var from: Foundation.Date?
+                public var from: Components.Schemas.TimeBound?
                 /// before this time (RFC 3339)
                 ///
                 /// - Remark: Generated from `#/paths/v1/login-log/GET/query/to`.
-                public var to: Foundation.Date?
+                public var to: Components.Schemas.TimeBound?
                 /// success, failure or refused
                 ///
                 /// - Remark: Generated from `#/paths/v1/login-log/GET/query/outcome`.
@@ -1173,8 +1173,8 @@ public enum Operations {
                 public init(
                     limit: Components.Parameters.Limit? = nil,
                     cursor: Components.Parameters.Cursor? = nil,
-                    from: Foundation.Date? = nil,
-                    to: Foundation.Date? = nil,
+                    from: Components.Schemas.TimeBound? = nil,
+                    to: Components.Schemas.TimeBound? = nil,
                     outcome: Swift.String? = nil,
                     username: Swift.String? = nil
                 ) {
@@ -1450,11 +1450,11 @@ public enum Operations {
                 /// Inclusive lower bound
                 ///
                 /// - Remark: Generated from `#/paths/v1/orders/GET/query/created_from`.
-                public var createdFrom: Foundation.Date?
+                public var createdFrom: Components.Schemas.TimeBound?
                 /// Exclusive upper bound
                 ///
                 /// - Remark: Generated from `#/paths/v1/orders/GET/query/created_to`.
-                public var createdTo: Foundation.Date?
+                public var createdTo: Components.Schemas.TimeBound?
                 /// - Remark: Generated from `#/paths/v1/orders/GET/query/limit`.
                 public var limit: Components.Parameters.Limit?
                 /// next_cursor of the previous page (empty: the first page)
@@ -1475,8 +1475,8 @@ public enum Operations {
                     q: Swift.String? = nil,
                     status: Operations.SearchOrders.Input.Query.StatusPayload? = nil,
                     channel: Swift.String? = nil,
-                    createdFrom: Foundation.Date? = nil,
-                    createdTo: Foundation.Date? = nil,
+                    createdFrom: Components.Schemas.TimeBound? = nil,
+                    createdTo: Components.Schemas.TimeBound? = nil,
                     limit: Components.Parameters.Limit? = nil,
                     cursor: Components.Parameters.Cursor? = nil
                 ) {

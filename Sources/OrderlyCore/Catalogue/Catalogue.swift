@@ -16,6 +16,13 @@ public struct Product: Hashable, Sendable {
         self.weightGrams = weightGrams
     }
 
+    /// The product with its names trimmed, as it is kept.
+    public func trimmingText() -> Product {
+        Product(
+            sku: sku, name: name.trimmed, category: category.trimmed, brand: brand.trimmed, price: price,
+            weightGrams: weightGrams)
+    }
+
     public func validate(shopCurrency: Currency, into errors: inout FieldErrors) {
         if name.trimmed.isEmpty {
             errors.add("name", "is required")
@@ -53,6 +60,11 @@ public struct Warehouse: Hashable, Sendable {
         self.name = name
         self.province = province
         self.city = city
+    }
+
+    /// The warehouse with its names trimmed, as it is kept.
+    public func trimmingText() -> Warehouse {
+        Warehouse(code: code, name: name.trimmed, province: province.trimmed, city: city.trimmed)
     }
 
     public func validate(into errors: inout FieldErrors) {

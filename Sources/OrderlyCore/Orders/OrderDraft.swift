@@ -31,6 +31,18 @@ public struct OrderDraft: Hashable, Sendable {
         self.note = note
     }
 
+    /// The draft with its names and address lines trimmed, as they are kept.
+    public func trimmingText() -> OrderDraft {
+        var draft = self
+        draft.customer.name = customer.name.trimmed
+        draft.shippingAddress.recipient = shippingAddress.recipient.trimmed
+        draft.shippingAddress.province = shippingAddress.province.trimmed
+        draft.shippingAddress.city = shippingAddress.city.trimmed
+        draft.shippingAddress.district = shippingAddress.district.trimmed
+        draft.shippingAddress.street = shippingAddress.street.trimmed
+        return draft
+    }
+
     /// Checks everything that does not need the catalogue.
     public func validate(policy: OrderPolicy) throws(ValidationFailure) {
         var errors = FieldErrors()

@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import OpenAPIRuntime
+import OrderlyAPI
 import OrderlyCore
 import OrderlyServices
 
@@ -16,7 +18,7 @@ struct LogRoutes: Sendable {
     @Sendable func auditLog(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         let filter = try request.logFilter(kindName: "action", whoName: "actor")
         let page = try await access.auditLog(filter)
-        return try JSONCoding.pageResponse(page, body: AuditRecordBody.init, cursor: \.logCursor)
+        return try JSONCoding.pageResponse(page, body: Schemas.AuditRecord.init, cursor: \.logCursor)
     }
 
     @Sendable func loginLog(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
@@ -29,13 +31,13 @@ struct LogRoutes: Sendable {
             ])
         }
         let page = try await access.loginLog(filter)
-        return try JSONCoding.pageResponse(page, body: LoginAttemptBody.init, cursor: \.logCursor)
+        return try JSONCoding.pageResponse(page, body: Schemas.LoginAttempt.init, cursor: \.logCursor)
     }
 
     @Sendable func exceptions(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         let filter = try request.logFilter(kindName: nil, whoName: nil)
         let page = try await access.exceptions(filter)
-        return try JSONCoding.pageResponse(page, body: ExceptionBody.init, cursor: \.logCursor)
+        return try JSONCoding.pageResponse(page, body: Schemas.ExceptionRecord.init, cursor: \.logCursor)
     }
 }
 
@@ -68,8 +70,11 @@ extension Request {
         var filter = LogFilter(limit: try limit())
         if let kindName { filter.kind = query(kindName).map(\.trimmed).flatMap { $0.isEmpty ? nil : $0 } }
         if let whoName { filter.who = query(whoName).map(\.trimmed).flatMap { $0.isEmpty ? nil : $0 } }
-        for (name, value) in [(kindName, filter.kind), (whoName, filter.who)] {
-            if let name, let value, value.scalarCount > 100 { errors.add(name, "must be at most 100 characters") }
+        // The limit is on the text as sent, as the contract states it.
+        for name in [kindName, whoName] {
+            if let name, let value = query(name), value.scalarCount > 100 {
+                errors.add(name, "must be at most 100 characters")
+            }
         }
         for (name, keyPath) in [("from", \LogFilter.from), ("to", \LogFilter.to)] {
             guard let raw = query(name), !raw.isEmpty else { continue }
@@ -89,66 +94,30 @@ extension Request {
     }
 }
 
-struct AuditRecordBody: Codable, Sendable {
-    var seq: Int64
-    var at: Date
-    var actor: String
-    var actorKind: String
-    var role: String
-    var ip: String?
-    var requestId: String?
-    var action: String
-    var target: String
-    var summary: JSONValue
-    var hash: String
-
-    init(_ record: AuditRecord) {
-        seq = record.seq
-        at = record.entry.at
-        actor = record.entry.actorName
-        actorKind = record.entry.actorKind
-        role = record.entry.role
-        ip = record.entry.ip
-        requestId = record.entry.requestID
-        action = record.entry.action
-        target = record.entry.target
-        summary = (try? JSONDecoder().decode(JSONValue.self, from: Data(record.entry.summary.utf8))) ?? .null
-        hash = record.hash
+extension Schemas.AuditRecord {
+    init(_ record: AuditRecord) throws {
+        let summary = (try? JSONDecoder().decode(JSONValue.self, from: Data(record.entry.summary.utf8))) ?? .null
+        self.init(
+            action: record.entry.action, actor: record.entry.actorName,
+            actorKind: try ActorKindPayload(contract: record.entry.actorKind, field: "actor_kind"), at: record.entry.at,
+            hash: record.hash, ip: record.entry.ip, requestId: record.entry.requestID, role: record.entry.role,
+            seq: record.seq, summary: OpenAPIObjectContainer(summary), target: record.entry.target)
     }
 }
 
-struct LoginAttemptBody: Codable, Sendable {
-    var at: Date
-    var username: String
-    var ip: String?
-    var userAgent: String?
-    var outcome: String
-    var reason: String
-
-    init(_ attempt: LoginAttempt) {
-        at = attempt.at
-        username = attempt.username
-        ip = attempt.ip
-        userAgent = attempt.userAgent
-        outcome = attempt.outcome.rawValue
-        reason = attempt.reason
+extension Schemas.LoginAttempt {
+    init(_ attempt: LoginAttempt) throws {
+        self.init(
+            at: attempt.at, ip: attempt.ip,
+            outcome: try OutcomePayload(contract: attempt.outcome.rawValue, field: "outcome"),
+            reason: attempt.reason, userAgent: attempt.userAgent, username: attempt.username)
     }
 }
 
-struct ExceptionBody: Codable, Sendable {
-    var requestId: String
-    var at: Date
-    var method: String
-    var path: String
-    var principal: String?
-    var error: String
-
+extension Schemas.ExceptionRecord {
     init(_ record: ExceptionRecord) {
-        requestId = record.requestID
-        at = record.at
-        method = record.method
-        path = record.path
-        principal = record.principal
-        error = record.error
+        self.init(
+            at: record.at, error: record.error, method: record.method, path: record.path, principal: record.principal,
+            requestId: record.requestID)
     }
 }

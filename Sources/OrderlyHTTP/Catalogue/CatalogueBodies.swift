@@ -1,34 +1,17 @@
 import Foundation
+import OrderlyAPI
 import OrderlyCore
 import OrderlyServices
 
-// Request and response bodies. Property names are the camelCase of the wire's
-// snake_case; the coders convert.
+// The catalogue's schemas of openapi.yaml, to and from the domain.
 
-struct ProductBody: Codable, Sendable {
-    var sku: String
-    var name: String
-    var category: String
-    var brand: String
-    var price: MoneyBody
-    var weightGrams: Int
-
-    init(sku: String, name: String, category: String, brand: String, price: MoneyBody, weightGrams: Int) {
-        self.sku = sku
-        self.name = name
-        self.category = category
-        self.brand = brand
-        self.price = price
-        self.weightGrams = weightGrams
-    }
+extension Schemas.Product: JSONRequestBody {
+    static let schemaName = "Product"
 
     init(_ product: Product) {
-        sku = product.sku.value
-        name = product.name
-        category = product.category
-        brand = product.brand
-        price = MoneyBody(product.price)
-        weightGrams = product.weightGrams
+        self.init(
+            brand: product.brand, category: product.category, name: product.name, price: Schemas.Money(product.price),
+            sku: product.sku.value, weightGrams: Int64(product.weightGrams))
     }
 
     func product() throws -> Product {
@@ -38,64 +21,42 @@ struct ProductBody: Codable, Sendable {
         let money = price.money(path: "price", into: &errors)
         try errors.throwIfAny()
         return Product(
-            sku: code!, name: name.trimmed, category: category.trimmed, brand: brand.trimmed, price: money!,
-            weightGrams: weightGrams)
+            sku: code!, name: name, category: category, brand: brand, price: money!,
+            weightGrams: Int(weightGrams))
     }
 }
 
-struct WarehouseBody: Codable, Sendable {
-    var code: String
-    var name: String
-    var province: String
-    var city: String
-
-    init(code: String, name: String, province: String, city: String) {
-        self.code = code
-        self.name = name
-        self.province = province
-        self.city = city
-    }
+extension Schemas.Warehouse: JSONRequestBody {
+    static let schemaName = "Warehouse"
 
     init(_ warehouse: Warehouse) {
-        code = warehouse.code.value
-        name = warehouse.name
-        province = warehouse.province
-        city = warehouse.city
+        self.init(city: warehouse.city, code: warehouse.code.value, name: warehouse.name, province: warehouse.province)
     }
 
     func warehouse() throws -> Warehouse {
         guard let code = WarehouseCode(code) else {
             throw ValidationFailure([FieldError(path: "code", message: "must be 1–32 letters, digits, '-' or '_'")])
         }
-        return Warehouse(code: code, name: name.trimmed, province: province.trimmed, city: city.trimmed)
+        return Warehouse(code: code, name: name, province: province, city: city)
     }
 }
 
-struct SetStockBody: Codable, Sendable {
-    var onHand: Int
-    var reason: String
+extension Schemas.SetStock: JSONRequestBody {
+    static let schemaName = "SetStock"
 }
 
-struct StockLevelBody: Codable, Sendable {
-    var warehouse: String
-    var sku: String
-    var onHand: Int
-    var reserved: Int
-    var available: Int
-
+extension Schemas.StockLevel {
     init(_ level: StockLevel) {
-        warehouse = level.warehouse.value
-        sku = level.sku.value
-        onHand = level.onHand
-        reserved = level.reserved
-        available = level.available
+        self.init(
+            available: Int64(level.available), onHand: Int64(level.onHand), reserved: Int64(level.reserved),
+            sku: level.sku.value, warehouse: level.warehouse.value)
     }
 }
 
-struct MovementBody: Codable, Sendable {
-    var id: String
-    var delta: Int
-    var reason: String
-    var reference: String?
-    var at: Date
+extension Schemas.StockMovement {
+    init(_ movement: StockMovement) {
+        self.init(
+            at: movement.at, delta: Int64(movement.delta), id: movement.id, reason: movement.reason,
+            reference: movement.reference)
+    }
 }

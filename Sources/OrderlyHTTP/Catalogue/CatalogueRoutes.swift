@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import OrderlyAPI
 import OrderlyCore
 import OrderlyServices
 
@@ -19,10 +20,10 @@ struct CatalogueRoutes: Sendable {
     }
 
     @Sendable func createProduct(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
-        let (body, _) = try await request.decodeStrict(ProductBody.self, context: context)
+        let (body, _) = try await request.decodeStrict(Schemas.Product.self, context: context)
         let product = try body.product()
-        try await catalogue.createProduct(product, actor: try context.actor())
-        return try JSONCoding.response(ProductBody(product), status: .created)
+        let created = try await catalogue.createProduct(product, actor: try context.actor())
+        return try JSONCoding.response(Schemas.Product(created), status: .created)
     }
 
     @Sendable func listProducts(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
@@ -33,34 +34,34 @@ struct CatalogueRoutes: Sendable {
             after = sku
         }
         let page = try await catalogue.listProducts(after: after, limit: limit)
-        return try JSONCoding.pageResponse(page, body: ProductBody.init, cursor: { Cursor.encode([$0.sku.value]) })
+        return try JSONCoding.pageResponse(page, body: Schemas.Product.init, cursor: { Cursor.encode([$0.sku.value]) })
     }
 
     @Sendable func showProduct(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         let raw = try context.parameters.require("sku")
         guard let sku = SKU(raw) else { throw NotFound("product", raw) }
-        return try JSONCoding.response(ProductBody(try await catalogue.product(sku)))
+        return try JSONCoding.response(Schemas.Product(try await catalogue.product(sku)))
     }
 
     @Sendable func createWarehouse(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
-        let (body, _) = try await request.decodeStrict(WarehouseBody.self, context: context)
+        let (body, _) = try await request.decodeStrict(Schemas.Warehouse.self, context: context)
         let warehouse = try body.warehouse()
-        try await catalogue.createWarehouse(warehouse, actor: try context.actor())
-        return try JSONCoding.response(WarehouseBody(warehouse), status: .created)
+        let created = try await catalogue.createWarehouse(warehouse, actor: try context.actor())
+        return try JSONCoding.response(Schemas.Warehouse(created), status: .created)
     }
 
     @Sendable func listWarehouses(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         let warehouses = try await catalogue.warehouses()
-        return try JSONCoding.response(ListBody(data: warehouses.map(WarehouseBody.init), nextCursor: nil))
+        return try JSONCoding.response(ListBody(data: warehouses.map(Schemas.Warehouse.init)))
     }
 
     @Sendable func setStock(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         let (warehouse, sku) = try item(context)
-        let (body, _) = try await request.decodeStrict(SetStockBody.self, context: context)
+        let (body, _) = try await request.decodeStrict(Schemas.SetStock.self, context: context)
         let level = try await catalogue.setOnHand(
-            warehouse: warehouse, sku: sku, onHand: body.onHand, reason: body.reason.trimmed, actor: try context.actor()
+            warehouse: warehouse, sku: sku, onHand: Int(body.onHand), reason: body.reason, actor: try context.actor()
         )
-        return try JSONCoding.response(StockLevelBody(level))
+        return try JSONCoding.response(Schemas.StockLevel(level))
     }
 
     @Sendable func listStock(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
@@ -82,17 +83,13 @@ struct CatalogueRoutes: Sendable {
         }
         let page = try await catalogue.stockLevels(filter)
         return try JSONCoding.pageResponse(
-            page, body: StockLevelBody.init, cursor: { Cursor.encode([$0.sku.value, $0.warehouse.value]) })
+            page, body: Schemas.StockLevel.init, cursor: { Cursor.encode([$0.sku.value, $0.warehouse.value]) })
     }
 
     @Sendable func listMovements(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         let (warehouse, sku) = try item(context)
         let movements = try await catalogue.movements(warehouse: warehouse, sku: sku, limit: try request.limit())
-        return try JSONCoding.response(
-            ListBody(
-                data: movements.map {
-                    MovementBody(id: $0.id, delta: $0.delta, reason: $0.reason, reference: $0.reference, at: $0.at)
-                }, nextCursor: nil))
+        return try JSONCoding.response(ListBody(data: movements.map(Schemas.StockMovement.init)))
     }
 
     private func item(_ context: OrderlyRequestContext) throws -> (WarehouseCode, SKU) {

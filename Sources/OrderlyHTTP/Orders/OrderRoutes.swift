@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import OrderlyAPI
 import OrderlyCore
 import OrderlyServices
 
@@ -22,7 +23,7 @@ struct OrderRoutes: Sendable {
     }
 
     @Sendable func place(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
-        let (body, data) = try await request.decodeStrict(PlaceOrderBody.self, context: context)
+        let (body, data) = try await request.decodeStrict(Schemas.PlaceOrder.self, context: context)
         do {
             let result = try await orders.place(
                 body.draft, actor: try context.actor(),
@@ -38,8 +39,10 @@ struct OrderRoutes: Sendable {
     @Sendable func search(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         var errors = FieldErrors()
         var query = OrderQuery(limit: try request.limit())
-        query.text = request.query("q").map(\.trimmed).flatMap { $0.isEmpty ? nil : $0 }
-        if let text = query.text, text.scalarCount > OrderQuery.maxTextLength {
+        // The limit is on the text as sent, as the contract states it.
+        let rawText = request.query("q")
+        query.text = rawText.map(\.trimmed).flatMap { $0.isEmpty ? nil : $0 }
+        if let rawText, rawText.scalarCount > OrderQuery.maxTextLength {
             errors.add("q", "must be at most \(OrderQuery.maxTextLength) characters")
         }
         if let raw = request.query("status") {
@@ -53,7 +56,7 @@ struct OrderRoutes: Sendable {
             errors.add("channel", "must be at most \(OrderQuery.maxTextLength) characters")
         }
         for (name, keyPath) in [("created_from", \OrderQuery.createdFrom), ("created_to", \OrderQuery.createdTo)] {
-            guard let raw = request.query(name) else { continue }
+            guard let raw = request.query(name), !raw.isEmpty else { continue }
             if let date = JSONCoding.parseTimestamp(raw) {
                 query[keyPath: keyPath] = date
             } else {
@@ -63,7 +66,7 @@ struct OrderRoutes: Sendable {
         if let raw = request.cursorParameter() { query.after = try Self.decodeCursor(raw) }
         try errors.throwIfAny()
         let page = try await orders.search(query)
-        return try JSONCoding.pageResponse(page, body: { OrderBody($0) }, cursor: Self.cursor(for:))
+        return try JSONCoding.pageResponse(page, body: { try Schemas.Order($0) }, cursor: Self.cursor(for:))
     }
 
     static func cursor(for order: Order) -> String {
@@ -81,20 +84,21 @@ struct OrderRoutes: Sendable {
 
     @Sendable func show(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         let details = try await orders.details(try number(context))
-        return try JSONCoding.response(OrderBody(details.order, timeline: details.timeline, payments: details.payments))
+        return try JSONCoding.response(
+            try Schemas.Order(details.order, timeline: details.timeline, payments: details.payments))
     }
 
     @Sendable func edit(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
-        let (body, data) = try await request.decodeStrict(EditOrderBody.self, context: context)
+        let (body, data) = try await request.decodeStrict(Schemas.EditOrder.self, context: context)
         let result = try await orders.edit(
-            try number(context), lines: body.lines.map { RequestedLine(sku: $0.sku, quantity: $0.quantity) },
-            expectedVersion: body.expectedVersion, actor: try context.actor(),
+            try number(context), lines: body.lines.map(\.requested),
+            expectedVersion: Int(body.expectedVersion), actor: try context.actor(),
             idempotency: try request.orderIdempotency(body: data, status: .ok, context: context))
         return try commandResponse(result, status: .ok)
     }
 
     @Sendable func cancel(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
-        let (body, data) = try await request.decodeStrict(ReasonBody.self, context: context)
+        let (body, data) = try await request.decodeStrict(Schemas.Reason.self, context: context)
         return try await command(request, context, data) { number, idempotency in
             try await orders.cancel(number, reason: body.reason, actor: try context.actor(), idempotency: idempotency)
         }
@@ -108,29 +112,30 @@ struct OrderRoutes: Sendable {
     }
 
     @Sendable func reject(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
-        let (body, data) = try await request.decodeStrict(ReasonBody.self, context: context)
+        let (body, data) = try await request.decodeStrict(Schemas.Reason.self, context: context)
         return try await command(request, context, data) { number, idempotency in
             try await orders.reject(number, reason: body.reason, actor: try context.actor(), idempotency: idempotency)
         }
     }
 
     @Sendable func recordPayment(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
-        let (body, data) = try await request.decodeStrict(PaymentBody.self, context: context)
+        let (body, data) = try await request.decodeStrict(Schemas.RecordPayment.self, context: context)
         var errors = FieldErrors()
         let amount = body.amount.money(path: "amount", into: &errors)
         try errors.throwIfAny()
         return try await command(request, context, data) { number, idempotency in
             try await orders.recordPayment(
-                number, method: body.method, amount: amount!, reference: body.reference, actor: try context.actor(),
+                number, method: body.method.rawValue, amount: amount!, reference: body.reference,
+                actor: try context.actor(),
                 idempotency: idempotency)
         }
     }
 
     @Sendable func ship(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
-        let (body, data) = try await request.decodeStrict(ShipmentBody.self, context: context)
+        let (body, data) = try await request.decodeStrict(Schemas.CreateShipment.self, context: context)
         return try await command(request, context, data) { number, idempotency in
             try await orders.ship(
-                number, carrier: body.carrier.trimmed, trackingNumber: body.trackingNumber.trimmed,
+                number, carrier: body.carrier, trackingNumber: body.trackingNumber,
                 actor: try context.actor(),
                 idempotency: idempotency)
         }
@@ -172,7 +177,7 @@ struct OrderRoutes: Sendable {
     /// Commands without fields accept no body or `{}`.
     private func optionalEmptyBody(_ request: Request, context: OrderlyRequestContext) async throws -> Data {
         let data = try await request.bodyData(context: context)
-        if !data.isEmpty { _ = try JSONCoding.decodeStrict(EmptyBody.self, from: data) }
+        if !data.isEmpty { _ = try JSONCoding.decodeStrict(Schemas.Empty.self, from: data) }
         return data
     }
 }

@@ -119,7 +119,7 @@ extension Request {
         return Data(buffer.readableBytesView)
     }
 
-    func decodeStrict<T: RequestBody>(_ type: T.Type, context: OrderlyRequestContext) async throws -> (T, Data) {
+    func decodeStrict<T: JSONRequestBody>(_ type: T.Type, context: OrderlyRequestContext) async throws -> (T, Data) {
         let data = try await bodyData(context: context)
         return (try JSONCoding.decodeStrict(type, from: data), data)
     }
@@ -150,7 +150,7 @@ extension Request {
         let fingerprint = hexEncoded(hasher.finalize())
         return Idempotency(scope: "\(principal.kind.rawValue):\(principal.id)", key: key, fingerprint: fingerprint) {
             order in
-            StoredResponse(status: Int(status.code), body: try JSONCoding.encodeString(OrderBody(order)))
+            StoredResponse(status: Int(status.code), body: try JSONCoding.encodeString(Schemas.Order(order)))
         }
     }
 
@@ -214,6 +214,6 @@ func commandResponse(_ result: CommandResult<Order>, status: HTTPResponse.Status
             status: HTTPResponse.Status(code: stored.status), headers: [.contentType: "application/json"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: stored.body)))
     case .applied(let order, nil):
-        return try JSONCoding.response(OrderBody(order), status: status)
+        return try JSONCoding.response(Schemas.Order(order), status: status)
     }
 }

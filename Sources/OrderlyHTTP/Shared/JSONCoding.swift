@@ -3,12 +3,11 @@ import Hummingbird
 import OrderlyCore
 import OrderlyServices
 
-/// JSON on the wire: snake_case keys, RFC 3339 UTC times, sorted keys so equal
-/// values always encode to equal bytes.
+/// JSON on the wire: the generated types' snake_case keys, RFC 3339 UTC times,
+/// sorted keys so equal values always encode to equal bytes.
 enum JSONCoding {
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
             try container.encode(timestamp(date))
@@ -19,7 +18,6 @@ enum JSONCoding {
 
     static func decoder() -> JSONDecoder {
         let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
         decoder.dateDecodingStrategy = .custom { decoder in
             let raw = try decoder.singleValueContainer().decode(String.self)
             guard let date = parseTimestamp(raw) else {
@@ -53,7 +51,7 @@ enum JSONCoding {
     /// `{"data":[…],"next_cursor":…}`, byte for byte what `ListBody` encodes, with
     /// items added while they fit in `maxPageBytes` (always at least one).
     static func pageResponse<Item>(
-        _ page: Page<Item>, body: (Item) -> some Encodable, cursor: (Item) -> String
+        _ page: Page<Item>, body: (Item) throws -> some Encodable, cursor: (Item) -> String
     ) throws -> Response {
         var encoded: [Data] = []
         var total = 0
@@ -88,7 +86,7 @@ enum JSONCoding {
 
     /// Decodes a request body, refusing unknown fields and naming the path of
     /// anything wrong.
-    static func decodeStrict<T: RequestBody>(_ type: T.Type, from data: Data) throws -> T {
+    static func decodeStrict<T: JSONRequestBody>(_ type: T.Type, from data: Data) throws -> T {
         do {
             try StrictJSON.check(data)
         } catch {
@@ -104,6 +102,18 @@ enum JSONCoding {
         if holdsControlCharacter(tree), let path = controlCharacterPath(in: tree, path: "") {
             throw Problem.controlCharacters(at: path)
         }
+        let shape = FieldShape.of(T.self)
+        let unknown = unknownFields(in: tree, shape: shape, path: "")
+        if !unknown.isEmpty {
+            throw Problem(
+                "malformed-request", "Malformed request", .badRequest,
+                "unknown field\(unknown.count == 1 ? "" : "s"): \(unknown.joined(separator: ", "))",
+                errors: unknown.map { FieldError(path: $0, message: "is not a known field") })
+        }
+        // A value outside an enumeration is a wrong value, not a malformed body.
+        var choices = FieldErrors()
+        checkChoices(in: tree, shape: shape, path: "", into: &choices)
+        try choices.throwIfAny()
         let value: T
         do {
             value = try decoder().decode(T.self, from: data)
@@ -118,13 +128,6 @@ enum JSONCoding {
                     errors: [FieldError(path: path, message: "is out of range")])
             }
             throw problem(for: error)
-        }
-        let unknown = unknownFields(in: tree, shape: FieldShape.of(T.self), path: "")
-        if !unknown.isEmpty {
-            throw Problem(
-                "malformed-request", "Malformed request", .badRequest,
-                "unknown field\(unknown.count == 1 ? "" : "s"): \(unknown.joined(separator: ", "))",
-                errors: unknown.map { FieldError(path: $0, message: "is not a known field") })
         }
         return value
     }
@@ -252,7 +255,26 @@ enum JSONCoding {
         }
     }
 
-    /// Fields present in the JSON that the body type has no property for.
+    /// A field error for each string outside its field's enumeration.
+    static func checkChoices(in json: Any, shape: FieldShape, path: String, into errors: inout FieldErrors) {
+        switch (shape, json) {
+        case (.choice(let values), let text as String) where !values.contains(text):
+            errors.add(path, "must be one of \(values.sorted().joined(separator: ", "))")
+        case (.object(let fields), let object as [String: Any]):
+            for key in object.keys.sorted() {
+                guard let field = fields[key] else { continue }
+                checkChoices(in: object[key]!, shape: field, path: path.isEmpty ? key : "\(path).\(key)", into: &errors)
+            }
+        case (.array(let element), let array as [Any]):
+            for (index, item) in array.enumerated() {
+                checkChoices(in: item, shape: element, path: "\(path)[\(index)]", into: &errors)
+            }
+        default:
+            break
+        }
+    }
+
+    /// Fields present in the JSON that the body's schema does not have.
     static func unknownFields(in json: Any, shape: FieldShape, path: String) -> [String] {
         switch (json, shape) {
         case (let object as [String: Any], .object(let fields)):

@@ -20,10 +20,13 @@ public struct CatalogueService: Sendable {
         self.policy = policy
     }
 
-    public func createProduct(_ product: Product, actor: Actor) async throws {
+    /// Creates the product; returns it as kept. Limits apply to the text as sent.
+    @discardableResult
+    public func createProduct(_ product: Product, actor: Actor) async throws -> Product {
         var errors = FieldErrors()
         product.validate(shopCurrency: policy.currency, into: &errors)
         try errors.throwIfAny()
+        let product = product.trimmingText()
         do {
             let now = clock.now()
             try await catalogue.createProduct(
@@ -37,6 +40,7 @@ public struct CatalogueService: Sendable {
         } catch StoreConflict.duplicate {
             throw AlreadyExists(what: "product", id: product.sku.value)
         }
+        return product
     }
 
     public func listProducts(after: SKU?, limit: Int) async throws -> Page<Product> {
@@ -64,10 +68,13 @@ public struct CatalogueService: Sendable {
         return product
     }
 
-    public func createWarehouse(_ warehouse: Warehouse, actor: Actor) async throws {
+    /// Creates the warehouse; returns it as kept. Limits apply to the text as sent.
+    @discardableResult
+    public func createWarehouse(_ warehouse: Warehouse, actor: Actor) async throws -> Warehouse {
         var errors = FieldErrors()
         warehouse.validate(into: &errors)
         try errors.throwIfAny()
+        let warehouse = warehouse.trimmingText()
         do {
             let now = clock.now()
             try await catalogue.createWarehouse(
@@ -78,6 +85,7 @@ public struct CatalogueService: Sendable {
         } catch StoreConflict.duplicate {
             throw AlreadyExists(what: "warehouse", id: warehouse.code.value)
         }
+        return warehouse
     }
 
     /// Sets on-hand stock to `onHand`, recording the difference as a movement with
@@ -90,6 +98,7 @@ public struct CatalogueService: Sendable {
         if onHand < 0 || onHand > 100_000_000 { errors.add("on_hand", "must be between 0 and 100000000") }
         if reason.trimmed.isEmpty || reason.scalarCount > 200 { errors.add("reason", "must be 1–200 characters") }
         try errors.throwIfAny()
+        let reason = reason.trimmed
         guard try await catalogue.warehouse(code) != nil else { throw NotFound("warehouse", code.value) }
         guard try await catalogue.product(sku) != nil else { throw NotFound("product", sku.value) }
         for _ in 0..<8 {

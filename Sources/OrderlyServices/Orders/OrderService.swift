@@ -67,6 +67,8 @@ public struct OrderService: Sendable {
         -> CommandResult<Order>
     {
         try draft.validate(policy: policy)
+        // Limits apply to the text as sent; what is kept has no surrounding spaces.
+        let draft = draft.trimmingText()
         return try await run("order.place", actor, idempotency) {
             let requestedSKUs = Array(Set(draft.lines.compactMap { SKU($0.sku) }))
             async let products = catalogue.products(requestedSKUs)
@@ -153,6 +155,7 @@ public struct OrderService: Sendable {
             }
         if !trackingOK { errors.add("tracking_number", "must be 4–64 letters, digits or '-'") }
         try errors.throwIfAny()
+        let carrier = carrier.trimmed
         return try await transition("order.ship", number, actor, idempotency) { order, now in
             try OrderWorkflow.ship(order, carrier: carrier, trackingNumber: trackingNumber, now: now, actor: actor.name)
         }

@@ -64,6 +64,12 @@ extension Schemas.CreateShipment: JSONRequestBody {
     static let schemaName = "CreateShipment"
 }
 
+extension Schemas.TimelineEvent {
+    init(_ event: TimelineEvent) {
+        self.init(actor: event.actor, at: event.at, details: OpenAPIObjectContainer(event.details), _type: event.type)
+    }
+}
+
 extension Schemas.Order {
     init(_ order: Order, timeline: [TimelineEvent]? = nil, payments: [Payment]? = nil) throws {
         self.init(
@@ -91,10 +97,7 @@ extension Schemas.Order {
             },
             shippingAddress: Schemas.ShippingAddress(order.shippingAddress),
             status: try StatusPayload(contract: order.status.rawValue, field: "status"),
-            timeline: timeline?.map {
-                Schemas.TimelineEvent(
-                    actor: $0.actor, at: $0.at, details: OpenAPIObjectContainer($0.details), _type: $0.type)
-            },
+            timeline: timeline?.map(Schemas.TimelineEvent.init),
             totals: Schemas.Totals(
                 discount: Schemas.Money(order.totals.discount), grandTotal: Schemas.Money(order.totals.grandTotal),
                 shipping: Schemas.Money(order.totals.shipping), subtotal: Schemas.Money(order.totals.subtotal)),

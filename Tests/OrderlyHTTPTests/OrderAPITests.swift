@@ -82,6 +82,16 @@ struct OrderAPITests {
             let types = (detail.json["timeline"] as? [[String: Any]])?.compactMap { $0["type"] as? String }
             #expect(types == ["placed", "payment_recorded", "shipped", "delivered", "completed"])
             #expect((detail.json["payments"] as? [[String: Any]])?.count == 1)
+
+            // The timeline alone: the same events, oldest first, for the order named.
+            let timeline = try await api.get("/v1/orders/\(number)/timeline")
+            #expect(timeline.status == .ok)
+            #expect(timeline.json["number"] as? String == number)
+            let events = try #require(timeline.json["events"] as? [[String: Any]])
+            #expect(events.compactMap { $0["type"] as? String } == types)
+            #expect(events.first?["actor"] as? String == "key:test")
+            #expect(try await api.get("/v1/orders/0000000000000000/timeline").status == .notFound)
+            #expect(try await api.get("/v1/orders/not-a-number/timeline").status == .notFound)
         }
     }
 

@@ -10,6 +10,7 @@ public enum APIOperation: String, CaseIterable, Sendable {
     case deliverOrder
     case editOrder
     case getOrder
+    case getOrderTimeline
     case getProduct
     case health
     case listAuditLog
@@ -39,6 +40,7 @@ public enum APIOperation: String, CaseIterable, Sendable {
         case .deliverOrder: "POST"
         case .editOrder: "PATCH"
         case .getOrder: "GET"
+        case .getOrderTimeline: "GET"
         case .getProduct: "GET"
         case .health: "GET"
         case .listAuditLog: "GET"
@@ -70,6 +72,7 @@ public enum APIOperation: String, CaseIterable, Sendable {
         case .deliverOrder: "/v1/orders/{number}/deliver"
         case .editOrder: "/v1/orders/{number}"
         case .getOrder: "/v1/orders/{number}"
+        case .getOrderTimeline: "/v1/orders/{number}/timeline"
         case .getProduct: "/v1/products/{sku}"
         case .health: "/health"
         case .listAuditLog: "/v1/audit-log"
@@ -101,6 +104,7 @@ public enum APIOperation: String, CaseIterable, Sendable {
         case .deliverOrder: "orders.deliver"
         case .editOrder: "orders.edit"
         case .getOrder: "orders.read"
+        case .getOrderTimeline: "orders.read"
         case .getProduct: "catalogue.read"
         case .health: nil
         case .listAuditLog: "audit.read"

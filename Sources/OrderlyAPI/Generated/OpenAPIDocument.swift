@@ -1147,6 +1147,26 @@ public enum OpenAPIDocument {
                 ],
                 "description": "An RFC 3339 time; empty is no bound (as a form's empty field sends it)."
               },
+              "Timeline": {
+                "additionalProperties": false,
+                "properties": {
+                  "events": {
+                    "items": {
+                      "$ref": "#/components/schemas/TimelineEvent"
+                    },
+                    "type": "array"
+                  },
+                  "number": {
+                    "pattern": "^[0-9]{16}$",
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "number",
+                  "events"
+                ],
+                "type": "object"
+              },
               "TimelineEvent": {
                 "additionalProperties": false,
                 "properties": {
@@ -2261,6 +2281,46 @@ public enum OpenAPIDocument {
                 },
                 "summary": "Ship a paid order",
                 "x-permission": "orders.ship"
+              }
+            },
+            "/v1/orders/{number}/timeline": {
+              "get": {
+                "description": "Every event of the order (placed, held for review, approved, paid, edited, shipped, delivered, completed, cancelled…) with when, who and its details; the same events as the order's own timeline, without the rest of the order.",
+                "operationId": "getOrderTimeline",
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/OrderNumber"
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Timeline"
+                        }
+                      }
+                    },
+                    "description": "OK"
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                },
+                "summary": "What happened to an order, oldest first",
+                "x-permission": "orders.read"
               }
             },
             "/v1/products": {

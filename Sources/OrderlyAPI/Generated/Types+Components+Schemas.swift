@@ -2233,6 +2233,44 @@ extension Components {
                 ])
             }
         }
+        /// - Remark: Generated from `#/components/schemas/Timeline`.
+        public struct Timeline: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Timeline/number`.
+            public var number: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Timeline/events`.
+            public var events: [Components.Schemas.TimelineEvent]
+            /// Creates a new `Timeline`.
+            ///
+            /// - Parameters:
+            ///   - number:
+            ///   - events:
+            public init(
+                number: Swift.String,
+                events: [Components.Schemas.TimelineEvent]
+            ) {
+                self.number = number
+                self.events = events
+            }
+            public enum CodingKeys: String, CodingKey {
+                case number
+                case events
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.number = try container.decode(
+                    Swift.String.self,
+                    forKey: .number
+                )
+                self.events = try container.decode(
+                    [Components.Schemas.TimelineEvent].self,
+                    forKey: .events
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "number",
+                    "events"
+                ])
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/TimelineEvent`.
         public struct TimelineEvent: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/TimelineEvent/actor`.

@@ -102,6 +102,13 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /v1/orders/{number}/shipments`.
     /// - Remark: Generated from `#/paths//v1/orders/{number}/shipments/post(shipOrder)`.
     func shipOrder(_ input: Operations.ShipOrder.Input) async throws -> Operations.ShipOrder.Output
+    /// What happened to an order, oldest first
+    ///
+    /// Every event of the order (placed, held for review, approved, paid, edited, shipped, delivered, completed, cancelled…) with when, who and its details; the same events as the order's own timeline, without the rest of the order.
+    ///
+    /// - Remark: HTTP `GET /v1/orders/{number}/timeline`.
+    /// - Remark: Generated from `#/paths//v1/orders/{number}/timeline/get(getOrderTimeline)`.
+    func getOrderTimeline(_ input: Operations.GetOrderTimeline.Input) async throws -> Operations.GetOrderTimeline.Output
     /// List products by SKU
     ///
     /// - Remark: HTTP `GET /v1/products`.
@@ -363,6 +370,21 @@ extension APIProtocol {
             path: path,
             headers: headers,
             body: body
+        ))
+    }
+    /// What happened to an order, oldest first
+    ///
+    /// Every event of the order (placed, held for review, approved, paid, edited, shipped, delivered, completed, cancelled…) with when, who and its details; the same events as the order's own timeline, without the rest of the order.
+    ///
+    /// - Remark: HTTP `GET /v1/orders/{number}/timeline`.
+    /// - Remark: Generated from `#/paths//v1/orders/{number}/timeline/get(getOrderTimeline)`.
+    public func getOrderTimeline(
+        path: Operations.GetOrderTimeline.Input.Path,
+        headers: Operations.GetOrderTimeline.Input.Headers = .init()
+    ) async throws -> Operations.GetOrderTimeline.Output {
+        try await getOrderTimeline(Operations.GetOrderTimeline.Input(
+            path: path,
+            headers: headers
         ))
     }
     /// List products by SKU

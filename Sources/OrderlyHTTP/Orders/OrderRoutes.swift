@@ -12,6 +12,7 @@ struct OrderRoutes: Sendable {
         group.post(use: place)
         group.get(use: search)
         group.get(":number", use: show)
+        group.get(":number/timeline", use: timeline)
         group.patch(":number", use: edit)
         group.post(":number/cancel", use: cancel)
         group.post(":number/approve", use: approve)
@@ -86,6 +87,13 @@ struct OrderRoutes: Sendable {
         let details = try await orders.details(try number(context))
         return try JSONCoding.response(
             try Schemas.Order(details.order, timeline: details.timeline, payments: details.payments))
+    }
+
+    @Sendable func timeline(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
+        let number = try number(context)
+        let events = try await orders.timeline(number)
+        return try JSONCoding.response(
+            Schemas.Timeline(number: number.value, events: events.map(Schemas.TimelineEvent.init)))
     }
 
     @Sendable func edit(_ request: Request, context: OrderlyRequestContext) async throws -> Response {

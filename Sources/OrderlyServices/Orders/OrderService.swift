@@ -45,6 +45,12 @@ public struct OrderService: Sendable {
         return OrderDetails(order: order, timeline: try await timeline, payments: try await payments)
     }
 
+    /// What happened to the order, oldest first.
+    public func timeline(_ number: OrderNumber) async throws -> [TimelineEvent] {
+        guard try await orders.order(number) != nil else { throw NotFound("order", number.value) }
+        return try await orders.timeline(number)
+    }
+
     public func search(_ query: OrderQuery) async throws -> Page<Order> {
         try await orders.searchOrders(query)
     }

@@ -21,7 +21,7 @@ extension SQLStore {
                 """, [.text(after), SQLValue(pageSize)])
             guard let last = page.last else { break }
             violations += try await orderViolations(page)
-            after = last.text(0)
+            after = last.text("number")
         }
         return violations
     }
@@ -32,65 +32,68 @@ extension SQLStore {
             """
             SELECT s.warehouse, s.sku, s.on_hand, s.reserved,
                    (SELECT CAST(COALESCE(SUM(m.delta), 0) AS BIGINT) FROM stock_movements m
-                     WHERE m.warehouse = s.warehouse AND m.sku = s.sku),
+                     WHERE m.warehouse = s.warehouse AND m.sku = s.sku) AS moved,
                    (SELECT CAST(COALESCE(SUM(r.quantity), 0) AS BIGINT) FROM reservations r
-                     WHERE r.warehouse = s.warehouse AND r.sku = s.sku AND r.status = 'active')
+                     WHERE r.warehouse = s.warehouse AND r.sku = s.sku AND r.status = 'active') AS held
             FROM stock s ORDER BY s.warehouse, s.sku
             """, [])
         for row in rows {
-            let item = "stock \(row.text(0))/\(row.text(1))"
-            if row.int(2) != row.int(4) {
-                violations.append("\(item): on hand \(row.int(2)) but movements sum to \(row.int(4))")
+            let item = "stock \(row.text("warehouse"))/\(row.text("sku"))"
+            if row.int("on_hand") != row.int("moved") {
+                violations.append("\(item): on hand \(row.int("on_hand")) but movements sum to \(row.int("moved"))")
             }
-            if row.int(3) != row.int(5) {
-                violations.append("\(item): reserved \(row.int(3)) but active reservations sum to \(row.int(5))")
+            if row.int("reserved") != row.int("held") {
+                violations.append(
+                    "\(item): reserved \(row.int("reserved")) but active reservations sum to \(row.int("held"))")
             }
-            if row.int(3) > row.int(2) {
-                violations.append("\(item): reserved \(row.int(3)) exceeds on hand \(row.int(2))")
+            if row.int("reserved") > row.int("on_hand") {
+                violations.append("\(item): reserved \(row.int("reserved")) exceeds on hand \(row.int("on_hand"))")
             }
         }
         return violations
     }
 
     private func orderViolations(_ orders: [SQLRow]) async throws -> [String] {
-        let numbers = orders.map { SQLValue.text($0.text(0)) }
+        let numbers = orders.map { SQLValue.text($0.text("number")) }
         let marks = SQLText.placeholders(numbers.count)
         async let lineRows = db.query(
             """
-            SELECT order_number, CAST(SUM(quantity * unit_price) AS BIGINT), CAST(SUM(quantity) AS BIGINT) \
+            SELECT order_number, CAST(SUM(quantity * unit_price) AS BIGINT) AS total, CAST(SUM(quantity) AS BIGINT) AS units \
             FROM order_lines WHERE order_number IN (\(marks)) GROUP BY order_number
             """, numbers)
         async let reservationRows = db.query(
             """
-            SELECT order_number, CAST(SUM(quantity) AS BIGINT) FROM reservations \
+            SELECT order_number, CAST(SUM(quantity) AS BIGINT) AS units FROM reservations \
             WHERE order_number IN (\(marks)) AND status = 'active' GROUP BY order_number
             """, numbers)
         async let paymentRows = db.query(
             """
-            SELECT order_number, CAST(SUM(amount) AS BIGINT) FROM payments \
+            SELECT order_number, CAST(SUM(amount) AS BIGINT) AS paid FROM payments \
             WHERE order_number IN (\(marks)) GROUP BY order_number
             """, numbers)
         async let eventRows = db.query(
             "SELECT order_number, type FROM order_events WHERE order_number IN (\(marks)) ORDER BY order_number, seq",
             numbers)
         var lineTotals: [String: (amount: Int64, units: Int64)] = [:]
-        for row in try await lineRows { lineTotals[row.text(0)] = (row.int(1), row.int(2)) }
+        for row in try await lineRows { lineTotals[row.text("order_number")] = (row.int("total"), row.int("units")) }
         var held: [String: Int64] = [:]
-        for row in try await reservationRows { held[row.text(0)] = row.int(1) }
+        for row in try await reservationRows { held[row.text("order_number")] = row.int("units") }
         var paid: [String: Int64] = [:]
-        for row in try await paymentRows { paid[row.text(0)] = row.int(1) }
+        for row in try await paymentRows { paid[row.text("order_number")] = row.int("paid") }
         var timelines: [String: [String]] = [:]
-        for row in try await eventRows { timelines[row.text(0), default: []].append(row.text(1)) }
+        for row in try await eventRows { timelines[row.text("order_number"), default: []].append(row.text("type")) }
 
         var violations: [String] = []
         for order in orders {
-            let number = order.text(0)
+            let number = order.text("number")
             let label = "order \(number)"
-            guard let status = OrderStatus(rawValue: order.text(1)) else {
-                violations.append("\(label): unknown status \(order.text(1))")
+            guard let status = OrderStatus(rawValue: order.text("status")) else {
+                violations.append("\(label): unknown status \(order.text("status"))")
                 continue
             }
-            let (subtotal, shipping, discount, grandTotal) = (order.int(3), order.int(4), order.int(5), order.int(6))
+            let (subtotal, shipping, discount, grandTotal) = (
+                order.int("subtotal"), order.int("shipping"), order.int("discount"), order.int("grand_total")
+            )
             let lines = lineTotals[number] ?? (0, 0)
             if lines.units == 0 { violations.append("\(label): has no lines") }
             if subtotal != lines.amount {
@@ -106,7 +109,7 @@ extension SQLStore {
                 )
             }
             let received = paid[number] ?? 0
-            switch PaymentStatus(rawValue: order.text(2)) {
+            switch PaymentStatus(rawValue: order.text("payment_status")) {
             case .unpaid?:
                 if received != 0 { violations.append("\(label): unpaid but has \(received) in payments") }
             case .some:
@@ -114,7 +117,7 @@ extension SQLStore {
                     violations.append("\(label): paid \(received) of a grand total of \(grandTotal)")
                 }
             case nil:
-                violations.append("\(label): unknown payment status \(order.text(2))")
+                violations.append("\(label): unknown payment status \(order.text("payment_status"))")
             }
             switch TimelineReplay.status(after: timelines[number] ?? []) {
             case .success(let replayed) where replayed != status:

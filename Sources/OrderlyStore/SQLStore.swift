@@ -51,6 +51,6 @@ public final class SQLStore: Sendable {
     /// which count rows to prove what changed and what did not. `package`, so the
     /// test support target builds without `@testable` (and in release builds).
     package func count(_ sql: String, _ binds: [SQLValue] = []) async throws -> Int {
-        Int(try await db.query(sql, binds).first?.int(0) ?? 0)
+        Int(try await db.query(sql, binds).first?.onlyInt ?? 0)
     }
 }

@@ -237,7 +237,7 @@ struct StoreContractTests {
                 shop.clock.advance(seconds: 10)
                 placed.append(try await shop.place([(sku, 1)]))
             }
-            let numbers = { (rows: [SQLRow]) in rows.map { $0.text(0) } }
+            let numbers = { (rows: [SQLRow]) in rows.map { $0.text("number") } }
             let everything = SQLFilter(conditions: [], binds: [])
             // The two newest orders hold no pot: the product index finds the oldest one.
             let pot = try await shop.store.orders.ordersMatching("商品 pot", everything, limit: 5, recentWindow: 2)
@@ -420,7 +420,7 @@ struct BulkLoadTests {
             let stored = try #require(try await shop.store.orders.order(sample.number))
             #expect(stored.lines == sample.lines && stored.status == sample.status)
             let counted = try await shop.store.db.query("SELECT COUNT(*) FROM orders", [])
-            #expect(counted.first?.int(0) == 1_500)
+            #expect(counted.first?.onlyInt == 1_500)
         }
     }
 }

@@ -12,8 +12,10 @@ public struct SQLAccessStore: AccessStore, Sendable {
 
     private static func decodeUser(_ row: SQLRow) -> UserAccount {
         UserAccount(
-            id: row.text(0), username: row.text(1), displayName: row.text(2), role: Role(rawValue: row.text(3))!,
-            passwordHash: row.text(4), disabled: row.int(5) != 0, createdAt: row.date(6), updatedAt: row.date(7))
+            id: row.text("id"), username: row.text("username"), displayName: row.text("display_name"),
+            role: Role(rawValue: row.text("role"))!,
+            passwordHash: row.text("password_hash"), disabled: row.int("disabled") != 0,
+            createdAt: row.date("created_at"), updatedAt: row.date("updated_at"))
     }
 
     public func createUser(_ user: UserAccount, audit: AuditEntry) async throws {
@@ -89,8 +91,10 @@ public struct SQLAccessStore: AccessStore, Sendable {
             """, [.text(tokenDigest)]
         ).first.map { row in
             SessionRecord(
-                tokenDigest: row.text(0), userID: row.text(1), csrfToken: row.text(2), createdAt: row.date(3),
-                lastSeenAt: row.date(4), ip: row.optionalText(5), userAgent: row.optionalText(6))
+                tokenDigest: row.text("token_digest"), userID: row.text("user_id"), csrfToken: row.text("csrf_token"),
+                createdAt: row.date("created_at"),
+                lastSeenAt: row.date("last_seen_at"), ip: row.optionalText("ip"),
+                userAgent: row.optionalText("user_agent"))
         }
     }
 
@@ -112,10 +116,11 @@ public struct SQLAccessStore: AccessStore, Sendable {
 
     private static func decodeAPIKey(_ row: SQLRow) -> APIKeyRecord {
         APIKeyRecord(
-            id: row.text(0), name: row.text(1), secretDigest: row.text(2),
-            scopes: Set(row.text(3).split(separator: " ").compactMap { APIScope(rawValue: String($0)) }),
-            createdAt: row.date(4), createdBy: row.text(5), expiresAt: row.optionalDate(6),
-            revokedAt: row.optionalDate(7))
+            id: row.text("id"), name: row.text("name"), secretDigest: row.text("secret_digest"),
+            scopes: Set(row.text("scopes").split(separator: " ").compactMap { APIScope(rawValue: String($0)) }),
+            createdAt: row.date("created_at"), createdBy: row.text("created_by"),
+            expiresAt: row.optionalDate("expires_at"),
+            revokedAt: row.optionalDate("revoked_at"))
     }
 
     public func createAPIKey(_ key: APIKeyRecord, audit: AuditEntry) async throws {
@@ -174,16 +179,17 @@ public struct SQLAccessStore: AccessStore, Sendable {
 
     public func loginFailures(username: String, since: Date) async throws -> FailureHistory {
         let row = try await db.query(
-            "SELECT COUNT(*), MAX(at) \(Self.accountFailures)", [.text(username), SQLValue(since), .text(username)]
+            "SELECT COUNT(*) AS failures, MAX(at) AS last_at \(Self.accountFailures)",
+            [.text(username), SQLValue(since), .text(username)]
         ).first
-        return FailureHistory(count: Int(row?.int(0) ?? 0), last: row?.optionalDate(1))
+        return FailureHistory(count: Int(row?.int("failures") ?? 0), last: row?.optionalDate("last_at"))
     }
 
     public func loginFailures(ip: String, since: Date) async throws -> FailureHistory {
         let row = try await db.query(
-            "SELECT COUNT(*), MAX(at) \(Self.addressFailures)", [.text(ip), SQLValue(since)]
+            "SELECT COUNT(*) AS failures, MAX(at) AS last_at \(Self.addressFailures)", [.text(ip), SQLValue(since)]
         ).first
-        return FailureHistory(count: Int(row?.int(0) ?? 0), last: row?.optionalDate(1))
+        return FailureHistory(count: Int(row?.int("failures") ?? 0), last: row?.optionalDate("last_at"))
     }
 
     public func reserveLoginAttempt(
@@ -234,9 +240,11 @@ public struct SQLAccessStore: AccessStore, Sendable {
             """, conditions.binds + [SQLValue(filter.limit + 1)])
         let items = rows.prefix(filter.limit).map { row in
             LoginAttempt(
-                at: row.date(0), username: row.text(1), userID: row.optionalText(2), ip: row.optionalText(3),
-                userAgent: row.optionalText(4), outcome: LoginAttempt.Outcome(rawValue: row.text(5)) ?? .failure,
-                reason: row.text(6))
+                at: row.date("at"), username: row.text("username"), userID: row.optionalText("user_id"),
+                ip: row.optionalText("ip"),
+                userAgent: row.optionalText("user_agent"),
+                outcome: LoginAttempt.Outcome(rawValue: row.text("outcome")) ?? .failure,
+                reason: row.text("reason"))
         }
         return Page(items: items, hasMore: rows.count > filter.limit)
     }
@@ -285,8 +293,9 @@ public struct SQLAccessStore: AccessStore, Sendable {
             """, conditions.binds + [SQLValue(filter.limit + 1)])
         let items = rows.prefix(filter.limit).map { row in
             ExceptionRecord(
-                requestID: row.text(0), at: row.date(1), method: row.text(2), path: row.text(3),
-                principal: row.optionalText(4), error: row.text(5))
+                requestID: row.text("request_id"), at: row.date("at"), method: row.text("method"),
+                path: row.text("path"),
+                principal: row.optionalText("principal"), error: row.text("error"))
         }
         return Page(items: items, hasMore: rows.count > filter.limit)
     }

@@ -26,8 +26,10 @@ public struct SQLCatalogueStore: CatalogueStore, Sendable {
 
     private static func decodeProduct(_ row: SQLRow) -> Product {
         Product(
-            sku: SKU(row.text(0))!, name: row.text(1), category: row.text(2), brand: row.text(3),
-            price: Money(row.int(4), Currency(row.text(5))!), weightGrams: Int(row.int(6)))
+            sku: SKU(row.text("sku"))!, name: row.text("name"), category: row.text("category"),
+            brand: row.text("brand"),
+            price: Money(row.int("price_amount"), Currency(row.text("currency"))!),
+            weightGrams: Int(row.int("weight_grams")))
     }
 
     public func product(_ sku: SKU) async throws -> Product? {
@@ -64,7 +66,9 @@ public struct SQLCatalogueStore: CatalogueStore, Sendable {
     }
 
     private static func decodeWarehouse(_ row: SQLRow) -> Warehouse {
-        Warehouse(code: WarehouseCode(row.text(0))!, name: row.text(1), province: row.text(2), city: row.text(3))
+        Warehouse(
+            code: WarehouseCode(row.text("code"))!, name: row.text("name"), province: row.text("province"),
+            city: row.text("city"))
     }
 
     public func warehouse(_ code: WarehouseCode) async throws -> Warehouse? {

@@ -8,8 +8,8 @@ public struct SQLStockStore: StockStore, Sendable {
 
     private static func decodeLevel(_ row: SQLRow) -> StockLevel {
         StockLevel(
-            warehouse: WarehouseCode(row.text(0))!, sku: SKU(row.text(1))!, onHand: Int(row.int(2)),
-            reserved: Int(row.int(3)))
+            warehouse: WarehouseCode(row.text("warehouse"))!, sku: SKU(row.text("sku"))!,
+            onHand: Int(row.int("on_hand")), reserved: Int(row.int("reserved")))
     }
 
     public func stockLevels(for skus: [SKU]) async throws -> [StockLevel] {
@@ -66,8 +66,9 @@ public struct SQLStockStore: StockStore, Sendable {
             """, [.text(warehouse.value), .text(sku.value), SQLValue(limit)]
         ).map { row in
             StockMovement(
-                id: row.text(0), warehouse: WarehouseCode(row.text(1))!, sku: SKU(row.text(2))!, delta: Int(row.int(3)),
-                reason: row.text(4), reference: row.optionalText(5), at: row.date(6))
+                id: row.text("id"), warehouse: WarehouseCode(row.text("warehouse"))!, sku: SKU(row.text("sku"))!,
+                delta: Int(row.int("delta")), reason: row.text("reason"), reference: row.optionalText("reference"),
+                at: row.date("at"))
         }
     }
 

@@ -25,7 +25,7 @@ public struct SQLJobStore: JobStore, Sendable {
             let row = try await db.query(
                 "SELECT lease_until, last_started_at FROM job_runs WHERE name = ?", [.text(job)]
             ).first,
-            row.date(0) <= now, row.optionalDate(1).map({ $0 <= periodStart }) ?? true
+            row.date("lease_until") <= now, row.optionalDate("last_started_at").map({ $0 <= periodStart }) ?? true
         else { return false }
         do {
             try await db.write([
@@ -70,11 +70,12 @@ public struct SQLJobStore: JobStore, Sendable {
             """, []
         ).map { row in
             JobState(
-                name: row.text(0), owner: row.optionalText(1), leaseUntil: row.date(2),
-                lastStartedAt: row.optionalDate(3),
-                lastFinishedAt: row.optionalDate(4), lastDurationMilliseconds: row.optionalInt(5).map { Int($0) },
-                lastOutcome: row.optionalText(6), lastError: row.optionalText(7), runs: Int(row.int(8)),
-                failures: Int(row.int(9)))
+                name: row.text("name"), owner: row.optionalText("owner"), leaseUntil: row.date("lease_until"),
+                lastStartedAt: row.optionalDate("last_started_at"),
+                lastFinishedAt: row.optionalDate("last_finished_at"),
+                lastDurationMilliseconds: row.optionalInt("last_duration_ms").map { Int($0) },
+                lastOutcome: row.optionalText("last_outcome"), lastError: row.optionalText("last_error"),
+                runs: Int(row.int("runs")), failures: Int(row.int("failures")))
         }
     }
 }

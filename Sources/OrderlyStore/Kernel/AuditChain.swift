@@ -21,7 +21,7 @@ enum AuditChain {
         "SELECT seq, hash FROM audit_head WHERE id = 1" + (dialect == .postgres ? " FOR UPDATE" : "")
     }
 
-    static func head(from row: SQLRow) -> Head { Head(seq: row.int(0), hash: row.text(1)) }
+    static func head(from row: SQLRow) -> Head { Head(seq: row.int("seq"), hash: row.text("hash")) }
 
     /// The hash of a row: SHA-256 over its fields, each length-prefixed so no two
     /// different rows give the same input.
@@ -75,12 +75,14 @@ enum AuditChain {
 
     static func record(from row: SQLRow) -> AuditRecord {
         AuditRecord(
-            seq: row.int(0),
+            seq: row.int("seq"),
             entry: AuditEntry(
-                at: row.date(1), actorKind: row.text(2), actorID: row.text(3), actorName: row.text(4),
-                role: row.text(5), ip: row.optionalText(6), requestID: row.optionalText(7), action: row.text(8),
-                target: row.text(9), summary: row.text(10)),
-            previousHash: row.text(11), hash: row.text(12))
+                at: row.date("at"), actorKind: row.text("actor_kind"), actorID: row.text("actor_id"),
+                actorName: row.text("actor_name"),
+                role: row.text("role"), ip: row.optionalText("ip"), requestID: row.optionalText("request_id"),
+                action: row.text("action"),
+                target: row.text("target"), summary: row.text("summary")),
+            previousHash: row.text("previous_hash"), hash: row.text("hash"))
     }
 
     /// Walks the chain in order and reports the first break.

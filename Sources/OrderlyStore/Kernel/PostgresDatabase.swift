@@ -65,7 +65,12 @@ final class PostgresDatabase: SQLDatabase {
     func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
         let rows = try await client.query(Self.query(sql, binds), logger: logger)
         var result: [SQLRow] = []
-        for try await row in rows { result.append(try SQLRow(row)) }
+        var columns: SQLColumns?
+        for try await row in rows {
+            let shared = columns ?? SQLColumns(row.map(\.columnName))
+            columns = shared
+            result.append(try SQLRow(row, columns: shared))
+        }
         return result
     }
 
@@ -265,7 +270,7 @@ extension PostgresBatchCommitter {
         for try await row in try await connection.query(
             PostgresQuery(unsafeSQL: AuditChain.headQuery(.postgres)), logger: logger)
         {
-            return AuditChain.head(from: try SQLRow(row))
+            return AuditChain.head(from: try SQLRow(row, columns: SQLColumns(row.map(\.columnName))))
         }
         throw StoreConflict.missing(what: "audit head")
     }
@@ -277,7 +282,8 @@ struct StoreConfigurationError: Error, CustomStringConvertible {
 }
 
 extension SQLRow {
-    init(_ row: PostgresRow) throws {
+    init(_ row: PostgresRow, columns: SQLColumns) throws {
+        self.columns = columns
         values = try row.map { cell in
             guard cell.bytes != nil else { return .null }
             switch cell.dataType {

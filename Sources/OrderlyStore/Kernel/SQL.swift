@@ -17,36 +17,64 @@ extension SQLValue {
     init(_ value: Date?) { self = value.map { .int($0.unixMilliseconds) } ?? .null }
 }
 
-/// One result row, read by column position in the order the SELECT names them.
+/// The column names of one result, shared by its rows: each name's position.
+final class SQLColumns: Sendable {
+    let positions: [String: Int]
+
+    init(_ names: some Sequence<String>) {
+        var positions: [String: Int] = [:]
+        for (position, name) in names.enumerated() where positions[name] == nil { positions[name] = position }
+        self.positions = positions
+    }
+}
+
+/// One result row, read by column name (the SELECT's name or alias), so that adding
+/// or moving a column cannot shift what another one means.
 struct SQLRow: Sendable {
     var values: [SQLValue]
+    var columns: SQLColumns
 
-    func int(_ index: Int) -> Int64 {
-        guard case .int(let value) = values[index] else {
-            preconditionFailure("column \(index) is not an integer: \(values[index])")
+    private func value(_ column: String) -> SQLValue {
+        guard let position = columns.positions[column], position < values.count else {
+            preconditionFailure("no column \(column) in \(columns.positions.keys.sorted())")
+        }
+        return values[position]
+    }
+
+    func int(_ column: String) -> Int64 {
+        guard case .int(let value) = value(column) else {
+            preconditionFailure("column \(column) is not an integer: \(value(column))")
         }
         return value
     }
 
-    func optionalInt(_ index: Int) -> Int64? {
-        if case .null = values[index] { return nil }
-        return int(index)
+    func optionalInt(_ column: String) -> Int64? {
+        if case .null = value(column) { return nil }
+        return int(column)
     }
 
-    func text(_ index: Int) -> String {
-        guard case .text(let value) = values[index] else {
-            preconditionFailure("column \(index) is not text: \(values[index])")
+    func text(_ column: String) -> String {
+        guard case .text(let value) = value(column) else {
+            preconditionFailure("column \(column) is not text: \(value(column))")
         }
         return value
     }
 
-    func optionalText(_ index: Int) -> String? {
-        if case .null = values[index] { return nil }
-        return text(index)
+    func optionalText(_ column: String) -> String? {
+        if case .null = value(column) { return nil }
+        return text(column)
     }
 
-    func date(_ index: Int) -> Date { Date(unixMilliseconds: int(index)) }
-    func optionalDate(_ index: Int) -> Date? { optionalInt(index).map(Date.init(unixMilliseconds:)) }
+    /// The value of a one-column row (a count): no name to read it by.
+    var onlyInt: Int64 {
+        guard values.count == 1, case .int(let value) = values[0] else {
+            preconditionFailure("not a single integer: \(values)")
+        }
+        return value
+    }
+
+    func date(_ column: String) -> Date { Date(unixMilliseconds: int(column)) }
+    func optionalDate(_ column: String) -> Date? { optionalInt(column).map(Date.init(unixMilliseconds:)) }
 }
 
 /// A statement of a write, with what its outcome must be. A guard that does not hold

@@ -29,7 +29,9 @@ final class SQLiteDatabase: SQLDatabase {
     func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
         let arguments = StatementArguments(binds.map(\.databaseValue))
         return try await pool.read { db in
-            try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map(SQLRow.init)
+            let statement = try db.cachedStatement(sql: sql)
+            let columns = SQLColumns(statement.columnNames)
+            return try Row.fetchAll(statement, arguments: arguments).map { SQLRow($0, columns: columns) }
         }
     }
 
@@ -122,7 +124,7 @@ struct SQLiteBatchCommitter: BatchCommitter {
                 if !committed.isEmpty {
                     guard
                         let head = try Row.fetchOne(db, sql: AuditChain.headQuery(.sqlite)).map({
-                            AuditChain.head(from: SQLRow($0))
+                            AuditChain.head(from: SQLRow($0, columns: SQLColumns($0.columnNames)))
                         })
                     else { throw StoreConflict.missing(what: "audit head") }
                     try SQLiteDatabase.run(AuditChain.append(committed, after: head), in: db)
@@ -145,7 +147,8 @@ extension SQLValue {
 }
 
 extension SQLRow {
-    init(_ row: Row) {
+    init(_ row: Row, columns: SQLColumns) {
+        self.columns = columns
         values = row.databaseValues.map { value in
             switch value.storage {
             case .null: return .null

@@ -31,10 +31,11 @@ public struct SQLOutboxStore: OutboxStore, Sendable {
     static func decode(_ row: SQLRow) throws -> OutboxEntry {
         OutboxEntry(
             message: OutboxMessage(
-                id: row.text(0), topic: row.text(1), aggregate: row.text(2), sequence: Int(row.int(3)),
-                payloadJSON: row.text(4), createdAt: row.date(5)),
-            status: OutboxStatus(rawValue: row.text(6)) ?? .pending, attempts: Int(row.int(7)),
-            nextAttemptAt: row.date(8), lastError: row.optionalText(9), deliveredAt: row.optionalDate(10))
+                id: row.text("id"), topic: row.text("topic"), aggregate: row.text("aggregate"),
+                sequence: Int(row.int("sequence")), payloadJSON: row.text("payload"), createdAt: row.date("created_at")),
+            status: OutboxStatus(rawValue: row.text("status")) ?? .pending, attempts: Int(row.int("attempts")),
+            nextAttemptAt: row.date("next_attempt_at"), lastError: row.optionalText("last_error"),
+            deliveredAt: row.optionalDate("delivered_at"))
     }
 
     public func deliverable(now: Date, limit: Int) async throws -> [OutboxEntry] {
@@ -109,8 +110,8 @@ public struct SQLOutboxStore: OutboxStore, Sendable {
 
     public func counts() async throws -> [OutboxStatus: Int] {
         var counts: [OutboxStatus: Int] = [:]
-        for row in try await db.query("SELECT status, COUNT(*) FROM outbox GROUP BY status", []) {
-            if let status = OutboxStatus(rawValue: row.text(0)) { counts[status] = Int(row.int(1)) }
+        for row in try await db.query("SELECT status, COUNT(*) AS messages FROM outbox GROUP BY status", []) {
+            if let status = OutboxStatus(rawValue: row.text("status")) { counts[status] = Int(row.int("messages")) }
         }
         return counts
     }

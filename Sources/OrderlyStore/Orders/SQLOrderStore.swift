@@ -39,8 +39,8 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
             [.text(number.value)])
         return try rows.map { row in
             TimelineEvent(
-                type: row.text(0), at: row.date(1), actor: row.text(2),
-                details: try JSONDecoder().decode(JSONValue.self, from: Data(row.text(3).utf8)))
+                type: row.text("type"), at: row.date("at"), actor: row.text("actor"),
+                details: try JSONDecoder().decode(JSONValue.self, from: Data(row.text("details").utf8)))
         }
     }
 
@@ -50,8 +50,9 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
             [.text(number.value)])
         return rows.map { row in
             Payment(
-                id: row.text(0), method: row.text(1), amount: Money(row.int(2), Currency(row.text(3))!),
-                reference: row.optionalText(4), recordedAt: row.date(5))
+                id: row.text("id"), method: row.text("method"),
+                amount: Money(row.int("amount"), Currency(row.text("currency"))!),
+                reference: row.optionalText("reference"), recordedAt: row.date("recorded_at"))
         }
     }
 
@@ -126,7 +127,7 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
         let (skuSet, skuBinds): (String, [SQLValue]) =
             skus.count > skuListLimit
             ? ("SELECT sku FROM products WHERE \(productMatch)", productBinds)
-            : (SQLText.placeholders(skus.count), skus.map { .text($0.text(0)) })
+            : (SQLText.placeholders(skus.count), skus.map { .text($0.text("sku")) })
         let products = try await ordersWithSKUs(skuSet, skuBinds, filter, limit: limit, recentWindow: recentWindow)
         return Self.mergedNewestFirst(recipients, products, limit: limit)
     }
@@ -140,7 +141,8 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
         ).first
         var recent = filter
         if let windowEdge {
-            recent.add("(created_at, number) >= (?, ?)", .int(windowEdge.int(0)), .text(windowEdge.text(1)))
+            recent.add(
+                "(created_at, number) >= (?, ?)", .int(windowEdge.int("created_at")), .text(windowEdge.text("number")))
         }
         recent.conditions.append(
             "EXISTS (SELECT 1 FROM order_lines l WHERE l.order_number = orders.number AND l.sku IN (\(skuSet)))")
@@ -163,16 +165,12 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
             skuBinds + joined.binds + [SQLValue(limit)])
     }
 
-    static let createdAtColumn = orderColumns.components(separatedBy: ",").firstIndex {
-        $0.trimmingCharacters(in: .whitespacesAndNewlines) == "created_at"
-    }!
-
     /// Two newest-first lists of order rows as one, without repeats, cut at `limit`.
     static func mergedNewestFirst(_ first: [SQLRow], _ second: [SQLRow], limit: Int) -> [SQLRow] {
         var seen = Set<String>()
         return (first + second)
-            .filter { seen.insert($0.text(0)).inserted }
-            .sorted { ($0.int(createdAtColumn), $0.text(0)) > ($1.int(createdAtColumn), $1.text(0)) }
+            .filter { seen.insert($0.text("number")).inserted }
+            .sorted { ($0.int("created_at"), $0.text("number")) > ($1.int("created_at"), $1.text("number")) }
             .prefix(limit).map { $0 }
     }
 
@@ -200,16 +198,17 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
             [.text(scope), .text(key)])
         return rows.first.map { row in
             IdempotencyRecord(
-                scope: scope, key: key, fingerprint: row.text(0),
-                response: StoredResponse(status: Int(row.int(1)), body: row.text(2)), createdAt: row.date(3))
+                scope: scope, key: key, fingerprint: row.text("fingerprint"),
+                response: StoredResponse(status: Int(row.int("status")), body: row.text("body")),
+                createdAt: row.date("created_at"))
         }
     }
 
     public func purgeIdempotencyRecords(createdBefore cutoff: Date) async throws -> Int {
         let doomed =
             try await db.query(
-                "SELECT COUNT(*) FROM idempotency_keys WHERE created_at < ?", [SQLValue(cutoff)]
-            ).first?.int(0) ?? 0
+                "SELECT COUNT(*) AS doomed FROM idempotency_keys WHERE created_at < ?", [SQLValue(cutoff)]
+            ).first?.int("doomed") ?? 0
         guard doomed > 0 else { return 0 }
         try await db.write([SQLStatement("DELETE FROM idempotency_keys WHERE created_at < ?", [SQLValue(cutoff)])])
         return Int(doomed)
@@ -217,17 +216,21 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
 
     public func dashboardFigures(dayStart: Date) async throws -> DashboardFigures {
         async let today = db.query(
-            "SELECT COUNT(*), CAST(COALESCE(SUM(grand_total), 0) AS BIGINT) FROM orders WHERE created_at >= ? AND status <> 'cancelled'",
+            """
+            SELECT COUNT(*) AS orders, CAST(COALESCE(SUM(grand_total), 0) AS BIGINT) AS sales FROM orders \
+            WHERE created_at >= ? AND status <> 'cancelled'
+            """,
             [SQLValue(dayStart)])
         async let queues = db.query(
             """
-            SELECT status, COUNT(*) FROM orders WHERE status IN ('pending_review', 'pending_payment', 'paid') \
+            SELECT status, COUNT(*) AS orders FROM orders WHERE status IN ('pending_review', 'pending_payment', 'paid') \
             GROUP BY status
             """, [])
-        let counts = Dictionary(uniqueKeysWithValues: try await queues.map { ($0.text(0), Int($0.int(1))) })
+        let counts = Dictionary(
+            uniqueKeysWithValues: try await queues.map { ($0.text("status"), Int($0.int("orders"))) })
         let totals = try await today.first
         return DashboardFigures(
-            ordersToday: Int(totals?.int(0) ?? 0), salesToday: totals?.int(1) ?? 0,
+            ordersToday: Int(totals?.int("orders") ?? 0), salesToday: totals?.int("sales") ?? 0,
             awaitingReview: counts["pending_review"] ?? 0, awaitingPayment: counts["pending_payment"] ?? 0,
             awaitingShipment: counts["paid"] ?? 0)
     }
@@ -235,7 +238,7 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
     /// Decodes order rows and fetches all their lines in one query.
     private func withLines(_ rows: [SQLRow]) async throws -> [Order] {
         guard !rows.isEmpty else { return [] }
-        let numbers = rows.map { $0.text(0) }
+        let numbers = rows.map { $0.text("number") }
         let lineRows = try await db.query(
             """
             SELECT order_number, sku, name, quantity, unit_price FROM order_lines \
@@ -243,11 +246,12 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
             """, numbers.map { .text($0) })
         var lines: [String: [(SKU, String, Int, Int64)]] = [:]
         for row in lineRows {
-            lines[row.text(0), default: []].append((SKU(row.text(1))!, row.text(2), Int(row.int(3)), row.int(4)))
+            lines[row.text("order_number"), default: []].append(
+                (SKU(row.text("sku"))!, row.text("name"), Int(row.int("quantity")), row.int("unit_price")))
         }
         return try rows.map { row in
-            let currency = Currency(row.text(20))!
-            let orderLines = (lines[row.text(0)] ?? []).map {
+            let currency = Currency(row.text("currency"))!
+            let orderLines = (lines[row.text("number")] ?? []).map {
                 OrderLine(sku: $0.0, name: $0.1, quantity: $0.2, unitPrice: Money($0.3, currency))
             }
             return try Self.decodeOrder(row, lines: orderLines, currency: currency)
@@ -255,27 +259,34 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
     }
 
     private static func decodeOrder(_ row: SQLRow, lines: [OrderLine], currency: Currency) throws -> Order {
-        let shipment: Shipment? = row.optionalText(27).map { carrier in
-            Shipment(carrier: carrier, trackingNumber: row.text(28), shippedAt: row.date(29))
+        let shipment: Shipment? = row.optionalText("carrier").map { carrier in
+            Shipment(carrier: carrier, trackingNumber: row.text("tracking_number"), shippedAt: row.date("shipped_at"))
         }
         return Order(
-            number: OrderNumber(row.text(0))!, channel: row.text(1),
+            number: OrderNumber(row.text("number"))!, channel: row.text("channel"),
             customer: Customer(
-                id: row.optionalText(2), name: row.text(3), phone: row.optionalText(4), email: row.optionalText(5)),
+                id: row.optionalText("customer_id"), name: row.text("customer_name"),
+                phone: row.optionalText("customer_phone"), email: row.optionalText("customer_email")),
             shippingAddress: ShippingAddress(
-                recipient: row.text(6), phone: row.text(7), province: row.text(8), city: row.text(9),
-                district: row.text(10), street: row.text(11), postalCode: row.optionalText(12)),
+                recipient: row.text("recipient"), phone: row.text("recipient_phone"), province: row.text("province"),
+                city: row.text("city"),
+                district: row.text("district"), street: row.text("street"), postalCode: row.optionalText("postal_code")),
             lines: lines,
             totals: OrderTotals(
-                subtotal: Money(row.int(21), currency), shipping: Money(row.int(22), currency),
-                discount: Money(row.int(23), currency)),
-            status: OrderStatus(rawValue: row.text(13))!, paymentStatus: PaymentStatus(rawValue: row.text(14))!,
-            fulfillmentStatus: FulfillmentStatus(rawValue: row.text(15))!, paymentMethod: row.text(16),
-            note: row.optionalText(17), warehouse: WarehouseCode(row.text(18))!,
-            reviewReasons: try JSONDecoder().decode([String].self, from: Data(row.text(19).utf8)),
-            createdAt: row.date(24), updatedAt: row.date(25), paymentDueAt: row.optionalDate(26), shipment: shipment,
-            deliveredAt: row.optionalDate(30), completedAt: row.optionalDate(31), cancelledAt: row.optionalDate(32),
-            cancelReason: row.optionalText(33), version: Int(row.int(34)), editCount: Int(row.int(35)))
+                subtotal: Money(row.int("subtotal"), currency), shipping: Money(row.int("shipping"), currency),
+                discount: Money(row.int("discount"), currency)),
+            status: OrderStatus(rawValue: row.text("status"))!,
+            paymentStatus: PaymentStatus(rawValue: row.text("payment_status"))!,
+            fulfillmentStatus: FulfillmentStatus(rawValue: row.text("fulfillment_status"))!,
+            paymentMethod: row.text("payment_method"),
+            note: row.optionalText("note"), warehouse: WarehouseCode(row.text("warehouse"))!,
+            reviewReasons: try JSONDecoder().decode([String].self, from: Data(row.text("review_reasons").utf8)),
+            createdAt: row.date("created_at"), updatedAt: row.date("updated_at"),
+            paymentDueAt: row.optionalDate("payment_due_at"), shipment: shipment,
+            deliveredAt: row.optionalDate("delivered_at"), completedAt: row.optionalDate("completed_at"),
+            cancelledAt: row.optionalDate("cancelled_at"),
+            cancelReason: row.optionalText("cancel_reason"), version: Int(row.int("version")),
+            editCount: Int(row.int("edit_count")))
     }
 
     // MARK: - Orders: the write

@@ -176,7 +176,8 @@ struct Wiring {
             access: AccessService(
                 store: store.access, hasher: BcryptPasswordHasher(cost: try PolicySettings.bcryptCost()), clock: clock,
                 random: random, policy: try PolicySettings.loginPolicy()),
-            outbox: OutboxService(outbox: store.outbox, clock: clock), jobs: JobStatus(store: store.jobs))
+            outbox: OutboxService(outbox: store.outbox, clock: clock), jobs: JobStatus(store: store.jobs),
+            clock: clock)
     }
 }
 

@@ -103,7 +103,7 @@ extension TestShop {
         AppDependencies(
             orders: orders, catalogue: catalogue, access: access,
             outbox: OutboxService(outbox: store.outbox, clock: clock), jobs: JobStatus(store: store.jobs),
-            trustForwardedFor: true)
+            trustForwardedFor: true, clock: clock)
     }
 
     /// A key with the given scopes (all by default), as its secret.

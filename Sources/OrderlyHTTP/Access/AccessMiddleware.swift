@@ -24,6 +24,7 @@ struct CallerMiddleware: RouterMiddleware {
     let access: AccessService
     /// Take the client address from `X-Forwarded-For` (behind a trusted proxy only).
     let trustForwardedFor: Bool
+    let clock: any Clock
 
     static let sessionCookie = "orderly_session"
 
@@ -31,7 +32,7 @@ struct CallerMiddleware: RouterMiddleware {
         -> Response
     {
         var context = context
-        context.requestID = RequestIDs.make()
+        context.requestID = RequestIDs.make(at: clock.now())
         context.origin = RequestOrigin(
             ip: clientAddress(request, context),
             userAgent: request.headers[.userAgent].map { ControlCharacters.replaced(in: $0.prefix(scalars: 256)) },
@@ -76,8 +77,8 @@ struct CallerMiddleware: RouterMiddleware {
 
 enum RequestIDs {
     /// Time-ordered and random: unique across processes and restarts.
-    static func make() -> String {
-        let milliseconds = UInt64(Date().timeIntervalSince1970 * 1000)
+    static func make(at now: Date) -> String {
+        let milliseconds = UInt64(max(0, now.unixMilliseconds))
         return String(milliseconds, radix: 36) + "-" + String(UInt64.random(in: 0..<(1 << 60)), radix: 36)
     }
 }

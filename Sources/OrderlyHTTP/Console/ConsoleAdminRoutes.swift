@@ -211,7 +211,7 @@ struct ConsoleAdminRoutes: Sendable {
         status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let page = page(request, context)
-        let now = Date()
+        let now = dependencies.clock.now()
         var body = """
             \(page.errors(messages))
             <table><tr><th>ID</th><th>\(h(page.t("Name", "名称")))</th><th>\(h(page.t("Scopes", "权限范围")))</th>\
@@ -262,7 +262,7 @@ struct ConsoleAdminRoutes: Sendable {
             let days = (form["days"] ?? "").trimmed
             if !days.isEmpty {
                 if let count = Int(days), (1...3650).contains(count) {
-                    expiresAt = Date().addingTimeInterval(TimeInterval(count * 86_400))
+                    expiresAt = dependencies.clock.now().addingTimeInterval(TimeInterval(count * 86_400))
                 } else {
                     errors.add("days", "must be a whole number from 1 to 3650")
                 }

@@ -149,7 +149,8 @@ struct ConsoleRoutes: Sendable {
         let page = page(request, context)
         var body = ""
         if page.may(.ordersRead) {
-            let figures = try await orders.dashboard(dayStart: settings.startOfDay(containing: Date()))
+            let figures = try await orders.dashboard(
+                dayStart: settings.startOfDay(containing: dependencies.clock.now()))
             let currency = orders.policy.currency
             func card(_ label: String, _ value: String, _ link: String?) -> String {
                 let inner = "<span>\(h(label))</span><b>\(h(value))</b>"

@@ -18,7 +18,7 @@ final class RateLimiter: Sendable {
     }
 
     /// Records an event for `key`; throws `RateLimited` when the window is full.
-    func admit(_ key: String, what: String, now: Date = Date()) throws {
+    func admit(_ key: String, what: String, now: Date) throws {
         let retryAfter: Int? = events.withLock { events in
             if events.count > 10_000 {
                 events = events.filter { $0.value.last.map { now.timeIntervalSince($0) < windowSeconds } ?? false }
@@ -58,7 +58,7 @@ struct TrackingRoutes: Sendable {
         let number = (form["number"] ?? "").trimmed
         let language = Language(request)
         do {
-            try limiter.admit(context.origin.ip ?? "unknown", what: "order lookups")
+            try limiter.admit(context.origin.ip ?? "unknown", what: "order lookups", now: dependencies.clock.now())
         } catch let limited as RateLimited {
             return render(
                 request, context, number: number,

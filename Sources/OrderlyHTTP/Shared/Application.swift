@@ -19,10 +19,14 @@ public struct AppDependencies: Sendable {
     /// Take client addresses from `X-Forwarded-For`: only behind a proxy that sets it.
     public var trustForwardedFor: Bool
     public var console: ConsoleSettings
+    /// The time source of the HTTP layer too (request IDs, exception-log times, the
+    /// console's "today"): never `Date()`.
+    public var clock: any Clock
 
     public init(
         orders: OrderService, catalogue: CatalogueService, access: AccessService, outbox: OutboxService,
-        jobs: JobStatus, trustForwardedFor: Bool = false, console: ConsoleSettings = ConsoleSettings()
+        jobs: JobStatus, trustForwardedFor: Bool = false, console: ConsoleSettings = ConsoleSettings(),
+        clock: any Clock = SystemClock()
     ) {
         self.orders = orders
         self.catalogue = catalogue
@@ -31,6 +35,7 @@ public struct AppDependencies: Sendable {
         self.jobs = jobs
         self.trustForwardedFor = trustForwardedFor
         self.console = console
+        self.clock = clock
     }
 }
 
@@ -69,8 +74,9 @@ public func buildRouter(_ dependencies: AppDependencies) -> Router<OrderlyReques
     // Outermost, so it sees the status each problem+json response ends with.
     router.middlewares.add(MetricsMiddleware())
     router.middlewares.add(
-        CallerMiddleware(access: dependencies.access, trustForwardedFor: dependencies.trustForwardedFor))
-    router.middlewares.add(ProblemMiddleware(access: dependencies.access))
+        CallerMiddleware(
+            access: dependencies.access, trustForwardedFor: dependencies.trustForwardedFor, clock: dependencies.clock))
+    router.middlewares.add(ProblemMiddleware(access: dependencies.access, clock: dependencies.clock))
     router.middlewares.add(InputSafetyMiddleware())
     router.middlewares.add(AccessMiddleware())
     router.get("/health") { _, _ in "ok" }

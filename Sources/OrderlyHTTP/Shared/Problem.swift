@@ -106,6 +106,7 @@ extension Problem {
 struct ProblemMiddleware: RouterMiddleware {
     typealias Context = OrderlyRequestContext
     let access: AccessService
+    let clock: any Clock
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
@@ -121,7 +122,8 @@ struct ProblemMiddleware: RouterMiddleware {
                 do {
                     try await access.recordException(
                         ExceptionRecord(
-                            requestID: requestID, at: Date(), method: request.method.rawValue, path: request.uri.path,
+                            requestID: requestID, at: clock.now(), method: request.method.rawValue,
+                            path: request.uri.path,
                             principal: context.identity?.principal.name, error: String(reflecting: error)))
                 } catch {
                     context.logger.error("could not record the exception: \(String(reflecting: error))")

@@ -37,6 +37,26 @@ struct WorkflowTests {
         #expect(approved.expectedVersion == 1)
     }
 
+    /// A payment is asserted to be of exactly the total and to leave the order paid;
+    /// a stock level, never negative nor reserved beyond what is on hand.
+    @Test func paymentAndStockInvariants() throws {
+        let order = try Fixture.placed().order
+        let paid = try OrderWorkflow.recordPayment(
+            order, method: "alipay", amount: order.totals.grandTotal, reference: nil, paymentID: "p1",
+            now: Fixture.now, actor: "finance")
+        #expect(paid.invariantViolations.isEmpty)
+        var short = paid
+        short.payment?.amount = Money(order.totals.grandTotal.amount - 1, order.totals.grandTotal.currency)
+        #expect(short.invariantViolations.contains { $0.contains("a payment of") })
+        var unsettled = paid
+        unsettled.order.paymentStatus = .unpaid
+        #expect(unsettled.invariantViolations.contains { $0.contains("payment status unpaid") })
+
+        #expect(StockLevel(warehouse: hz, sku: tea, onHand: 5, reserved: 5).invariantViolations.isEmpty)
+        #expect(StockLevel(warehouse: hz, sku: tea, onHand: 5, reserved: 6).invariantViolations.count == 1)
+        #expect(StockLevel(warehouse: hz, sku: tea, onHand: -1, reserved: -2).invariantViolations.count == 2)
+    }
+
     @Test func cancellingAndRejectingReleaseEverything() throws {
         let order = try Fixture.placed().order
         let cancelled = try OrderWorkflow.cancel(order, reason: "changed mind", now: Fixture.now, actor: "c")

@@ -6,10 +6,16 @@ import OrderlyServices
 public struct SQLStockStore: StockStore, Sendable {
     let db: any SQLDatabase
 
-    private static func decodeLevel(_ row: SQLRow) -> StockLevel {
-        StockLevel(
+    /// A stored level; one that breaks the level invariants stops whoever read it
+    /// (a command would otherwise allocate from it). Both schemas' CHECK constraints
+    /// hold the same rules, so this fires only if a schema lost one.
+    private static func decodeLevel(_ row: SQLRow) throws -> StockLevel {
+        let level = StockLevel(
             warehouse: WarehouseCode(row.text("warehouse"))!, sku: SKU(row.text("sku"))!,
             onHand: Int(row.int("on_hand")), reserved: Int(row.int("reserved")))
+        let violations = level.invariantViolations
+        if !violations.isEmpty { throw InvariantViolation(violations) }
+        return level
     }
 
     public func stockLevels(for skus: [SKU]) async throws -> [StockLevel] {
@@ -32,7 +38,7 @@ public struct SQLStockStore: StockStore, Sendable {
             SELECT warehouse, sku, on_hand, reserved FROM stock \(conditions.whereClause) \
             ORDER BY sku, warehouse LIMIT ?
             """, conditions.binds + [SQLValue(filter.limit + 1)])
-        return Page(items: rows.prefix(filter.limit).map(Self.decodeLevel), hasMore: rows.count > filter.limit)
+        return Page(items: try rows.prefix(filter.limit).map(Self.decodeLevel), hasMore: rows.count > filter.limit)
     }
 
     public func stockLevel(warehouse: WarehouseCode, sku: SKU) async throws -> StockLevel? {

@@ -49,18 +49,23 @@ def operations_swift(document):
                 raise SystemExit(f"{method.upper()} {path}: a secured operation needs x-permission")
             if permission is not None and open_to_all:
                 raise SystemExit(f"{method.upper()} {path}: an open operation cannot need a permission")
-            cases.append((operation_id, method.upper(), path, permission))
+            body = operation.get("requestBody")
+            schema = None
+            if body is not None:
+                reference = body["content"]["application/json"]["schema"]["$ref"]
+                schema = (reference.rsplit("/", 1)[1], bool(body.get("required", False)))
+            cases.append((operation_id, method.upper(), path, permission, schema))
     cases.sort()
     out = [HEADER.rstrip("\n"), ""]
     out.append("/// Every operation of the API contract: how it is reached and the permission it needs.")
     out.append("public enum APIOperation: String, CaseIterable, Sendable {")
-    for operation_id, _, _, _ in cases:
+    for operation_id, *_ in cases:
         out.append(f"    case {operation_id}")
     out.append("")
     out.append("    /// The HTTP method, as in `GET`.")
     out.append("    public var method: String {")
     out.append("        switch self {")
-    for operation_id, method, _, _ in cases:
+    for operation_id, method, *_ in cases:
         out.append(f"        case .{operation_id}: {swift_string(method)}")
     out.append("        }")
     out.append("    }")
@@ -68,7 +73,7 @@ def operations_swift(document):
     out.append("    /// The path template, as in `/v1/orders/{number}`.")
     out.append("    public var path: String {")
     out.append("        switch self {")
-    for operation_id, _, path, _ in cases:
+    for operation_id, _, path, *_ in cases:
         out.append(f"        case .{operation_id}: {swift_string(path)}")
     out.append("        }")
     out.append("    }")
@@ -76,8 +81,18 @@ def operations_swift(document):
     out.append("    /// `x-permission`: what a caller needs; nil for an operation open to anyone.")
     out.append("    public var permission: String? {")
     out.append("        switch self {")
-    for operation_id, _, _, permission in cases:
+    for operation_id, _, _, permission, _ in cases:
         value = "nil" if permission is None else swift_string(permission)
+        out.append(f"        case .{operation_id}: {value}")
+    out.append("        }")
+    out.append("    }")
+    out.append("")
+    out.append("    /// The JSON request body: its schema's name under `components/schemas`, and")
+    out.append("    /// whether it must be sent; nil for an operation that takes no body.")
+    out.append("    public var requestBody: (schema: String, required: Bool)? {")
+    out.append("        switch self {")
+    for operation_id, _, _, _, schema in cases:
+        value = "nil" if schema is None else f"({swift_string(schema[0])}, {'true' if schema[1] else 'false'})"
         out.append(f"        case .{operation_id}: {value}")
     out.append("        }")
     out.append("    }")

@@ -124,4 +124,37 @@ public enum APIOperation: String, CaseIterable, Sendable {
         case .shipOrder: "orders.ship"
         }
     }
+
+    /// The JSON request body: its schema's name under `components/schemas`, and
+    /// whether it must be sent; nil for an operation that takes no body.
+    public var requestBody: (schema: String, required: Bool)? {
+        switch self {
+        case .approveOrder: ("Empty", false)
+        case .cancelOrder: ("Reason", true)
+        case .completeOrder: ("Empty", false)
+        case .createProduct: ("Product", true)
+        case .createWarehouse: ("Warehouse", true)
+        case .deliverOrder: ("Empty", false)
+        case .editOrder: ("EditOrder", true)
+        case .getOrder: nil
+        case .getOrderTimeline: nil
+        case .getProduct: nil
+        case .health: nil
+        case .listAuditLog: nil
+        case .listExceptions: nil
+        case .listLoginLog: nil
+        case .listMovements: nil
+        case .listProducts: nil
+        case .listStock: nil
+        case .listWarehouses: nil
+        case .metrics: nil
+        case .openapi: nil
+        case .placeOrder: ("PlaceOrder", true)
+        case .recordPayment: ("RecordPayment", true)
+        case .rejectOrder: ("Reason", true)
+        case .searchOrders: nil
+        case .setStock: ("SetStock", true)
+        case .shipOrder: ("CreateShipment", true)
+        }
+    }
 }

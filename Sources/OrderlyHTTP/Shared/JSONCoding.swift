@@ -84,9 +84,10 @@ enum JSONCoding {
         String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
-    /// Decodes a request body, refusing unknown fields and naming the path of
-    /// anything wrong.
-    static func decodeStrict<T: JSONRequestBody>(_ type: T.Type, from data: Data) throws -> T {
+    /// Checks a request body against the contract before anything decodes it: RFC 8259
+    /// JSON, an object, no control characters, no field the schema lacks, no value
+    /// outside an enumeration, no number beyond 64 bits; each refusal names its path.
+    static func checkStrict(_ data: Data, schema: String) throws {
         do {
             try StrictJSON.check(data)
         } catch {
@@ -102,7 +103,7 @@ enum JSONCoding {
         if holdsControlCharacter(tree), let path = controlCharacterPath(in: tree, path: "") {
             throw Problem.controlCharacters(at: path)
         }
-        let shape = FieldShape.of(T.self)
+        let shape = FieldShape.of(schema: schema)
         let unknown = unknownFields(in: tree, shape: shape, path: "")
         if !unknown.isEmpty {
             throw Problem(
@@ -114,25 +115,25 @@ enum JSONCoding {
         var choices = FieldErrors()
         checkChoices(in: tree, shape: shape, path: "", into: &choices)
         try choices.throwIfAny()
-        let value: T
-        do {
-            value = try decoder().decode(T.self, from: data)
-        } catch let error as DecodingError {
-            // Foundation reports an integer too large for Int64 as invalid JSON with
-            // no path; the parsed tree still knows where it is.
-            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty,
-                let path = outOfRangeNumber(in: tree, path: "")
-            {
-                throw Problem(
-                    "malformed-request", "Malformed request", .badRequest, "\(path) is out of range",
-                    errors: [FieldError(path: path, message: "is out of range")])
-            }
-            throw problem(for: error)
+        if let path = outOfRangeNumber(in: tree, path: "") {
+            throw Problem(
+                "malformed-request", "Malformed request", .badRequest, "\(path) is out of range",
+                errors: [FieldError(path: path, message: "is out of range")])
         }
-        return value
     }
 
-    private static func problem(for error: DecodingError) -> Problem {
+    /// Decodes a request body the contract allows (`checkStrict`), naming the path
+    /// of anything of the wrong type.
+    static func decodeStrict<T: JSONRequestBody>(_ type: T.Type, from data: Data) throws -> T {
+        try checkStrict(data, schema: T.schemaName)
+        do {
+            return try decoder().decode(T.self, from: data)
+        } catch let error as DecodingError {
+            throw problem(for: error)
+        }
+    }
+
+    static func problem(for error: DecodingError) -> Problem {
         switch error {
         case .keyNotFound(let key, let context):
             let path = jsonPath(context.codingPath + [key])

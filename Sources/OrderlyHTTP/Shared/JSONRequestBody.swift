@@ -29,9 +29,10 @@ indirect enum FieldShape: Sendable, Equatable {
     }()
 
     /// The shape of `T`'s schema; a schema the document lacks accepts no field.
-    static func of<T: JSONRequestBody>(_ type: T.Type) -> FieldShape {
-        schemas[T.schemaName] ?? .object([:])
-    }
+    static func of<T: JSONRequestBody>(_ type: T.Type) -> FieldShape { of(schema: T.schemaName) }
+
+    /// The shape of a schema by its name; a schema the document lacks accepts no field.
+    static func of(schema name: String) -> FieldShape { schemas[name] ?? .object([:]) }
 
     private init(schema: Any, schemas: [String: Any], depth: Int) {
         guard depth < 16, var schema = schema as? [String: Any] else {

@@ -11,10 +11,10 @@ struct BackgroundJobs: Service {
     let runner: JobRunner
     let logger: Logger
 
-    /// The sweeps, the idempotency-key purge and the outbox relay.
+    /// The sweeps, the idempotency-key and outbox purges and the outbox relay.
     static func runner(
-        store: SQLStore, orders: OrderService, clock: any OrderlyServices.Clock, sweepSeconds: Int,
-        consumers: [any OutboxConsumer], logger: Logger
+        store: SQLStore, orders: OrderService, outbox: OutboxService, clock: any OrderlyServices.Clock,
+        sweepSeconds: Int, outboxRetentionDays: Int, consumers: [any OutboxConsumer], logger: Logger
     ) -> JobRunner {
         let relay = OutboxRelay(outbox: store.outbox, consumers: consumers, clock: clock)
         let owner = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
@@ -32,6 +32,11 @@ struct BackgroundJobs: Service {
                 Job(name: "idempotency.purge", periodSeconds: 3600) {
                     let count = try await orders.purgeOldIdempotencyKeys()
                     return count == 0 ? nil : "forgot \(count) idempotency keys older than 24 hours"
+                },
+                Job(name: "outbox.purge", periodSeconds: 3600) {
+                    let count = try await outbox.purgeSettled(retentionSeconds: Double(outboxRetentionDays) * 86_400)
+                    return count == 0
+                        ? nil : "forgot \(count) outbox messages settled over \(outboxRetentionDays) days ago"
                 },
                 Job(name: "outbox.relay", periodSeconds: 1) {
                     // Deliveries are routine; only failures are worth a line in the log.

@@ -69,7 +69,11 @@ struct Serve: AsyncParsableCommand {
         let interval = sweepSeconds ?? environment["ORDERLY_SWEEP_SECONDS"].flatMap(Int.init) ?? 30
         let jobs = BackgroundJobs(
             runner: BackgroundJobs.runner(
-                store: store, orders: wiring.dependencies.orders, clock: SystemClock(), sweepSeconds: interval,
+                store: store, orders: wiring.dependencies.orders, outbox: wiring.dependencies.outbox,
+                clock: SystemClock(), sweepSeconds: interval,
+                outboxRetentionDays: environment["ORDERLY_OUTBOX_RETENTION_DAYS"].flatMap(Int.init).map {
+                    max(1, min($0, 3650))
+                } ?? 7,
                 consumers: [], logger: logger), logger: logger)
         let application = buildApplication(
             wiring.dependencies, host: host, port: port, limits: try PolicySettings.connectionLimits(),

@@ -62,6 +62,9 @@ final class StopsBeforeMarking: OutboxStore {
     }
     func discard(id: String, audit: AuditEntry) async throws { try await inner.discard(id: id, audit: audit) }
     func counts() async throws -> [OutboxStatus: Int] { try await inner.counts() }
+    func purgeSettled(before cutoff: Date, limit: Int) async throws -> Int {
+        try await inner.purgeSettled(before: cutoff, limit: limit)
+    }
 }
 
 @Suite("Outbox and jobs")
@@ -217,6 +220,34 @@ struct OutboxAndJobsTests {
             #expect(try await relay.run().delivered == 35)
             #expect(Set(consumer.applied).count == 35)
             #expect(try await shop.store.outbox.counts() == [.delivered: 35])
+        }
+    }
+
+    /// Settled messages are forgotten after the retention period, in batches; what
+    /// is still pending, failing or dead is kept, and so is a discarded message
+    /// until its retention ends.
+    @Test("settled messages are purged after their retention", arguments: Backend.available)
+    func settledMessagesArePurged(_ backend: Backend) async throws {
+        try await TestShop.with(backend) { shop in
+            try await shop.stock([("TEA-001", 4500, 100)])
+            for _ in 0..<5 { _ = try await shop.place([("TEA-001", 1)]) }
+            let relay = OutboxRelay(outbox: shop.store.outbox, consumers: [RecordingConsumer()], clock: shop.clock)
+            #expect(try await relay.run().delivered == 5)
+            let outbox = OutboxService(outbox: shop.store.outbox, clock: shop.clock)
+            let week: TimeInterval = 7 * 86_400
+            #expect(try await outbox.purgeSettled(retentionSeconds: week) == 0)
+
+            shop.clock.advance(seconds: 3 * 86_400)
+            let later = try await shop.place([("TEA-001", 1)])  // pending: never purged
+            let discarded = try await shop.place([("TEA-001", 1)])
+            try await outbox.discard(id: "order-\(discarded.number.value)-v1", actor: "t")
+            shop.clock.advance(seconds: 5 * 86_400)
+            // Eight days on: the five delivered go, in batches of two; the discarded one is five days old.
+            #expect(try await outbox.purgeSettled(retentionSeconds: week, batchSize: 2) == 5)
+            #expect(try await shop.store.outbox.counts() == [.pending: 1, .discarded: 1])
+            shop.clock.advance(seconds: 3 * 86_400)
+            #expect(try await outbox.purgeSettled(retentionSeconds: week) == 1)
+            #expect(try await shop.store.outbox.entry(id: "order-\(later.number.value)-v1")?.status == .pending)
         }
     }
 }

@@ -117,6 +117,22 @@ public struct OutboxService: Sendable {
 
     public func counts() async throws -> [OutboxStatus: Int] { try await outbox.counts() }
 
+    /// Forgets messages settled more than `retentionSeconds` ago (delivered, or
+    /// discarded: a discarded one can be retried until then), in batches, at most
+    /// `maxBatches` of `batchSize` per call so a run stays short.
+    public func purgeSettled(retentionSeconds: TimeInterval, batchSize: Int = 1_000, maxBatches: Int = 100)
+        async throws -> Int
+    {
+        let cutoff = clock.now().addingTimeInterval(-retentionSeconds)
+        var total = 0
+        for _ in 0..<maxBatches {
+            let removed = try await outbox.purgeSettled(before: cutoff, limit: batchSize)
+            total += removed
+            if removed < batchSize { break }
+        }
+        return total
+    }
+
     public func retry(id: String, actor: Actor) async throws {
         let entry = try await existing(id)
         guard entry.status == .dead || entry.status == .discarded else {

@@ -56,4 +56,7 @@ public protocol OutboxStore: Sendable {
     /// Sets a pending or dead message aside for good; throws `StoreConflict.versionChanged` otherwise.
     func discard(id: String, audit: AuditEntry) async throws
     func counts() async throws -> [OutboxStatus: Int]
+    /// Removes up to `limit` settled messages: delivered before `cutoff`, or
+    /// discarded and created before it. Returns how many it removed.
+    func purgeSettled(before cutoff: Date, limit: Int) async throws -> Int
 }

@@ -108,6 +108,25 @@ public struct SQLOutboxStore: OutboxStore, Sendable {
             ], audit: audit)
     }
 
+    public func purgeSettled(before cutoff: Date, limit: Int) async throws -> Int {
+        let ids = try await db.query(
+            """
+            SELECT id FROM outbox WHERE (status = 'delivered' AND delivered_at < ?) \
+            OR (status = 'discarded' AND created_at < ?) LIMIT ?
+            """, [SQLValue(cutoff), SQLValue(cutoff), SQLValue(limit)]
+        ).map { row in row.text("id") }
+        guard !ids.isEmpty else { return 0 }
+        // Only settled rows: one retried meanwhile is pending again and stays.
+        try await db.write([
+            SQLStatement(
+                """
+                DELETE FROM outbox WHERE id IN (\(SQLText.placeholders(ids.count))) \
+                AND status IN ('delivered', 'discarded')
+                """, ids.map { .text($0) })
+        ])
+        return ids.count
+    }
+
     public func counts() async throws -> [OutboxStatus: Int] {
         var counts: [OutboxStatus: Int] = [:]
         for row in try await db.query("SELECT status, COUNT(*) AS messages FROM outbox GROUP BY status", []) {

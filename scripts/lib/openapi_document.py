@@ -5,6 +5,8 @@
   which the HTTP layer builds its route table.
 
 Usage: openapi_document.py SPEC OUTPUT_DIR
+       openapi_document.py --for-generator SPEC OUTPUT_FILE
+         (the contract without `additionalProperties: false`, for the generator)
 """
 
 import json
@@ -100,7 +102,26 @@ def operations_swift(document):
     return "\n".join(out) + "\n"
 
 
+def without_closed_objects(node):
+    """The tree with `additionalProperties: false` removed from every object schema
+    that has properties (an object of none stays a type of its own, not a free-form
+    object)."""
+    if isinstance(node, dict):
+        closed_with_fields = node.get("additionalProperties") is False and bool(node.get("properties"))
+        return {key: without_closed_objects(value) for key, value in node.items()
+                if not (closed_with_fields and key == "additionalProperties")}
+    if isinstance(node, list):
+        return [without_closed_objects(item) for item in node]
+    return node
+
+
 def main():
+    if sys.argv[1] == "--for-generator":
+        with open(sys.argv[2], encoding="utf-8") as file:
+            document = yaml.safe_load(file)
+        with open(sys.argv[3], "w", encoding="utf-8") as file:
+            json.dump(without_closed_objects(document), file, ensure_ascii=False)
+        return
     spec, output = sys.argv[1], sys.argv[2]
     with open(spec, encoding="utf-8") as file:
         document = yaml.safe_load(file)

@@ -89,21 +89,6 @@ extension Components {
                 case data
                 case nextCursor = "next_cursor"
             }
-            public init(from decoder: any Swift.Decoder) throws {
-                let container = try decoder.container(keyedBy: CodingKeys.self)
-                self.data = try container.decode(
-                    [Components.Schemas.AuditRecord].self,
-                    forKey: .data
-                )
-                self.nextCursor = try container.decodeIfPresent(
-                    Swift.String.self,
-                    forKey: .nextCursor
-                )
-                try decoder.ensureNoAdditionalProperties(knownKeys: [
-                    "data",
-                    "next_cursor"
-                ])
-            }
         }
         /// - Remark: Generated from `#/components/schemas/AuditRecord`.
         public struct AuditRecord: Codable, Hashable, Sendable {
@@ -188,66 +173,6 @@ extension Components {
                 case summary
                 case target
             }
-            public init(from decoder: any Swift.Decoder) throws {
-                let container = try decoder.container(keyedBy: CodingKeys.self)
-                self.action = try container.decode(
-                    Swift.String.self,
-                    forKey: .action
-                )
-                self.actor = try container.decode(
-                    Swift.String.self,
-                    forKey: .actor
-                )
-                self.actorKind = try container.decode(
-                    Components.Schemas.AuditRecord.ActorKindPayload.self,
-                    forKey: .actorKind
-                )
-                self.at = try container.decode(
-                    Foundation.Date.self,
-                    forKey: .at
-                )
-                self.hash = try container.decode(
-                    Swift.String.self,
-                    forKey: .hash
-                )
-                self.ip = try container.decodeIfPresent(
-                    Swift.String.self,
-                    forKey: .ip
-                )
-                self.requestId = try container.decodeIfPresent(
-                    Swift.String.self,
-                    forKey: .requestId
-                )
-                self.role = try container.decode(
-                    Swift.String.self,
-                    forKey: .role
-                )
-                self.seq = try container.decode(
-                    Swift.Int64.self,
-                    forKey: .seq
-                )
-                self.summary = try container.decode(
-                    OpenAPIRuntime.OpenAPIObjectContainer.self,
-                    forKey: .summary
-                )
-                self.target = try container.decode(
-                    Swift.String.self,
-                    forKey: .target
-                )
-                try decoder.ensureNoAdditionalProperties(knownKeys: [
-                    "action",
-                    "actor",
-                    "actor_kind",
-                    "at",
-                    "hash",
-                    "ip",
-                    "request_id",
-                    "role",
-                    "seq",
-                    "summary",
-                    "target"
-                ])
-            }
         }
         /// - Remark: Generated from `#/components/schemas/CreateShipment`.
         public struct CreateShipment: Codable, Hashable, Sendable {
@@ -270,21 +195,6 @@ extension Components {
             public enum CodingKeys: String, CodingKey {
                 case carrier
                 case trackingNumber = "tracking_number"
-            }
-            public init(from decoder: any Swift.Decoder) throws {
-                let container = try decoder.container(keyedBy: CodingKeys.self)
-                self.carrier = try container.decode(
-                    Swift.String.self,
-                    forKey: .carrier
-                )
-                self.trackingNumber = try container.decode(
-                    Swift.String.self,
-                    forKey: .trackingNumber
-                )
-                try decoder.ensureNoAdditionalProperties(knownKeys: [
-                    "carrier",
-                    "tracking_number"
-                ])
             }
         }
         /// - Remark: Generated from `#/components/schemas/Customer`.
@@ -323,31 +233,6 @@ extension Components {
                 case name
                 case phone
             }
-            public init(from decoder: any Swift.Decoder) throws {
-                let container = try decoder.container(keyedBy: CodingKeys.self)
-                self.email = try container.decodeIfPresent(
-                    Swift.String.self,
-                    forKey: .email
-                )
-                self.id = try container.decodeIfPresent(
-                    Swift.String.self,
-                    forKey: .id
-                )
-                self.name = try container.decode(
-                    Swift.String.self,
-                    forKey: .name
-                )
-                self.phone = try container.decodeIfPresent(
-                    Swift.String.self,
-                    forKey: .phone
-                )
-                try decoder.ensureNoAdditionalProperties(knownKeys: [
-                    "email",
-                    "id",
-                    "name",
-                    "phone"
-                ])
-            }
         }
         /// - Remark: Generated from `#/components/schemas/EditOrder`.
         public struct EditOrder: Codable, Hashable, Sendable {
@@ -370,21 +255,6 @@ extension Components {
             public enum CodingKeys: String, CodingKey {
                 case expectedVersion = "expected_version"
                 case lines
-            }
-            public init(from decoder: any Swift.Decoder) throws {
-                let container = try decoder.container(keyedBy: CodingKeys.self)
-                self.expectedVersion = try container.decode(
-                    Swift.Int64.self,
-                    forKey: .expectedVersion
-                )
-                self.lines = try container.decode(
-                    [Components.Schemas.LineRequest].self,
-                    forKey: .lines
-                )
-                try decoder.ensureNoAdditionalProperties(knownKeys: [
-                    "expected_version",
-                    "lines"
-                ])
             }
         }
         /// - Remark: Generated from `#/components/schemas/Empty`.
@@ -416,21 +286,6 @@ extension Components {
             public enum CodingKeys: String, CodingKey {
                 case data
                 case nextCursor = "next_cursor"
-            }
-            public init(from decoder: any Swift.Decoder) throws {
-                let container = try decoder.container(keyedBy: CodingKeys.self)
-                self.data = try container.decode(
-                    [Components.Schemas.ExceptionRecord].self,
-                    forKey: .data
-                )
-                self.nextCursor = try container.decodeIfPresent(
-                    Swift.String.self,
-                    forKey: .nextCursor
-                )
-                try decoder.ensureNoAdditionalProperties(knownKeys: [
-                    "data",
-                    "next_cursor"
-                ])
             }
         }
         /// - Remark: Generated from `#/components/schemas/ExceptionRecord`.
@@ -479,41 +334,6 @@ extension Components {
                 case principal
                 case requestId = "request_id"
             }
-            public init(from decoder: any Swift.Decoder) throws {
-                let container = try decoder.container(keyedBy: CodingKeys.self)
-                self.at = try container.decode(
-                    Foundation.Date.self,
-                    forKey: .at
-                )
-                self.error = try container.decode(
-                    Swift.String.self,
-                    forKey: .error
-                )
-                self.method = try container.decode(
-                    Swift.String.self,
-                    forKey: .method
-                )
-                self.path = try container.decode(
-                    Swift.String.self,
-                    forKey: .path
-                )
-                self.principal = try container.decodeIfPresent(
-                    Swift.String.self,
-                    forKey: .principal
-                )
-                self.requestId = try container.decode(
-                    Swift.String.self,
-                    forKey: .requestId
-                )
-                try decoder.ensureNoAdditionalProperties(knownKeys: [
-                    "at",
-                    "error",
-                    "method",
-                    "path",
-                    "principal",
-                    "request_id"
-                ])
-            }
         }
         /// - Remark: Generated from `#/components/schemas/LineRequest`.
         public struct LineRequest: Codable, Hashable, Sendable {
@@ -536,21 +356,6 @@ extension Components {
             public enum CodingKeys: String, CodingKey {
                 case quantity
                 case sku
-            }
-            public init(from decoder: any Swift.Decoder) throws {
-                let container = try decoder.container(keyedBy: CodingKeys.self)
-                self.quantity = try container.decode(
-                    Swift.Int64.self,
-                    forKey: .quantity
-                )
-                self.sku = try container.decode(
-                    Swift.String.self,
-                    forKey: .sku
-                )
-                try decoder.ensureNoAdditionalProperties(knownKeys: [
-                    "quantity",
-                    "sku"
-                ])
             }
         }
         /// - Remark: Generated from `#/components/schemas/LoginAttempt`.
@@ -605,41 +410,6 @@ extension Components {
                 case userAgent = "user_agent"
                 case username
             }
-            public init(from decoder: any Swift.Decoder) throws {
-                let container = try decoder.container(keyedBy: CodingKeys.self)
-                self.at = try container.decode(
-                    Foundation.Date.self,
-                    forKey: .at
-                )
-                self.ip = try container.decodeIfPresent(
-                    Swift.String.self,
-                    forKey: .ip
-                )
-                self.outcome = try container.decode(
-                    Components.Schemas.LoginAttempt.OutcomePayload.self,
-                    forKey: .outcome
-                )
-                self.reason = try container.decode(
-                    Swift.String.self,
-                    forKey: .reason
-                )
-                self.userAgent = try container.decodeIfPresent(
-                    Swift.String.self,
-                    forKey: .userAgent
-                )
-                self.username = try container.decode(
-                    Swift.String.self,
-                    forKey: .username
-                )
-                try decoder.ensureNoAdditionalProperties(knownKeys: [
-                    "at",
-                    "ip",
-                    "outcome",
-                    "reason",
-                    "user_agent",
-                    "username"
-                ])
-            }
         }
         /// - Remark: Generated from `#/components/schemas/LoginAttemptList`.
         public struct LoginAttemptList: Codable, Hashable, Sendable {
@@ -662,21 +432,6 @@ extension Components {
             public enum CodingKeys: String, CodingKey {
                 case data
                 case nextCursor = "next_cursor"
-            }
-            public init(from decoder: any Swift.Decoder) throws {
-                let container = try decoder.container(keyedBy: CodingKeys.self)
-                self.data = try container.decode(
-                    [Components.Schemas.LoginAttempt].self,
-                    forKey: .data
-                )
-                self.nextCursor = try container.decodeIfPresent(
-                    Swift.String.self,
-                    forKey: .nextCursor
-                )
-                try decoder.ensureNoAdditionalProperties(knownKeys: [
-                    "data",
-                    "next_cursor"
-                ])
             }
         }
         /// - Remark: Generated from `#/components/schemas/Money`.
@@ -703,21 +458,6 @@ extension Components {
                 case amount
                 case currency
             }
-            public init(from decoder: any Swift.Decoder) throws {
-                let container = try decoder.container(keyedBy: CodingKeys.self)
-                self.amount = try container.decode(
-                    Swift.Int64.self,
-                    forKey: .amount
-                )
-                self.currency = try container.decode(
-                    Swift.String.self,
-                    forKey: .currency
-                )
-                try decoder.ensureNoAdditionalProperties(knownKeys: [
-                    "amount",
-                    "currency"
-                ])
-            }
         }
         /// - Remark: Generated from `#/components/schemas/MovementList`.
         public struct MovementList: Codable, Hashable, Sendable {
@@ -740,21 +480,6 @@ extension Components {
             public enum CodingKeys: String, CodingKey {
                 case data
                 case nextCursor = "next_cursor"
-            }
-            public init(from decoder: any Swift.Decoder) throws {
-                let container = try decoder.container(keyedBy: CodingKeys.self)
-                self.data = try container.decode(
-                    [Components.Schemas.StockMovement].self,
-                    forKey: .data
-                )
-                self.nextCursor = try container.decodeIfPresent(
-                    Swift.String.self,
-                    forKey: .nextCursor
-                )
-                try decoder.ensureNoAdditionalProperties(knownKeys: [
-                    "data",
-                    "next_cursor"
-                ])
             }
         }
         /// - Remark: Generated from `#/components/schemas/Order`.
@@ -946,136 +671,6 @@ extension Components {
                 case version
                 case warehouse
             }
-            public init(from decoder: any Swift.Decoder) throws {
-                let container = try decoder.container(keyedBy: CodingKeys.self)
-                self.cancelReason = try container.decodeIfPresent(
-                    Swift.String.self,
-                    forKey: .cancelReason
-                )
-                self.cancelledAt = try container.decodeIfPresent(
-                    Foundation.Date.self,
-                    forKey: .cancelledAt
-                )
-                self.channel = try container.decode(
-                    Swift.String.self,
-                    forKey: .channel
-                )
-                self.completedAt = try container.decodeIfPresent(
-                    Foundation.Date.self,
-                    forKey: .completedAt
-                )
-                self.createdAt = try container.decode(
-                    Foundation.Date.self,
-                    forKey: .createdAt
-                )
-                self.customer = try container.decode(
-                    Components.Schemas.Customer.self,
-                    forKey: .customer
-                )
-                self.deliveredAt = try container.decodeIfPresent(
-                    Foundation.Date.self,
-                    forKey: .deliveredAt
-                )
-                self.editCount = try container.decode(
-                    Swift.Int64.self,
-                    forKey: .editCount
-                )
-                self.fulfillmentStatus = try container.decode(
-                    Components.Schemas.Order.FulfillmentStatusPayload.self,
-                    forKey: .fulfillmentStatus
-                )
-                self.lines = try container.decode(
-                    [Components.Schemas.OrderLine].self,
-                    forKey: .lines
-                )
-                self.note = try container.decodeIfPresent(
-                    Swift.String.self,
-                    forKey: .note
-                )
-                self.number = try container.decode(
-                    Swift.String.self,
-                    forKey: .number
-                )
-                self.paymentDueAt = try container.decodeIfPresent(
-                    Foundation.Date.self,
-                    forKey: .paymentDueAt
-                )
-                self.paymentMethod = try container.decode(
-                    Swift.String.self,
-                    forKey: .paymentMethod
-                )
-                self.paymentStatus = try container.decode(
-                    Components.Schemas.Order.PaymentStatusPayload.self,
-                    forKey: .paymentStatus
-                )
-                self.payments = try container.decodeIfPresent(
-                    [Components.Schemas.PaymentRecord].self,
-                    forKey: .payments
-                )
-                self.reviewReasons = try container.decode(
-                    [Swift.String].self,
-                    forKey: .reviewReasons
-                )
-                self.shipment = try container.decodeIfPresent(
-                    Components.Schemas.Shipment.self,
-                    forKey: .shipment
-                )
-                self.shippingAddress = try container.decode(
-                    Components.Schemas.ShippingAddress.self,
-                    forKey: .shippingAddress
-                )
-                self.status = try container.decode(
-                    Components.Schemas.Order.StatusPayload.self,
-                    forKey: .status
-                )
-                self.timeline = try container.decodeIfPresent(
-                    [Components.Schemas.TimelineEvent].self,
-                    forKey: .timeline
-                )
-                self.totals = try container.decode(
-                    Components.Schemas.Totals.self,
-                    forKey: .totals
-                )
-                self.updatedAt = try container.decode(
-                    Foundation.Date.self,
-                    forKey: .updatedAt
-                )
-                self.version = try container.decode(
-                    Swift.Int64.self,
-                    forKey: .version
-                )
-                self.warehouse = try container.decode(
-                    Swift.String.self,
-                    forKey: .warehouse
-                )
-                try decoder.ensureNoAdditionalProperties(knownKeys: [
-                    "cancel_reason",
-                    "cancelled_at",
-                    "channel",
-                    "completed_at",
-                    "created_at",
-                    "customer",
-                    "delivered_at",
-                    "edit_count",
-                    "fulfillment_status",
-                    "lines",
-                    "note",
-                    "number",
-                    "payment_due_at",
-                    "payment_method",
-                    "payment_status",
-                    "payments",
-                    "review_reasons",
-                    "shipment",
-                    "shipping_address",
-                    "status",
-                    "timeline",
-                    "totals",
-                    "updated_at",
-                    "version",
-                    "warehouse"
-                ])
-            }
         }
         /// - Remark: Generated from `#/components/schemas/OrderLine`.
         public struct OrderLine: Codable, Hashable, Sendable {
@@ -1117,36 +712,6 @@ extension Components {
                 case total
                 case unitPrice = "unit_price"
             }
-            public init(from decoder: any Swift.Decoder) throws {
-                let container = try decoder.container(keyedBy: CodingKeys.self)
-                self.name = try container.decode(
-                    Swift.String.self,
-                    forKey: .name
-                )
-                self.quantity = try container.decode(
-                    Swift.Int64.self,
-                    forKey: .quantity
-                )
-                self.sku = try container.decode(
-                    Swift.String.self,
-                    forKey: .sku
-                )
-                self.total = try container.decode(
-                    Components.Schemas.Money.self,
-                    forKey: .total
-                )
-                self.unitPrice = try container.decode(
-                    Components.Schemas.Money.self,
-                    forKey: .unitPrice
-                )
-                try decoder.ensureNoAdditionalProperties(knownKeys: [
-                    "name",
-                    "quantity",
-                    "sku",
-                    "total",
-                    "unit_price"
-                ])
-            }
         }
         /// - Remark: Generated from `#/components/schemas/OrderList`.
         public struct OrderList: Codable, Hashable, Sendable {
@@ -1169,21 +734,6 @@ extension Components {
             public enum CodingKeys: String, CodingKey {
                 case data
                 case nextCursor = "next_cursor"
-            }
-            public init(from decoder: any Swift.Decoder) throws {
-                let container = try decoder.container(keyedBy: CodingKeys.self)
-                self.data = try container.decode(
-                    [Components.Schemas.Order].self,
-                    forKey: .data
-                )
-                self.nextCursor = try container.decodeIfPresent(
-                    Swift.String.self,
-                    forKey: .nextCursor
-                )
-                try decoder.ensureNoAdditionalProperties(knownKeys: [
-                    "data",
-                    "next_cursor"
-                ])
             }
         }
         /// An outbox message about an order. Delivered at least once and in order per order (by sequence, the order's version); consumers apply each once by id.
@@ -1237,41 +787,6 @@ extension Components {
                 case payload
                 case sequence
                 case topic
-            }
-            public init(from decoder: any Swift.Decoder) throws {
-                let container = try decoder.container(keyedBy: CodingKeys.self)
-                self.aggregate = try container.decode(
-                    Swift.String.self,
-                    forKey: .aggregate
-                )
-                self.createdAt = try container.decode(
-                    Foundation.Date.self,
-                    forKey: .createdAt
-                )
-                self.id = try container.decode(
-                    Swift.String.self,
-                    forKey: .id
-                )
-                self.payload = try container.decode(
-                    Components.Schemas.OrderMessagePayload.self,
-                    forKey: .payload
-                )
-                self.sequence = try container.decode(
-                    Swift.Int64.self,
-                    forKey: .sequence
-                )
-                self.topic = try container.decode(
-                    Swift.String.self,
-                    forKey: .topic
-                )
-                try decoder.ensureNoAdditionalProperties(knownKeys: [
-                    "aggregate",
-                    "created_at",
-                    "id",
-                    "payload",
-                    "sequence",
-                    "topic"
-                ])
             }
         }
         /// - Remark: Generated from `#/components/schemas/OrderMessagePayload`.
@@ -1360,66 +875,6 @@ extension Components {
                 case trackingNumber = "tracking_number"
                 case version
             }
-            public init(from decoder: any Swift.Decoder) throws {
-                let container = try decoder.container(keyedBy: CodingKeys.self)
-                self.at = try container.decode(
-                    Foundation.Date.self,
-                    forKey: .at
-                )
-                self.cancelReason = try container.decodeIfPresent(
-                    Swift.String.self,
-                    forKey: .cancelReason
-                )
-                self.carrier = try container.decodeIfPresent(
-                    Swift.String.self,
-                    forKey: .carrier
-                )
-                self.channel = try container.decode(
-                    Swift.String.self,
-                    forKey: .channel
-                )
-                self.fulfillmentStatus = try container.decode(
-                    Swift.String.self,
-                    forKey: .fulfillmentStatus
-                )
-                self.grandTotal = try container.decode(
-                    Components.Schemas.Money.self,
-                    forKey: .grandTotal
-                )
-                self.number = try container.decode(
-                    Swift.String.self,
-                    forKey: .number
-                )
-                self.paymentStatus = try container.decode(
-                    Swift.String.self,
-                    forKey: .paymentStatus
-                )
-                self.status = try container.decode(
-                    Components.Schemas.OrderMessagePayload.StatusPayload.self,
-                    forKey: .status
-                )
-                self.trackingNumber = try container.decodeIfPresent(
-                    Swift.String.self,
-                    forKey: .trackingNumber
-                )
-                self.version = try container.decode(
-                    Swift.Int64.self,
-                    forKey: .version
-                )
-                try decoder.ensureNoAdditionalProperties(knownKeys: [
-                    "at",
-                    "cancel_reason",
-                    "carrier",
-                    "channel",
-                    "fulfillment_status",
-                    "grand_total",
-                    "number",
-                    "payment_status",
-                    "status",
-                    "tracking_number",
-                    "version"
-                ])
-            }
         }
         /// - Remark: Generated from `#/components/schemas/PaymentRecord`.
         public struct PaymentRecord: Codable, Hashable, Sendable {
@@ -1460,36 +915,6 @@ extension Components {
                 case method
                 case recordedAt = "recorded_at"
                 case reference
-            }
-            public init(from decoder: any Swift.Decoder) throws {
-                let container = try decoder.container(keyedBy: CodingKeys.self)
-                self.amount = try container.decode(
-                    Components.Schemas.Money.self,
-                    forKey: .amount
-                )
-                self.id = try container.decode(
-                    Swift.String.self,
-                    forKey: .id
-                )
-                self.method = try container.decode(
-                    Swift.String.self,
-                    forKey: .method
-                )
-                self.recordedAt = try container.decode(
-                    Foundation.Date.self,
-                    forKey: .recordedAt
-                )
-                self.reference = try container.decodeIfPresent(
-                    Swift.String.self,
-                    forKey: .reference
-                )
-                try decoder.ensureNoAdditionalProperties(knownKeys: [
-                    "amount",
-                    "id",
-                    "method",
-                    "recorded_at",
-                    "reference"
-                ])
             }
         }
         /// - Remark: Generated from `#/components/schemas/PlaceOrder`.
@@ -1547,41 +972,6 @@ extension Components {
                 case paymentMethod = "payment_method"
                 case shippingAddress = "shipping_address"
             }
-            public init(from decoder: any Swift.Decoder) throws {
-                let container = try decoder.container(keyedBy: CodingKeys.self)
-                self.channel = try container.decode(
-                    Swift.String.self,
-                    forKey: .channel
-                )
-                self.customer = try container.decode(
-                    Components.Schemas.Customer.self,
-                    forKey: .customer
-                )
-                self.lines = try container.decode(
-                    [Components.Schemas.LineRequest].self,
-                    forKey: .lines
-                )
-                self.note = try container.decodeIfPresent(
-                    Swift.String.self,
-                    forKey: .note
-                )
-                self.paymentMethod = try container.decode(
-                    Components.Schemas.PlaceOrder.PaymentMethodPayload.self,
-                    forKey: .paymentMethod
-                )
-                self.shippingAddress = try container.decode(
-                    Components.Schemas.ShippingAddress.self,
-                    forKey: .shippingAddress
-                )
-                try decoder.ensureNoAdditionalProperties(knownKeys: [
-                    "channel",
-                    "customer",
-                    "lines",
-                    "note",
-                    "payment_method",
-                    "shipping_address"
-                ])
-            }
         }
         /// - Remark: Generated from `#/components/schemas/Problem`.
         public struct Problem: Codable, Hashable, Sendable {
@@ -1608,21 +998,6 @@ extension Components {
                 public enum CodingKeys: String, CodingKey {
                     case message
                     case path
-                }
-                public init(from decoder: any Swift.Decoder) throws {
-                    let container = try decoder.container(keyedBy: CodingKeys.self)
-                    self.message = try container.decode(
-                        Swift.String.self,
-                        forKey: .message
-                    )
-                    self.path = try container.decode(
-                        Swift.String.self,
-                        forKey: .path
-                    )
-                    try decoder.ensureNoAdditionalProperties(knownKeys: [
-                        "message",
-                        "path"
-                    ])
                 }
             }
             /// - Remark: Generated from `#/components/schemas/Problem/errors`.
@@ -1716,41 +1091,6 @@ extension Components {
                 case sku
                 case weightGrams = "weight_grams"
             }
-            public init(from decoder: any Swift.Decoder) throws {
-                let container = try decoder.container(keyedBy: CodingKeys.self)
-                self.brand = try container.decode(
-                    Swift.String.self,
-                    forKey: .brand
-                )
-                self.category = try container.decode(
-                    Swift.String.self,
-                    forKey: .category
-                )
-                self.name = try container.decode(
-                    Swift.String.self,
-                    forKey: .name
-                )
-                self.price = try container.decode(
-                    Components.Schemas.Money.self,
-                    forKey: .price
-                )
-                self.sku = try container.decode(
-                    Swift.String.self,
-                    forKey: .sku
-                )
-                self.weightGrams = try container.decode(
-                    Swift.Int64.self,
-                    forKey: .weightGrams
-                )
-                try decoder.ensureNoAdditionalProperties(knownKeys: [
-                    "brand",
-                    "category",
-                    "name",
-                    "price",
-                    "sku",
-                    "weight_grams"
-                ])
-            }
         }
         /// - Remark: Generated from `#/components/schemas/ProductList`.
         public struct ProductList: Codable, Hashable, Sendable {
@@ -1774,21 +1114,6 @@ extension Components {
                 case data
                 case nextCursor = "next_cursor"
             }
-            public init(from decoder: any Swift.Decoder) throws {
-                let container = try decoder.container(keyedBy: CodingKeys.self)
-                self.data = try container.decode(
-                    [Components.Schemas.Product].self,
-                    forKey: .data
-                )
-                self.nextCursor = try container.decodeIfPresent(
-                    Swift.String.self,
-                    forKey: .nextCursor
-                )
-                try decoder.ensureNoAdditionalProperties(knownKeys: [
-                    "data",
-                    "next_cursor"
-                ])
-            }
         }
         /// - Remark: Generated from `#/components/schemas/Reason`.
         public struct Reason: Codable, Hashable, Sendable {
@@ -1803,16 +1128,6 @@ extension Components {
             }
             public enum CodingKeys: String, CodingKey {
                 case reason
-            }
-            public init(from decoder: any Swift.Decoder) throws {
-                let container = try decoder.container(keyedBy: CodingKeys.self)
-                self.reason = try container.decode(
-                    Swift.String.self,
-                    forKey: .reason
-                )
-                try decoder.ensureNoAdditionalProperties(knownKeys: [
-                    "reason"
-                ])
             }
         }
         /// - Remark: Generated from `#/components/schemas/RecordPayment`.
@@ -1852,26 +1167,6 @@ extension Components {
                 case method
                 case reference
             }
-            public init(from decoder: any Swift.Decoder) throws {
-                let container = try decoder.container(keyedBy: CodingKeys.self)
-                self.amount = try container.decode(
-                    Components.Schemas.Money.self,
-                    forKey: .amount
-                )
-                self.method = try container.decode(
-                    Components.Schemas.RecordPayment.MethodPayload.self,
-                    forKey: .method
-                )
-                self.reference = try container.decodeIfPresent(
-                    Swift.String.self,
-                    forKey: .reference
-                )
-                try decoder.ensureNoAdditionalProperties(knownKeys: [
-                    "amount",
-                    "method",
-                    "reference"
-                ])
-            }
         }
         /// - Remark: Generated from `#/components/schemas/SetStock`.
         public struct SetStock: Codable, Hashable, Sendable {
@@ -1894,21 +1189,6 @@ extension Components {
             public enum CodingKeys: String, CodingKey {
                 case onHand = "on_hand"
                 case reason
-            }
-            public init(from decoder: any Swift.Decoder) throws {
-                let container = try decoder.container(keyedBy: CodingKeys.self)
-                self.onHand = try container.decode(
-                    Swift.Int64.self,
-                    forKey: .onHand
-                )
-                self.reason = try container.decode(
-                    Swift.String.self,
-                    forKey: .reason
-                )
-                try decoder.ensureNoAdditionalProperties(knownKeys: [
-                    "on_hand",
-                    "reason"
-                ])
             }
         }
         /// - Remark: Generated from `#/components/schemas/Shipment`.
@@ -1938,26 +1218,6 @@ extension Components {
                 case carrier
                 case shippedAt = "shipped_at"
                 case trackingNumber = "tracking_number"
-            }
-            public init(from decoder: any Swift.Decoder) throws {
-                let container = try decoder.container(keyedBy: CodingKeys.self)
-                self.carrier = try container.decode(
-                    Swift.String.self,
-                    forKey: .carrier
-                )
-                self.shippedAt = try container.decode(
-                    Foundation.Date.self,
-                    forKey: .shippedAt
-                )
-                self.trackingNumber = try container.decode(
-                    Swift.String.self,
-                    forKey: .trackingNumber
-                )
-                try decoder.ensureNoAdditionalProperties(knownKeys: [
-                    "carrier",
-                    "shipped_at",
-                    "tracking_number"
-                ])
             }
         }
         /// - Remark: Generated from `#/components/schemas/ShippingAddress`.
@@ -2012,46 +1272,6 @@ extension Components {
                 case recipient
                 case street
             }
-            public init(from decoder: any Swift.Decoder) throws {
-                let container = try decoder.container(keyedBy: CodingKeys.self)
-                self.city = try container.decode(
-                    Swift.String.self,
-                    forKey: .city
-                )
-                self.district = try container.decode(
-                    Swift.String.self,
-                    forKey: .district
-                )
-                self.phone = try container.decode(
-                    Swift.String.self,
-                    forKey: .phone
-                )
-                self.postalCode = try container.decodeIfPresent(
-                    Swift.String.self,
-                    forKey: .postalCode
-                )
-                self.province = try container.decode(
-                    Swift.String.self,
-                    forKey: .province
-                )
-                self.recipient = try container.decode(
-                    Swift.String.self,
-                    forKey: .recipient
-                )
-                self.street = try container.decode(
-                    Swift.String.self,
-                    forKey: .street
-                )
-                try decoder.ensureNoAdditionalProperties(knownKeys: [
-                    "city",
-                    "district",
-                    "phone",
-                    "postal_code",
-                    "province",
-                    "recipient",
-                    "street"
-                ])
-            }
         }
         /// - Remark: Generated from `#/components/schemas/StockLevel`.
         public struct StockLevel: Codable, Hashable, Sendable {
@@ -2093,36 +1313,6 @@ extension Components {
                 case sku
                 case warehouse
             }
-            public init(from decoder: any Swift.Decoder) throws {
-                let container = try decoder.container(keyedBy: CodingKeys.self)
-                self.available = try container.decode(
-                    Swift.Int64.self,
-                    forKey: .available
-                )
-                self.onHand = try container.decode(
-                    Swift.Int64.self,
-                    forKey: .onHand
-                )
-                self.reserved = try container.decode(
-                    Swift.Int64.self,
-                    forKey: .reserved
-                )
-                self.sku = try container.decode(
-                    Swift.String.self,
-                    forKey: .sku
-                )
-                self.warehouse = try container.decode(
-                    Swift.String.self,
-                    forKey: .warehouse
-                )
-                try decoder.ensureNoAdditionalProperties(knownKeys: [
-                    "available",
-                    "on_hand",
-                    "reserved",
-                    "sku",
-                    "warehouse"
-                ])
-            }
         }
         /// - Remark: Generated from `#/components/schemas/StockList`.
         public struct StockList: Codable, Hashable, Sendable {
@@ -2145,21 +1335,6 @@ extension Components {
             public enum CodingKeys: String, CodingKey {
                 case data
                 case nextCursor = "next_cursor"
-            }
-            public init(from decoder: any Swift.Decoder) throws {
-                let container = try decoder.container(keyedBy: CodingKeys.self)
-                self.data = try container.decode(
-                    [Components.Schemas.StockLevel].self,
-                    forKey: .data
-                )
-                self.nextCursor = try container.decodeIfPresent(
-                    Swift.String.self,
-                    forKey: .nextCursor
-                )
-                try decoder.ensureNoAdditionalProperties(knownKeys: [
-                    "data",
-                    "next_cursor"
-                ])
             }
         }
         /// - Remark: Generated from `#/components/schemas/StockMovement`.
@@ -2202,36 +1377,6 @@ extension Components {
                 case reason
                 case reference
             }
-            public init(from decoder: any Swift.Decoder) throws {
-                let container = try decoder.container(keyedBy: CodingKeys.self)
-                self.at = try container.decode(
-                    Foundation.Date.self,
-                    forKey: .at
-                )
-                self.delta = try container.decode(
-                    Swift.Int64.self,
-                    forKey: .delta
-                )
-                self.id = try container.decode(
-                    Swift.String.self,
-                    forKey: .id
-                )
-                self.reason = try container.decode(
-                    Swift.String.self,
-                    forKey: .reason
-                )
-                self.reference = try container.decodeIfPresent(
-                    Swift.String.self,
-                    forKey: .reference
-                )
-                try decoder.ensureNoAdditionalProperties(knownKeys: [
-                    "at",
-                    "delta",
-                    "id",
-                    "reason",
-                    "reference"
-                ])
-            }
         }
         /// - Remark: Generated from `#/components/schemas/Timeline`.
         public struct Timeline: Codable, Hashable, Sendable {
@@ -2254,21 +1399,6 @@ extension Components {
             public enum CodingKeys: String, CodingKey {
                 case number
                 case events
-            }
-            public init(from decoder: any Swift.Decoder) throws {
-                let container = try decoder.container(keyedBy: CodingKeys.self)
-                self.number = try container.decode(
-                    Swift.String.self,
-                    forKey: .number
-                )
-                self.events = try container.decode(
-                    [Components.Schemas.TimelineEvent].self,
-                    forKey: .events
-                )
-                try decoder.ensureNoAdditionalProperties(knownKeys: [
-                    "number",
-                    "events"
-                ])
             }
         }
         /// - Remark: Generated from `#/components/schemas/TimelineEvent`.
@@ -2305,31 +1435,6 @@ extension Components {
                 case details
                 case _type = "type"
             }
-            public init(from decoder: any Swift.Decoder) throws {
-                let container = try decoder.container(keyedBy: CodingKeys.self)
-                self.actor = try container.decode(
-                    Swift.String.self,
-                    forKey: .actor
-                )
-                self.at = try container.decode(
-                    Foundation.Date.self,
-                    forKey: .at
-                )
-                self.details = try container.decode(
-                    OpenAPIRuntime.OpenAPIObjectContainer.self,
-                    forKey: .details
-                )
-                self._type = try container.decode(
-                    Swift.String.self,
-                    forKey: ._type
-                )
-                try decoder.ensureNoAdditionalProperties(knownKeys: [
-                    "actor",
-                    "at",
-                    "details",
-                    "type"
-                ])
-            }
         }
         /// - Remark: Generated from `#/components/schemas/Totals`.
         public struct Totals: Codable, Hashable, Sendable {
@@ -2364,31 +1469,6 @@ extension Components {
                 case grandTotal = "grand_total"
                 case shipping
                 case subtotal
-            }
-            public init(from decoder: any Swift.Decoder) throws {
-                let container = try decoder.container(keyedBy: CodingKeys.self)
-                self.discount = try container.decode(
-                    Components.Schemas.Money.self,
-                    forKey: .discount
-                )
-                self.grandTotal = try container.decode(
-                    Components.Schemas.Money.self,
-                    forKey: .grandTotal
-                )
-                self.shipping = try container.decode(
-                    Components.Schemas.Money.self,
-                    forKey: .shipping
-                )
-                self.subtotal = try container.decode(
-                    Components.Schemas.Money.self,
-                    forKey: .subtotal
-                )
-                try decoder.ensureNoAdditionalProperties(knownKeys: [
-                    "discount",
-                    "grand_total",
-                    "shipping",
-                    "subtotal"
-                ])
             }
         }
         /// - Remark: Generated from `#/components/schemas/Warehouse`.
@@ -2425,31 +1505,6 @@ extension Components {
                 case name
                 case province
             }
-            public init(from decoder: any Swift.Decoder) throws {
-                let container = try decoder.container(keyedBy: CodingKeys.self)
-                self.city = try container.decode(
-                    Swift.String.self,
-                    forKey: .city
-                )
-                self.code = try container.decode(
-                    Swift.String.self,
-                    forKey: .code
-                )
-                self.name = try container.decode(
-                    Swift.String.self,
-                    forKey: .name
-                )
-                self.province = try container.decode(
-                    Swift.String.self,
-                    forKey: .province
-                )
-                try decoder.ensureNoAdditionalProperties(knownKeys: [
-                    "city",
-                    "code",
-                    "name",
-                    "province"
-                ])
-            }
         }
         /// - Remark: Generated from `#/components/schemas/WarehouseList`.
         public struct WarehouseList: Codable, Hashable, Sendable {
@@ -2472,21 +1527,6 @@ extension Components {
             public enum CodingKeys: String, CodingKey {
                 case data
                 case nextCursor = "next_cursor"
-            }
-            public init(from decoder: any Swift.Decoder) throws {
-                let container = try decoder.container(keyedBy: CodingKeys.self)
-                self.data = try container.decode(
-                    [Components.Schemas.Warehouse].self,
-                    forKey: .data
-                )
-                self.nextCursor = try container.decodeIfPresent(
-                    Swift.String.self,
-                    forKey: .nextCursor
-                )
-                try decoder.ensureNoAdditionalProperties(knownKeys: [
-                    "data",
-                    "next_cursor"
-                ])
             }
         }
     }

@@ -16,6 +16,10 @@ enum JSONCoding {
         return encoder
     }()
 
+    /// One decoder for every request body, as one encoder serves every response:
+    /// neither is changed after it is made.
+    static let sharedDecoder = decoder()
+
     static func decoder() -> JSONDecoder {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { decoder in
@@ -104,6 +108,29 @@ enum JSONCoding {
             throw Problem.controlCharacters(at: path)
         }
         let shape = FieldShape.of(schema: schema)
+        if !fits(tree, shape) { try refuseMisfit(tree, shape) }
+        if holdsOutOfRangeNumber(tree), let path = outOfRangeNumber(in: tree, path: "") {
+            throw Problem(
+                "malformed-request", "Malformed request", .badRequest, "\(path) is out of range",
+                errors: [FieldError(path: path, message: "is out of range")])
+        }
+    }
+
+    /// Whether the tree has only the schema's fields and only allowed values where
+    /// an enumeration is given: the cheap question every body is asked (no paths,
+    /// no sorting); `refuseMisfit` says what is wrong when it does not.
+    static func fits(_ json: Any, _ shape: FieldShape) -> Bool {
+        switch (shape, json) {
+        case (.choice(let values), let text as String): return values.contains(text)
+        case (.object(let fields), let object as [String: Any]):
+            return object.allSatisfy { key, value in fields[key].map { fits(value, $0) } ?? false }
+        case (.array(let element), let array as [Any]): return array.allSatisfy { fits($0, element) }
+        default: return true
+        }
+    }
+
+    /// Throws the problem with a tree that does not fit its schema, naming each path.
+    private static func refuseMisfit(_ tree: Any, _ shape: FieldShape) throws {
         let unknown = unknownFields(in: tree, shape: shape, path: "")
         if !unknown.isEmpty {
             throw Problem(
@@ -115,11 +142,6 @@ enum JSONCoding {
         var choices = FieldErrors()
         checkChoices(in: tree, shape: shape, path: "", into: &choices)
         try choices.throwIfAny()
-        if let path = outOfRangeNumber(in: tree, path: "") {
-            throw Problem(
-                "malformed-request", "Malformed request", .badRequest, "\(path) is out of range",
-                errors: [FieldError(path: path, message: "is out of range")])
-        }
     }
 
     /// Decodes a request body the contract allows (`checkStrict`), naming the path
@@ -127,7 +149,7 @@ enum JSONCoding {
     static func decodeStrict<T: JSONRequestBody>(_ type: T.Type, from data: Data) throws -> T {
         try checkStrict(data, schema: T.schemaName)
         do {
-            return try decoder().decode(T.self, from: data)
+            return try sharedDecoder.decode(T.self, from: data)
         } catch let error as DecodingError {
             throw problem(for: error)
         }
@@ -195,6 +217,17 @@ enum JSONCoding {
             }
         }
         return result
+    }
+
+    /// Whether any number of the tree is beyond what an integer field holds: the
+    /// cheap question every body is asked (no sorting, no paths).
+    static func holdsOutOfRangeNumber(_ json: Any) -> Bool {
+        switch json {
+        case let object as [String: Any]: return object.values.contains(where: holdsOutOfRangeNumber)
+        case let array as [Any]: return array.contains(where: holdsOutOfRangeNumber)
+        case let number as NSNumber where !(json is Bool): return abs(number.doubleValue) >= 9.2e18
+        default: return false
+        }
     }
 
     /// The path of the first number that no integer field could hold.

@@ -251,4 +251,21 @@ struct BadInputTests {
             }
         }
     }
+
+    /// The largest 64-bit integer is a number like any other (the order's version
+    /// then does not match); one more is out of range, with its path.
+    @Test func integersUpToInt64MaxAreNumbers() async throws {
+        try await withAPI(.sqlite) { shop, api in
+            try await shop.stock([("TEA-001", 4500, 10)])
+            let order = try await shop.place([("TEA-001", 1)]).number.value
+            let lines = #""lines": [{"sku": "TEA-001", "quantity": 1}]"#
+            let largest = try await api.call(
+                .patch, "/v1/orders/\(order)", #"{"expected_version": 9223372036854775807, \#(lines)}"#)
+            #expect(largest.status == .conflict, "\(largest.text)")
+            let beyond = try await api.call(
+                .patch, "/v1/orders/\(order)", #"{"expected_version": 9223372036854775808, \#(lines)}"#)
+            #expect(beyond.status == .badRequest)
+            #expect(beyond.errorPaths == ["expected_version"])
+        }
+    }
 }

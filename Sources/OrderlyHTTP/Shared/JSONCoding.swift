@@ -225,9 +225,16 @@ enum JSONCoding {
         switch json {
         case let object as [String: Any]: return object.values.contains(where: holdsOutOfRangeNumber)
         case let array as [Any]: return array.contains(where: holdsOutOfRangeNumber)
-        case let number as NSNumber where !(json is Bool): return abs(number.doubleValue) >= 9.2e18
+        case let number as NSNumber where !(json is Bool): return beyondInt64(number)
         default: return false
         }
+    }
+
+    /// Whether no integer field could hold the number. Near the edge the parsed
+    /// digits decide: 9223372036854775807 fits, 9223372036854775808 does not.
+    static func beyondInt64(_ number: NSNumber) -> Bool {
+        guard abs(number.doubleValue) >= 9.2e18 else { return false }
+        return Int64(number.stringValue) == nil
     }
 
     /// The path of the first number that no integer field could hold.
@@ -246,7 +253,7 @@ enum JSONCoding {
             }
             return nil
         case let number as NSNumber where !(json is Bool):
-            return abs(number.doubleValue) >= 9.2e18 ? path : nil
+            return beyondInt64(number) ? path : nil
         default:
             return nil
         }

@@ -14,14 +14,12 @@ artifacts/browser). Exits non-zero on any failure.
 import argparse
 import json
 import os
-import re
-import subprocess
 import sys
 import tempfile
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from orderly_http import Server  # noqa: E402
+from orderly_http import Server, demo_credentials  # noqa: E402
 from webdriver import Browser, WebDriverError  # noqa: E402
 
 PORT = 18097
@@ -35,15 +33,6 @@ TEXT = {
            "ship": "发货", "shipped": "配送中", "wrong": "用户名或密码错误。", "users": "用户",
            "forbidden": "您没有执行此操作的权限。", "other": "English"},
 }
-
-
-def demo_credentials(binary, database):
-    """Loads the demo shop; returns {username: password} and the API key it printed."""
-    output = subprocess.run([binary, "demo", "--database", database], check=True, capture_output=True,
-                            text=True).stdout
-    passwords = dict(re.findall(r"^  (\w+)  (\S+)$", output, re.MULTILINE))
-    key = re.search(r"^  (ok_\S+)$", output, re.MULTILINE).group(1)
-    return passwords, key
 
 
 def orders_awaiting_shipment(key):

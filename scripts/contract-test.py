@@ -23,17 +23,11 @@ import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
-from orderly_http import Server, create_postgres_database, verify_database  # noqa: E402
+from orderly_http import Server, create_postgres_database, demo_credentials, verify_database  # noqa: E402
 
 CONFIG = os.path.join(os.path.dirname(__file__), "schemathesis.toml")
 LOG_OPERATIONS = "^/v1/(audit-log|login-log|exceptions)$"
 SKIPPED_CHECKS = "use_after_free,ensure_resource_availability"  # these need stored links
-
-
-def demo_admin_password(binary, database):
-    output = subprocess.run([binary, "demo", "--database", database], check=True, capture_output=True,
-                            text=True).stdout
-    return dict(re.findall(r"^  (\w+)  (\S+)$", output, re.MULTILINE))["admin"]
 
 
 def console_cookie(port, password):
@@ -72,7 +66,7 @@ def schemathesis(port, header, extra):
 
 
 def run(binary, database, port):
-    password = demo_admin_password(binary, database)
+    password = demo_credentials(binary, database)[0]["admin"]
     failures = []
     with Server(binary, database, port) as server:
         key = f"Authorization: Bearer {server.api_key}"

@@ -3,6 +3,7 @@ by the benchmark harness and the crash test (standard library only)."""
 import asyncio
 import json
 import os
+import re
 import signal
 import subprocess
 import tempfile
@@ -29,6 +30,15 @@ def verify_database(binary, database):
         if result.returncode != 0:
             failures.append(f"orderly {' '.join(command)}: {result.stdout.strip()} {result.stderr.strip()}")
     return failures
+
+
+def demo_credentials(binary, database):
+    """Loads the demo shop; returns {username: password} and the API key it printed."""
+    output = subprocess.run([binary, "demo", "--database", database], check=True, capture_output=True,
+                            text=True).stdout
+    passwords = dict(re.findall(r"^  (\w+)  (\S+)$", output, re.MULTILINE))
+    key = re.search(r"^  (ok_\S+)$", output, re.MULTILINE).group(1)
+    return passwords, key
 
 
 class Server:

@@ -46,9 +46,11 @@ extension SQLStore {
                 violations.append(
                     "\(item): reserved \(row.int("reserved")) but active reservations sum to \(row.int("held"))")
             }
-            if row.int("reserved") > row.int("on_hand") {
-                violations.append("\(item): reserved \(row.int("reserved")) exceeds on hand \(row.int("on_hand"))")
-            }
+            // The level's own rules, the ones asserted wherever a level is read.
+            let level = StockLevel(
+                warehouse: WarehouseCode(row.text("warehouse"))!, sku: SKU(row.text("sku"))!,
+                onHand: Int(row.int("on_hand")), reserved: Int(row.int("reserved")))
+            violations += level.invariantViolations
         }
         return violations
     }

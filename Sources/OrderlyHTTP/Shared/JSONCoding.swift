@@ -129,18 +129,19 @@ enum JSONCoding {
         }
     }
 
-    /// Throws the problem with a tree that does not fit its schema, naming each path.
+    /// Throws the problem with a tree that does not fit its schema, naming each path:
+    /// unknown fields first (a malformed body), else values outside an enumeration
+    /// (wrong values, not a malformed body).
     private static func refuseMisfit(_ tree: Any, _ shape: FieldShape) throws {
-        let unknown = unknownFields(in: tree, shape: shape, path: "")
+        var unknown: [String] = []
+        var choices = FieldErrors()
+        misfits(in: tree, shape: shape, path: "", unknown: &unknown, choices: &choices)
         if !unknown.isEmpty {
             throw Problem(
                 "malformed-request", "Malformed request", .badRequest,
                 "unknown field\(unknown.count == 1 ? "" : "s"): \(unknown.joined(separator: ", "))",
                 errors: unknown.map { FieldError(path: $0, message: "is not a known field") })
         }
-        // A value outside an enumeration is a wrong value, not a malformed body.
-        var choices = FieldErrors()
-        checkChoices(in: tree, shape: shape, path: "", into: &choices)
         try choices.throwIfAny()
     }
 
@@ -296,43 +297,29 @@ enum JSONCoding {
         }
     }
 
-    /// A field error for each string outside its field's enumeration.
-    static func checkChoices(in json: Any, shape: FieldShape, path: String, into errors: inout FieldErrors) {
+    /// Where the tree does not fit its schema, by path in key order: fields the
+    /// schema does not have, and strings outside their field's enumeration.
+    static func misfits(
+        in json: Any, shape: FieldShape, path: String, unknown: inout [String], choices: inout FieldErrors
+    ) {
         switch (shape, json) {
         case (.choice(let values), let text as String) where !values.contains(text):
-            errors.add(path, "must be one of \(values.sorted().joined(separator: ", "))")
+            choices.add(path, "must be one of \(values.sorted().joined(separator: ", "))")
         case (.object(let fields), let object as [String: Any]):
-            for key in object.keys.sorted() {
-                guard let field = fields[key] else { continue }
-                checkChoices(in: object[key]!, shape: field, path: path.isEmpty ? key : "\(path).\(key)", into: &errors)
-            }
-        case (.array(let element), let array as [Any]):
-            for (index, item) in array.enumerated() {
-                checkChoices(in: item, shape: element, path: "\(path)[\(index)]", into: &errors)
-            }
-        default:
-            break
-        }
-    }
-
-    /// Fields present in the JSON that the body's schema does not have.
-    static func unknownFields(in json: Any, shape: FieldShape, path: String) -> [String] {
-        switch (json, shape) {
-        case (let object as [String: Any], .object(let fields)):
-            var unknown: [String] = []
             for key in object.keys.sorted() {
                 let childPath = path.isEmpty ? key : "\(path).\(key)"
                 guard let field = fields[key] else {
                     unknown.append(childPath)
                     continue
                 }
-                unknown += unknownFields(in: object[key]!, shape: field, path: childPath)
+                misfits(in: object[key]!, shape: field, path: childPath, unknown: &unknown, choices: &choices)
             }
-            return unknown
-        case (let array as [Any], .array(let element)):
-            return array.enumerated().flatMap { unknownFields(in: $1, shape: element, path: "\(path)[\($0)]") }
+        case (.array(let element), let array as [Any]):
+            for (index, item) in array.enumerated() {
+                misfits(in: item, shape: element, path: "\(path)[\(index)]", unknown: &unknown, choices: &choices)
+            }
         default:
-            return []
+            break
         }
     }
 }

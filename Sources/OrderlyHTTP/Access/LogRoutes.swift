@@ -96,12 +96,15 @@ extension Request {
 
 extension Schemas.AuditRecord {
     init(_ record: AuditRecord) throws {
-        let summary = (try? JSONDecoder().decode(JSONValue.self, from: Data(record.entry.summary.utf8))) ?? .null
+        // The stored summary is a JSON object's text: read straight into the contract's free-form object.
+        let summary =
+            (try? JSONCoding.sharedDecoder.decode(OpenAPIObjectContainer.self, from: Data(record.entry.summary.utf8)))
+            ?? OpenAPIObjectContainer()
         self.init(
             action: record.entry.action, actor: record.entry.actorName,
             actorKind: try ActorKindPayload(contract: record.entry.actorKind, field: "actor_kind"), at: record.entry.at,
             hash: record.hash, ip: record.entry.ip, requestId: record.entry.requestID, role: record.entry.role,
-            seq: record.seq, summary: OpenAPIObjectContainer(summary), target: record.entry.target)
+            seq: record.seq, summary: summary, target: record.entry.target)
     }
 }
 

@@ -268,3 +268,19 @@ struct OrderInvariantTests {
         #expect(effects.invariantViolations.contains { $0.contains("a stock effect of 0") })
     }
 }
+
+@Suite("Outbox message IDs")
+struct OutboxMessageIDTests {
+    @Test func anIDNamesItsAggregateAndSequence() throws {
+        let message = OutboxMessage(
+            topic: "order.paid", aggregate: "order:2612010000000001", sequence: 3, payload: [:], createdAt: Fixture.now)
+        #expect(message.id == "order:2612010000000001:3")
+        let key = try #require(OutboxMessage.key(ofID: message.id))
+        #expect(key.aggregate == "order:2612010000000001" && key.sequence == 3)
+    }
+
+    @Test(arguments: ["", "order", "order:", ":3", "order:1:+3", "order:1:03", "order:1:x", "order-1-v3"])
+    func textNoMessageHasIsNoID(_ text: String) {
+        #expect(OutboxMessage.key(ofID: text) == nil)
+    }
+}

@@ -15,7 +15,7 @@ struct ConsoleSystemTests {
         try await withAPI(backend) { shop, api in
             try await shop.stock([("TEA-001", 4500, 10)])
             let order = try await shop.place([("TEA-001", 1)])
-            let id = "order-\(order.number.value)-v1"
+            let id = "order:\(order.number.value):1"
             let runner = JobRunner(
                 store: shop.store.jobs, clock: shop.clock,
                 jobs: [Job(name: "orders.expire_unpaid", periodSeconds: 30) { "nothing due" }], owner: "test")

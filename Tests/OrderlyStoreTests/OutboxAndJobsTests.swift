@@ -53,7 +53,7 @@ final class StopsBeforeMarking: OutboxStore {
     func markFailed(id: String, attempts: Int, nextAttemptAt: Date?, error: String, at: Date) async throws {
         try await inner.markFailed(id: id, attempts: attempts, nextAttemptAt: nextAttemptAt, error: error, at: at)
     }
-    func entries(status: OutboxStatus?, before: (Date, String)?, limit: Int) async throws -> Page<OutboxEntry> {
+    func entries(status: OutboxStatus?, before: String?, limit: Int) async throws -> Page<OutboxEntry> {
         try await inner.entries(status: status, before: before, limit: limit)
     }
     func entry(id: String) async throws -> OutboxEntry? { try await inner.entry(id: id) }
@@ -95,12 +95,35 @@ struct OutboxAndJobsTests {
             // A refused command announces nothing.
             await #expect(throws: InsufficientStock.self) { try await shop.place([("TEA-001", 5)]) }
             #expect(try await shop.count("SELECT COUNT(*) FROM outbox") == 7)
-            let placed = try #require(try await shop.store.outbox.entry(id: "order-\(order.number.value)-v1"))
+            let placed = try #require(try await shop.store.outbox.entry(id: "order:\(order.number.value):1"))
             guard case .object(let payload)? = placed.message.payload else { throw CancellationError() }
             #expect(payload["number"] == .string(order.number.value))
             #expect(payload["status"] == .string("pending_payment"))
             #expect(placed.status == .pending)
         }
+    }
+
+    @Test(
+        "messages of the first outbox shape survive the move to a table keyed by aggregate",
+        arguments: Backend.available)
+    func outboxMigrationKeepsMessages(_ backend: Backend) async throws {
+        let store = try Storage.open(try await TestShop.freshDatabase(backend))
+        _ = try await store.db.migrate(Schema.migrations.filter { $0.version <= 4 })
+        try await store.db.write([
+            SQLStatement(
+                """
+                INSERT INTO outbox (id, topic, aggregate, sequence, payload, created_at, status, attempts, \
+                next_attempt_at, last_error) VALUES ('order-2612010000000001-v2', 'order.cancelled', \
+                'order:2612010000000001', 2, '{"number":"2612010000000001"}', 1, 'dead', 10, 1, 'HTTP 500')
+                """, [])
+        ])
+        #expect(try await store.migrate() == [5])
+        let entry = try #require(try await store.outbox.entry(id: "order:2612010000000001:2"))
+        #expect(
+            entry.message.topic == "order.cancelled" && entry.message.payloadJSON == #"{"number":"2612010000000001"}"#)
+        #expect(entry.status == .dead && entry.attempts == 10 && entry.lastError == "HTTP 500")
+        #expect(try await store.outbox.entries(status: .dead, before: nil, limit: 10).items == [entry])
+        await store.close()
     }
 
     @Test(
@@ -113,8 +136,8 @@ struct OutboxAndJobsTests {
             _ = try await shop.orders.cancel(first.number, reason: "不要了", actor: "t")
             let second = try await shop.place([("TEA-001", 1)])
             let consumer = RecordingConsumer()
-            let firstPlaced = "order-\(first.number.value)-v1"
-            let firstCancelled = "order-\(first.number.value)-v2"
+            let firstPlaced = "order:\(first.number.value):1"
+            let firstCancelled = "order:\(first.number.value):2"
             consumer.fail(firstPlaced)
             let relay = OutboxRelay(
                 outbox: shop.store.outbox, consumers: [consumer], clock: shop.clock, retry: RetryPolicy(maxAttempts: 3))
@@ -122,7 +145,7 @@ struct OutboxAndJobsTests {
             var report = try await relay.run()
             #expect(report.delivered == 1 && report.failed == 1)
             // The first order's cancellation waits behind its placement; the second order is not held up.
-            #expect(consumer.applied == ["order-\(second.number.value)-v1"])
+            #expect(consumer.applied == ["order:\(second.number.value):1"])
             // Not due again until the backoff has passed.
             #expect(try await relay.run().isEmpty)
             shop.clock.advance(seconds: 2)
@@ -161,7 +184,7 @@ struct OutboxAndJobsTests {
             let dying = OutboxRelay(
                 outbox: StopsBeforeMarking(inner: shop.store.outbox), consumers: [consumer], clock: shop.clock)
             await #expect(throws: StopsBeforeMarking.Killed.self) { try await dying.run() }
-            let id = "order-\(order.number.value)-v1"
+            let id = "order:\(order.number.value):1"
             #expect(consumer.deliveries == [id])
             #expect(try await shop.store.outbox.entry(id: id)?.status == .pending)
             let restarted = OutboxRelay(outbox: shop.store.outbox, consumers: [consumer], clock: shop.clock)
@@ -240,14 +263,14 @@ struct OutboxAndJobsTests {
             shop.clock.advance(seconds: 3 * 86_400)
             let later = try await shop.place([("TEA-001", 1)])  // pending: never purged
             let discarded = try await shop.place([("TEA-001", 1)])
-            try await outbox.discard(id: "order-\(discarded.number.value)-v1", actor: "t")
+            try await outbox.discard(id: "order:\(discarded.number.value):1", actor: "t")
             shop.clock.advance(seconds: 5 * 86_400)
             // Eight days on: the five delivered go, in batches of two; the discarded one is five days old.
             #expect(try await outbox.purgeSettled(retentionSeconds: week, batchSize: 2) == 5)
             #expect(try await shop.store.outbox.counts() == [.pending: 1, .discarded: 1])
             shop.clock.advance(seconds: 3 * 86_400)
             #expect(try await outbox.purgeSettled(retentionSeconds: week) == 1)
-            #expect(try await shop.store.outbox.entry(id: "order-\(later.number.value)-v1")?.status == .pending)
+            #expect(try await shop.store.outbox.entry(id: "order:\(later.number.value):1")?.status == .pending)
         }
     }
 }

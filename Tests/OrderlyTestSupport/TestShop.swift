@@ -81,7 +81,8 @@ public struct TestShop: Sendable {
         return (other, service)
     }
 
-    static func freshDatabase(_ backend: Backend) async throws -> String {
+    /// The URL of a new, empty database: not migrated, so a test can build an older schema.
+    public static func freshDatabase(_ backend: Backend) async throws -> String {
         let name = "orderly_test_\(UInt64.random(in: 0 ... .max) % 1_000_000_000_000)"
         switch backend {
         case .sqlite:

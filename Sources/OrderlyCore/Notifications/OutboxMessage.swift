@@ -6,8 +6,6 @@ import Foundation
 /// for an order; `shipment.shipped` for a parcel once shipments exist. The catalogue
 /// of names and payloads is the `webhooks` section of the API document.
 public struct OutboxMessage: Hashable, Sendable {
-    /// Unique and stable: a consumer that sees a message twice knows it by this.
-    public var id: String
     public var topic: String
     /// What the message is about (`order:2612010000000001`); messages of one
     /// aggregate are delivered in `sequence` order.
@@ -19,19 +17,35 @@ public struct OutboxMessage: Hashable, Sendable {
     public var payloadJSON: String
     public var createdAt: Date
 
-    public init(id: String, topic: String, aggregate: String, sequence: Int, payload: JSONValue, createdAt: Date) {
+    public init(topic: String, aggregate: String, sequence: Int, payload: JSONValue, createdAt: Date) {
         self.init(
-            id: id, topic: topic, aggregate: aggregate, sequence: sequence, payloadJSON: payload.canonicalText,
+            topic: topic, aggregate: aggregate, sequence: sequence, payloadJSON: payload.canonicalText,
             createdAt: createdAt)
     }
 
-    public init(id: String, topic: String, aggregate: String, sequence: Int, payloadJSON: String, createdAt: Date) {
-        self.id = id
+    public init(topic: String, aggregate: String, sequence: Int, payloadJSON: String, createdAt: Date) {
         self.topic = topic
         self.aggregate = aggregate
         self.sequence = sequence
         self.payloadJSON = payloadJSON
         self.createdAt = createdAt
+    }
+
+    /// Unique and stable (`order:2612010000000001:3`): a consumer that sees a message
+    /// twice knows it by this. Made of the aggregate and sequence, which are the
+    /// outbox's key, so the ID finds its message without an index of its own.
+    public var id: String { Self.id(aggregate: aggregate, sequence: sequence) }
+
+    public static func id(aggregate: String, sequence: Int) -> String { "\(aggregate):\(sequence)" }
+
+    /// The aggregate and sequence an ID names; nil for text no message has as its ID.
+    public static func key(ofID id: String) -> (aggregate: String, sequence: Int)? {
+        guard let colon = id.lastIndex(of: ":"), let sequence = Int(id[id.index(after: colon)...]),
+            !id[..<colon].isEmpty
+        else { return nil }
+        // `Int` also reads "+3" and "003"; only the text `id(aggregate:sequence:)` makes is an ID.
+        let aggregate = String(id[..<colon])
+        return Self.id(aggregate: aggregate, sequence: sequence) == id ? (aggregate, sequence) : nil
     }
 
     /// The payload's values (nil only if the stored text is not JSON, which no

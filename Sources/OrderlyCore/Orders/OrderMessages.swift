@@ -8,7 +8,7 @@ extension OrderChange {
     ]
 
     /// The outbox messages this change announces: one per order status it reaches
-    /// that the outside cares about. Each is named by its order and version, so the
+    /// that the outside cares about. Each is keyed by its order and version, so the
     /// same change always makes the same message IDs.
     public var messages: [OutboxMessage] {
         let topic: String
@@ -28,8 +28,8 @@ extension OrderChange {
         }
         return [
             OutboxMessage(
-                id: "order-\(order.number.value)-v\(order.version)", topic: topic,
-                aggregate: "order:\(order.number.value)", sequence: order.version, payload: Self.payload(order),
+                topic: topic, aggregate: "order:\(order.number.value)", sequence: order.version,
+                payload: Self.payload(order),
                 createdAt: order.updatedAt)
         ]
     }

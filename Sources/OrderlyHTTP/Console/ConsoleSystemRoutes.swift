@@ -45,10 +45,10 @@ struct ConsoleSystemRoutes: Sendable {
             filter = OutboxStatus(rawValue: raw)
             if filter == nil { errors.append(page.t("Unknown status.", "未知状态。")) }
         }
-        var before: (Date, String)?
+        var before: String?
         if let raw = request.uri.queryParameters.get("cursor") {
-            if let parts = try? Cursor.decode(raw, parts: 2), let milliseconds = Cursor.milliseconds(parts[0]) {
-                before = (Date(unixMilliseconds: milliseconds), parts[1])
+            if let parts = try? Cursor.decode(raw, parts: 1), OutboxMessage.key(ofID: parts[0]) != nil {
+                before = parts[0]
             } else {
                 errors.append(page.t("That page link is not valid.", "分页链接无效。"))
             }
@@ -85,6 +85,7 @@ struct ConsoleSystemRoutes: Sendable {
         if entries.items.isEmpty {
             body += "<p>\(h(page.t("No messages.", "没有消息。")))</p>"
         } else {
+            body += "<p>\(h(page.t("By order, newest orders first.", "按订单排列，最新的订单在前。")))</p>"
             body += """
                 <table><tr><th>\(h(page.t("Created", "生成时间")))</th><th>\(h(page.t("Message", "消息")))</th>\
                 <th>\(h(page.t("About", "对象")))</th><th>\(h(page.t("Status", "状态")))</th><th>\(h(page.t("Tries", "尝试")))</th>\
@@ -108,7 +109,7 @@ struct ConsoleSystemRoutes: Sendable {
             body += "</table>"
             if entries.hasMore, let last = entries.items.last {
                 var next = "/console/system?cursor="
-                next += Cursor.encode([String(last.message.createdAt.unixMilliseconds), last.message.id])
+                next += Cursor.encode([last.message.id])
                 if let filter { next += "&status=\(filter.rawValue)" }
                 body += "<p><a href=\"\(h(next))\" rel=\"next\">\(h(page.t("Next page →", "下一页 →")))</a></p>"
             }

@@ -111,7 +111,7 @@ public struct OutboxService: Sendable {
         self.clock = clock
     }
 
-    public func entries(status: OutboxStatus?, before: (Date, String)?, limit: Int) async throws -> Page<OutboxEntry> {
+    public func entries(status: OutboxStatus?, before: String?, limit: Int) async throws -> Page<OutboxEntry> {
         try await outbox.entries(status: status, before: before, limit: limit)
     }
 

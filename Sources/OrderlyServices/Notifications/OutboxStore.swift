@@ -40,15 +40,17 @@ public struct OutboxEntry: Hashable, Sendable {
 /// read and move them.
 public protocol OutboxStore: Sendable {
     /// Pending messages due by `now` that no earlier pending message of the same
-    /// aggregate is waiting before, oldest first.
+    /// aggregate is waiting before, longest due first.
     func deliverable(now: Date, limit: Int) async throws -> [OutboxEntry]
     /// Records the messages as delivered, in one write.
     func markDelivered(ids: [String], at: Date) async throws
     /// Records a failed attempt: the message is tried again at `nextAttemptAt`, or is
     /// dead when `nextAttemptAt` is nil.
     func markFailed(id: String, attempts: Int, nextAttemptAt: Date?, error: String, at: Date) async throws
-    /// The newest entries first, optionally of one status, before a cursor (`created_at`, `id`).
-    func entries(status: OutboxStatus?, before: (Date, String)?, limit: Int) async throws -> Page<OutboxEntry>
+    /// The entries by aggregate, newest first (order numbers grow with time), and by
+    /// sequence within one, latest first; optionally of one status, after the message
+    /// whose ID is `before`.
+    func entries(status: OutboxStatus?, before: String?, limit: Int) async throws -> Page<OutboxEntry>
     func entry(id: String) async throws -> OutboxEntry?
     /// Puts a dead or discarded message back in line, due now, with a fresh count;
     /// throws `StoreConflict.versionChanged` when it is pending or delivered.

@@ -115,7 +115,7 @@ final class PostgresDatabase: SQLDatabase {
             }
             var applied: [Int] = []
             for migration in migrations where !done.contains(migration.version) {
-                for statement in migration.statements {
+                for statement in migration.statements(for: .postgres) {
                     try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }
                 try await connection.query(
@@ -189,14 +189,20 @@ struct PostgresBatchCommitter: BatchCommitter {
         do {
             try await client.withTransaction(logger: logger) { connection in
                 try await claim(Array(Set(writes.flatMap(\.claims))), on: connection)
-                let statements = writes.flatMap(\.statements)
-                let stockUpdates = statements.compactMap(\.stockUpdate)
-                let others = statements.filter { $0.stockUpdate == nil }
-                // Rows inserted by different writes are independent, so a batch that
-                // only inserts (placed orders, mostly) inserts per table; anything else
-                // runs statement by statement, in order.
-                let inserts = others.compactMap(\.rowInsert)
-                let ordered = inserts.count == others.count ? RowInsert.joined(inserts).flatMap(\.statements) : others
+                let stockUpdates = writes.flatMap(\.statements).compactMap(\.stockUpdate)
+                // The writes of a batch arrived side by side, so none depends on
+                // another's rows. Those that only insert (placed orders, mostly) insert
+                // per table; the others follow, each statement by statement, in order.
+                // One update in a batch (the outbox relay's, a payment) no longer takes
+                // every order of it off the joined path.
+                var inserts: [RowInsert] = []
+                var others: [SQLStatement] = []
+                for write in writes {
+                    let statements = write.statements.filter { $0.stockUpdate == nil }
+                    let rows = statements.compactMap(\.rowInsert)
+                    if rows.count == statements.count { inserts += rows } else { others += statements }
+                }
+                let ordered = RowInsert.joined(inserts).flatMap(\.statements) + others
                 for statement in ordered {
                     try await PostgresDatabase.run(statement, on: connection, logger: logger)
                 }

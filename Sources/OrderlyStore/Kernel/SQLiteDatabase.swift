@@ -55,7 +55,7 @@ final class SQLiteDatabase: SQLDatabase {
                             db, sql: "SELECT COUNT(*) FROM schema_migrations WHERE version = ?",
                             arguments: [migration.version]) ?? 0
                     guard done == 0 else { return .commit }
-                    for statement in migration.statements { try db.execute(sql: statement) }
+                    for statement in migration.statements(for: .sqlite) { try db.execute(sql: statement) }
                     try db.execute(
                         sql: "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
                         arguments: [migration.version, migration.name, Date().unixMilliseconds])

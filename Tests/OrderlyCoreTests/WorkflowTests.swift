@@ -284,3 +284,16 @@ struct OutboxMessageIDTests {
         #expect(OutboxMessage.key(ofID: text) == nil)
     }
 }
+
+@Suite("Canonical JSON")
+struct CanonicalJSONTests {
+    /// The audit chain hashes this text: the same value must always give the same bytes.
+    @Test func keysSortedAndOnlyWhatMustBeEscapedIs() {
+        let value: JSONValue = [
+            "b": "say \"hi\"\n", "a": [1, .bool(true), .null], "c": ["z": "杭州", "y": "a\\b\u{1}"], "d": "plain",
+        ]
+        #expect(
+            value.canonicalText
+                == #"{"a":[1,true,null],"b":"say \"hi\"\n","c":{"y":"a\\b\u0001","z":"杭州"},"d":"plain"}"#)
+    }
+}

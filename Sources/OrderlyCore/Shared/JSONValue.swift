@@ -72,11 +72,11 @@ extension JSONValue {
             text += "]"
         case .object(let members):
             text += "{"
-            for (index, key) in members.keys.sorted().enumerated() {
+            for (index, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
                 if index > 0 { text += "," }
-                Self.writeString(key, into: &text)
+                Self.writeString(member.key, into: &text)
                 text += ":"
-                members[key]!.write(into: &text)
+                member.value.write(into: &text)
             }
             text += "}"
         }
@@ -84,6 +84,12 @@ extension JSONValue {
 
     private static func writeString(_ value: String, into text: inout String) {
         text += "\""
+        // Most text (names, numbers, codes) needs no escape: appended whole, as it is.
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            text += value
+            text += "\""
+            return
+        }
         for scalar in value.unicodeScalars {
             switch scalar {
             case "\"": text += "\\\""

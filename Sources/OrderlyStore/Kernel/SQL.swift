@@ -1,6 +1,7 @@
 import Foundation
 import OrderlyCore
 import OrderlyServices
+import Synchronization
 
 /// A value bound to or read from SQL. Orderly stores only integers and text (times as
 /// Unix milliseconds, money as minor units, JSON as text), so one SQL text serves
@@ -248,14 +249,33 @@ struct RowInsert: Sendable {
     var shape: String { "\(table)(\(columns.joined(separator: ",")))\(suffix)" }
 
     var statement: SQLStatement {
-        let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
-        var statement = SQLStatement(
-            "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
-                + Array(repeating: row, count: rows.count).joined(separator: ", ") + suffix,
-            rows.flatMap { $0 }, onDuplicate: onDuplicate)
+        var statement = SQLStatement(sql, rows.flatMap { $0 }, onDuplicate: onDuplicate)
         statement.rowInsert = self
         return statement
     }
+
+    private var sql: String {
+        // Each placed order makes several inserts of a few rows; their text is made
+        // once per shape (a bulk load's many large row counts are not kept).
+        let key = TextKey(table: table, columns: columns, suffix: suffix, rows: rows.count)
+        let cacheable = rows.count <= 8
+        if cacheable, let sql = Self.texts.withLock({ $0[key] }) { return sql }
+        let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+        let sql =
+            "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
+            + Array(repeating: row, count: rows.count).joined(separator: ", ") + suffix
+        if cacheable { Self.texts.withLock { $0[key] = sql } }
+        return sql
+    }
+
+    private struct TextKey: Hashable {
+        var table: String
+        var columns: [String]
+        var suffix: String
+        var rows: Int
+    }
+
+    private static let texts = Mutex<[TextKey: String]>([:])
 
     /// PostgreSQL takes at most 65,535 binds in one statement, SQLite 32,766.
     static let maxBinds = 30_000

@@ -92,8 +92,10 @@ enum JSONCoding {
     /// JSON, an object, no control characters, no field the schema lacks, no value
     /// outside an enumeration, no number beyond 64 bits; each refusal names its path.
     static func checkStrict(_ data: Data, schema: String) throws {
+        let shape = FieldShape.of(schema: schema)
         do {
-            try StrictJSON.check(data)
+            // Most bodies are plain: the grammar's pass has then seen all there is.
+            if try StrictJSON.check(data, shape: shape) { return }
         } catch {
             throw Problem.malformed("the body is not valid JSON: \(error.reason) at byte \(error.offset)")
         }
@@ -107,7 +109,6 @@ enum JSONCoding {
         if holdsControlCharacter(tree), let path = controlCharacterPath(in: tree, path: "") {
             throw Problem.controlCharacters(at: path)
         }
-        let shape = FieldShape.of(schema: schema)
         if !fits(tree, shape) { try refuseMisfit(tree, shape) }
         if holdsOutOfRangeNumber(tree), let path = outOfRangeNumber(in: tree, path: "") {
             throw Problem(

@@ -5,6 +5,11 @@ import Foundation
 /// trailing commas, no comments, no duplicate keys, no lone surrogate escapes,
 /// valid UTF-8, and nesting at most `maxDepth` deep, so a hostile body of ten
 /// thousand `[` costs a few microseconds and no stack.
+///
+/// The same pass compares the body with its schema's `FieldShape`: when every key
+/// is one the schema has, every enumerated value is allowed, and no string, key or
+/// number could hold what `JSONCoding.checkStrict` refuses (an escape, a C1 or DEL
+/// character, a number of 19 digits or an exponent), nothing more need be looked at.
 enum StrictJSON {
     struct Invalid: Error, Equatable {
         var offset: Int
@@ -13,28 +18,35 @@ enum StrictJSON {
 
     static let maxDepth = 32
 
-    static func check(_ data: Data) throws(Invalid) {
-        let result: Result<Void, Invalid> = data.withUnsafeBytes { raw in
+    /// Throws when the body is not RFC 8259 JSON; returns whether it is an object
+    /// that plainly fits `shape`, false when it needs a closer look.
+    @discardableResult
+    static func check(_ data: Data, shape: FieldShape? = nil) throws(Invalid) -> Bool {
+        let result: Result<Bool, Invalid> = data.withUnsafeBytes { raw in
             var scanner = Scanner(bytes: raw.bindMemory(to: UInt8.self))
             do throws(Invalid) {
                 scanner.skipWhitespace()
-                try scanner.value(depth: 0)
+                if scanner.current != UInt8(ascii: "{") { scanner.needsCloserLook = true }
+                try scanner.value(depth: 0, shape: shape)
                 scanner.skipWhitespace()
                 if scanner.index != scanner.bytes.count { throw scanner.invalid("unexpected text after the value") }
-                return .success(())
+                return .success(!scanner.needsCloserLook)
             } catch {
                 return .failure(error)
             }
         }
-        try result.get()
+        let plain = try result.get()
         guard String(data: data, encoding: .utf8) != nil else {
             throw Invalid(offset: 0, reason: "the body is not valid UTF-8")
         }
+        return plain
     }
 
     private struct Scanner {
         let bytes: UnsafeBufferPointer<UInt8>
         var index = 0
+        /// Set by anything `JSONCoding.checkStrict` must look at on the parsed tree.
+        var needsCloserLook = false
 
         init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -51,17 +63,29 @@ enum StrictJSON {
             index += 1
         }
 
-        mutating func value(depth: Int) throws(Invalid) {
+        /// `shape` is what the schema says of the value here; nil where it says nothing.
+        mutating func value(depth: Int, shape: FieldShape?) throws(Invalid) {
             guard let byte = current else { throw invalid("expected a value") }
             switch byte {
             case UInt8(ascii: "{"):
                 guard depth < StrictJSON.maxDepth else { throw invalid("nested deeper than \(StrictJSON.maxDepth)") }
-                try object(depth: depth + 1)
+                if case .object(let fields) = shape {
+                    try object(depth: depth + 1, fields: fields)
+                } else {
+                    try object(depth: depth + 1, fields: nil)
+                }
             case UInt8(ascii: "["):
                 guard depth < StrictJSON.maxDepth else { throw invalid("nested deeper than \(StrictJSON.maxDepth)") }
-                try array(depth: depth + 1)
+                if case .array(let element) = shape {
+                    try array(depth: depth + 1, element: element)
+                } else {
+                    try array(depth: depth + 1, element: nil)
+                }
             case UInt8(ascii: "\""):
-                _ = try string()
+                let text = try string()
+                if case .choice(let values) = shape, !values.contains(where: { $0.utf8.elementsEqual(text.utf8) }) {
+                    needsCloserLook = true
+                }
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
                 try number()
             case UInt8(ascii: "t"): try literal("true")
@@ -71,7 +95,8 @@ enum StrictJSON {
             }
         }
 
-        mutating func object(depth: Int) throws(Invalid) {
+        /// `fields`: the schema's fields of this object; nil when it names none.
+        mutating func object(depth: Int, fields: [String: FieldShape]?) throws(Invalid) {
             index += 1
             skipWhitespace()
             if current == UInt8(ascii: "}") {
@@ -90,7 +115,12 @@ enum StrictJSON {
                 skipWhitespace()
                 try expect(UInt8(ascii: ":"), "':'")
                 skipWhitespace()
-                try value(depth: depth)
+                var field: FieldShape?
+                if let fields {
+                    field = fields[String(key)]
+                    if field == nil { needsCloserLook = true }
+                }
+                try value(depth: depth, shape: field)
                 skipWhitespace()
                 if current == UInt8(ascii: ",") {
                     index += 1
@@ -101,7 +131,7 @@ enum StrictJSON {
             }
         }
 
-        mutating func array(depth: Int) throws(Invalid) {
+        mutating func array(depth: Int, element: FieldShape?) throws(Invalid) {
             index += 1
             skipWhitespace()
             if current == UInt8(ascii: "]") {
@@ -111,7 +141,7 @@ enum StrictJSON {
             while true {
                 skipWhitespace()
                 if current == UInt8(ascii: "]") { throw invalid("trailing comma") }
-                try value(depth: depth)
+                try value(depth: depth, shape: element)
                 skipWhitespace()
                 if current == UInt8(ascii: ",") {
                     index += 1
@@ -137,7 +167,17 @@ enum StrictJSON {
                     return text
                 case 0x00..<0x20:
                     throw invalid("control character in a string")
+                case 0x7F:
+                    needsCloserLook = true
+                    index += 1
+                // U+0080–U+009F are C2 80 – C2 9F in UTF-8.
+                case 0xC2 where index + 1 < bytes.count && (0x80...0x9F).contains(bytes[index + 1]):
+                    needsCloserLook = true
+                    index += 1
                 case UInt8(ascii: "\\"):
+                    // An escape may stand for a control character, or for text an
+                    // enumeration or a key would match only once decoded.
+                    needsCloserLook = true
                     index += 1
                     guard let escape = current else { throw invalid("unterminated string") }
                     if escape == UInt8(ascii: "u") {
@@ -184,17 +224,21 @@ enum StrictJSON {
         mutating func number() throws(Invalid) {
             if current == UInt8(ascii: "-") { index += 1 }
             guard let first = current, first >= 48, first <= 57 else { throw invalid("invalid number") }
+            let start = index
             index += 1
             if first != UInt8(ascii: "0") {
                 digits()
             } else if let next = current, next >= 48, next <= 57 {
                 throw invalid("number with a leading zero")
             }
+            // 19 integer digits may pass 64 bits (Int64.max is 9223372036854775807).
+            if index - start >= 19 { needsCloserLook = true }
             if current == UInt8(ascii: ".") {
                 index += 1
                 guard try digitsRequired() else { throw invalid("invalid number") }
             }
             if current == UInt8(ascii: "e") || current == UInt8(ascii: "E") {
+                needsCloserLook = true
                 index += 1
                 if current == UInt8(ascii: "+") || current == UInt8(ascii: "-") { index += 1 }
                 guard try digitsRequired() else { throw invalid("invalid number") }

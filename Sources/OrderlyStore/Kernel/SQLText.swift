@@ -20,12 +20,6 @@ enum SQLText {
             .replacingOccurrences(of: "_", with: "\\_")
     }
 
-    static let jsonEncoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
-
     static func multiRowInsert(
         _ table: String, _ columns: [String], _ rows: [[SQLValue]], suffix: String = "",
         onDuplicate: StoreConflict? = nil

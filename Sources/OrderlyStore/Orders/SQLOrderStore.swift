@@ -338,10 +338,10 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
                     [SQLValue(order.paymentDueAt), number]))
         }
         if change.expectedVersion == nil, !change.events.isEmpty {
-            statements.append(try eventsInsert([(order.number, change.events)]).statement)
+            statements.append(eventsInsert([(order.number, change.events)]).statement)
         }
         for event in change.events where change.expectedVersion != nil {
-            let details = String(decoding: try SQLText.jsonEncoder.encode(event.details), as: UTF8.self)
+            let details = event.details.canonicalText
             statements.append(
                 SQLStatement(
                     """
@@ -354,14 +354,14 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
             statements.append(paymentsInsert([(order.number, payment)]).statement)
         }
         let messages = change.messages
-        if !messages.isEmpty { statements.append(try SQLOutboxStore.insert(messages).statement) }
+        if !messages.isEmpty { statements.append(SQLOutboxStore.insert(messages).statement) }
         statements += stockStatements(change.stock, order: order)
         return statements
     }
 
     /// The columns an order change may rewrite, with the order's values.
     static func mutableColumns(_ order: Order) throws -> [(String, SQLValue)] {
-        let reviewReasons = String(decoding: try JSONEncoder().encode(order.reviewReasons), as: UTF8.self)
+        let reviewReasons = JSONValue.array(order.reviewReasons.map(JSONValue.string)).canonicalText
         return [
             ("status", .text(order.status.rawValue)), ("payment_status", .text(order.paymentStatus.rawValue)),
             ("fulfillment_status", .text(order.fulfillmentStatus.rawValue)),
@@ -404,7 +404,7 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
         let inserts = [
             try Self.orderInsert(histories.map(\.order)),
             Self.linesInsert(histories.map(\.order)),
-            try Self.eventsInsert(histories.map { ($0.order.number, $0.events) }),
+            Self.eventsInsert(histories.map { ($0.order.number, $0.events) }),
             Self.paymentsInsert(histories.flatMap { history in history.payments.map { (history.order.number, $0) } }),
         ]
         // Each table's rows all go before the next table's, so rows always follow
@@ -435,15 +435,15 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
     }
 
     /// The first events of orders being placed, numbered from 1.
-    static func eventsInsert(_ timelines: [(OrderNumber, [TimelineEvent])]) throws -> RowInsert {
+    static func eventsInsert(_ timelines: [(OrderNumber, [TimelineEvent])]) -> RowInsert {
         RowInsert(
             table: "order_events", columns: ["order_number", "seq", "type", "at", "actor", "details"],
-            rows: try timelines.flatMap { number, events in
-                try events.enumerated().map { index, event in
+            rows: timelines.flatMap { number, events in
+                events.enumerated().map { index, event in
                     [
                         .text(number.value), SQLValue(index + 1), .text(event.type), SQLValue(event.at),
                         .text(event.actor),
-                        .text(String(decoding: try SQLText.jsonEncoder.encode(event.details), as: UTF8.self)),
+                        .text(event.details.canonicalText),
                     ]
                 }
             })

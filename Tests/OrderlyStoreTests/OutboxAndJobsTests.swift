@@ -107,7 +107,8 @@ struct OutboxAndJobsTests {
         "messages of the first outbox shape survive the move to a table keyed by aggregate",
         arguments: Backend.available)
     func outboxMigrationKeepsMessages(_ backend: Backend) async throws {
-        let store = try Storage.open(try await TestShop.freshDatabase(backend))
+        let url = try await TestShop.freshDatabase(backend)
+        let store = try Storage.open(url)
         _ = try await store.db.migrate(Schema.migrations.filter { $0.version <= 4 })
         try await store.db.write([
             SQLStatement(
@@ -124,6 +125,7 @@ struct OutboxAndJobsTests {
         #expect(entry.status == .dead && entry.attempts == 10 && entry.lastError == "HTTP 500")
         #expect(try await store.outbox.entries(status: .dead, before: nil, limit: 10).items == [entry])
         await store.close()
+        TestShop.removeSQLiteFiles(url)
     }
 
     @Test(

@@ -37,7 +37,9 @@ public struct TestShop: Sendable {
 
     public static let start = Date(timeIntervalSince1970: 1_795_000_000)
 
-    /// Runs `body` with a new shop and closes it afterwards.
+    /// Runs `body` with a new shop and closes it afterwards. A SQLite file is removed
+    /// when the body succeeds (a run of the suite made about a gigabyte of them) and
+    /// kept when it fails, for a look.
     public static func with(
         _ backend: Backend, policy: OrderPolicy = OrderPolicy(), _ body: (TestShop) async throws -> Void
     ) async throws {
@@ -52,6 +54,14 @@ public struct TestShop: Sendable {
             await store.close()
             throw error
         }
+        removeSQLiteFiles(url)
+    }
+
+    /// Removes the files of a `sqlite:` database; any other URL is left alone.
+    public static func removeSQLiteFiles(_ url: String) {
+        guard url.hasPrefix("sqlite:") else { return }
+        let path = String(url.dropFirst("sqlite:".count))
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 
     init(backend: Backend, store: SQLStore, policy: OrderPolicy, url: String) {

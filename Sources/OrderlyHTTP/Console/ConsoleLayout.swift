@@ -70,53 +70,61 @@ struct ConsolePage {
         "<input type=\"hidden\" name=\"csrf_token\" value=\"\(h(csrfToken ?? ""))\">"
     }
 
-    /// A whole page: header with navigation (only what the operator may use), the
-    /// language switch, sign-out, then `body`.
+    /// The text of `key` in the page's language (`Strings/*.strings`).
+    func text(_ key: String, _ values: [String: String] = [:]) -> String { language.strings.text(key, values) }
+
+    /// What every template gets: the language, its string table as `t`, the CSRF token.
+    func templateValues(_ values: [String: Any] = [:]) -> [String: Any] {
+        values.merging(
+            ["lang": language.htmlTag, "t": language.strings.templateValues, "csrfToken": csrfToken ?? ""],
+            uniquingKeysWith: { own, _ in own })
+    }
+
+    /// The console's sections, each shown to whoever may use it.
+    private var navigation: [(href: String, key: String)] {
+        guard principal != nil else { return [] }
+        var sections: [(String, String)] = [("/console", "nav.dashboard")]
+        if may(.ordersRead) { sections.append(("/console/orders", "nav.orders")) }
+        if may(.stockRead) { sections.append(("/console/stock", "nav.stock")) }
+        if may(.usersManage) { sections.append(("/console/users", "nav.users")) }
+        if may(.apiKeysManage) { sections.append(("/console/api-keys", "nav.api_keys")) }
+        if may(.auditRead) { sections.append(("/console/audit", "nav.audit")) }
+        if may(.logsRead) {
+            sections.append(("/console/logins", "nav.logins"))
+            sections.append(("/console/exceptions", "nav.exceptions"))
+        }
+        if may(.systemManage) { sections.append(("/console/system", "nav.system")) }
+        return sections
+    }
+
+    /// The section a path belongs to: the dashboard only at `/console` itself.
+    static func isCurrent(section href: String, path: String) -> Bool {
+        let bare = String(path.prefix { $0 != "?" })
+        if href == "/console" { return bare == "/console" || bare == "/console/" }
+        return bare == href || bare.hasPrefix(href + "/")
+    }
+
+    /// A whole page (`layout.mustache`): a skip link, the navigation with the current
+    /// section marked, the operator, the language switch, then `body` (HTML made by
+    /// the page).
     func render(_ title: String, _ body: String, flash: String? = nil) -> String {
-        var navigation: [(String, String)] = []
-        if principal != nil {
-            navigation.append(("/console", t("Dashboard", "概览")))
-            if may(.ordersRead) { navigation.append(("/console/orders", t("Orders", "订单"))) }
-            if may(.stockRead) { navigation.append(("/console/stock", t("Stock", "库存"))) }
-            if may(.usersManage) { navigation.append(("/console/users", t("Users", "用户"))) }
-            if may(.apiKeysManage) { navigation.append(("/console/api-keys", t("API keys", "API 密钥"))) }
-            if may(.auditRead) { navigation.append(("/console/audit", t("Audit log", "审计日志"))) }
-            if may(.logsRead) {
-                navigation.append(("/console/logins", t("Sign-ins", "登录日志")))
-                navigation.append(("/console/exceptions", t("Exceptions", "异常日志")))
-            }
-            if may(.systemManage) { navigation.append(("/console/system", t("Background work", "后台任务"))) }
+        let navigation = navigation.map { section -> [String: Any] in
+            [
+                "href": section.href, "label": text(section.key),
+                "current": Self.isCurrent(section: section.href, path: path),
+            ]
         }
-        let links = navigation.map { "<a href=\"\($0.0)\">\(h($0.1))</a>" }.joined(separator: " ")
-        let switchLink =
-            "<a class=\"lang\" href=\"/console/language/\(language.other.rawValue)?back=\(urlEncoded(path))\" lang=\"\(language.other.htmlTag)\">\(language.other.nativeName)</a>"
-        var account = ""
+        var values: [String: Any] = [
+            "title": title, "style": ConsoleResources.stylesheet, "content": body,
+            "navigation": navigation, "hasNavigation": !navigation.isEmpty,
+            "switchHref": "/console/language/\(language.other.rawValue)?back=\(urlEncoded(path))",
+            "switchLang": language.other.htmlTag,
+        ]
+        if let flash { values["flash"] = flash }
         if let displayName, let role = principal?.role {
-            account = """
-                <span class="who">\(h(displayName)) · \(h(language.role(role)))</span>
-                <form method="post" action="/console/logout" class="inline">\(csrfField)<button type="submit">\(h(t("Sign out", "退出")))</button></form>
-                """
+            values["account"] = text("layout.account", ["name": displayName, "role": text("role.\(role.rawValue)")])
         }
-        let flashBlock = flash.map { "<p class=\"flash\" role=\"status\">\(h($0))</p>" } ?? ""
-        return """
-            <!doctype html>
-            <html lang="\(language.htmlTag)">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(h(title)) · Orderly</title>
-            <style>\(Self.style)</style>
-            </head>
-            <body>
-            <header><strong>Orderly</strong> <nav>\(links)</nav> <span class="account">\(account) \(switchLink)</span></header>
-            <main>
-            <h1>\(h(title))</h1>
-            \(flashBlock)
-            \(body)
-            </main>
-            </body>
-            </html>
-            """
+        return ConsoleResources.render("layout", templateValues(values))
     }
 
     /// Problems as a list above a form.
@@ -132,18 +140,4 @@ struct ConsolePage {
         return problem.errors.map { "\($0.path): \($0.message)" }
     }
 
-    static let style = """
-        body{font-family:system-ui,"PingFang SC","Microsoft YaHei",sans-serif;margin:0;color:#1d2330;background:#f6f7f9}\
-        header{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;padding:.6rem 1rem;background:#1d3557;color:#fff}\
-        header a{color:#fff;margin-right:.6rem}header nav{flex:1}header button{font-size:.85rem}\
-        main{padding:1rem;max-width:72rem;margin:auto}h1{font-size:1.4rem}\
-        table{border-collapse:collapse;width:100%;background:#fff;display:block;overflow-x:auto}\
-        th,td{border-bottom:1px solid #dde;padding:.4rem .5rem;text-align:left;white-space:nowrap}\
-        .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(10rem,1fr));gap:.8rem}\
-        .card{background:#fff;padding:.8rem;border-radius:.4rem;box-shadow:0 1px 2px #0002}.card b{font-size:1.5rem;display:block}\
-        form.inline{display:inline}label{display:block;margin:.4rem 0}input,select,button{font-size:1rem;padding:.3rem}\
-        .errors{background:#fde8e8;border:1px solid #e0a0a0;padding:.2rem .8rem;margin:.8rem 0}\
-        .flash{background:#e6f4ea;border:1px solid #9c9;padding:.5rem .8rem}.actions a{margin-right:.8rem}\
-        .status{font-weight:bold}.who{margin-right:.5rem}.filters{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end}
-        """
 }

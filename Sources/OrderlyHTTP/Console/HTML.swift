@@ -83,16 +83,7 @@ enum Language: String, CaseIterable, Sendable {
         }
     }
 
-    func role(_ role: Role) -> String {
-        switch role {
-        case .administrator: return t("Administrator", "系统管理员")
-        case .dataEntryClerk: return t("Data entry clerk", "数据录入员")
-        case .reviewer: return t("Reviewer", "数据审核员")
-        case .finance: return t("Finance", "财务人员")
-        case .customerService: return t("Customer service", "客服人员")
-        case .warehouse: return t("Warehouse", "仓库人员")
-        }
-    }
+    func role(_ role: Role) -> String { strings.text("role.\(role.rawValue)") }
 }
 
 /// Escapes text for HTML element content and quoted attribute values.

@@ -1,0 +1,33 @@
+import Foundation
+import Mustache
+
+/// The console's templates and string tables, compiled into the binary
+/// (`embedInCode` in Package.swift), read once.
+enum ConsoleResources {
+    /// Every template by name: each file of `Templates/` (a test keeps this list whole).
+    static let templateFiles: [(name: String, bytes: [UInt8])] = [
+        ("layout", PackageResources.layout_mustache)
+    ]
+
+    static let stylesheet = String(decoding: PackageResources.console_css, as: UTF8.self)
+    static let english = StringTable(parsing: String(decoding: PackageResources.en_strings, as: UTF8.self))
+    static let chinese = StringTable(parsing: String(decoding: PackageResources.zh_CN_strings, as: UTF8.self))
+
+    /// Templates whose text does not parse stop the server at start, loudly: a
+    /// test renders each, so none reaches a release.
+    static let library: MustacheLibrary = {
+        var library = MustacheLibrary()
+        for file in templateFiles {
+            do {
+                try library.register(String(decoding: file.bytes, as: UTF8.self), named: file.name)
+            } catch {
+                fatalError("console template \(file.name) does not parse: \(error)")
+            }
+        }
+        return library
+    }()
+
+    static func render(_ template: String, _ values: [String: Any]) -> String {
+        library.render(values, withTemplate: template) ?? ""
+    }
+}

@@ -30,7 +30,7 @@ TEXT = {
            "ship": "Ship", "shipped": "Shipped", "wrong": "Wrong username or password.", "users": "Users",
            "forbidden": "You may not do this.", "other": "中文"},
     "zh": {"language": "zh-CN,zh", "size": (390, 844), "sign_in": "登录", "dashboard": "概览",
-           "ship": "发货", "shipped": "配送中", "wrong": "用户名或密码错误。", "users": "用户",
+           "ship": "发货", "shipped": "已发货", "wrong": "用户名或密码错误。", "users": "用户",
            "forbidden": "您没有执行此操作的权限。", "other": "English"},
 }
 

@@ -287,53 +287,12 @@ struct ConsoleRoutes: Sendable {
         let details = try await orders.details(try number(context))
         let order = details.order
         let flash = request.uri.queryParameters.get("done").flatMap(OrderAction.init(rawValue:)).map {
-            page.t("Done: \($0.title(page.language)).", "已完成：\($0.title(page.language))。")
+            page.text("done.\($0.rawValue)")
         }
-        var body = """
-            <p class="status" id="order-status">\(h(page.t("Status", "状态"))): \(h(page.language.orderStatus(order.status))) · \
-            \(h(page.t("Payment", "支付"))): \(h(page.language.paymentStatus(order.paymentStatus))) · \
-            \(h(page.t("Fulfilment", "履约"))): \(h(page.language.fulfillmentStatus(order.fulfillmentStatus)))</p>
-            """
         let actions = OrderAction.allCases.filter { $0.isOffered(for: order) && page.may($0.operation) }
-        if !actions.isEmpty {
-            body += "<p class=\"actions\">"
-            body += actions.map {
-                "<a href=\"/console/orders/\(order.number.value)/\($0.rawValue)\">\(h($0.title(page.language)))</a>"
-            }.joined()
-            body += "</p>"
-        }
-        let address = order.shippingAddress
-        body += """
-            <h2>\(h(page.t("Customer and address", "客户与地址")))</h2>
-            <p>\(h(order.customer.name)) · \(h(address.recipient)) \(h(address.phone))<br>\
-            \(h(address.province))\(h(address.city))\(h(address.district))\(h(address.street))</p>
-            <p>\(h(page.t("Channel", "渠道"))): \(h(order.channel)) · \(h(page.t("Payment method", "支付方式"))): \(h(order.paymentMethod)) · \
-            \(h(page.t("Warehouse", "仓库"))): \(h(order.warehouse.value))\
-            \(order.shipment.map { " · \(h(page.t("Carrier", "承运商"))): \(h($0.carrier)) \(h($0.trackingNumber))" } ?? "")</p>
-            <h2>\(h(page.t("Lines", "商品明细")))</h2>
-            <table><tr><th>SKU</th><th>\(h(page.t("Product", "商品")))</th><th>\(h(page.t("Quantity", "数量")))</th>\
-            <th>\(h(page.t("Unit price", "单价")))</th><th>\(h(page.t("Amount", "小计")))</th></tr>
-            """
-        for line in order.lines {
-            body += """
-                <tr><td>\(h(line.sku.value))</td><td>\(h(line.name))</td><td>\(line.quantity)</td>\
-                <td>\(display(line.unitPrice))</td><td>\(display(line.total))</td></tr>
-                """
-        }
-        body += """
-            </table>
-            <p>\(h(page.t("Subtotal", "小计"))) \(display(order.totals.subtotal)) · \(h(page.t("Shipping", "运费"))) \(display(order.totals.shipping)) · \
-            \(h(page.t("Discount", "优惠"))) \(display(order.totals.discount)) · <strong>\(h(page.t("Total", "合计"))) \(display(order.totals.grandTotal))</strong></p>
-            <h2>\(h(page.t("Timeline", "时间线")))</h2>
-            <table><tr><th>\(h(page.t("Time", "时间")))</th><th>\(h(page.t("Event", "事件")))</th><th>\(h(page.t("By", "操作人")))</th></tr>
-            """
-        for event in details.timeline {
-            body +=
-                "<tr><td>\(page.time(event.at))</td><td>\(h(page.language.event(event.type)))</td><td>\(h(event.actor))</td></tr>"
-        }
-        body += "</table>"
-        let title = page.t("Order", "订单") + " " + order.number.value
-        return htmlResponse(page.render(title, body, flash: flash))
+        let body = ConsoleResources.render(
+            "order", page.templateValues(OrderPage(details: details, actions: actions, page: page).values))
+        return htmlResponse(page.render(page.text("order.title", ["number": order.number.value]), body, flash: flash))
     }
 
     private func number(_ context: OrderlyRequestContext) throws -> OrderNumber {
@@ -490,15 +449,5 @@ enum OrderAction: String, CaseIterable, Sendable {
     /// Whether the order's state allows it (the service checks again on submit).
     func isOffered(for order: Order) -> Bool { (try? order.status.applying(event)) != nil }
 
-    func title(_ language: Language) -> String {
-        switch self {
-        case .approve: return language.t("Approve", "审核通过")
-        case .reject: return language.t("Reject", "驳回")
-        case .cancel: return language.t("Cancel order", "取消订单")
-        case .recordPayment: return language.t("Record payment", "登记付款")
-        case .ship: return language.t("Ship", "发货")
-        case .deliver: return language.t("Mark delivered", "确认送达")
-        case .complete: return language.t("Complete", "完成订单")
-        }
-    }
+    func title(_ language: Language) -> String { language.strings.text("action.\(rawValue)") }
 }

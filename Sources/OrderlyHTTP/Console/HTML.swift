@@ -36,52 +36,18 @@ enum Language: String, CaseIterable, Sendable {
     var other: Language { self == .zh ? .en : .zh }
     var nativeName: String { self == .zh ? "中文" : "English" }
 
-    func orderStatus(_ status: OrderStatus) -> String {
-        switch status {
-        case .pendingReview: return t("Pending review", "待审核")
-        case .pendingPayment: return t("Pending payment", "待支付")
-        case .paid: return t("Awaiting shipment", "待发货")
-        case .shipped: return t("Shipped", "配送中")
-        case .delivered: return t("Delivered", "已送达")
-        case .completed: return t("Completed", "已完成")
-        case .cancelled: return t("Cancelled", "已取消")
-        }
-    }
-
-    func paymentStatus(_ status: PaymentStatus) -> String {
-        switch status {
-        case .unpaid: return t("Unpaid", "待支付")
-        case .paid: return t("Paid", "已支付")
-        case .partiallyRefunded: return t("Partially refunded", "部分退款")
-        case .refunded: return t("Refunded", "已退款")
-        }
-    }
-
+    func orderStatus(_ status: OrderStatus) -> String { strings.text("status.order.\(status.rawValue)") }
+    func paymentStatus(_ status: PaymentStatus) -> String { strings.text("status.payment.\(status.rawValue)") }
     func fulfillmentStatus(_ status: FulfillmentStatus) -> String {
-        switch status {
-        case .unfulfilled: return t("Unfulfilled", "未发货")
-        case .shipped: return t("Shipped", "已发货")
-        case .delivered: return t("Delivered", "已送达")
-        }
+        strings.text("status.fulfillment.\(status.rawValue)")
     }
 
-    /// A timeline event's name; unknown types are shown as they are.
-    func event(_ type: String) -> String {
-        switch type {
-        case "placed": return t("Placed", "下单")
-        case "held_for_review": return t("Held for review", "转人工审核")
-        case "approved": return t("Approved", "审核通过")
-        case "rejected": return t("Rejected", "审核驳回")
-        case "edited": return t("Edited", "修改订单")
-        case "payment_recorded": return t("Payment recorded", "已付款")
-        case "shipped": return t("Shipped", "已发货")
-        case "delivered": return t("Delivered", "已送达")
-        case "completed": return t("Completed", "已完成")
-        case "cancelled": return t("Cancelled", "已取消")
-        case "expired": return t("Expired unpaid", "超时未支付")
-        default: return type
-        }
-    }
+    /// A timeline event's name; a type the table lacks is shown as it is.
+    func event(_ type: String) -> String { strings.word("event", type) }
+    /// A sales channel's name; a channel the table lacks (channels are open) as it is.
+    func channel(_ code: String) -> String { strings.word("channel", code) }
+    /// A payment method's name; one the table lacks as it is.
+    func paymentMethod(_ code: String) -> String { strings.word("payment_method", code) }
 
     func role(_ role: Role) -> String { strings.text("role.\(role.rawValue)") }
 }

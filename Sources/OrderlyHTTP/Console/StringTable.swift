@@ -25,6 +25,10 @@ struct StringTable: Sendable {
         return text
     }
 
+    /// The word for a code of an open list (`channel.web`): the code itself when
+    /// the table has none, since a channel or method may be new to the console.
+    func word(_ group: String, _ code: String) -> String { entries["\(group).\(code)"] ?? code }
+
     /// The table as nested objects for templates: `nav.orders` is `{{t.nav.orders}}`.
     var templateValues: [String: Any] {
         var root: [String: Any] = [:]

@@ -1,0 +1,114 @@
+import Foundation
+import OrderlyCore
+import OrderlyServices
+
+/// What `order.mustache` shows of an order: every value already in the page's
+/// language and format.
+struct OrderPage {
+    let details: OrderDetails
+    let actions: [OrderAction]
+    let page: ConsolePage
+
+    var values: [String: Any] {
+        let order = details.order
+        let language = page.language
+        let address = order.shippingAddress
+        var values: [String: Any] = [
+            "status": ["code": order.status.rawValue, "label": language.orderStatus(order.status)],
+            "paymentStatus": language.paymentStatus(order.paymentStatus),
+            "fulfillmentStatus": language.fulfillmentStatus(order.fulfillmentStatus),
+            "actions": actions.map { action -> [String: Any] in
+                ["href": "/console/orders/\(order.number.value)/\(action.rawValue)", "label": action.title(language)]
+            },
+            "hasActions": !actions.isEmpty,
+            "customer": order.customer.name, "recipient": address.recipient, "phone": address.phone,
+            "address": Self.address(address), "channel": language.channel(order.channel),
+            // The method the order was paid with once it is paid; the one it was placed with before.
+            "paymentMethod": language.paymentMethod(details.payments.last?.method ?? order.paymentMethod),
+            "warehouse": order.warehouse.value,
+            "lines": order.lines.map { line -> [String: Any] in
+                [
+                    "sku": line.sku.value, "name": line.name, "quantity": line.quantity,
+                    "unitPrice": display(line.unitPrice), "total": display(line.total),
+                ]
+            },
+            "subtotal": display(order.totals.subtotal), "shipping": display(order.totals.shipping),
+            "discount": display(order.totals.discount), "grandTotal": display(order.totals.grandTotal),
+            "payments": details.payments.map { payment -> [String: Any] in
+                [
+                    "at": page.time(payment.recordedAt), "method": language.paymentMethod(payment.method),
+                    "amount": display(payment.amount), "reference": payment.reference ?? "—",
+                ]
+            },
+            "hasPayments": !details.payments.isEmpty,
+            "timeline": details.timeline.map { event -> [String: Any] in
+                [
+                    "at": page.time(event.at), "event": language.event(event.type), "actor": event.actor,
+                    "details": Self.details(event.details, currency: order.totals.grandTotal.currency, page: page),
+                ]
+            },
+        ]
+        if order.status == .pendingReview, !order.reviewReasons.isEmpty {
+            values["held"] = ["reasons": order.reviewReasons]
+        }
+        if let note = order.note, !note.isEmpty { values["note"] = note }
+        if let shipment = order.shipment {
+            values["shipment"] = ["carrier": shipment.carrier, "trackingNumber": shipment.trackingNumber]
+        }
+        return values
+    }
+
+    /// Province, city, district and street, spaced so they do not run together
+    /// (`上海市 上海市 徐汇区 …`), with the postal code when there is one.
+    static func address(_ address: ShippingAddress) -> String {
+        var parts = [address.province, address.city, address.district, address.street]
+        if let postalCode = address.postalCode, !postalCode.isEmpty { parts.append(postalCode) }
+        return parts.filter { !$0.isEmpty }.joined(separator: " ")
+    }
+
+    /// A timeline event's details as label and value pairs, in the page's language:
+    /// money as money, methods and times as words and local times.
+    static func details(_ details: JSONValue, currency: Currency, page: ConsolePage) -> [[String: String]] {
+        guard case .object(let members) = details else { return [] }
+        let moneyCurrency =
+            members["currency"].flatMap { value -> Currency? in
+                if case .string(let code) = value { return Currency(code) }
+                return nil
+            } ?? currency
+        return members.keys.sorted().compactMap { key -> [String: String]? in
+            guard key != "currency", key != "version", let value = members[key] else { return nil }
+            let text: String
+            switch (key, value) {
+            case ("amount", .int(let amount)), ("grand_total", .int(let amount)):
+                text = display(Money(amount, moneyCurrency))
+            case ("grand_total", .object(let change)):
+                guard case .int(let from)? = change["from"], case .int(let to)? = change["to"] else { return nil }
+                text = "\(display(Money(from, moneyCurrency))) → \(display(Money(to, moneyCurrency)))"
+            case ("method", .string(let method)): text = page.language.paymentMethod(method)
+            case ("payment_due_at", .string(let time)):
+                text = JSONCoding.parseTimestamp(time).map(page.time) ?? time
+            case ("changes", .array(let changes)):
+                text = changes.compactMap { change -> String? in
+                    guard case .object(let item) = change, case .string(let sku)? = item["sku"],
+                        case .int(let from)? = item["from"], case .int(let to)? = item["to"]
+                    else { return nil }
+                    return "\(sku) \(from) → \(to)"
+                }.joined(separator: page.language == .zh ? "；" : "; ")
+            case (_, .array(let items)):
+                text = items.map(plain).joined(separator: page.language == .zh ? "；" : "; ")
+            default: text = plain(value)
+            }
+            return ["label": page.language.strings.word("detail", key), "value": text]
+        }
+    }
+
+    private static func plain(_ value: JSONValue) -> String {
+        switch value {
+        case .string(let text): return text
+        case .int(let number): return String(number)
+        case .bool(let flag): return String(flag)
+        case .null: return "—"
+        default: return value.canonicalText
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import HTTPTypes
+import OrderlyCore
+import OrderlyServices
+import OrderlyTestSupport
+import Testing
+
+@testable import OrderlyHTTP
+
+/// The order page shows what an operator acts on, in the page's language.
+@Suite("Console: the order page")
+struct ConsoleOrderPageTests {
+    static let chinese: HTTPFields = [.acceptLanguage: "zh-CN,zh;q=0.9"]
+
+    @Test("a held order says why; the buyer's note and the address are shown", arguments: Backend.available)
+    func heldOrderReasonsNoteAndAddress(_ backend: Backend) async throws {
+        try await withAPI(backend) { shop, api in
+            try await shop.stock([("TEA-001", 4500, 200)])
+            var draft = TestShop.draft([("TEA-001", 120)], channel: "mini_program")
+            draft.note = "请在周末送达 <谢谢>"
+            let order = try #require(try await shop.orders.place(draft, actor: "t").value)
+            #expect(order.status == .pendingReview)
+            let reviewer = api.as(try await shop.signIn(.reviewer))
+            let page = try await reviewer.call(.get, "/console/orders/\(order.number.value)", headers: Self.chinese)
+            #expect(page.status == .ok)
+            #expect(page.text.contains("转人工审核的原因"))
+            for reason in order.reviewReasons { #expect(page.text.contains(reason)) }
+            #expect(page.text.contains("<dt>买家留言</dt><dd class=\"note\">请在周末送达 &lt;谢谢&gt;</dd>"))
+            #expect(page.text.contains("浙江省 杭州市 西湖区 文三路 100 号"))
+            #expect(page.text.contains("<dd>小程序</dd>") && page.text.contains("<dd>支付宝</dd>"))
+            #expect(page.text.contains("<title>订单 \(order.number.value) · Orderly</title>"))
+        }
+    }
+
+    @Test("the timeline shows each event's details; the header the method that paid", arguments: Backend.available)
+    func timelineDetailsAndPaidMethod(_ backend: Backend) async throws {
+        try await withAPI(backend) { shop, api in
+            try await shop.stock([("TEA-001", 4500, 10)])
+            let order = try await shop.place([("TEA-001", 2)])
+            _ = try await shop.orders.recordPayment(
+                order.number, method: "wechat_pay", amount: order.totals.grandTotal, reference: "WX-4200001234",
+                actor: "finance")
+            _ = try await shop.orders.ship(order.number, carrier: "顺丰速运", trackingNumber: "SF1234567890", actor: "w")
+            let cancelled = try await shop.place([("TEA-001", 1)])
+            _ = try await shop.orders.cancel(cancelled.number, reason: "客户不想要了", actor: "cs")
+
+            let staff = api.as(try await shop.signIn(.customerService))
+            let page = try await staff.call(.get, "/console/orders/\(order.number.value)", headers: Self.chinese)
+            let amount = display(order.totals.grandTotal)
+            #expect(page.text.contains("<dd>微信支付</dd>"), "the method that paid, not the one placed with")
+            #expect(page.text.contains("<span class=\"detail\">支付方式: 微信支付</span>"))
+            #expect(page.text.contains("<span class=\"detail\">金额: \(amount)</span>"))
+            #expect(page.text.contains("<span class=\"detail\">交易流水号: WX-4200001234</span>"))
+            #expect(page.text.contains("<span class=\"detail\">快递公司: 顺丰速运</span>"))
+            #expect(page.text.contains("<span class=\"detail\">运单号: SF1234567890</span>"))
+            #expect(page.text.contains(">已发货</span>"))
+
+            let other = try await staff.call(.get, "/console/orders/\(cancelled.number.value)", headers: Self.chinese)
+            #expect(other.text.contains("<span class=\"detail\">原因: 客户不想要了</span>"))
+            // A cancelled order owes nothing: its payment status is not the order status 待支付.
+            #expect(other.text.contains("支付状态: 未支付"))
+            #expect(!other.text.contains("待支付"))
+        }
+    }
+
+    @Test func aDoneActionIsSaidInItsOwnWords() async throws {
+        try await withAPI(.sqlite) { shop, api in
+            try await shop.stock([("TEA-001", 4500, 10)])
+            let order = try await shop.place([("TEA-001", 1)])
+            let admin = api.as(try await shop.signIn(.administrator))
+            let chinese = try await admin.call(
+                .get, "/console/orders/\(order.number.value)?done=ship", headers: Self.chinese)
+            #expect(chinese.text.contains("<p class=\"flash\" role=\"status\">已发货。</p>"))
+            let english = try await admin.call(
+                .get, "/console/orders/\(order.number.value)?done=approve", headers: [.acceptLanguage: "en"])
+            #expect(english.text.contains("<p class=\"flash\" role=\"status\">Order approved.</p>"))
+        }
+    }
+}

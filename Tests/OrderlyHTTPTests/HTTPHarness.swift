@@ -68,7 +68,7 @@ struct API: Sendable {
         case .apiKey(let secret):
             headers[.authorization] = "Bearer \(secret)"
         case .session(let token, let csrf):
-            headers[.cookie] = "orderly_session=\(token)"
+            headers[.cookie] = (headers[.cookie].map { $0 + "; " } ?? "") + "orderly_session=\(token)"
             if let csrf, method != .get { headers[HTTPField.Name("X-CSRF-Token")!] = csrf }
         }
         let reply = try await client.execute(

@@ -27,6 +27,8 @@ struct ConsoleAdminRoutes: Sendable {
         ConsolePage(request, context, settings: dependencies.console)
     }
 
+    func secure(_ request: Request) -> Bool { dependencies.cookiesSecure(request) }
+
     func form(_ request: Request, _ context: OrderlyRequestContext) async throws -> FormData {
         var request = request
         return try await request.formData(upTo: context.maxUploadSize)
@@ -113,6 +115,10 @@ struct ConsoleAdminRoutes: Sendable {
         let page = page(request, context)
         let roleOptions = Role.allCases.map { "<option value=\"\($0.rawValue)\">\(h(page.language.role($0)))</option>" }
             .joined()
+        // A new user starts with the fewest permissions; more is a deliberate choice.
+        let leastPrivileged = Role.allCases.min { $0.permissions.count < $1.permissions.count }!.rawValue
+        let newUserRoles = roleOptions.replacingOccurrences(
+            of: "value=\"\(leastPrivileged)\"", with: "value=\"\(leastPrivileged)\" selected")
         var body = """
             \(page.errors(messages))
             <table><tr><th>\(h(page.t("Username", "用户名")))</th><th>\(h(page.t("Name", "姓名")))</th>\
@@ -136,7 +142,7 @@ struct ConsoleAdminRoutes: Sendable {
             <form method="post" action="/console/users">\(page.csrfField)
             <label>\(h(page.t("Username", "用户名"))) <input name="username" required></label>
             <label>\(h(page.t("Name", "姓名"))) <input name="display_name" required></label>
-            <label>\(h(page.t("Role", "角色"))) <select name="role">\(roleOptions)</select></label>
+            <label>\(h(page.t("Role", "角色"))) <select name="role">\(newUserRoles)</select></label>
             <label>\(h(page.t("Password (10+ characters, letters and digits)", "密码（至少 10 位，含字母和数字）"))) <input name="password" type="password" autocomplete="new-password" required></label>
             <button type="submit">\(h(page.t("Add", "添加")))</button></form>
             """
@@ -153,8 +159,8 @@ struct ConsoleAdminRoutes: Sendable {
             let user = try await access.addUser(
                 username: (form["username"] ?? "").trimmed, displayName: form["display_name"] ?? "", role: role,
                 password: form["password"] ?? "", actor: try context.actor())
-            return try await renderUsers(
-                request, context, messages: [], flash: page.t("Added \(user.username).", "已添加 \(user.username)。"))
+            return ConsoleNotice.redirect(
+                "/console/users", page.t("Added \(user.username).", "已添加 \(user.username)。"), secure: secure(request))
         } catch {
             guard let problem = Problem.from(error) else { throw error }
             return try await renderUsers(
@@ -170,7 +176,20 @@ struct ConsoleAdminRoutes: Sendable {
         let actor = try context.actor()
         do {
             let flash: String
-            switch form["action"] ?? "" {
+            let action = form["action"] ?? ""
+            if ["disable", "reset-password"].contains(action), form["confirm"] != "yes" {
+                let question =
+                    action == "disable"
+                    ? page.t(
+                        "Disable \(username)? They are signed out and cannot sign in.",
+                        "停用 \(username)？其登录会话立即失效，且无法再登录。")
+                    : page.t(
+                        "Reset the password of \(username)? The old one stops working.", "重置 \(username) 的密码？原密码立即失效。")
+                return confirmation(
+                    page, question: question, action: "/console/users/\(urlEncoded(username))",
+                    fields: ["action": action], back: "/console/users")
+            }
+            switch action {
             case "grant":
                 guard let role = Role(rawValue: form["role"] ?? "") else {
                     throw ValidationFailure([FieldError(path: "role", message: "is not a role")])
@@ -191,13 +210,29 @@ struct ConsoleAdminRoutes: Sendable {
             default:
                 throw ValidationFailure([FieldError(path: "action", message: "is not an action")])
             }
-            return try await renderUsers(request, context, messages: [], flash: flash)
+            return ConsoleNotice.redirect("/console/users", flash, secure: secure(request))
         } catch {
             guard let problem = Problem.from(error) else { throw error }
             return try await renderUsers(
                 request, context, messages: page.messages(for: problem), flash: nil,
                 status: problem.status)
         }
+    }
+
+    /// The step before a destructive action: what it will do, and a button that does it.
+    private func confirmation(
+        _ page: ConsolePage, question: String, action: String, fields: [String: String], back: String
+    ) -> Response {
+        let hidden = fields.sorted { $0.key < $1.key }.map {
+            "<input type=\"hidden\" name=\"\(h($0.key))\" value=\"\(h($0.value))\">"
+        }.joined()
+        let body = """
+            <p>\(h(question))</p>
+            <form method="post" action="\(h(action))">\(page.csrfField)\(hidden)\
+            <input type="hidden" name="confirm" value="yes">\
+            <button type="submit">\(h(page.t("Yes, do it", "确认执行")))</button> <a href="\(h(back))">\(h(page.t("Go back", "返回")))</a></form>
+            """
+        return htmlResponse(page.render(page.t("Please confirm", "请确认"), body))
     }
 
     // MARK: - API keys
@@ -270,11 +305,11 @@ struct ConsoleAdminRoutes: Sendable {
             try errors.throwIfAny()
             let issued = try await access.createAPIKey(
                 name: form["name"] ?? "", scopes: scopes, expiresAt: expiresAt, actor: try context.actor())
-            return try await renderKeys(
-                request, context, messages: [],
-                flash: page.t(
+            return ConsoleNotice.redirect(
+                "/console/api-keys",
+                page.t(
                     "Key \(issued.key.id) created. Its secret, shown once: \(issued.secret)",
-                    "密钥 \(issued.key.id) 已创建，密文仅显示一次：\(issued.secret)"))
+                    "密钥 \(issued.key.id) 已创建，密钥内容仅显示一次：\(issued.secret)"), secure: secure(request))
         } catch {
             guard let problem = Problem.from(error) else { throw error }
             return try await renderKeys(
@@ -285,11 +320,17 @@ struct ConsoleAdminRoutes: Sendable {
 
     @Sendable func revokeAPIKey(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        // The form carries only its CSRF token, but its body is checked like any other.
-        _ = try await form(request, context)
-        try await access.revokeAPIKey(id: id, actor: try context.actor())
+        let form = try await form(request, context)
         let page = page(request, context)
-        return try await renderKeys(request, context, messages: [], flash: page.t("Revoked \(id).", "已吊销 \(id)。"))
+        guard form["confirm"] == "yes" else {
+            return confirmation(
+                page,
+                question: page.t("Revoke key \(id)? Integrations using it stop at once.", "吊销密钥 \(id)？使用它的对接立即停止。"),
+                action: "/console/api-keys/\(urlEncoded(id))/revoke", fields: [:], back: "/console/api-keys")
+        }
+        try await access.revokeAPIKey(id: id, actor: try context.actor())
+        return ConsoleNotice.redirect(
+            "/console/api-keys", page.t("Revoked \(id).", "已吊销 \(id)。"), secure: secure(request))
     }
 
     // MARK: - Logs

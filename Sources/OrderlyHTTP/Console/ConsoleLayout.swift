@@ -43,6 +43,8 @@ struct ConsolePage {
     let csrfToken: String?
     let path: String
     let settings: ConsoleSettings
+    /// What the form before the redirect to this page said it did (`ConsoleNotice`).
+    let notice: String?
 
     init(_ request: Request, _ context: OrderlyRequestContext, settings: ConsoleSettings) {
         language = Language(request)
@@ -51,6 +53,7 @@ struct ConsolePage {
         csrfToken = context.identity?.session?.csrfToken
         path = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
         self.settings = settings
+        notice = request.method == .get ? ConsoleNotice.read(request) : nil
     }
 
     func t(_ english: String, _ chinese: String) -> String { language.t(english, chinese) }
@@ -120,7 +123,7 @@ struct ConsolePage {
             "switchHref": "/console/language/\(language.other.rawValue)?back=\(urlEncoded(path))",
             "switchLang": language.other.htmlTag,
         ]
-        if let flash { values["flash"] = flash }
+        if let flash = flash ?? notice { values["flash"] = flash }
         if let displayName, let role = principal?.role {
             values["account"] = text("layout.account", ["name": displayName, "role": text("role.\(role.rawValue)")])
         }

@@ -39,10 +39,7 @@ struct ConsoleRoutes: Sendable {
     }
 
     /// Cookies are `Secure` when the request came over TLS (as a trusted proxy says) or always when configured.
-    func secure(_ request: Request) -> Bool {
-        settings.secureCookies
-            || (dependencies.trustForwardedFor && request.headers[.forwardedProto]?.lowercased() == "https")
-    }
+    func secure(_ request: Request) -> Bool { dependencies.cookiesSecure(request) }
 
     // MARK: - Signing in and out
 

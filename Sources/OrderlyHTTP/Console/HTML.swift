@@ -130,3 +130,57 @@ func cookie(_ name: String, _ value: String, maxAgeSeconds: Int? = nil, secure: 
 extension HTTPField.Name {
     static let forwardedProto = HTTPField.Name("X-Forwarded-Proto")!
 }
+
+/// What a console form says once its work is done, carried across the redirect
+/// that follows it (post/redirect/get: a reload repeats nothing) in a cookie that
+/// lives for one page. A secret shown once (a new key, a new password) travels the
+/// same way, so it is never in a URL.
+enum ConsoleNotice {
+    static let cookieName = "orderly_notice"
+
+    /// A 303 to `location` that shows `text` there.
+    static func redirect(_ location: String, _ text: String, secure: Bool) -> Response {
+        let value = Data(text.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        return OrderlyHTTP.redirect(
+            location, headers: [.setCookie: cookie(cookieName, value, maxAgeSeconds: 120, secure: secure)])
+    }
+
+    /// The notice a request brings, if any.
+    static func read(_ request: Request) -> String? {
+        guard var value = request.cookies[cookieName]?.value, !value.isEmpty else { return nil }
+        value = value.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        value += String(repeating: "=", count: (4 - value.count % 4) % 4)
+        return Data(base64Encoded: value).flatMap { String(data: $0, encoding: .utf8) }.map {
+            ControlCharacters.replaced(in: String($0.prefix(2_000)))
+        }
+    }
+}
+
+/// Clears the notice once a page has shown it.
+struct ConsoleNoticeMiddleware: RouterMiddleware {
+    typealias Context = OrderlyRequestContext
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        guard request.headers[.cookie]?.contains(ConsoleNotice.cookieName) == true else {
+            return try await next(request, context)
+        }
+        var response = try await next(request, context)
+        if response.status != .seeOther, request.cookies[ConsoleNotice.cookieName] != nil {
+            response.headers.append(
+                HTTPField(
+                    name: .setCookie, value: cookie(ConsoleNotice.cookieName, "", maxAgeSeconds: 0, secure: false)))
+        }
+        return response
+    }
+}
+
+extension AppDependencies {
+    /// Whether cookies get `Secure`: when configured so, or when a trusted proxy says
+    /// the request came over TLS.
+    func cookiesSecure(_ request: Request) -> Bool {
+        console.secureCookies || (trustForwardedFor && request.headers[.forwardedProto]?.lowercased() == "https")
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import HTTPTypes
+import OrderlyCore
+import OrderlyServices
+import OrderlyTestSupport
+import Testing
+
+@testable import OrderlyHTTP
+
+/// Forms redirect when done (a reload repeats nothing), destructive ones ask first,
+/// and a secret shown once is never in a URL.
+@Suite("Console: forms")
+struct ConsoleFormsTests {
+    static let chinese: HTTPFields = [
+        .acceptLanguage: "zh-CN", .contentType: "application/x-www-form-urlencoded",
+    ]
+
+    /// The session and its CSRF token, with a notice cookie when one was set.
+    static func follow(_ reply: Reply, _ api: API, notice: inout String?) async throws -> Reply {
+        #expect(reply.status == .seeOther)
+        notice = ConsoleTests.cookie(ConsoleNotice.cookieName, in: reply)
+        let location = try #require(reply.headers[.location])
+        var headers = Self.chinese
+        if let notice { headers[.cookie] = "\(ConsoleNotice.cookieName)=\(notice)" }
+        return try await api.call(.get, location, headers: headers)
+    }
+
+    @Test(arguments: Backend.available)
+    func addingAUserRedirectsAndAReloadAddsNoOne(_ backend: Backend) async throws {
+        try await withAPI(backend) { shop, api in
+            guard case .session(_, let csrf?) = try await shop.signIn(.administrator) else { return }
+            let admin = api.as(try await shop.signIn(.administrator))
+            let form = try await admin.get("/console/users")
+            // The new user's role starts at the fewest permissions: finance, not administrator.
+            let addForm = try #require(form.text.split(separator: #"action="/console/users">"#).last)
+            #expect(addForm.contains(#"<option value="finance" selected>"#))
+            #expect(!addForm.contains(#"<option value="administrator" selected>"#))
+
+            let added = try await admin.call(
+                .post, "/console/users",
+                "csrf_token=\(csrf)&username=lily&display_name=Lily&role=finance&password=lily-pass-2026",
+                headers: Self.chinese)
+            var notice: String?
+            let shown = try await Self.follow(added, admin, notice: &notice)
+            #expect(notice != nil)
+            #expect(shown.text.contains("已添加 lily。"))
+            // The page that showed it clears it; a reload shows the list alone.
+            #expect(ConsoleTests.cookie(ConsoleNotice.cookieName, in: shown) == "")
+            #expect(try await admin.get("/console/users").text.contains("已添加") == false)
+            #expect(try await shop.count("SELECT COUNT(*) FROM users WHERE username = 'lily'") == 1)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func aNewKeysSecretIsShownOnceAndNeverInAURL(_ backend: Backend) async throws {
+        try await withAPI(backend) { shop, api in
+            let credentials = try await shop.signIn(.administrator)
+            guard case .session(_, let csrf?) = credentials else { return }
+            let admin = api.as(credentials)
+            let keys = try await shop.count("SELECT COUNT(*) FROM api_keys")
+            let created = try await admin.call(
+                .post, "/console/api-keys", "csrf_token=\(csrf)&name=shop&scope=orders:read", headers: Self.chinese)
+            #expect(created.headers[.location] == "/console/api-keys")
+            var notice: String?
+            let shown = try await Self.follow(created, admin, notice: &notice)
+            let secret = try #require(shown.text.firstMatch(of: /ok_[A-Za-z0-9_-]+/)).output
+            #expect(shown.text.contains("密钥内容仅显示一次"))
+            #expect(try await admin.get("/console/api-keys").text.contains(secret) == false)
+            #expect(try await shop.count("SELECT COUNT(*) FROM api_keys") == keys + 1)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func resettingAPasswordAndRevokingAKeyAskFirst(_ backend: Backend) async throws {
+        try await withAPI(backend) { shop, api in
+            let credentials = try await shop.signIn(.administrator)
+            guard case .session(_, let csrf?) = credentials else { return }
+            let admin = api.as(credentials)
+            _ = try await shop.signIn(.warehouse, username: "wang")
+            let before = try await shop.count("SELECT COUNT(*) FROM audit_log")
+
+            let asked = try await admin.call(
+                .post, "/console/users/wang", "csrf_token=\(csrf)&action=reset-password", headers: Self.chinese)
+            #expect(asked.status == .ok)
+            #expect(asked.text.contains("重置 wang 的密码？"))
+            #expect(asked.text.contains(#"name="confirm" value="yes""#))
+            let disable = try await admin.call(
+                .post, "/console/users/wang", "csrf_token=\(csrf)&action=disable", headers: Self.chinese)
+            #expect(disable.text.contains("停用 wang？"))
+            #expect(try await shop.count("SELECT COUNT(*) FROM audit_log") == before, "nothing done yet")
+
+            let reset = try await admin.call(
+                .post, "/console/users/wang", "csrf_token=\(csrf)&action=reset-password&confirm=yes",
+                headers: Self.chinese)
+            var notice: String?
+            let shown = try await Self.follow(reset, admin, notice: &notice)
+            #expect(shown.text.contains("wang 的新密码（仅显示一次）"))
+
+            let key = try await shop.access.createAPIKey(name: "erp", scopes: [.ordersRead], expiresAt: nil, actor: "t")
+            let revoke = try await admin.call(
+                .post, "/console/api-keys/\(key.key.id)/revoke", "csrf_token=\(csrf)", headers: Self.chinese)
+            #expect(revoke.status == .ok && revoke.text.contains("吊销密钥 \(key.key.id)？"))
+            #expect(try await shop.store.access.apiKeys().first { $0.id == key.key.id }?.revokedAt == nil)
+            let revoked = try await admin.call(
+                .post, "/console/api-keys/\(key.key.id)/revoke", "csrf_token=\(csrf)&confirm=yes",
+                headers: Self.chinese)
+            #expect(revoked.status == .seeOther)
+            #expect(try await shop.store.access.apiKeys().first { $0.id == key.key.id }?.revokedAt != nil)
+        }
+    }
+}

@@ -109,3 +109,18 @@ struct ConsoleFormsTests {
         }
     }
 }
+
+/// The log filters read a form's fields as a browser encodes them: `+` is a space.
+@Suite("Console: log filters")
+struct ConsoleLogFilterTests {
+    @Test func aFormsPlusIsASpace() async throws {
+        try await withAPI(.sqlite) { shop, api in
+            _ = try await shop.signIn(.warehouse, username: "wang")
+            let admin = api.as(try await shop.signIn(.administrator))
+            let spaced = try await admin.get("/console/logins?username=+wang+")
+            #expect(spaced.status == .ok)
+            #expect(spaced.text.contains("<td>wang</td>"), "\(spaced.text.suffix(800))")
+            #expect(try await admin.get("/console/logins?username=nobody").text.contains("<td>wang</td>") == false)
+        }
+    }
+}

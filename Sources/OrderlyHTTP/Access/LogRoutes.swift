@@ -65,19 +65,22 @@ extension Page where Item: LogRow {
 
 extension Request {
     /// `?from=&to=` (RFC 3339), `?limit=`, `?cursor=`, and the list's own two filters.
-    func logFilter(kindName: String?, whoName: String?) throws -> LogFilter {
+    /// `values` reads the query's text fields: the URI's own reading by default; the
+    /// console passes a form's (where a space arrives as `+`).
+    func logFilter(kindName: String?, whoName: String?, values: ((String) -> String?)? = nil) throws -> LogFilter {
+        let text = values ?? { self.query($0) }
         var errors = FieldErrors()
         var filter = LogFilter(limit: try limit())
-        if let kindName { filter.kind = query(kindName).map(\.trimmed).flatMap { $0.isEmpty ? nil : $0 } }
-        if let whoName { filter.who = query(whoName).map(\.trimmed).flatMap { $0.isEmpty ? nil : $0 } }
+        if let kindName { filter.kind = text(kindName).map(\.trimmed).flatMap { $0.isEmpty ? nil : $0 } }
+        if let whoName { filter.who = text(whoName).map(\.trimmed).flatMap { $0.isEmpty ? nil : $0 } }
         // The limit is on the text as sent, as the contract states it.
         for name in [kindName, whoName] {
-            if let name, let value = query(name), value.scalarCount > 100 {
+            if let name, let value = text(name), value.scalarCount > 100 {
                 errors.add(name, "must be at most 100 characters")
             }
         }
         for (name, keyPath) in [("from", \LogFilter.from), ("to", \LogFilter.to)] {
-            guard let raw = query(name), !raw.isEmpty else { continue }
+            guard let raw = text(name), !raw.isEmpty else { continue }
             if let date = JSONCoding.parseTimestamp(raw) {
                 filter[keyPath: keyPath] = date
             } else {

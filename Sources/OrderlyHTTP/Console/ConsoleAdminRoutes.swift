@@ -339,7 +339,9 @@ struct ConsoleAdminRoutes: Sendable {
         LogFilter, [String]
     ) {
         do {
-            return (try request.logFilter(kindName: kind, whoName: who), [])
+            // A browser's GET form sends a space as `+`: read the fields as the form encoded them.
+            let form = try FormData(request.uri.query ?? "")
+            return (try request.logFilter(kindName: kind, whoName: who, values: { form[$0] }), [])
         } catch {
             guard let problem = Problem.from(error) else { return (LogFilter(), []) }
             return (LogFilter(), page.messages(for: problem))

@@ -77,3 +77,26 @@ struct ConsoleOrderPageTests {
         }
     }
 }
+
+@Suite("Console: dashboard")
+struct ConsoleDashboardTests {
+    /// Ordered and received apart: an unpaid or held order is not money received.
+    @Test(arguments: Backend.available)
+    func orderedAndReceivedAreShownApart(_ backend: Backend) async throws {
+        try await withAPI(backend) { shop, api in
+            try await shop.stock([("TEA-001", 4500, 500)])
+            let unpaid = try await shop.place([("TEA-001", 1)])
+            let paid = try await shop.place([("TEA-001", 2)])
+            _ = try await shop.orders.recordPayment(
+                paid.number, method: "alipay", amount: paid.totals.grandTotal, reference: nil, actor: "finance")
+            let held = try await shop.place([("TEA-001", 150)])
+            #expect(held.status == .pendingReview)
+            let ordered = unpaid.totals.grandTotal + paid.totals.grandTotal + held.totals.grandTotal
+            let admin = api.as(try await shop.signIn(.administrator))
+            let page = try await admin.call(.get, "/console", headers: ConsoleOrderPageTests.chinese)
+            #expect(page.text.contains("<span>今日下单金额</span><b>\(display(ordered))</b>"))
+            #expect(page.text.contains("<span>今日收款金额</span><b>\(display(paid.totals.grandTotal))</b>"))
+            #expect(page.text.contains("库存预警"))
+        }
+    }
+}

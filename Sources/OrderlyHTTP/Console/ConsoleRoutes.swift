@@ -155,7 +155,10 @@ struct ConsoleRoutes: Sendable {
             }
             body += "<div class=\"cards\">"
             body += card(page.t("Orders today", "今日订单"), String(figures.ordersToday), nil)
-            body += card(page.t("Sales today", "今日销售额"), display(Money(figures.salesToday, currency)), nil)
+            body += card(
+                page.t("Ordered today", "今日下单金额"), display(Money(figures.placedAmountToday, currency)), nil)
+            body += card(
+                page.t("Received today", "今日收款金额"), display(Money(figures.paidAmountToday, currency)), nil)
             body += card(
                 page.t("Awaiting review", "待审核"), String(figures.awaitingReview),
                 "/console/orders?status=pending_review")
@@ -169,9 +172,9 @@ struct ConsoleRoutes: Sendable {
         if page.may(.stockRead) {
             let low = try await dependencies.catalogue.lowStock(
                 available: settings.lowStockAvailable, limit: 20)
-            body += "<h2>\(h(page.t("Low stock", "库存不足")))</h2>"
+            body += "<h2>\(h(page.t("Low stock", "库存预警")))</h2>"
             if low.isEmpty {
-                body += "<p>\(h(page.t("No SKU is low.", "没有库存不足的商品。")))</p>"
+                body += "<p>\(h(page.t("No SKU is low.", "没有需要预警的商品。")))</p>"
             } else {
                 body += "<table><tr><th>SKU</th><th>\(h(page.t("Warehouse", "仓库")))</th>"
                 body += "<th>\(h(page.t("Available", "可用")))</th><th>\(h(page.t("On hand", "在库")))</th></tr>"

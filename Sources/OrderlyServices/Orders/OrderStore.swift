@@ -63,15 +63,22 @@ public protocol OrderStore: Sendable {
 public struct DashboardFigures: Hashable, Sendable {
     /// Orders placed since the start of the day, cancelled ones excluded.
     public var ordersToday: Int
-    /// Their grand totals, in minor units of the shop's currency.
-    public var salesToday: Int64
+    /// Their grand totals, in minor units of the shop's currency: ordered, not
+    /// necessarily paid (held and unpaid orders count).
+    public var placedAmountToday: Int64
+    /// Money recorded as received since the start of the day, for any order.
+    public var paidAmountToday: Int64
     public var awaitingReview: Int
     public var awaitingPayment: Int
     public var awaitingShipment: Int
 
-    public init(ordersToday: Int, salesToday: Int64, awaitingReview: Int, awaitingPayment: Int, awaitingShipment: Int) {
+    public init(
+        ordersToday: Int, placedAmountToday: Int64, paidAmountToday: Int64, awaitingReview: Int, awaitingPayment: Int,
+        awaitingShipment: Int
+    ) {
         self.ordersToday = ordersToday
-        self.salesToday = salesToday
+        self.placedAmountToday = placedAmountToday
+        self.paidAmountToday = paidAmountToday
         self.awaitingReview = awaitingReview
         self.awaitingPayment = awaitingPayment
         self.awaitingShipment = awaitingShipment

@@ -329,6 +329,11 @@ enum Schema {
             // pending messages by when they are due. Delivered ones leave it.
             statements: outboxByAggregate(clustered: false),
             sqliteStatements: outboxByAggregate(clustered: true)),
+        Migration(
+            version: 6, name: "payments by time",
+            // The dashboard's money received today; payments are written far less
+            // often than orders, so the index costs little.
+            statements: ["CREATE INDEX payments_by_time ON payments (recorded_at)"]),
     ]
 
     private static func outboxByAggregate(clustered: Bool) -> [String] {

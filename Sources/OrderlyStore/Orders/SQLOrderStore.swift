@@ -226,11 +226,15 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
             SELECT status, COUNT(*) AS orders FROM orders WHERE status IN ('pending_review', 'pending_payment', 'paid') \
             GROUP BY status
             """, [])
+        async let paid = db.query(
+            "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) AS paid FROM payments WHERE recorded_at >= ?",
+            [SQLValue(dayStart)])
         let counts = Dictionary(
             uniqueKeysWithValues: try await queues.map { ($0.text("status"), Int($0.int("orders"))) })
         let totals = try await today.first
         return DashboardFigures(
-            ordersToday: Int(totals?.int("orders") ?? 0), salesToday: totals?.int("sales") ?? 0,
+            ordersToday: Int(totals?.int("orders") ?? 0), placedAmountToday: totals?.int("sales") ?? 0,
+            paidAmountToday: try await paid.first?.int("paid") ?? 0,
             awaitingReview: counts["pending_review"] ?? 0, awaitingPayment: counts["pending_payment"] ?? 0,
             awaitingShipment: counts["paid"] ?? 0)
     }

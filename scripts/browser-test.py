@@ -104,7 +104,8 @@ def steps(browser, language, number, password, shot, expect):
 
     browser.click(browser.find_link(text["ship"]))
     shot("ship-form")
-    browser.type("input[name=carrier]", "SF")
+    # The carrier is chosen from a list of named carriers, not typed.
+    browser.click(browser.find("select[name=carrier] option[value=ZTO]"))
     browser.type("input[name=tracking_number]", f"SF{number[-10:]}")
     browser.click(browser.find("button[name=confirm]"))
     expect(browser.until(lambda: text["shipped"] in browser.text("#order-status")),

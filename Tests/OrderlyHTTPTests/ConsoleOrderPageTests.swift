@@ -100,3 +100,45 @@ struct ConsoleDashboardTests {
         }
     }
 }
+
+@Suite("Console: order action forms")
+struct ConsoleActionFormTests {
+    @Test func methodsAndCarriersAreChoicesAndTheReferenceIsOptional() async throws {
+        try await withAPI(.sqlite) { shop, api in
+            try await shop.stock([("TEA-001", 4500, 10)])
+            let order = try await shop.place([("TEA-001", 1)])
+            let admin = api.as(try await shop.signIn(.administrator))
+            let payment = try await admin.call(
+                .get, "/console/orders/\(order.number.value)/payment", headers: ConsoleOrderPageTests.chinese)
+            #expect(payment.text.contains(#"<option value="alipay" selected>支付宝</option>"#))
+            #expect(payment.text.contains(#"<option value="wechat_pay">微信支付</option>"#))
+            #expect(payment.text.contains(#"<input name="reference" value="">"#), "not required")
+            #expect(!payment.text.contains(#"name="method" value="#), "no free text")
+
+            _ = try await shop.orders.recordPayment(
+                order.number, method: "alipay", amount: order.totals.grandTotal, reference: nil, actor: "t")
+            let ship = try await admin.call(
+                .get, "/console/orders/\(order.number.value)/ship", headers: ConsoleOrderPageTests.chinese)
+            #expect(ship.text.contains(#"<option value="SF">顺丰速运</option>"#))
+            _ = try await shop.orders.ship(order.number, carrier: "ZTO", trackingNumber: "ZT123456789", actor: "t")
+            let shown = try await admin.call(
+                .get, "/console/orders/\(order.number.value)", headers: ConsoleOrderPageTests.chinese)
+            #expect(shown.text.contains("<dd>中通快递 ZT123456789</dd>"))
+        }
+    }
+
+    /// A typed or stale link to an action the order's state does not allow says so
+    /// instead of opening the form.
+    @Test func anImpossibleActionsFormDoesNotOpen() async throws {
+        try await withAPI(.sqlite) { shop, api in
+            try await shop.stock([("TEA-001", 4500, 10)])
+            let order = try await shop.place([("TEA-001", 1)])
+            let admin = api.as(try await shop.signIn(.administrator))
+            let ship = try await admin.call(
+                .get, "/console/orders/\(order.number.value)/ship", headers: ConsoleOrderPageTests.chinese)
+            #expect(ship.status == .conflict)
+            #expect(ship.text.contains("此订单当前为「待支付」，现在不能「发货」。"))
+            #expect(!ship.text.contains("name=\"tracking_number\""))
+        }
+    }
+}

@@ -307,41 +307,67 @@ struct ConsoleRoutes: Sendable {
         async throws -> Response
     {
         let details = try await orders.details(try number(context))
-        return renderActionForm(action, details.order, page(request, context), values: [:], messages: [])
+        let page = page(request, context)
+        // A typed or stale link to an action the order's state does not allow.
+        guard action.isOffered(for: details.order) else {
+            let message = page.text(
+                "action_form.not_now",
+                ["status": page.language.orderStatus(details.order.status), "action": action.title(page.language)])
+            let body =
+                "\(page.errors([message]))<p><a href=\"/console/orders/\(details.order.number.value)\">\(h(page.text("action_form.back")))</a></p>"
+            return htmlResponse(page.render(action.title(page.language), body), status: .conflict)
+        }
+        return renderActionForm(action, details.order, page, values: [:], messages: [])
     }
+
+    /// The payment methods a payment may be recorded with: the contract's list.
+    static let paymentMethods = ["alipay", "wechat_pay", "card", "bank_transfer", "cash_on_delivery", "balance"]
+    /// The carriers offered when shipping (any other may come over the API).
+    static let carriers = ["SF", "JD", "EMS", "ZTO", "YTO", "STO", "YUNDA", "JTEXPRESS"]
 
     private func renderActionForm(
         _ action: OrderAction, _ order: Order, _ page: ConsolePage, values: [String: String], messages: [String],
         status: HTTPResponse.Status = .ok
     ) -> Response {
-        func field(_ name: String, _ label: String, _ value: String = "") -> String {
-            "<label>\(h(label)) <input name=\"\(name)\" value=\"\(h(values[name] ?? value))\" required></label>"
+        func field(_ name: String, _ value: String = "", required: Bool = true) -> String {
+            let label = page.text("action_form.\(name)")
+            return
+                "<label>\(h(label)) <input name=\"\(name)\" value=\"\(h(values[name] ?? value))\"\(required ? " required" : "")></label>"
+        }
+        func choice(_ name: String, _ codes: [String], selected: String, word: (String) -> String) -> String {
+            let chosen = values[name] ?? selected
+            let options = codes.map { code in
+                "<option value=\"\(h(code))\"\(code == chosen ? " selected" : "")>\(h(word(code)))</option>"
+            }.joined()
+            return
+                "<label>\(h(page.text("action_form.\(name)"))) <select name=\"\(name)\" required>\(options)</select></label>"
         }
         var fields = ""
         switch action {
         case .reject, .cancel:
-            fields = field("reason", page.t("Reason", "原因"))
+            fields = field("reason")
         case .recordPayment:
             fields =
-                field("amount", page.t("Amount (yuan)", "金额（元）"), Self.yuan(order.totals.grandTotal.amount))
-                + field("method", page.t("Method", "支付方式"), order.paymentMethod)
-                + field("reference", page.t("Reference", "流水号"))
+                field("amount", Self.yuan(order.totals.grandTotal.amount))
+                + choice(
+                    "method", Self.paymentMethods, selected: order.paymentMethod, word: page.language.paymentMethod)
+                + field("reference", required: false)
         case .ship:
             fields =
-                field("carrier", page.t("Carrier", "承运商")) + field("tracking_number", page.t("Tracking number", "运单号"))
+                choice("carrier", Self.carriers, selected: "", word: page.language.carrier) + field("tracking_number")
         case .approve, .deliver, .complete:
             fields = ""
         }
         let body = """
             \(page.errors(messages))
-            <p>\(h(page.t("Order", "订单"))) <a href="/console/orders/\(order.number.value)">\(order.number.value)</a> · \
+            <p><a href="/console/orders/\(order.number.value)">\(order.number.value)</a> · \
             \(h(page.language.orderStatus(order.status))) · \(display(order.totals.grandTotal))</p>
             <form method="post" action="/console/orders/\(order.number.value)/\(action.rawValue)">
             \(page.csrfField)
             \(fields)
-            <p>\(h(page.t("Please confirm.", "请确认操作。")))</p>
-            <button type="submit" name="confirm" value="yes">\(h(page.t("Confirm", "确认"))): \(h(action.title(page.language)))</button>
-            <a href="/console/orders/\(order.number.value)">\(h(page.t("Back", "返回")))</a>
+            <p>\(h(page.text("action_form.confirm_prompt")))</p>
+            <button type="submit" name="confirm" value="yes">\(h(page.text("action_form.confirm", ["action": action.title(page.language)])))</button>
+            <a href="/console/orders/\(order.number.value)">\(h(page.text("action_form.back")))</a>
             </form>
             """
         return htmlResponse(page.render(action.title(page.language), body), status: status)

@@ -48,6 +48,8 @@ enum Language: String, CaseIterable, Sendable {
     func channel(_ code: String) -> String { strings.word("channel", code) }
     /// A payment method's name; one the table lacks as it is.
     func paymentMethod(_ code: String) -> String { strings.word("payment_method", code) }
+    /// A carrier's name by its code; one the table lacks (sent over the API) as it is.
+    func carrier(_ code: String) -> String { strings.word("carrier", code) }
 
     func role(_ role: Role) -> String { strings.text("role.\(role.rawValue)") }
 }

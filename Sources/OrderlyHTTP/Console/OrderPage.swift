@@ -53,7 +53,9 @@ struct OrderPage {
         }
         if let note = order.note, !note.isEmpty { values["note"] = note }
         if let shipment = order.shipment {
-            values["shipment"] = ["carrier": shipment.carrier, "trackingNumber": shipment.trackingNumber]
+            values["shipment"] = [
+                "carrier": language.carrier(shipment.carrier), "trackingNumber": shipment.trackingNumber,
+            ]
         }
         return values
     }
@@ -85,6 +87,7 @@ struct OrderPage {
                 guard case .int(let from)? = change["from"], case .int(let to)? = change["to"] else { return nil }
                 text = "\(display(Money(from, moneyCurrency))) → \(display(Money(to, moneyCurrency)))"
             case ("method", .string(let method)): text = page.language.paymentMethod(method)
+            case ("carrier", .string(let carrier)): text = page.language.carrier(carrier)
             case ("payment_due_at", .string(let time)):
                 text = JSONCoding.parseTimestamp(time).map(page.time) ?? time
             case ("changes", .array(let changes)):

@@ -142,3 +142,36 @@ struct ConsoleActionFormTests {
         }
     }
 }
+
+@Suite("Tracking page")
+struct TrackingPageTests {
+    /// The customer sees their words: no review, no raw seconds.
+    @Test func theCustomerSeesNoBackOfficeEventsAndMinutesNotSeconds() async throws {
+        try await withAPI(.sqlite) { shop, api in
+            try await shop.stock([("TEA-001", 4500, 500)])
+            let held = try await shop.place([("TEA-001", 150)], phone: "13912345678")
+            _ = try await shop.orders.approve(held.number, actor: "reviewer")
+            let anonymous = api.as(.anonymous)
+            let headers: HTTPFields = [
+                .contentType: "application/x-www-form-urlencoded", .forwardedFor: "198.51.100.7",
+                .acceptLanguage: "zh-CN",
+            ]
+            let found = try await anonymous.call(
+                .post, "/track", "number=\(held.number.value)&phone_last4=5678", headers: headers)
+            #expect(found.status == .ok)
+            #expect(found.text.contains("已下单"))
+            #expect(found.text.contains("<h2>待支付</h2>"))
+            for backOffice in ["转人工审核", "审核通过", "reviewer"] { #expect(!found.text.contains(backOffice)) }
+
+            var limited: Reply?
+            for _ in 0..<11 {
+                limited = try await anonymous.call(
+                    .post, "/track", "number=2611219999999999&phone_last4=1234", headers: headers)
+            }
+            let reply = try #require(limited)
+            #expect(reply.status == .tooManyRequests)
+            #expect(reply.text.contains("请约 10 分钟后再试"), "\(reply.text.suffix(400))")
+            #expect(reply.headers[.retryAfter] == "600")
+        }
+    }
+}

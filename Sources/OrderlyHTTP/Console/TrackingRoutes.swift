@@ -60,24 +60,23 @@ struct TrackingRoutes: Sendable {
         do {
             try limiter.admit(context.origin.ip ?? "unknown", what: "order lookups", now: dependencies.clock.now())
         } catch let limited as RateLimited {
+            // In minutes once it is more than one: nobody counts 437 seconds.
+            let seconds = limited.retryAfterSeconds
+            let message =
+                seconds <= 60
+                ? language.strings.text("track.too_many_seconds", ["seconds": String(seconds)])
+                : language.strings.text("track.too_many_minutes", ["minutes": String((seconds + 59) / 60)])
             return render(
-                request, context, number: number,
-                messages: [
-                    language.t(
-                        "Too many lookups. Try again in \(limited.retryAfterSeconds) seconds.",
-                        "查询过于频繁，请 \(limited.retryAfterSeconds) 秒后再试。")
-                ], result: nil, status: .tooManyRequests, headers: [.retryAfter: String(limited.retryAfterSeconds)])
+                request, context, number: number, messages: [message], result: nil, status: .tooManyRequests,
+                headers: [.retryAfter: String(seconds)])
         }
         do {
             let details = try await dependencies.orders.track(number, phoneLast4: form["phone_last4"] ?? "")
             return render(request, context, number: number, messages: [], result: details)
         } catch is NotFound {
             return render(
-                request, context, number: number,
-                messages: [
-                    language.t(
-                        "No order matches that number and phone.", "没有找到与该订单号和手机号匹配的订单。")
-                ], result: nil, status: .notFound)
+                request, context, number: number, messages: [language.strings.text("track.not_found")], result: nil,
+                status: .notFound)
         }
     }
 
@@ -86,27 +85,32 @@ struct TrackingRoutes: Sendable {
         result: OrderDetails?, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]
     ) -> Response {
         let page = ConsolePage(request, context, settings: dependencies.console)
-        var body = """
-            \(page.errors(messages))
-            <form method="post" action="/track">
-            <label>\(h(page.t("Order number", "订单号"))) <input name="number" value="\(h(number))" inputmode="numeric" required></label>
-            <label>\(h(page.t("Last 4 digits of the recipient's phone", "收货人手机号后 4 位"))) <input name="phone_last4" inputmode="numeric" maxlength="4" required></label>
-            <button type="submit">\(h(page.t("Track", "查询")))</button>
-            </form>
-            """
-        if let result {
-            let order = result.order
-            // What the customer needs, and nothing of the back office.
-            body += """
-                <h2>\(h(page.language.orderStatus(order.status)))</h2>
-                <p>\(order.shipment.map { "\(h($0.carrier)) \(h($0.trackingNumber))" } ?? "")</p>
-                <table><tr><th>\(h(page.t("Product", "商品")))</th><th>\(h(page.t("Quantity", "数量")))</th></tr>
-                \(order.lines.map { "<tr><td>\(h($0.name))</td><td>\($0.quantity)</td></tr>" }.joined())
-                </table>
-                <p>\(h(page.t("Total", "合计"))) \(display(order.totals.grandTotal))</p>
-                <ul>\(result.timeline.map { "<li>\(page.time($0.at)) \(h(page.language.event($0.type)))</li>" }.joined())</ul>
-                """
+        var values: [String: Any] = ["number": number, "messages": messages, "hasMessages": !messages.isEmpty]
+        if let result { values["result"] = Self.customerView(result, page) }
+        let body = ConsoleResources.render("track", page.templateValues(values))
+        return htmlResponse(page.render(page.text("track.title"), body), status: status, headers: headers)
+    }
+
+    /// What the customer needs, and nothing of the back office: the status in the
+    /// customer's words, the parcel, and only the events that are theirs (no review,
+    /// approval or edit).
+    static func customerView(_ details: OrderDetails, _ page: ConsolePage) -> [String: Any] {
+        let order = details.order
+        let strings = page.language.strings
+        var view: [String: Any] = [
+            "status": strings.text("track.status.\(order.status.rawValue)"),
+            "lines": order.lines.map { ["name": $0.name, "quantity": $0.quantity] as [String: Any] },
+            "total": display(order.totals.grandTotal),
+            "events": details.timeline.compactMap { event -> [String: String]? in
+                guard let text = strings.entries["track.event.\(event.type)"] else { return nil }
+                return ["at": page.time(event.at), "text": text]
+            },
+        ]
+        if let shipment = order.shipment {
+            view["shipment"] = [
+                "carrier": page.language.carrier(shipment.carrier), "trackingNumber": shipment.trackingNumber,
+            ]
         }
-        return htmlResponse(page.render(page.t("Track your order", "订单查询"), body), status: status, headers: headers)
+        return view
     }
 }

@@ -124,3 +124,55 @@ struct ConsoleLogFilterTests {
         }
     }
 }
+
+/// What went wrong is said in the page's language from the string table, never in
+/// the API's developer English.
+@Suite("Console: messages")
+struct ConsoleMessageTests {
+    @Test func aWrongPaymentAmountIsSaidInChinese() async throws {
+        try await withAPI(.sqlite) { shop, api in
+            try await shop.stock([("TEA-001", 4500, 10)])
+            let order = try await shop.place([("TEA-001", 2)])
+            let credentials = try await shop.signIn(.finance)
+            guard case .session(_, let csrf?) = credentials else { return }
+            let finance = api.as(credentials)
+            let reply = try await finance.call(
+                .post, "/console/orders/\(order.number.value)/payment",
+                "csrf_token=\(csrf)&amount=10.00&method=alipay&reference=&confirm=yes",
+                headers: ConsoleFormsTests.chinese)
+            #expect(reply.status == .unprocessableContent)
+            let due = display(order.totals.grandTotal)
+            #expect(reply.text.contains("<li>金额必须等于应付金额 \(due)，实际为 ¥10.00。</li>"), "\(reply.text.suffix(900))")
+            for english in ["must equal", "amount:", "CNY"] { #expect(!reply.text.contains(english)) }
+            // The form keeps what was typed.
+            #expect(reply.text.contains(#"name="amount" value="10.00""#))
+
+        }
+    }
+
+    @Test func aStateConflictAndAFieldOfAUserFormAreSaidInChinese() async throws {
+        try await withAPI(.sqlite) { shop, api in
+            try await shop.stock([("TEA-001", 4500, 10)])
+            let order = try await shop.place([("TEA-001", 1)])
+            let credentials = try await shop.signIn(.administrator)
+            guard case .session(_, let csrf?) = credentials else { return }
+            let admin = api.as(credentials)
+            let empty = try await admin.call(
+                .post, "/console/orders/\(order.number.value)/cancel", "csrf_token=\(csrf)&reason=&confirm=yes",
+                headers: ConsoleFormsTests.chinese)
+            #expect(empty.text.contains("<li>原因须为 1–500 个字符。</li>"))
+            _ = try await shop.orders.cancel(order.number, reason: "测试", actor: "t")
+            let late = try await admin.call(
+                .post, "/console/orders/\(order.number.value)/cancel", "csrf_token=\(csrf)&reason=再取消&confirm=yes",
+                headers: ConsoleFormsTests.chinese)
+            #expect(late.status == .conflict)
+            #expect(late.text.contains("<li>此订单当前为「已取消」，现在不能执行此操作。</li>"))
+            let user = try await admin.call(
+                .post, "/console/users", "csrf_token=\(csrf)&username=X&display_name=x&role=finance&password=short",
+                headers: ConsoleFormsTests.chinese)
+            #expect(user.text.contains("<li>用户名须为 3–32 位小写字母"))
+            #expect(user.text.contains("<li>密码须为 10–72 位，且至少包含一个字母和一个数字。</li>"))
+            #expect(!user.text.contains("must be"))
+        }
+    }
+}

@@ -118,7 +118,7 @@ struct OutboxAndJobsTests {
                 'order:2612010000000001', 2, '{"number":"2612010000000001"}', 1, 'dead', 10, 1, 'HTTP 500')
                 """, [])
         ])
-        #expect(try await store.migrate() == [5])
+        #expect(try await store.migrate() == Array(5...Schema.migrations.last!.version))
         let entry = try #require(try await store.outbox.entry(id: "order:2612010000000001:2"))
         #expect(
             entry.message.topic == "order.cancelled" && entry.message.payloadJSON == #"{"number":"2612010000000001"}"#)

@@ -95,7 +95,9 @@ public enum Credentials {
             ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "." || $0 == "_" || $0 == "-"
         }
         if !(3...32).contains(scalars.count) || !allowed || !(scalars.first.map { ("a"..."z").contains($0) } ?? false) {
-            errors.add(path, "must be 3–32 lower-case letters, digits, '.', '_' or '-', starting with a letter")
+            errors.add(
+                path, "must be 3–32 lower-case letters, digits, '.', '_' or '-', starting with a letter",
+                code: "username_format")
         }
     }
 
@@ -105,7 +107,7 @@ public enum Credentials {
         let hasLetter = password.unicodeScalars.contains { $0.properties.isAlphabetic }
         let hasDigit = password.unicodeScalars.contains { ("0"..."9").contains($0) }
         if bytes < 10 || bytes > 72 || !hasLetter || !hasDigit {
-            errors.add(path, "must be 10–72 bytes with at least one letter and one digit")
+            errors.add(path, "must be 10–72 bytes with at least one letter and one digit", code: "password_format")
         }
     }
 
@@ -113,6 +115,6 @@ public enum Credentials {
     public static func validateDisplayName(
         _ name: String, path: String = "display_name", into errors: inout FieldErrors
     ) {
-        if name.trimmed.isEmpty || name.scalarCount > 64 { errors.add(path, "must be 1–64 characters") }
+        if name.trimmed.isEmpty || name.scalarCount > 64 { errors.addLength(path, min: 1, max: 64) }
     }
 }

@@ -4,11 +4,19 @@ import Foundation
 /// (`lines[0].quantity`).
 public struct FieldError: Hashable, Sendable, Codable {
     public var path: String
+    /// For developers, in English: what the API says.
     public var message: String
+    /// What went wrong as a stable name (`length_between`) and the values it names
+    /// (`min`, `max`), from which a screen says it in its own language; nil where no
+    /// one has named it yet.
+    public var code: String?
+    public var values: [String: String]
 
-    public init(path: String, message: String) {
+    public init(path: String, message: String, code: String? = nil, values: [String: String] = [:]) {
         self.path = path
         self.message = message
+        self.code = code
+        self.values = values
     }
 }
 
@@ -23,8 +31,15 @@ public struct FieldErrors: Sendable {
     public private(set) var errors: [FieldError] = []
     public init() {}
 
-    public mutating func add(_ path: String, _ message: String) {
-        errors.append(FieldError(path: path, message: message))
+    public mutating func add(_ path: String, _ message: String, code: String? = nil, values: [String: String] = [:]) {
+        errors.append(FieldError(path: path, message: message, code: code, values: values))
+    }
+
+    /// `path` must be `min`–`max` characters long.
+    public mutating func addLength(_ path: String, min: Int, max: Int) {
+        add(
+            path, "must be \(min)–\(max) characters", code: "length_between",
+            values: ["min": "\(min)", "max": "\(max)"])
     }
 
     /// Throws every collected error, or returns when there are none.

@@ -84,9 +84,9 @@ struct ConsoleAdminRoutes: Sendable {
             let sku = SKU((form["sku"] ?? "").trimmed.uppercased())
             let warehouse = WarehouseCode((form["warehouse"] ?? "").trimmed.uppercased())
             let onHand = Int((form["on_hand"] ?? "").trimmed)
-            if sku == nil { errors.add("sku", "is not a valid SKU") }
-            if warehouse == nil { errors.add("warehouse", "is not a valid warehouse code") }
-            if onHand == nil { errors.add("on_hand", "must be a whole number") }
+            if sku == nil { errors.add("sku", "is not a valid SKU", code: "invalid_sku") }
+            if warehouse == nil { errors.add("warehouse", "is not a valid warehouse code", code: "invalid_warehouse") }
+            if onHand == nil { errors.add("on_hand", "must be a whole number", code: "whole_number") }
             try errors.throwIfAny()
             let level = try await dependencies.catalogue.setOnHand(
                 warehouse: warehouse!, sku: sku!, onHand: onHand!, reason: (form["reason"] ?? "").trimmed,
@@ -154,7 +154,7 @@ struct ConsoleAdminRoutes: Sendable {
         let page = page(request, context)
         do {
             guard let role = Role(rawValue: form["role"] ?? "") else {
-                throw ValidationFailure([FieldError(path: "role", message: "is not a role")])
+                throw ValidationFailure([FieldError(path: "role", message: "is not a role", code: "not_a_choice")])
             }
             let user = try await access.addUser(
                 username: (form["username"] ?? "").trimmed, displayName: form["display_name"] ?? "", role: role,
@@ -192,7 +192,7 @@ struct ConsoleAdminRoutes: Sendable {
             switch action {
             case "grant":
                 guard let role = Role(rawValue: form["role"] ?? "") else {
-                    throw ValidationFailure([FieldError(path: "role", message: "is not a role")])
+                    throw ValidationFailure([FieldError(path: "role", message: "is not a role", code: "not_a_choice")])
                 }
                 try await access.grant(username, role: role, actor: actor)
                 flash = page.t(
@@ -208,7 +208,7 @@ struct ConsoleAdminRoutes: Sendable {
                 flash = page.t(
                     "New password for \(username), shown once: \(password)", "\(username) 的新密码（仅显示一次）：\(password)")
             default:
-                throw ValidationFailure([FieldError(path: "action", message: "is not an action")])
+                throw ValidationFailure([FieldError(path: "action", message: "is not an action", code: "not_a_choice")])
             }
             return ConsoleNotice.redirect("/console/users", flash, secure: secure(request))
         } catch {
@@ -290,7 +290,7 @@ struct ConsoleAdminRoutes: Sendable {
                 if let scope = APIScope(rawValue: value) {
                     scopes.insert(scope)
                 } else {
-                    errors.add("scope", "\(value) is not a scope")
+                    errors.add("scope", "\(value) is not a scope", code: "not_a_choice")
                 }
             }
             var expiresAt: Date?
@@ -299,7 +299,9 @@ struct ConsoleAdminRoutes: Sendable {
                 if let count = Int(days), (1...3650).contains(count) {
                     expiresAt = dependencies.clock.now().addingTimeInterval(TimeInterval(count * 86_400))
                 } else {
-                    errors.add("days", "must be a whole number from 1 to 3650")
+                    errors.add(
+                        "days", "must be a whole number from 1 to 3650", code: "number_between",
+                        values: ["min": "1", "max": "3650"])
                 }
             }
             try errors.throwIfAny()

@@ -137,10 +137,43 @@ struct ConsolePage {
             + messages.map { "<li>\(h($0))</li>" }.joined() + "</ul></div>"
     }
 
-    /// The messages a problem stands for, as an operator should read them.
+    /// The messages a problem stands for, as an operator reads them: from the string
+    /// table by each error's code, never the API's English developer text.
     func messages(for problem: Problem) -> [String] {
-        if problem.errors.isEmpty { return [problem.detail] }
-        return problem.errors.map { "\($0.path): \($0.message)" }
+        if problem.errors.isEmpty { return [message(for: problem)] }
+        return problem.errors.map(message(for:))
+    }
+
+    func message(for error: FieldError) -> String {
+        let strings = language.strings
+        // `lines[0].quantity` is named by its last part; a field the table lacks as "this field".
+        let name = error.path.split(separator: ".").last.map { String($0.prefix { $0 != "[" }) } ?? ""
+        var values = error.values.mapValues(Self.readable)
+        values["field"] = strings.entries["field.\(name)"] ?? strings.text("field.other")
+        if let code = error.code, strings.entries["error.\(code)"] != nil {
+            return strings.text("error.\(code)", values)
+        }
+        return strings.text("error.generic", values)
+    }
+
+    private func message(for problem: Problem) -> String {
+        let strings = language.strings
+        let key = "problem." + problem.type.replacingOccurrences(of: "-", with: "_")
+        guard strings.entries[key] != nil else { return strings.text("problem.generic") }
+        var values: [String: String] = [:]
+        if case .string(let state)? = problem.extensions["current_state"] {
+            values["state"] = OrderStatus(rawValue: state).map(language.orderStatus) ?? state
+        }
+        return strings.text(key, values)
+    }
+
+    /// A value as a message shows it: money (`10800 CNY`) as money.
+    private static func readable(_ value: String) -> String {
+        let parts = value.split(separator: " ")
+        if parts.count == 2, let amount = Int64(parts[0]), let currency = Currency(String(parts[1])) {
+            return display(Money(amount, currency))
+        }
+        return value
     }
 
 }

@@ -383,7 +383,9 @@ struct ConsoleRoutes: Sendable {
         let page = page(request, context)
         do {
             guard form["confirm"] == "yes" else {
-                throw ValidationFailure([FieldError(path: "confirm", message: "the action was not confirmed")])
+                throw ValidationFailure([
+                    FieldError(path: "confirm", message: "the action was not confirmed", code: "not_confirmed")
+                ])
             }
             switch action {
             case .approve: _ = try await orders.approve(number, actor: actor)
@@ -392,7 +394,8 @@ struct ConsoleRoutes: Sendable {
             case .recordPayment:
                 guard let amount = Self.minorUnits(form["amount"] ?? "") else {
                     throw ValidationFailure([
-                        FieldError(path: "amount", message: "must be an amount in yuan such as 128.50")
+                        FieldError(
+                            path: "amount", message: "must be an amount in yuan such as 128.50", code: "amount_in_yuan")
                     ])
                 }
                 let reference = (form["reference"] ?? "").trimmed

@@ -100,7 +100,10 @@ public struct AccessService: Sendable {
             username, action: disabled ? "user.disable" : "user.enable", endSessions: disabled, actor: actor
         ) { user in
             if disabled, user.id == actor.principal.id, actor.principal.kind == .user {
-                throw ValidationFailure([FieldError(path: "username", message: "you cannot disable your own account")])
+                throw ValidationFailure([
+                    FieldError(
+                        path: "username", message: "you cannot disable your own account", code: "cannot_disable_self")
+                ])
             }
             user.disabled = disabled
         }
@@ -126,7 +129,9 @@ public struct AccessService: Sendable {
         try await changeUser(username, action: "user.grant", endSessions: true, actor: actor) { user in
             if user.id == actor.principal.id, actor.principal.kind == .user, role != .administrator {
                 throw ValidationFailure([
-                    FieldError(path: "role", message: "you cannot take away your own administrator role")
+                    FieldError(
+                        path: "role", message: "you cannot take away your own administrator role",
+                        code: "cannot_demote_self")
                 ])
             }
             user.role = role
@@ -285,13 +290,14 @@ public struct AccessService: Sendable {
         -> IssuedAPIKey
     {
         var errors = FieldErrors()
-        if name.trimmed.isEmpty || name.scalarCount > 64 { errors.add("name", "must be 1–64 characters") }
+        if name.trimmed.isEmpty || name.scalarCount > 64 { errors.addLength("name", min: 1, max: 64) }
         if scopes.isEmpty {
             errors.add(
-                "scopes", "must name at least one of \(APIScope.allCases.map(\.rawValue).joined(separator: ", "))")
+                "scopes", "must name at least one of \(APIScope.allCases.map(\.rawValue).joined(separator: ", "))",
+                code: "choose_at_least_one")
         }
         let now = clock.now()
-        if let expiresAt, expiresAt <= now { errors.add("expires_at", "must be in the future") }
+        if let expiresAt, expiresAt <= now { errors.add("expires_at", "must be in the future", code: "must_be_future") }
         try errors.throwIfAny()
         // Hex, so the '_' between ID and secret is unambiguous.
         let id = hexEncoded(withUnsafeBytes(of: random.next()) { Array($0.prefix(6)) })

@@ -95,8 +95,12 @@ public struct CatalogueService: Sendable {
         async throws -> StockLevel
     {
         var errors = FieldErrors()
-        if onHand < 0 || onHand > 100_000_000 { errors.add("on_hand", "must be between 0 and 100000000") }
-        if reason.trimmed.isEmpty || reason.scalarCount > 200 { errors.add("reason", "must be 1–200 characters") }
+        if onHand < 0 || onHand > 100_000_000 {
+            errors.add(
+                "on_hand", "must be between 0 and 100000000", code: "number_between",
+                values: ["min": "0", "max": "100000000"])
+        }
+        if reason.trimmed.isEmpty || reason.scalarCount > 200 { errors.addLength("reason", min: 1, max: 200) }
         try errors.throwIfAny()
         let reason = reason.trimmed
         guard try await catalogue.warehouse(code) != nil else { throw NotFound("warehouse", code.value) }

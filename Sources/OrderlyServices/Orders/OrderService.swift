@@ -127,11 +127,13 @@ public struct OrderService: Sendable {
     ) async throws -> CommandResult<Order> {
         var errors = FieldErrors()
         if !OrderPolicy.paymentMethods.contains(method) {
-            errors.add("method", "must be one of \(OrderPolicy.paymentMethods.sorted().joined(separator: ", "))")
+            errors.add(
+                "method", "must be one of \(OrderPolicy.paymentMethods.sorted().joined(separator: ", "))",
+                code: "not_a_choice")
         }
-        if amount.amount <= 0 { errors.add("amount.amount", "must be positive") }
+        if amount.amount <= 0 { errors.add("amount.amount", "must be positive", code: "must_be_positive") }
         if let reference, reference.trimmed.isEmpty || reference.scalarCount > 128 {
-            errors.add("reference", "must be 1–128 characters")
+            errors.addLength("reference", min: 1, max: 128)
         }
         try errors.throwIfAny()
         return try await transition("order.record_payment", number, actor, idempotency) { order, now in
@@ -142,7 +144,9 @@ public struct OrderService: Sendable {
             } catch let mismatch as PaymentMismatch {
                 throw ValidationFailure([
                     FieldError(
-                        path: "amount", message: "must equal the amount due, \(mismatch.due); got \(mismatch.offered)")
+                        path: "amount", message: "must equal the amount due, \(mismatch.due); got \(mismatch.offered)",
+                        code: "amount_must_equal_due",
+                        values: ["due": Self.moneyValue(mismatch.due), "offered": Self.moneyValue(mismatch.offered)])
                 ])
             }
         }
@@ -153,13 +157,15 @@ public struct OrderService: Sendable {
         idempotency: Idempotency<Order>? = nil
     ) async throws -> CommandResult<Order> {
         var errors = FieldErrors()
-        if carrier.trimmed.isEmpty || carrier.scalarCount > 32 { errors.add("carrier", "must be 1–32 characters") }
+        if carrier.trimmed.isEmpty || carrier.scalarCount > 32 { errors.addLength("carrier", min: 1, max: 32) }
         let trackingOK =
             (4...64).contains(trackingNumber.utf8.count)
             && trackingNumber.unicodeScalars.allSatisfy {
                 $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-")
             }
-        if !trackingOK { errors.add("tracking_number", "must be 4–64 letters, digits or '-'") }
+        if !trackingOK {
+            errors.add("tracking_number", "must be 4–64 letters, digits or '-'", code: "tracking_number_format")
+        }
         try errors.throwIfAny()
         let carrier = carrier.trimmed
         return try await transition("order.ship", number, actor, idempotency) { order, now in
@@ -384,9 +390,15 @@ public struct OrderService: Sendable {
 
     static func validateReason(_ reason: String) throws {
         if reason.trimmed.isEmpty || reason.scalarCount > 500 {
-            throw ValidationFailure([FieldError(path: "reason", message: "must be 1–500 characters")])
+            var errors = FieldErrors()
+            errors.addLength("reason", min: 1, max: 500)
+            try errors.throwIfAny()
         }
     }
+
+    /// Money as a field error's value: minor units and currency (`10800 CNY`), for a
+    /// screen to show in its own format.
+    static func moneyValue(_ money: Money) -> String { "\(money.amount) \(money.currency.code)" }
 
     func randomID() -> String {
         String(random.next(), radix: 36) + String(random.next() % 1_000_000, radix: 36)

@@ -7,7 +7,7 @@ enum ConsoleResources {
     /// Every template by name: each file of `Templates/` (a test keeps this list whole).
     static let templateFiles: [(name: String, bytes: [UInt8])] = [
         ("layout", PackageResources.layout_mustache), ("order", PackageResources.order_mustache),
-        ("track", PackageResources.track_mustache),
+        ("track", PackageResources.track_mustache), ("dashboard", PackageResources.dashboard_mustache),
     ]
 
     static let stylesheet = String(decoding: PackageResources.console_css, as: UTF8.self)

@@ -144,48 +144,41 @@ struct ConsoleRoutes: Sendable {
 
     @Sendable func dashboard(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         let page = page(request, context)
-        var body = ""
+        var values: [String: Any] = [:]
         if page.may(.ordersRead) {
             let figures = try await orders.dashboard(
                 dayStart: settings.startOfDay(containing: dependencies.clock.now()))
             let currency = orders.policy.currency
-            func card(_ label: String, _ value: String, _ link: String?) -> String {
-                let inner = "<span>\(h(label))</span><b>\(h(value))</b>"
-                return "<div class=\"card\">" + (link.map { "<a href=\"\($0)\">\(inner)</a>" } ?? inner) + "</div>"
+            func card(_ key: String, _ value: String, _ href: String? = nil) -> [String: Any] {
+                var card: [String: Any] = ["label": page.text("dashboard.\(key)"), "value": value]
+                if let href { card["href"] = href }
+                return card
             }
-            body += "<div class=\"cards\">"
-            body += card(page.t("Orders today", "今日订单"), String(figures.ordersToday), nil)
-            body += card(
-                page.t("Ordered today", "今日下单金额"), display(Money(figures.placedAmountToday, currency)), nil)
-            body += card(
-                page.t("Received today", "今日收款金额"), display(Money(figures.paidAmountToday, currency)), nil)
-            body += card(
-                page.t("Awaiting review", "待审核"), String(figures.awaitingReview),
-                "/console/orders?status=pending_review")
-            body += card(
-                page.t("Awaiting payment", "待支付"), String(figures.awaitingPayment),
-                "/console/orders?status=pending_payment")
-            body += card(
-                page.t("Awaiting shipment", "待发货"), String(figures.awaitingShipment), "/console/orders?status=paid")
-            body += "</div>"
+            values["figures"] = [
+                "cards": [
+                    card("orders_today", String(figures.ordersToday)),
+                    card("ordered_today", display(Money(figures.placedAmountToday, currency))),
+                    card("received_today", display(Money(figures.paidAmountToday, currency))),
+                    card("awaiting_review", String(figures.awaitingReview), "/console/orders?status=pending_review"),
+                    card("awaiting_payment", String(figures.awaitingPayment), "/console/orders?status=pending_payment"),
+                    card("awaiting_shipment", String(figures.awaitingShipment), "/console/orders?status=paid"),
+                ]
+            ]
         }
         if page.may(.stockRead) {
-            let low = try await dependencies.catalogue.lowStock(
-                available: settings.lowStockAvailable, limit: 20)
-            body += "<h2>\(h(page.t("Low stock", "库存预警")))</h2>"
-            if low.isEmpty {
-                body += "<p>\(h(page.t("No SKU is low.", "没有需要预警的商品。")))</p>"
-            } else {
-                body += "<table><tr><th>SKU</th><th>\(h(page.t("Warehouse", "仓库")))</th>"
-                body += "<th>\(h(page.t("Available", "可用")))</th><th>\(h(page.t("On hand", "在库")))</th></tr>"
-                for level in low {
-                    body +=
-                        "<tr><td>\(h(level.sku.value))</td><td>\(h(level.warehouse.value))</td><td>\(level.available)</td><td>\(level.onHand)</td></tr>"
-                }
-                body += "</table>"
-            }
+            let low = try await dependencies.catalogue.lowStock(available: settings.lowStockAvailable, limit: 20)
+            values["stock"] = [
+                "hasLow": !low.isEmpty,
+                "low": low.map { level -> [String: Any] in
+                    [
+                        "sku": level.sku.value, "warehouse": level.warehouse.value, "available": level.available,
+                        "onHand": level.onHand,
+                    ]
+                },
+            ]
         }
-        return htmlResponse(page.render(page.t("Dashboard", "概览"), body))
+        let body = ConsoleResources.render("dashboard", page.templateValues(values))
+        return htmlResponse(page.render(page.text("dashboard.title"), body))
     }
 
     // MARK: - Orders

@@ -175,3 +175,23 @@ struct TrackingPageTests {
         }
     }
 }
+
+@Suite("Console: the order list")
+struct ConsoleOrderListTests {
+    @Test func channelsAreChosenFromAListAndShownAsWords() async throws {
+        try await withAPI(.sqlite) { shop, api in
+            try await shop.stock([("TEA-001", 4500, 10)])
+            let app = try #require(
+                try await shop.orders.place(TestShop.draft([("TEA-001", 1)], channel: "app"), actor: "t").value)
+            _ = try await shop.orders.place(TestShop.draft([("TEA-001", 1)], channel: "mini_program"), actor: "t")
+            let staff = api.as(try await shop.signIn(.customerService))
+            let list = try await staff.call(.get, "/console/orders?channel=app", headers: ConsoleOrderPageTests.chinese)
+            #expect(list.text.contains(#"<option value="app" selected>App</option>"#))
+            #expect(list.text.contains(#"<option value="mini_program">小程序</option>"#))
+            #expect(list.text.contains(app.number.value))
+            #expect(!list.text.contains("<td>小程序</td>"), "only the chosen channel's orders")
+            let all = try await staff.call(.get, "/console/orders", headers: ConsoleOrderPageTests.chinese)
+            #expect(all.text.contains("<td>小程序</td>") && all.text.contains("<td>App</td>"))
+        }
+    }
+}

@@ -8,6 +8,7 @@ enum ConsoleResources {
     static let templateFiles: [(name: String, bytes: [UInt8])] = [
         ("layout", PackageResources.layout_mustache), ("order", PackageResources.order_mustache),
         ("track", PackageResources.track_mustache), ("dashboard", PackageResources.dashboard_mustache),
+        ("orders", PackageResources.orders_mustache),
     ]
 
     static let stylesheet = String(decoding: PackageResources.console_css, as: UTF8.self)

@@ -183,6 +183,10 @@ struct ConsoleRoutes: Sendable {
 
     // MARK: - Orders
 
+    /// The channels the order list filters by; an order from any other channel is
+    /// still found by searching without one.
+    static let channels = ["web", "app", "mini_program", "marketplace"]
+
     @Sendable func orderList(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         let page = page(request, context)
         let parameters = request.uri.queryParameters
@@ -193,21 +197,18 @@ struct ConsoleRoutes: Sendable {
         let typed = try FormData(request.uri.query ?? "")
         let text = typed["q"].map(\.trimmed) ?? ""
         if text.scalarCount > OrderQuery.maxTextLength {
-            messages.append(
-                page.t(
-                    "Search text is at most \(OrderQuery.maxTextLength) characters.",
-                    "搜索内容最多 \(OrderQuery.maxTextLength) 个字。"))
+            messages.append(page.text("orders.text_too_long", ["max": String(OrderQuery.maxTextLength)]))
         } else if !text.isEmpty {
             query.text = text
         }
         let statusRaw = parameters.get("status") ?? ""
         if !statusRaw.isEmpty {
             query.status = OrderStatus(rawValue: statusRaw)
-            if query.status == nil { messages.append(page.t("Unknown status.", "未知状态。")) }
+            if query.status == nil { messages.append(page.text("orders.unknown_status")) }
         }
         let channel = typed["channel"].map(\.trimmed) ?? ""
         if channel.scalarCount > OrderQuery.maxTextLength {
-            messages.append(page.t("Unknown channel.", "未知渠道。"))
+            messages.append(page.text("orders.unknown_channel"))
         } else if !channel.isEmpty {
             query.channel = channel
         }
@@ -216,7 +217,7 @@ struct ConsoleRoutes: Sendable {
         let to = parameters.get("to") ?? ""
         for (raw, isEnd) in [(from, false), (to, true)] where !raw.isEmpty {
             guard let dayStart = settings.startOfDay(named: raw) else {
-                messages.append(page.t("Dates are like 2026-11-21.", "日期格式如 2026-11-21。"))
+                messages.append(page.text("orders.bad_date"))
                 continue
             }
             if isEnd { query.createdTo = dayStart.addingTimeInterval(86_400) } else { query.createdFrom = dayStart }
@@ -225,42 +226,33 @@ struct ConsoleRoutes: Sendable {
             if let cursor = try? OrderRoutes.decodeCursor(raw) {
                 query.after = cursor
             } else {
-                messages.append(page.t("That page link is not valid.", "分页链接无效。"))
+                messages.append(page.text("orders.bad_cursor"))
             }
         }
         let result = messages.isEmpty ? try await orders.search(query) : Page(items: [], hasMore: false)
-        let statusOptions =
-            "<option value=\"\">\(h(page.t("Any status", "全部状态")))</option>"
-            + OrderStatus.allCases.map {
-                "<option value=\"\($0.rawValue)\"\($0 == query.status ? " selected" : "")>\(h(page.language.orderStatus($0)))</option>"
-            }.joined()
-        var body = """
-            \(page.errors(messages))
-            <form method="get" action="/console/orders" class="filters" role="search">
-            <label>\(h(page.t("Number, phone, recipient or product", "订单号、电话、收货人或商品"))) <input name="q" value="\(h(text))"></label>
-            <label>\(h(page.t("Status", "状态"))) <select name="status">\(statusOptions)</select></label>
-            <label>\(h(page.t("Channel", "渠道"))) <input name="channel" value="\(h(channel))" size="10"></label>
-            <label>\(h(page.t("From", "起始日期"))) <input type="date" name="from" value="\(h(from))"></label>
-            <label>\(h(page.t("To", "截止日期"))) <input type="date" name="to" value="\(h(to))"></label>
-            <button type="submit">\(h(page.t("Search", "搜索")))</button>
-            </form>
-            """
-        if result.items.isEmpty {
-            body += "<p>\(h(page.t("No orders match.", "没有符合条件的订单。")))</p>"
-        } else {
-            body += "<table><tr><th>\(h(page.t("Number", "订单号")))</th><th>\(h(page.t("Placed", "下单时间")))</th>"
-            body += "<th>\(h(page.t("Recipient", "收货人")))</th><th>\(h(page.t("Total", "金额")))</th>"
-            body += "<th>\(h(page.t("Status", "状态")))</th><th>\(h(page.t("Channel", "渠道")))</th></tr>"
-            for order in result.items {
-                body += """
-                    <tr><td><a href="/console/orders/\(order.number.value)">\(order.number.value)</a></td>\
-                    <td>\(page.time(order.createdAt))</td><td>\(h(order.shippingAddress.recipient))</td>\
-                    <td>\(display(order.totals.grandTotal))</td><td>\(h(page.language.orderStatus(order.status)))</td>\
-                    <td>\(h(order.channel))</td></tr>
-                    """
-            }
-            body += "</table>"
-        }
+        // A channel typed into an old link stays chosen, even if it is not in the list.
+        let channels = Self.channels + (channel.isEmpty || Self.channels.contains(channel) ? [] : [channel])
+        var values: [String: Any] = [
+            "messages": messages, "hasMessages": !messages.isEmpty, "text": text, "from": from, "to": to,
+            "statuses": OrderStatus.allCases.map { status -> [String: Any] in
+                [
+                    "code": status.rawValue, "label": page.language.orderStatus(status),
+                    "selected": status == query.status,
+                ]
+            },
+            "channels": channels.map { code -> [String: Any] in
+                ["code": code, "label": page.language.channel(code), "selected": code == channel]
+            },
+            "hasOrders": !result.items.isEmpty,
+            "orders": result.items.map { order -> [String: Any] in
+                [
+                    "number": order.number.value, "placed": page.time(order.createdAt),
+                    "recipient": order.shippingAddress.recipient, "total": display(order.totals.grandTotal),
+                    "statusCode": order.status.rawValue, "status": page.language.orderStatus(order.status),
+                    "channel": page.language.channel(order.channel),
+                ]
+            },
+        ]
         if result.hasMore, let last = result.items.last {
             var next = "/console/orders?cursor=\(OrderRoutes.cursor(for: last))"
             if !text.isEmpty { next += "&q=\(urlEncoded(text))" }
@@ -268,11 +260,12 @@ struct ConsoleRoutes: Sendable {
             if !channel.isEmpty { next += "&channel=\(urlEncoded(channel))" }
             if !from.isEmpty { next += "&from=\(urlEncoded(from))" }
             if !to.isEmpty { next += "&to=\(urlEncoded(to))" }
-            body += "<p><a href=\"\(h(next))\" rel=\"next\">\(h(page.t("Next page →", "下一页 →")))</a></p>"
+            values["next"] = next
         }
+        let body = ConsoleResources.render("orders", page.templateValues(values))
         // A filter that could not be read is the request's fault: 422, as the API answers.
         return htmlResponse(
-            page.render(page.t("Orders", "订单"), body), status: messages.isEmpty ? .ok : .unprocessableContent)
+            page.render(page.text("orders.title"), body), status: messages.isEmpty ? .ok : .unprocessableContent)
     }
 
     @Sendable func orderDetail(_ request: Request, context: OrderlyRequestContext) async throws -> Response {

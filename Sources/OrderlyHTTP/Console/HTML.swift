@@ -162,6 +162,9 @@ enum ConsoleNotice {
 /// Clears the notice once a page has shown it.
 struct ConsoleNoticeMiddleware: RouterMiddleware {
     typealias Context = OrderlyRequestContext
+    /// Whether the cookie was set `Secure` (a browser keeps a Secure cookie from being
+    /// replaced by one that is not).
+    let secure: @Sendable (Request) -> Bool
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -173,7 +176,8 @@ struct ConsoleNoticeMiddleware: RouterMiddleware {
         if response.status != .seeOther, request.cookies[ConsoleNotice.cookieName] != nil {
             response.headers.append(
                 HTTPField(
-                    name: .setCookie, value: cookie(ConsoleNotice.cookieName, "", maxAgeSeconds: 0, secure: false)))
+                    name: .setCookie,
+                    value: cookie(ConsoleNotice.cookieName, "", maxAgeSeconds: 0, secure: secure(request))))
         }
         return response
     }

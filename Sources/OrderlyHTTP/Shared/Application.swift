@@ -79,7 +79,7 @@ public func buildRouter(_ dependencies: AppDependencies) -> Router<OrderlyReques
     router.middlewares.add(ProblemMiddleware(access: dependencies.access, clock: dependencies.clock))
     router.middlewares.add(InputSafetyMiddleware())
     router.middlewares.add(AccessMiddleware())
-    router.middlewares.add(ConsoleNoticeMiddleware())
+    router.middlewares.add(ConsoleNoticeMiddleware(secure: { dependencies.cookiesSecure($0) }))
     router.get("/health") { _, _ in "ok" }
     router.get("/metrics") { _, _ in
         Response(

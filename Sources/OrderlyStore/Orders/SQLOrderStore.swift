@@ -297,7 +297,7 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
 
     public func apply(_ change: OrderChange, idempotency: IdempotencyRecord?, audit: AuditEntry) async throws {
         try await db.write(
-            try Self.statements(for: change, idempotency: idempotency), audit: audit,
+            Self.statements(for: change, idempotency: idempotency), audit: audit,
             claims: idempotency.map { [IdempotencyClaim.lockKey(scope: $0.scope, key: $0.key)] } ?? [])
     }
 
@@ -305,7 +305,7 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
     /// come first, so a duplicate or a stale change fails before doing work; stock
     /// comes last, so the hot stock rows are locked (on PostgreSQL) only for the end
     /// of the transaction.
-    static func statements(for change: OrderChange, idempotency: IdempotencyRecord?) throws -> [SQLStatement] {
+    static func statements(for change: OrderChange, idempotency: IdempotencyRecord?) -> [SQLStatement] {
         let order = change.order
         let number = SQLValue.text(order.number.value)
         var statements: [SQLStatement] = []
@@ -321,7 +321,7 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
                     ], onDuplicate: .idempotencyKeyTaken))
         }
         if let expected = change.expectedVersion {
-            let mutable = try Self.mutableColumns(order)
+            let mutable = Self.mutableColumns(order)
             statements.append(
                 SQLStatement(
                     "UPDATE orders SET \(mutable.map { "\($0.0) = ?" }.joined(separator: ", ")) WHERE number = ? AND version = ?",
@@ -330,7 +330,7 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
                 statements.append(SQLStatement("DELETE FROM order_lines WHERE order_number = ?", [number]))
             }
         } else {
-            statements.append(try orderInsert([order]).statement)
+            statements.append(orderInsert([order]).statement)
         }
         if change.linesChanged, !order.lines.isEmpty {
             statements.append(linesInsert([order]).statement)
@@ -364,7 +364,7 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
     }
 
     /// The columns an order change may rewrite, with the order's values.
-    static func mutableColumns(_ order: Order) throws -> [(String, SQLValue)] {
+    static func mutableColumns(_ order: Order) -> [(String, SQLValue)] {
         let reviewReasons = JSONValue.array(order.reviewReasons.map(JSONValue.string)).canonicalText
         return [
             ("status", .text(order.status.rawValue)), ("payment_status", .text(order.paymentStatus.rawValue)),
@@ -406,7 +406,7 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
     public func bulkInsert(_ histories: [OrderHistory]) async throws {
         guard !histories.isEmpty else { return }
         let inserts = [
-            try Self.orderInsert(histories.map(\.order)),
+            Self.orderInsert(histories.map(\.order)),
             Self.linesInsert(histories.map(\.order)),
             Self.eventsInsert(histories.map { ($0.order.number, $0.events) }),
             Self.paymentsInsert(histories.flatMap { history in history.payments.map { (history.order.number, $0) } }),
@@ -418,8 +418,8 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
 
     // MARK: - Rows of an order's tables
 
-    static func orderInsert(_ orders: [Order]) throws -> RowInsert {
-        let rows = try orders.map { Self.fixedColumns($0) + (try Self.mutableColumns($0)) }
+    static func orderInsert(_ orders: [Order]) -> RowInsert {
+        let rows = orders.map { Self.fixedColumns($0) + Self.mutableColumns($0) }
         return RowInsert(
             table: "orders", columns: rows.first?.map(\.0) ?? [], rows: rows.map { $0.map(\.1) },
             onDuplicate: .duplicate(what: "order number"))

@@ -142,18 +142,15 @@ enum ConsoleNotice {
 
     /// A 303 to `location` that shows `text` there.
     static func redirect(_ location: String, _ text: String, secure: Bool) -> Response {
-        let value = Data(text.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        let value = Base64URL.encode(Data(text.utf8))
         return OrderlyHTTP.redirect(
             location, headers: [.setCookie: cookie(cookieName, value, maxAgeSeconds: 120, secure: secure)])
     }
 
     /// The notice a request brings, if any.
     static func read(_ request: Request) -> String? {
-        guard var value = request.cookies[cookieName]?.value, !value.isEmpty else { return nil }
-        value = value.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        value += String(repeating: "=", count: (4 - value.count % 4) % 4)
-        return Data(base64Encoded: value).flatMap { String(data: $0, encoding: .utf8) }.map {
+        guard let value = request.cookies[cookieName]?.value, !value.isEmpty else { return nil }
+        return Base64URL.decode(value).flatMap { String(data: $0, encoding: .utf8) }.map {
             ControlCharacters.replaced(in: String($0.prefix(2_000)))
         }
     }

@@ -181,19 +181,30 @@ extension Request {
     }
 }
 
+/// Base64 for URLs and cookies (RFC 4648 §5, without padding).
+enum Base64URL {
+    static func encode(_ data: Data) -> String {
+        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    /// The bytes, or nil for text that is not base64url.
+    static func decode(_ text: String) -> Data? {
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.utf8.count % 4) % 4)
+        return Data(base64Encoded: base64)
+    }
+}
+
 /// An opaque keyset cursor: base64url of the last item's sort key.
 enum Cursor {
     static func encode(_ parts: [String]) -> String {
-        Data(parts.joined(separator: "\u{1F}").utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        Base64URL.encode(Data(parts.joined(separator: "\u{1F}").utf8))
     }
 
     static func decode(_ raw: String, parts: Int) throws -> [String] {
         guard raw.utf8.count <= 512 else { throw invalid }
-        var base64 = raw.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.utf8.count % 4) % 4)
-        guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8)
+        guard let data = Base64URL.decode(raw), let text = String(data: data, encoding: .utf8)
         else { throw invalid }
         let split = text.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
         guard split.count == parts else { throw invalid }

@@ -306,8 +306,10 @@ struct ConsoleRoutes: Sendable {
         return renderActionForm(action, details.order, page, values: [:], messages: [])
     }
 
-    /// The payment methods a payment may be recorded with: the contract's list.
-    static let paymentMethods = ["alipay", "wechat_pay", "card", "bank_transfer", "cash_on_delivery", "balance"]
+    /// The payment methods a payment may be recorded with (`OrderPolicy.paymentMethods`),
+    /// the two most used first.
+    static let paymentMethods =
+        ["alipay", "wechat_pay"] + OrderPolicy.paymentMethods.subtracting(["alipay", "wechat_pay"]).sorted()
     /// The carriers offered when shipping (any other may come over the API).
     static let carriers = ["SF", "JD", "EMS", "ZTO", "YTO", "STO", "YUNDA", "JTEXPRESS"]
 

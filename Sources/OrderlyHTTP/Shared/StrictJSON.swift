@@ -20,8 +20,7 @@ enum StrictJSON {
 
     /// Throws when the body is not RFC 8259 JSON; returns whether it is an object
     /// that plainly fits `shape`, false when it needs a closer look.
-    @discardableResult
-    static func check(_ data: Data, shape: FieldShape? = nil) throws(Invalid) -> Bool {
+    static func check(_ data: Data, shape: FieldShape) throws(Invalid) -> Bool {
         let result: Result<Bool, Invalid> = data.withUnsafeBytes { raw in
             var scanner = Scanner(bytes: raw.bindMemory(to: UInt8.self))
             do throws(Invalid) {

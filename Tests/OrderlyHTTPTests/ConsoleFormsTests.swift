@@ -28,8 +28,7 @@ struct ConsoleFormsTests {
     @Test(arguments: Backend.available)
     func addingAUserRedirectsAndAReloadAddsNoOne(_ backend: Backend) async throws {
         try await withAPI(backend) { shop, api in
-            guard case .session(_, let csrf?) = try await shop.signIn(.administrator) else { return }
-            let admin = api.as(try await shop.signIn(.administrator))
+            let (admin, csrf) = try await shop.console(.administrator, api)
             let form = try await admin.get("/console/users")
             // The new user's role starts at the fewest permissions: finance, not administrator.
             let addForm = try #require(form.text.split(separator: #"action="/console/users">"#).last)
@@ -54,9 +53,7 @@ struct ConsoleFormsTests {
     @Test(arguments: Backend.available)
     func aNewKeysSecretIsShownOnceAndNeverInAURL(_ backend: Backend) async throws {
         try await withAPI(backend) { shop, api in
-            let credentials = try await shop.signIn(.administrator)
-            guard case .session(_, let csrf?) = credentials else { return }
-            let admin = api.as(credentials)
+            let (admin, csrf) = try await shop.console(.administrator, api)
             let keys = try await shop.count("SELECT COUNT(*) FROM api_keys")
             let created = try await admin.call(
                 .post, "/console/api-keys", "csrf_token=\(csrf)&name=shop&scope=orders:read", headers: Self.chinese)
@@ -73,9 +70,7 @@ struct ConsoleFormsTests {
     @Test(arguments: Backend.available)
     func resettingAPasswordAndRevokingAKeyAskFirst(_ backend: Backend) async throws {
         try await withAPI(backend) { shop, api in
-            let credentials = try await shop.signIn(.administrator)
-            guard case .session(_, let csrf?) = credentials else { return }
-            let admin = api.as(credentials)
+            let (admin, csrf) = try await shop.console(.administrator, api)
             _ = try await shop.signIn(.warehouse, username: "wang")
             let before = try await shop.count("SELECT COUNT(*) FROM audit_log")
 
@@ -133,9 +128,7 @@ struct ConsoleMessageTests {
         try await withAPI(.sqlite) { shop, api in
             try await shop.stock([("TEA-001", 4500, 10)])
             let order = try await shop.place([("TEA-001", 2)])
-            let credentials = try await shop.signIn(.finance)
-            guard case .session(_, let csrf?) = credentials else { return }
-            let finance = api.as(credentials)
+            let (finance, csrf) = try await shop.console(.finance, api)
             let reply = try await finance.call(
                 .post, "/console/orders/\(order.number.value)/payment",
                 "csrf_token=\(csrf)&amount=10.00&method=alipay&reference=&confirm=yes",
@@ -146,7 +139,6 @@ struct ConsoleMessageTests {
             for english in ["must equal", "amount:", "CNY"] { #expect(!reply.text.contains(english)) }
             // The form keeps what was typed.
             #expect(reply.text.contains(#"name="amount" value="10.00""#))
-
         }
     }
 
@@ -154,9 +146,7 @@ struct ConsoleMessageTests {
         try await withAPI(.sqlite) { shop, api in
             try await shop.stock([("TEA-001", 4500, 10)])
             let order = try await shop.place([("TEA-001", 1)])
-            let credentials = try await shop.signIn(.administrator)
-            guard case .session(_, let csrf?) = credentials else { return }
-            let admin = api.as(credentials)
+            let (admin, csrf) = try await shop.console(.administrator, api)
             let empty = try await admin.call(
                 .post, "/console/orders/\(order.number.value)/cancel", "csrf_token=\(csrf)&reason=&confirm=yes",
                 headers: ConsoleFormsTests.chinese)

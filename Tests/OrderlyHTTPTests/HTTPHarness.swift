@@ -122,7 +122,18 @@ extension TestShop {
             username: name, password: password, origin: RequestOrigin(ip: "10.0.0.9"))
         return .session(token: signedIn.token, csrf: signedIn.session.csrfToken)
     }
+
+    /// A signed-in operator's view of `api`, and the CSRF token its console forms carry.
+    func console(_ role: Role, _ api: API, username: String? = nil) async throws -> (API, csrf: String) {
+        let credentials = try await signIn(role, username: username)
+        guard case .session(_, let csrf?) = credentials else {
+            throw CredentialsWithoutCSRF()
+        }
+        return (api.as(credentials), csrf)
+    }
 }
+
+struct CredentialsWithoutCSRF: Error {}
 
 func withAPI(
     _ backend: Backend, policy: OrderPolicy = OrderPolicy(),

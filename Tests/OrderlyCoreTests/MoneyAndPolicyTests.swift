@@ -186,3 +186,16 @@ struct UTCTimeTests {
         #expect(UTCTime.yymmdd(Date(timeIntervalSince1970: 951_782_400)) == "000229")  // 2000-02-29
     }
 }
+
+@Suite("Review reasons")
+struct ReviewReasonTests {
+    @Test func eachReasonReadsBackFromItsText() {
+        let reasons: [ReviewReason] = [
+            .amountAbove(Money(540_000, .cny)), .amountAbove(Money(5, .cny)),
+            .unitsAbove(units: 120, threshold: 100),
+        ]
+        for reason in reasons { #expect(ReviewReason(text: reason.text) == reason) }
+        #expect(ReviewReason(text: "grand total is big") == nil)
+        #expect(ReviewReason(text: "") == nil)
+    }
+}

@@ -15,7 +15,7 @@ struct ConsoleOrderPageTests {
     @Test("a held order says why; the buyer's note and the address are shown", arguments: Backend.available)
     func heldOrderReasonsNoteAndAddress(_ backend: Backend) async throws {
         try await withAPI(backend) { shop, api in
-            try await shop.stock([("TEA-001", 4500, 200)])
+            try await shop.stock([("TEA-001", 45000, 200)])
             var draft = TestShop.draft([("TEA-001", 120)], channel: "mini_program")
             draft.note = "请在周末送达 <谢谢>"
             let order = try #require(try await shop.orders.place(draft, actor: "t").value)
@@ -24,7 +24,11 @@ struct ConsoleOrderPageTests {
             let page = try await reviewer.call(.get, "/console/orders/\(order.number.value)", headers: Self.chinese)
             #expect(page.status == .ok)
             #expect(page.text.contains("转人工审核的原因"))
-            for reason in order.reviewReasons { #expect(page.text.contains(reason)) }
+            // Both rules held it (120 × ¥450.00 and 120 units), each said in Chinese, never the stored English.
+            #expect(order.reviewReasons.count == 2)
+            #expect(page.text.contains("应付金额 \(display(order.totals.grandTotal)) 超过审核金额上限"))
+            #expect(page.text.contains("共 120 件，超过审核件数上限"))
+            for reason in order.reviewReasons { #expect(!page.text.contains(reason)) }
             #expect(page.text.contains("<dt>买家留言</dt><dd class=\"note\">请在周末送达 &lt;谢谢&gt;</dd>"))
             #expect(page.text.contains("浙江省 杭州市 西湖区 文三路 100 号"))
             #expect(page.text.contains("<dd>小程序</dd>") && page.text.contains("<dd>支付宝</dd>"))

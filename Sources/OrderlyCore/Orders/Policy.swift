@@ -26,17 +26,53 @@ public struct ReviewRule: Hashable, Sendable {
         self.maxTotalQuantity = maxTotalQuantity
     }
 
-    /// Why the order needs review; empty when it does not.
+    /// Why the order needs review, as the order keeps it (`ReviewReason.text`); empty
+    /// when it does not.
     public func reasons(totals: OrderTotals, lines: [OrderLine]) -> [String] {
-        var reasons: [String] = []
-        if totals.grandTotal.amount > maxGrandTotal {
-            reasons.append("grand total \(totals.grandTotal) is above the review threshold")
-        }
+        var reasons: [ReviewReason] = []
+        if totals.grandTotal.amount > maxGrandTotal { reasons.append(.amountAbove(totals.grandTotal)) }
         let units = lines.reduce(0) { $0 + $1.quantity }
-        if units > maxTotalQuantity {
-            reasons.append("\(units) units is above the review threshold of \(maxTotalQuantity)")
+        if units > maxTotalQuantity { reasons.append(.unitsAbove(units: units, threshold: maxTotalQuantity)) }
+        return reasons.map(\.text)
+    }
+}
+
+/// Why a rule held an order. The order keeps the English `text` (the API shows it
+/// as is); the console reads it back into a case and says it in the operator's words.
+public enum ReviewReason: Hashable, Sendable {
+    case amountAbove(Money)
+    case unitsAbove(units: Int, threshold: Int)
+
+    public var text: String {
+        switch self {
+        case .amountAbove(let total): return "grand total \(total) is above the review threshold"
+        case .unitsAbove(let units, let threshold):
+            return "\(units) units is above the review threshold of \(threshold)"
         }
-        return reasons
+    }
+
+    /// The reason a stored text stands for; nil for text no rule wrote.
+    public init?(text: String) {
+        let words = text.split(separator: " ").map(String.init)
+        guard words.count == 9 else { return nil }
+        // Each case is read back from its words and must write the same text again.
+        var reading: ReviewReason?
+        if let currency = Currency(words[3]), let minor = Self.minorUnits(words[2]) {
+            reading = .amountAbove(Money(minor, currency))
+        } else if let units = Int(words[0]), let threshold = Int(words[8]) {
+            reading = .unitsAbove(units: units, threshold: threshold)
+        }
+        guard let reading, reading.text == text else { return nil }
+        self = reading
+    }
+
+    /// `128.50` as 12850.
+    private static func minorUnits(_ text: String) -> Int64? {
+        let parts = text.split(separator: ".")
+        guard parts.count == 2, parts[1].count == 2, let whole = Int64(parts[0]), let cents = Int64(parts[1]) else {
+            return nil
+        }
+        return parts[0].hasPrefix("-") ? whole * 100 - cents : whole * 100 + cents
     }
 }
 

@@ -4,7 +4,7 @@ import Hummingbird
 import OrderlyCore
 import OrderlyServices
 
-/// Stock, users, API keys and the logs in the console.
+/// Stock, users and API keys in the console.
 struct ConsoleAdminRoutes: Sendable {
     let dependencies: AppDependencies
     var access: AccessService { dependencies.access }
@@ -18,9 +18,6 @@ struct ConsoleAdminRoutes: Sendable {
         router.get("/console/api-keys", use: apiKeys)
         router.post("/console/api-keys", use: createAPIKey)
         router.post("/console/api-keys/:id/revoke", use: revokeAPIKey)
-        router.get("/console/audit", use: auditLog)
-        router.get("/console/logins", use: loginLog)
-        router.get("/console/exceptions", use: exceptions)
     }
 
     func page(_ request: Request, _ context: OrderlyRequestContext) -> ConsolePage {
@@ -37,52 +34,97 @@ struct ConsoleAdminRoutes: Sendable {
     // MARK: - Stock
 
     @Sendable func stock(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
-        try await renderStock(request, context, messages: [], flash: request.uri.queryParameters.get("done"))
+        try await renderStock(request, context, query: try FormData(request.uri.query ?? ""), form: nil, messages: [])
     }
 
+    /// The stock list with its filters (`sku` prefix, `warehouse`, `cursor`) read from
+    /// `query`, and the adjustment form filled with `form` after a mistake.
     private func renderStock(
-        _ request: Request, _ context: OrderlyRequestContext, messages: [String], flash: String?,
+        _ request: Request, _ context: OrderlyRequestContext, query: FormData, form: FormData?, messages: [String],
         status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let page = page(request, context)
-        let skuFilter = request.uri.queryParameters.get("sku").flatMap { SKU($0.trimmed.uppercased()) }
-        let levels = try await dependencies.catalogue.stockLevels(StockFilter(sku: skuFilter, limit: 200))
-        var body = """
-            \(page.errors(messages))
-            <form method="get" action="/console/stock" class="filters">
-            <label>SKU <input name="sku" value="\(h(skuFilter?.value ?? ""))"></label>
-            <button type="submit">\(h(page.t("Search", "搜索")))</button></form>
-            <table><tr><th>SKU</th><th>\(h(page.t("Warehouse", "仓库")))</th><th>\(h(page.t("On hand", "在库")))</th>\
-            <th>\(h(page.t("Reserved", "已预留")))</th><th>\(h(page.t("Available", "可用")))</th></tr>
-            """
-        for level in levels.items {
-            body += """
-                <tr><td>\(h(level.sku.value))</td><td>\(h(level.warehouse.value))</td><td>\(level.onHand)</td>\
-                <td>\(level.reserved)</td><td>\(level.available)</td></tr>
-                """
+        var messages = messages
+        let givenMessages = messages.count
+        var filter = StockFilter(limit: 50)
+        let prefix = (query["sku"] ?? "").trimmed
+        if !prefix.isEmpty {
+            // A prefix is the start of a SKU: its characters, at most a SKU long.
+            if SKU(prefix) == nil {
+                messages.append(page.text("stock.bad_prefix"))
+            } else {
+                filter.skuPrefix = prefix
+            }
         }
-        body += "</table>"
-        if page.may(.stockWrite) {
-            body += """
-                <h2>\(h(page.t("Set on-hand stock", "调整在库数量")))</h2>
-                <form method="post" action="/console/stock">\(page.csrfField)
-                <label>SKU <input name="sku" required></label>
-                <label>\(h(page.t("Warehouse", "仓库"))) <input name="warehouse" required></label>
-                <label>\(h(page.t("On hand", "在库"))) <input name="on_hand" inputmode="numeric" required></label>
-                <label>\(h(page.t("Reason", "原因"))) <input name="reason" required></label>
-                <button type="submit">\(h(page.t("Save", "保存")))</button></form>
-                """
+        let warehouses = try await dependencies.catalogue.warehouses()
+        let warehouseRaw = (query["warehouse"] ?? "").trimmed
+        if !warehouseRaw.isEmpty {
+            filter.warehouse = warehouses.first { $0.code.value == warehouseRaw }?.code
+            if filter.warehouse == nil { messages.append(page.text("stock.unknown_warehouse")) }
         }
-        let done = flash.map { page.t("Saved: \($0).", "已保存：\($0)。") }
-        return htmlResponse(page.render(page.t("Stock", "库存"), body, flash: done), status: status)
+        if let raw = query["cursor"] {
+            if let parts = try? Cursor.decode(raw, parts: 2), let sku = SKU(parts[0]),
+                let warehouse = WarehouseCode(parts[1])
+            {
+                filter.after = (sku, warehouse)
+            } else {
+                messages.append(page.text("stock.bad_cursor"))
+            }
+        }
+        let filterFailed = messages.count > givenMessages
+        let levels =
+            filterFailed ? Page(items: [], hasMore: false) : try await dependencies.catalogue.stockLevels(filter)
+        let names = Dictionary(uniqueKeysWithValues: warehouses.map { ($0.code.value, $0.name) })
+        func warehouseLabel(_ code: String) -> String { names[code].map { "\($0)（\(code)）" } ?? code }
+        // The filter as a query: where the form returns, and what paging keeps.
+        var filterQuery: [String] = []
+        if let prefix = filter.skuPrefix { filterQuery.append("sku=\(urlEncoded(prefix))") }
+        if let warehouse = filter.warehouse { filterQuery.append("warehouse=\(urlEncoded(warehouse.value))") }
+        let listPath = "/console/stock" + (filterQuery.isEmpty ? "" : "?" + filterQuery.joined(separator: "&"))
+        let chosenSKU = form?["sku"] ?? query["adjust_sku"] ?? ""
+        let chosenWarehouse = form?["warehouse"] ?? query["adjust_warehouse"] ?? filter.warehouse?.value ?? ""
+        var values: [String: Any] = [
+            "messages": messages, "skuPrefix": prefix, "mayWrite": page.may(.stockWrite),
+            "back": filterQuery.joined(separator: "&"),
+            "warehouses": warehouses.map { warehouse -> [String: Any] in
+                [
+                    "code": warehouse.code.value, "label": warehouseLabel(warehouse.code.value),
+                    "filtered": warehouse.code == filter.warehouse, "chosen": warehouse.code.value == chosenWarehouse,
+                ]
+            },
+            "hasLevels": !levels.items.isEmpty,
+            "levels": levels.items.map { level -> [String: Any] in
+                let adjust =
+                    filterQuery + [
+                        "adjust_sku=\(urlEncoded(level.sku.value))",
+                        "adjust_warehouse=\(urlEncoded(level.warehouse.value))",
+                    ]
+                return [
+                    "sku": level.sku.value, "warehouse": warehouseLabel(level.warehouse.value),
+                    "onHand": level.onHand, "reserved": level.reserved, "available": level.available,
+                    "low": level.available <= dependencies.console.lowStockAvailable,
+                    "adjustHref": "/console/stock?\(adjust.joined(separator: "&"))#adjust",
+                ]
+            },
+            "form": ["sku": chosenSKU, "on_hand": form?["on_hand"] ?? "", "reason": form?["reason"] ?? ""],
+        ]
+        if levels.hasMore, let last = levels.items.last {
+            let cursor = "cursor=\(Cursor.encode([last.sku.value, last.warehouse.value]))"
+            values["next"] = listPath + (filterQuery.isEmpty ? "?" : "&") + cursor
+        }
+        return htmlResponse(
+            page.render(template: "stock", title: page.text("stock.title"), values),
+            status: filterFailed ? .unprocessableContent : status)
     }
 
     @Sendable func setStock(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         let form = try await form(request, context)
+        let query = try FormData(form["back"] ?? "")
+        let page = page(request, context)
         do {
             var errors = FieldErrors()
-            let sku = SKU((form["sku"] ?? "").trimmed.uppercased())
-            let warehouse = WarehouseCode((form["warehouse"] ?? "").trimmed.uppercased())
+            let sku = SKU((form["sku"] ?? "").trimmed)
+            let warehouse = WarehouseCode((form["warehouse"] ?? "").trimmed)
             let onHand = Int((form["on_hand"] ?? "").trimmed)
             if sku == nil { errors.add("sku", "is not a valid SKU", code: "invalid_sku") }
             if warehouse == nil { errors.add("warehouse", "is not a valid warehouse code", code: "invalid_warehouse") }
@@ -91,13 +133,20 @@ struct ConsoleAdminRoutes: Sendable {
             let level = try await dependencies.catalogue.setOnHand(
                 warehouse: warehouse!, sku: sku!, onHand: onHand!, reason: (form["reason"] ?? "").trimmed,
                 actor: try context.actor())
-            return redirect(
-                "/console/stock?sku=\(urlEncoded(level.sku.value))&done=\(urlEncoded("\(level.sku.value)@\(level.warehouse.value) = \(level.onHand)"))"
-            )
+            var back: [String] = []
+            for name in ["sku", "warehouse"] {
+                if let value = query[name], !value.isEmpty { back.append("\(name)=\(urlEncoded(value))") }
+            }
+            return ConsoleNotice.redirect(
+                "/console/stock" + (back.isEmpty ? "" : "?" + back.joined(separator: "&")),
+                page.text(
+                    "stock.saved",
+                    ["sku": level.sku.value, "warehouse": level.warehouse.value, "on_hand": String(level.onHand)]),
+                secure: secure(request))
         } catch {
             guard let problem = Problem.from(error) else { throw error }
             return try await renderStock(
-                request, context, messages: page(request, context).messages(for: problem), flash: nil,
+                request, context, query: query, form: form, messages: page.messages(for: problem),
                 status: problem.status)
         }
     }
@@ -105,48 +154,34 @@ struct ConsoleAdminRoutes: Sendable {
     // MARK: - Users
 
     @Sendable func users(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
-        try await renderUsers(request, context, messages: [], flash: nil)
+        try await renderUsers(request, context, form: nil, messages: [])
     }
 
     private func renderUsers(
-        _ request: Request, _ context: OrderlyRequestContext, messages: [String], flash: String?,
+        _ request: Request, _ context: OrderlyRequestContext, form: FormData?, messages: [String],
         status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let page = page(request, context)
-        let roleOptions = Role.allCases.map { "<option value=\"\($0.rawValue)\">\(h(page.language.role($0)))</option>" }
-            .joined()
+        let roleCodes = Role.allCases.map(\.rawValue)
+        func word(_ code: String) -> String { page.text("role.\(code)") }
         // A new user starts with the fewest permissions; more is a deliberate choice.
         let leastPrivileged = Role.allCases.min { $0.permissions.count < $1.permissions.count }!.rawValue
-        let newUserRoles = roleOptions.replacingOccurrences(
-            of: "value=\"\(leastPrivileged)\"", with: "value=\"\(leastPrivileged)\" selected")
-        var body = """
-            \(page.errors(messages))
-            <table><tr><th>\(h(page.t("Username", "用户名")))</th><th>\(h(page.t("Name", "姓名")))</th>\
-            <th>\(h(page.t("Role", "角色")))</th><th>\(h(page.t("State", "状态")))</th><th></th></tr>
-            """
-        for user in try await access.users() {
-            let toggle = user.disabled ? "enable" : "disable"
-            body += """
-                <tr><td>\(h(user.username))</td><td>\(h(user.displayName))</td><td>\(h(page.language.role(user.role)))</td>\
-                <td>\(h(user.disabled ? page.t("Disabled", "已停用") : page.t("Active", "正常")))</td><td>\
-                <form method="post" action="/console/users/\(h(user.username))" class="inline">\(page.csrfField)\
-                <select name="role">\(roleOptions.replacingOccurrences(of: "value=\"\(user.role.rawValue)\"", with: "value=\"\(user.role.rawValue)\" selected"))</select>\
-                <button name="action" value="grant">\(h(page.t("Change role", "修改角色")))</button>\
-                <button name="action" value="\(toggle)">\(h(user.disabled ? page.t("Enable", "启用") : page.t("Disable", "停用")))</button>\
-                <button name="action" value="reset-password">\(h(page.t("Reset password", "重置密码")))</button></form></td></tr>
-                """
-        }
-        body += """
-            </table>
-            <h2>\(h(page.t("Add a user", "新增用户")))</h2>
-            <form method="post" action="/console/users">\(page.csrfField)
-            <label>\(h(page.t("Username", "用户名"))) <input name="username" required></label>
-            <label>\(h(page.t("Name", "姓名"))) <input name="display_name" required></label>
-            <label>\(h(page.t("Role", "角色"))) <select name="role">\(newUserRoles)</select></label>
-            <label>\(h(page.t("Password (10+ characters, letters and digits)", "密码（至少 10 位，含字母和数字）"))) <input name="password" type="password" autocomplete="new-password" required></label>
-            <button type="submit">\(h(page.t("Add", "添加")))</button></form>
-            """
-        return htmlResponse(page.render(page.t("Users", "用户"), body, flash: flash), status: status)
+        let values: [String: Any] = [
+            "messages": messages,
+            "users": try await access.users().map { user -> [String: Any] in
+                [
+                    "username": user.username, "name": user.displayName, "role": page.language.role(user.role),
+                    "stateCode": user.disabled ? "disabled" : "active",
+                    "state": page.text(user.disabled ? "users.disabled" : "users.active"),
+                    "roles": ConsolePage.options(roleCodes, selected: user.role.rawValue, word: word),
+                    "toggle": user.disabled ? "enable" : "disable", "disable": !user.disabled,
+                    "toggleLabel": page.text(user.disabled ? "users.enable" : "users.disable"),
+                ]
+            },
+            "newRoles": ConsolePage.options(roleCodes, selected: form?["role"] ?? leastPrivileged, word: word),
+            "form": ["username": form?["username"] ?? "", "display_name": form?["display_name"] ?? ""],
+        ]
+        return htmlResponse(page.render(template: "users", title: page.text("users.title"), values), status: status)
     }
 
     @Sendable func addUser(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
@@ -160,12 +195,11 @@ struct ConsoleAdminRoutes: Sendable {
                 username: (form["username"] ?? "").trimmed, displayName: form["display_name"] ?? "", role: role,
                 password: form["password"] ?? "", actor: try context.actor())
             return ConsoleNotice.redirect(
-                "/console/users", page.t("Added \(user.username).", "已添加 \(user.username)。"), secure: secure(request))
+                "/console/users", page.text("users.added", ["username": user.username]), secure: secure(request))
         } catch {
             guard let problem = Problem.from(error) else { throw error }
             return try await renderUsers(
-                request, context, messages: page.messages(for: problem), flash: nil,
-                status: problem.status)
+                request, context, form: form, messages: page.messages(for: problem), status: problem.status)
         }
     }
 
@@ -178,13 +212,8 @@ struct ConsoleAdminRoutes: Sendable {
             let flash: String
             let action = form["action"] ?? ""
             if ["disable", "reset-password"].contains(action), form["confirm"] != "yes" {
-                let question =
-                    action == "disable"
-                    ? page.t(
-                        "Disable \(username)? They are signed out and cannot sign in.",
-                        "停用 \(username)？其登录会话立即失效，且无法再登录。")
-                    : page.t(
-                        "Reset the password of \(username)? The old one stops working.", "重置 \(username) 的密码？原密码立即失效。")
+                let question = page.text(
+                    action == "disable" ? "users.confirm_disable" : "users.confirm_reset", ["username": username])
                 return confirmation(
                     page, question: question, action: "/console/users/\(urlEncoded(username))",
                     fields: ["action": action], back: "/console/users")
@@ -195,18 +224,16 @@ struct ConsoleAdminRoutes: Sendable {
                     throw ValidationFailure([FieldError(path: "role", message: "is not a role", code: "not_a_choice")])
                 }
                 try await access.grant(username, role: role, actor: actor)
-                flash = page.t(
-                    "\(username) is now \(page.language.role(role)).", "\(username) 的角色已改为\(page.language.role(role))。")
+                flash = page.text("users.granted", ["username": username, "role": page.language.role(role)])
             case "disable":
                 try await access.setDisabled(username, true, actor: actor)
-                flash = page.t("Disabled \(username).", "已停用 \(username)。")
+                flash = page.text("users.disabled_done", ["username": username])
             case "enable":
                 try await access.setDisabled(username, false, actor: actor)
-                flash = page.t("Enabled \(username).", "已启用 \(username)。")
+                flash = page.text("users.enabled_done", ["username": username])
             case "reset-password":
                 let password = try await access.resetPassword(username, to: nil, actor: actor)
-                flash = page.t(
-                    "New password for \(username), shown once: \(password)", "\(username) 的新密码（仅显示一次）：\(password)")
+                flash = page.text("users.new_password", ["username": username, "password": password])
             default:
                 throw ValidationFailure([FieldError(path: "action", message: "is not an action", code: "not_a_choice")])
             }
@@ -214,8 +241,7 @@ struct ConsoleAdminRoutes: Sendable {
         } catch {
             guard let problem = Problem.from(error) else { throw error }
             return try await renderUsers(
-                request, context, messages: page.messages(for: problem), flash: nil,
-                status: problem.status)
+                request, context, form: nil, messages: page.messages(for: problem), status: problem.status)
         }
     }
 
@@ -223,61 +249,51 @@ struct ConsoleAdminRoutes: Sendable {
     private func confirmation(
         _ page: ConsolePage, question: String, action: String, fields: [String: String], back: String
     ) -> Response {
-        let hidden = fields.sorted { $0.key < $1.key }.map {
-            "<input type=\"hidden\" name=\"\(h($0.key))\" value=\"\(h($0.value))\">"
-        }.joined()
-        let body = """
-            <p>\(h(question))</p>
-            <form method="post" action="\(h(action))">\(page.csrfField)\(hidden)\
-            <input type="hidden" name="confirm" value="yes">\
-            <button type="submit">\(h(page.t("Yes, do it", "确认执行")))</button> <a href="\(h(back))">\(h(page.t("Go back", "返回")))</a></form>
-            """
-        return htmlResponse(page.render(page.t("Please confirm", "请确认"), body))
+        let values: [String: Any] = [
+            "question": question, "action": action, "back": back,
+            "fields": fields.sorted { $0.key < $1.key }.map { ["name": $0.key, "value": $0.value] },
+        ]
+        return htmlResponse(page.render(template: "confirm", title: page.text("confirm.title"), values))
     }
 
     // MARK: - API keys
 
     @Sendable func apiKeys(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
-        try await renderKeys(request, context, messages: [], flash: nil)
+        try await renderKeys(request, context, form: nil, messages: [])
     }
 
     private func renderKeys(
-        _ request: Request, _ context: OrderlyRequestContext, messages: [String], flash: String?,
+        _ request: Request, _ context: OrderlyRequestContext, form: FormData?, messages: [String],
         status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let page = page(request, context)
         let now = dependencies.clock.now()
-        var body = """
-            \(page.errors(messages))
-            <table><tr><th>ID</th><th>\(h(page.t("Name", "名称")))</th><th>\(h(page.t("Scopes", "权限范围")))</th>\
-            <th>\(h(page.t("Expires", "到期")))</th><th>\(h(page.t("State", "状态")))</th><th></th></tr>
-            """
-        for key in try await access.apiKeys() {
-            let state =
-                key.revokedAt != nil
-                ? page.t("Revoked", "已吊销") : key.isUsable(at: now) ? page.t("Active", "有效") : page.t("Expired", "已过期")
-            let revoke =
-                key.revokedAt == nil
-                ? "<form method=\"post\" action=\"/console/api-keys/\(h(key.id))/revoke\" class=\"inline\">\(page.csrfField)<button>\(h(page.t("Revoke", "吊销")))</button></form>"
-                : ""
-            body += """
-                <tr><td>\(h(key.id))</td><td>\(h(key.name))</td><td>\(h(key.scopes.map(\.rawValue).sorted().joined(separator: " ")))</td>\
-                <td>\(key.expiresAt.map { page.time($0) } ?? "—")</td><td>\(h(state))</td><td>\(revoke)</td></tr>
-                """
-        }
-        let scopeBoxes = APIScope.allCases.map {
-            "<label><input type=\"checkbox\" name=\"scope\" value=\"\($0.rawValue)\"> \($0.rawValue)</label>"
-        }.joined()
-        body += """
-            </table>
-            <h2>\(h(page.t("Create a key", "创建密钥")))</h2>
-            <form method="post" action="/console/api-keys">\(page.csrfField)
-            <label>\(h(page.t("Name", "名称"))) <input name="name" required></label>
-            \(scopeBoxes)
-            <label>\(h(page.t("Expires after (days, empty for never)", "有效天数（留空表示不过期）"))) <input name="days" inputmode="numeric"></label>
-            <button type="submit">\(h(page.t("Create", "创建")))</button></form>
-            """
-        return htmlResponse(page.render(page.t("API keys", "API 密钥"), body, flash: flash), status: status)
+        let checked = Set(form?.fields.filter { $0.0 == "scope" }.map(\.1) ?? [])
+        let keys = try await access.apiKeys()
+        let values: [String: Any] = [
+            "messages": messages, "hasKeys": !keys.isEmpty,
+            "keys": keys.map { key -> [String: Any] in
+                let state = key.revokedAt != nil ? "revoked" : key.isUsable(at: now) ? "active" : "expired"
+                return [
+                    "id": key.id, "name": key.name, "stateCode": state, "state": page.text("api_keys.\(state)"),
+                    "expires": key.expiresAt.map { page.time($0) } ?? page.text("api_keys.never"),
+                    "revocable": key.revokedAt == nil,
+                    "scopes": key.scopes.map(\.rawValue).sorted().map { code -> [String: Any] in
+                        ["code": code, "label": page.language.scope(code)]
+                    },
+                ]
+            },
+            "scopeChoices": APIScope.allCases.map { scope -> [String: Any] in
+                [
+                    "code": scope.rawValue, "label": page.language.scope(scope.rawValue),
+                    "description": page.language.scopeDescription(scope.rawValue),
+                    "checked": checked.contains(scope.rawValue),
+                ]
+            },
+            "form": ["name": form?["name"] ?? "", "days": form?["days"] ?? ""],
+        ]
+        return htmlResponse(
+            page.render(template: "api_keys", title: page.text("api_keys.title"), values), status: status)
     }
 
     @Sendable func createAPIKey(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
@@ -308,15 +324,12 @@ struct ConsoleAdminRoutes: Sendable {
             let issued = try await access.createAPIKey(
                 name: form["name"] ?? "", scopes: scopes, expiresAt: expiresAt, actor: try context.actor())
             return ConsoleNotice.redirect(
-                "/console/api-keys",
-                page.t(
-                    "Key \(issued.key.id) created. Its secret, shown once: \(issued.secret)",
-                    "密钥 \(issued.key.id) 已创建，密钥内容仅显示一次：\(issued.secret)"), secure: secure(request))
+                "/console/api-keys", page.text("api_keys.created", ["id": issued.key.id, "secret": issued.secret]),
+                secure: secure(request))
         } catch {
             guard let problem = Problem.from(error) else { throw error }
             return try await renderKeys(
-                request, context, messages: page.messages(for: problem), flash: nil,
-                status: problem.status)
+                request, context, form: form, messages: page.messages(for: problem), status: problem.status)
         }
     }
 
@@ -326,135 +339,11 @@ struct ConsoleAdminRoutes: Sendable {
         let page = page(request, context)
         guard form["confirm"] == "yes" else {
             return confirmation(
-                page,
-                question: page.t("Revoke key \(id)? Integrations using it stop at once.", "吊销密钥 \(id)？使用它的对接立即停止。"),
+                page, question: page.text("api_keys.confirm_revoke", ["id": id]),
                 action: "/console/api-keys/\(urlEncoded(id))/revoke", fields: [:], back: "/console/api-keys")
         }
         try await access.revokeAPIKey(id: id, actor: try context.actor())
         return ConsoleNotice.redirect(
-            "/console/api-keys", page.t("Revoked \(id).", "已吊销 \(id)。"), secure: secure(request))
-    }
-
-    // MARK: - Logs
-
-    private func logFilter(_ request: Request, _ page: ConsolePage, kind: String?, who: String?) -> (
-        LogFilter, [String]
-    ) {
-        do {
-            // A browser's GET form sends a space as `+`: read the fields as the form encoded them.
-            let form = try FormData(request.uri.query ?? "")
-            return (try request.logFilter(kindName: kind, whoName: who, values: { form[$0] }), [])
-        } catch {
-            guard let problem = Problem.from(error) else { return (LogFilter(), []) }
-            return (LogFilter(), page.messages(for: problem))
-        }
-    }
-
-    private func filterForm(_ page: ConsolePage, action: String, fields: [(String, String, String)]) -> String {
-        let inputs = fields.map { name, label, value in
-            "<label>\(h(label)) <input name=\"\(name)\" value=\"\(h(value))\"></label>"
-        }.joined()
-        return """
-            <form method="get" action="\(action)" class="filters">\(inputs)\
-            <label>\(h(page.t("From (RFC 3339)", "起始时间"))) <input name="from" value=""></label>\
-            <button type="submit">\(h(page.t("Filter", "筛选")))</button></form>
-            """
-    }
-
-    private func nextLink(_ path: String, _ request: Request, cursor: String?) -> String {
-        guard let cursor else { return "" }
-        var parameters = request.uri.queryParameters.filter { $0.key != "cursor" }.map {
-            "\($0.key)=\(urlEncoded(String($0.value)))"
-        }
-        parameters.append("cursor=\(cursor)")
-        return "<p><a rel=\"next\" href=\"\(h(path + "?" + parameters.joined(separator: "&")))\">→</a></p>"
-    }
-
-    @Sendable func auditLog(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
-        let page = page(request, context)
-        let (filter, messages) = logFilter(request, page, kind: "action", who: "actor")
-        let result = messages.isEmpty ? try await access.auditLog(filter) : Page(items: [], hasMore: false)
-        var body =
-            page.errors(messages)
-            + filterForm(
-                page, action: "/console/audit",
-                fields: [
-                    ("action", page.t("Action", "操作"), filter.kind ?? ""),
-                    ("actor", page.t("Actor", "操作人"), filter.who ?? ""),
-                ])
-        body += """
-            <table><tr><th>#</th><th>\(h(page.t("Time", "时间")))</th><th>\(h(page.t("Actor", "操作人")))</th>\
-            <th>\(h(page.t("Role", "角色")))</th><th>IP</th><th>\(h(page.t("Action", "操作")))</th>\
-            <th>\(h(page.t("Target", "对象")))</th><th>\(h(page.t("Before → after", "变更前 → 变更后")))</th></tr>
-            """
-        for record in result.items {
-            let entry = record.entry
-            body += """
-                <tr><td>\(record.seq)</td><td>\(page.time(entry.at))</td><td>\(h(entry.actorName))</td><td>\(h(entry.role))</td>\
-                <td>\(h(entry.ip ?? "—"))</td><td>\(h(entry.action))</td><td>\(h(entry.target))</td><td><code>\(h(entry.summary))</code></td></tr>
-                """
-        }
-        body += "</table>"
-        body += nextLink(
-            "/console/audit", request,
-            cursor: result.nextCursor)
-        // A filter that could not be read is the request's fault: 422, as the API answers.
-        return htmlResponse(
-            page.render(page.t("Audit log", "审计日志"), body), status: messages.isEmpty ? .ok : .unprocessableContent)
-    }
-
-    @Sendable func loginLog(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
-        let page = page(request, context)
-        let (filter, messages) = logFilter(request, page, kind: "outcome", who: "username")
-        let result = messages.isEmpty ? try await access.loginLog(filter) : Page(items: [], hasMore: false)
-        var body =
-            page.errors(messages)
-            + filterForm(
-                page, action: "/console/logins",
-                fields: [
-                    ("outcome", page.t("Outcome (success, failure, refused)", "结果"), filter.kind ?? ""),
-                    ("username", page.t("Username", "用户名"), filter.who ?? ""),
-                ])
-        body += """
-            <table><tr><th>\(h(page.t("Time", "时间")))</th><th>\(h(page.t("Username", "用户名")))</th><th>IP</th>\
-            <th>\(h(page.t("Outcome", "结果")))</th><th>\(h(page.t("Reason", "原因")))</th><th>User agent</th></tr>
-            """
-        for attempt in result.items {
-            body += """
-                <tr><td>\(page.time(attempt.at))</td><td>\(h(attempt.username))</td><td>\(h(attempt.ip ?? "—"))</td>\
-                <td>\(h(attempt.outcome.rawValue))</td><td>\(h(attempt.reason))</td><td>\(h(attempt.userAgent ?? ""))</td></tr>
-                """
-        }
-        body += "</table>"
-        body += nextLink(
-            "/console/logins", request,
-            cursor: result.nextCursor)
-        // A filter that could not be read is the request's fault: 422, as the API answers.
-        return htmlResponse(
-            page.render(page.t("Sign-ins", "登录日志"), body), status: messages.isEmpty ? .ok : .unprocessableContent)
-    }
-
-    @Sendable func exceptions(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
-        let page = page(request, context)
-        let (filter, messages) = logFilter(request, page, kind: nil, who: nil)
-        let result = messages.isEmpty ? try await access.exceptions(filter) : Page(items: [], hasMore: false)
-        var body = page.errors(messages) + filterForm(page, action: "/console/exceptions", fields: [])
-        body += """
-            <table><tr><th>\(h(page.t("Time", "时间")))</th><th>\(h(page.t("Request ID", "请求 ID")))</th>\
-            <th>\(h(page.t("Request", "请求")))</th><th>\(h(page.t("Who", "调用方")))</th><th>\(h(page.t("Error", "错误")))</th></tr>
-            """
-        for record in result.items {
-            body += """
-                <tr><td>\(page.time(record.at))</td><td>\(h(record.requestID))</td><td>\(h(record.method)) \(h(record.path))</td>\
-                <td>\(h(record.principal ?? "—"))</td><td><code>\(h(record.error.prefix(scalars: 300)))</code></td></tr>
-                """
-        }
-        body += "</table>"
-        body += nextLink(
-            "/console/exceptions", request,
-            cursor: result.nextCursor)
-        // A filter that could not be read is the request's fault: 422, as the API answers.
-        return htmlResponse(
-            page.render(page.t("Exceptions", "异常日志"), body), status: messages.isEmpty ? .ok : .unprocessableContent)
+            "/console/api-keys", page.text("api_keys.revoked_done", ["id": id]), secure: secure(request))
     }
 }

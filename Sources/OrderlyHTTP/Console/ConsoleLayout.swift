@@ -76,11 +76,26 @@ struct ConsolePage {
     /// The text of `key` in the page's language (`Strings/*.strings`).
     func text(_ key: String, _ values: [String: String] = [:]) -> String { language.strings.text(key, values) }
 
-    /// What every template gets: the language, its string table as `t`, the CSRF token.
+    /// What every template gets: the language, its string table as `t`, the CSRF
+    /// token, and whether there are `messages` for the `errors` partial.
     func templateValues(_ values: [String: Any] = [:]) -> [String: Any] {
-        values.merging(
-            ["lang": language.htmlTag, "t": language.strings.templateValues, "csrfToken": csrfToken ?? ""],
+        let messages = values["messages"] as? [String] ?? []
+        return values.merging(
+            [
+                "lang": language.htmlTag, "t": language.strings.templateValues, "csrfToken": csrfToken ?? "",
+                "hasMessages": !messages.isEmpty,
+            ],
             uniquingKeysWith: { own, _ in own })
+    }
+
+    /// A whole page whose body is the template `template` filled with `values`.
+    func render(template: String, title: String, _ values: [String: Any], flash: String? = nil) -> String {
+        render(title, ConsoleResources.render(template, templateValues(values)), flash: flash)
+    }
+
+    /// Choices for a drop-down: each code with its word, the chosen one marked.
+    static func options(_ codes: [String], selected: String?, word: (String) -> String) -> [[String: Any]] {
+        codes.map { ["code": $0, "label": word($0), "selected": $0 == selected] }
     }
 
     /// The console's sections, each shown to whoever may use it.
@@ -168,7 +183,7 @@ struct ConsolePage {
     }
 
     /// A value as a message shows it: money (`10800 CNY`) as money.
-    private static func readable(_ value: String) -> String {
+    static func readable(_ value: String) -> String {
         let parts = value.split(separator: " ")
         if parts.count == 2, let amount = Int64(parts[0]), let currency = Currency(String(parts[1])) {
             return display(Money(amount, currency))

@@ -8,7 +8,13 @@ enum ConsoleResources {
     static let templateFiles: [(name: String, bytes: [UInt8])] = [
         ("layout", PackageResources.layout_mustache), ("order", PackageResources.order_mustache),
         ("track", PackageResources.track_mustache), ("dashboard", PackageResources.dashboard_mustache),
-        ("orders", PackageResources.orders_mustache),
+        ("orders", PackageResources.orders_mustache), ("errors", PackageResources.errors_mustache),
+        ("login", PackageResources.login_mustache), ("problem", PackageResources.problem_mustache),
+        ("confirm", PackageResources.confirm_mustache), ("action", PackageResources.action_mustache),
+        ("stock", PackageResources.stock_mustache), ("users", PackageResources.users_mustache),
+        ("api_keys", PackageResources.api_keys_mustache), ("log_filters", PackageResources.log_filters_mustache),
+        ("audit", PackageResources.audit_mustache), ("logins", PackageResources.logins_mustache),
+        ("exceptions", PackageResources.exceptions_mustache), ("system", PackageResources.system_mustache),
     ]
 
     static let stylesheet = String(decoding: PackageResources.console_css, as: UTF8.self)

@@ -60,18 +60,12 @@ struct ConsoleRoutes: Sendable {
             token = access.randomToken()
             headers[.setCookie] = cookie(Self.loginCSRFCookie, token, secure: secure(request))
         }
-        let next = request.uri.queryParameters.get("next") ?? ""
-        let body = """
-            \(page.errors(messages))
-            <form method="post" action="/console/login">
-            <input type="hidden" name="csrf_token" value="\(h(token))">
-            <input type="hidden" name="next" value="\(h(next))">
-            <label>\(h(page.t("Username", "用户名"))) <input name="username" value="\(h(username))" autocomplete="username" required></label>
-            <label>\(h(page.t("Password", "密码"))) <input name="password" type="password" autocomplete="current-password" required></label>
-            <button type="submit">\(h(page.t("Sign in", "登录")))</button>
-            </form>
-            """
-        return htmlResponse(page.render(page.t("Sign in", "登录"), body), status: status, headers: headers)
+        let values: [String: Any] = [
+            "messages": messages, "loginToken": token, "username": username,
+            "next": request.uri.queryParameters.get("next") ?? "",
+        ]
+        return htmlResponse(
+            page.render(template: "login", title: page.text("login.title"), values), status: status, headers: headers)
     }
 
     @Sendable func login(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
@@ -84,7 +78,7 @@ struct ConsoleRoutes: Sendable {
         else {
             return try await renderLogin(
                 request, context, username: username,
-                messages: [page.t("The form expired; please sign in again.", "表单已过期，请重新登录。")],
+                messages: [page.text("login.form_expired")],
                 status: .forbidden)
         }
         do {
@@ -98,12 +92,17 @@ struct ConsoleRoutes: Sendable {
             return redirect(Self.safeNext(form["next"]), headers: headers)
         } catch let refused as LoginRefused {
             let problem = Problem.from(refused)!
-            let message =
-                refused.reason == .badCredentials
-                ? page.t("Wrong username or password.", "用户名或密码错误。")
-                : page.t(
-                    "Too many failed sign-ins. Try again in \(problem.headers[.retryAfter] ?? "a few") seconds.",
-                    "登录失败次数过多，请 \(problem.headers[.retryAfter] ?? "稍后") 秒后再试。")
+            let message: String
+            if refused.reason == .badCredentials {
+                message = page.text("login.wrong_credentials")
+            } else {
+                // Whole minutes past a minute, as the tracking page says it.
+                let seconds = Int(problem.headers[.retryAfter] ?? "") ?? 60
+                message =
+                    seconds <= 60
+                    ? page.text("login.too_many_seconds", ["seconds": String(seconds)])
+                    : page.text("login.too_many_minutes", ["minutes": String((seconds + 59) / 60)])
+            }
             return try await renderLogin(
                 request, context, username: username, messages: [message], status: problem.status,
                 headers: problem.headers)
@@ -299,9 +298,7 @@ struct ConsoleRoutes: Sendable {
             let message = page.text(
                 "action_form.not_now",
                 ["status": page.language.orderStatus(details.order.status), "action": action.title(page.language)])
-            let body =
-                "\(page.errors([message]))<p><a href=\"/console/orders/\(details.order.number.value)\">\(h(page.text("action_form.back")))</a></p>"
-            return htmlResponse(page.render(action.title(page.language), body), status: .conflict)
+            return renderActionForm(action, details.order, page, values: [:], messages: [message], status: .conflict)
         }
         return renderActionForm(action, details.order, page, values: [:], messages: [])
     }
@@ -317,48 +314,44 @@ struct ConsoleRoutes: Sendable {
         _ action: OrderAction, _ order: Order, _ page: ConsolePage, values: [String: String], messages: [String],
         status: HTTPResponse.Status = .ok
     ) -> Response {
-        func field(_ name: String, _ value: String = "", required: Bool = true) -> String {
-            let label = page.text("action_form.\(name)")
-            return
-                "<label>\(h(label)) <input name=\"\(name)\" value=\"\(h(values[name] ?? value))\"\(required ? " required" : "")></label>"
+        func field(_ name: String, _ value: String = "", required: Bool = true, numeric: Bool = false) -> [String: Any]
+        {
+            [
+                "name": name, "label": page.text("action_form.\(name)"), "value": values[name] ?? value,
+                "required": required, "numeric": numeric, "choices": false,
+            ]
         }
-        func choice(_ name: String, _ codes: [String], selected: String, word: (String) -> String) -> String {
-            let chosen = values[name] ?? selected
-            let options = codes.map { code in
-                "<option value=\"\(h(code))\"\(code == chosen ? " selected" : "")>\(h(word(code)))</option>"
-            }.joined()
-            return
-                "<label>\(h(page.text("action_form.\(name)"))) <select name=\"\(name)\" required>\(options)</select></label>"
+        func choice(_ name: String, _ codes: [String], selected: String, word: (String) -> String) -> [String: Any] {
+            [
+                "name": name, "label": page.text("action_form.\(name)"),
+                "choices": ["options": ConsolePage.options(codes, selected: values[name] ?? selected, word: word)],
+            ]
         }
-        var fields = ""
+        var fields: [[String: Any]] = []
         switch action {
         case .reject, .cancel:
-            fields = field("reason")
+            fields = [field("reason")]
         case .recordPayment:
-            fields =
-                field("amount", Self.yuan(order.totals.grandTotal.amount))
-                + choice(
-                    "method", Self.paymentMethods, selected: order.paymentMethod, word: page.language.paymentMethod)
-                + field("reference", required: false)
+            fields = [
+                field("amount", Self.yuan(order.totals.grandTotal.amount), numeric: true),
+                choice("method", Self.paymentMethods, selected: order.paymentMethod, word: page.language.paymentMethod),
+                field("reference", required: false),
+            ]
         case .ship:
-            fields =
-                choice("carrier", Self.carriers, selected: "", word: page.language.carrier) + field("tracking_number")
+            fields = [
+                choice("carrier", Self.carriers, selected: "", word: page.language.carrier), field("tracking_number"),
+            ]
         case .approve, .deliver, .complete:
-            fields = ""
+            fields = []
         }
-        let body = """
-            \(page.errors(messages))
-            <p><a href="/console/orders/\(order.number.value)">\(order.number.value)</a> · \
-            \(h(page.language.orderStatus(order.status))) · \(display(order.totals.grandTotal))</p>
-            <form method="post" action="/console/orders/\(order.number.value)/\(action.rawValue)">
-            \(page.csrfField)
-            \(fields)
-            <p>\(h(page.text("action_form.confirm_prompt")))</p>
-            <button type="submit" name="confirm" value="yes">\(h(page.text("action_form.confirm", ["action": action.title(page.language)])))</button>
-            <a href="/console/orders/\(order.number.value)">\(h(page.text("action_form.back")))</a>
-            </form>
-            """
-        return htmlResponse(page.render(action.title(page.language), body), status: status)
+        let templateValues: [String: Any] = [
+            "messages": messages, "number": order.number.value, "statusCode": order.status.rawValue,
+            "status": page.language.orderStatus(order.status), "total": display(order.totals.grandTotal),
+            "action": action.rawValue, "offered": action.isOffered(for: order), "fields": fields,
+            "confirmLabel": page.text("action_form.confirm", ["action": action.title(page.language)]),
+        ]
+        return htmlResponse(
+            page.render(template: "action", title: action.title(page.language), templateValues), status: status)
     }
 
     @Sendable func perform(_ action: OrderAction, _ request: Request, _ context: OrderlyRequestContext)

@@ -20,12 +20,7 @@ struct ConsoleSystemRoutes: Sendable {
     }
 
     static func statusName(_ status: OutboxStatus, _ page: ConsolePage) -> String {
-        switch status {
-        case .pending: return page.t("Pending", "待发送")
-        case .delivered: return page.t("Delivered", "已送达")
-        case .dead: return page.t("Dead", "已搁置")
-        case .discarded: return page.t("Discarded", "已丢弃")
-        }
+        page.text("outbox_status.\(status.rawValue)")
     }
 
     @Sendable func system(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
@@ -43,14 +38,14 @@ struct ConsoleSystemRoutes: Sendable {
         var filter: OutboxStatus?
         if let raw = request.uri.queryParameters.get("status"), !raw.isEmpty {
             filter = OutboxStatus(rawValue: raw)
-            if filter == nil { errors.append(page.t("Unknown status.", "未知状态。")) }
+            if filter == nil { errors.append(page.text("system.unknown_status")) }
         }
         var before: String?
         if let raw = request.uri.queryParameters.get("cursor") {
             if let parts = try? Cursor.decode(raw, parts: 1), OutboxMessage.key(ofID: parts[0]) != nil {
                 before = parts[0]
             } else {
-                errors.append(page.t("That page link is not valid.", "分页链接无效。"))
+                errors.append(page.text("system.bad_cursor"))
             }
         }
         let jobs = try await dependencies.jobs.states()
@@ -59,72 +54,59 @@ struct ConsoleSystemRoutes: Sendable {
             errors.isEmpty
             ? try await dependencies.outbox.entries(status: filter, before: before, limit: 50)
             : Page(items: [], hasMore: false)
-        var body = page.errors(messages + errors)
-        body += "<h2>\(h(page.t("Jobs", "定时任务")))</h2>"
-        body += """
-            <table><tr><th>\(h(page.t("Job", "任务")))</th><th>\(h(page.t("Last run", "上次运行")))</th>\
-            <th>\(h(page.t("Took", "耗时")))</th><th>\(h(page.t("Runs", "次数")))</th><th>\(h(page.t("Failures", "失败")))</th>\
-            <th>\(h(page.t("Last result", "上次结果")))</th></tr>
-            """
-        for job in jobs {
-            let result = job.lastError.map { page.t("Failed: ", "失败：") + $0 } ?? job.lastOutcome ?? "—"
-            body += """
-                <tr><td><code>\(h(job.name))</code></td><td>\(job.lastStartedAt.map(page.time) ?? "—")</td>\
-                <td>\(job.lastDurationMilliseconds.map { "\($0) ms" } ?? "—")</td><td>\(job.runs)</td><td>\(job.failures)</td>\
-                <td>\(h(result.prefix(scalars: 200)))</td></tr>
-                """
+        let jobRows = jobs.map { job -> [String: Any] in
+            [
+                "name": job.name, "label": page.language.strings.word("job", Self.key(job.name)),
+                "lastRun": job.lastStartedAt.map(page.time) ?? "—",
+                "took": job.lastDurationMilliseconds.map { "\($0) ms" } ?? "—", "runs": job.runs,
+                "failures": job.failures, "failed": job.lastError != nil,
+                "result": (job.lastError ?? job.lastOutcome ?? "—").prefix(scalars: 200),
+            ]
         }
-        body += "</table>"
-        body += "<h2>\(h(page.t("Outgoing messages", "外发消息")))</h2><p class=\"filters\">"
-        body += "<a href=\"/console/system\">\(h(page.t("All", "全部")))</a>"
-        for status in OutboxStatus.allCases {
-            body +=
-                " <a href=\"/console/system?status=\(status.rawValue)\">\(h(Self.statusName(status, page))) (\(counts[status] ?? 0))</a>"
-        }
-        body += "</p>"
-        if entries.items.isEmpty {
-            body += "<p>\(h(page.t("No messages.", "没有消息。")))</p>"
-        } else {
-            body += "<p>\(h(page.t("By order, newest orders first.", "按订单排列，最新的订单在前。")))</p>"
-            body += """
-                <table><tr><th>\(h(page.t("Created", "生成时间")))</th><th>\(h(page.t("Message", "消息")))</th>\
-                <th>\(h(page.t("About", "对象")))</th><th>\(h(page.t("Status", "状态")))</th><th>\(h(page.t("Tries", "尝试")))</th>\
-                <th>\(h(page.t("Last error", "最近错误")))</th><th></th></tr>
-                """
-            for entry in entries.items {
+        let total = counts.values.reduce(0, +)
+        let tabs =
+            [
+                [
+                    "href": "/console/system", "label": page.text("system.all", ["count": String(total)]),
+                    "current": filter == nil,
+                ]
+            ]
+            + OutboxStatus.allCases.map { status -> [String: Any] in
+                [
+                    "href": "/console/system?status=\(status.rawValue)",
+                    "label": page.text(
+                        "system.tab", ["status": Self.statusName(status, page), "count": String(counts[status] ?? 0)]),
+                    "current": status == filter,
+                ]
+            }
+        var values: [String: Any] = [
+            "messages": messages + errors, "jobs": jobRows, "tabs": tabs, "hasEntries": !entries.items.isEmpty,
+            "entries": entries.items.map { entry -> [String: Any] in
                 let message = entry.message
-                var actions = ""
-                if entry.status == .dead || entry.status == .discarded {
-                    actions += form(message.id, "retry", page.t("Retry", "重试"), page)
-                }
-                if entry.status == .dead || entry.status == .pending {
-                    actions += form(message.id, "discard", page.t("Discard", "丢弃"), page)
-                }
-                body += """
-                    <tr><td>\(page.time(message.createdAt))</td><td><code>\(h(message.topic))</code> <small>\(h(message.id))</small></td>\
-                    <td>\(h(message.aggregate))</td><td>\(h(Self.statusName(entry.status, page)))</td><td>\(entry.attempts)</td>\
-                    <td>\(h((entry.lastError ?? "").prefix(scalars: 200)))</td><td>\(actions)</td></tr>
-                    """
-            }
-            body += "</table>"
-            if entries.hasMore, let last = entries.items.last {
-                var next = "/console/system?cursor="
-                next += Cursor.encode([last.message.id])
-                if let filter { next += "&status=\(filter.rawValue)" }
-                body += "<p><a href=\"\(h(next))\" rel=\"next\">\(h(page.t("Next page →", "下一页 →")))</a></p>"
-            }
+                let event = message.topic.hasPrefix("order.") ? String(message.topic.dropFirst(6)) : message.topic
+                return [
+                    "id": message.id, "created": page.time(message.createdAt), "topic": page.language.event(event),
+                    "aggregate": AuditChanges.target(message.aggregate, page).text, "statusCode": entry.status.rawValue,
+                    "status": Self.statusName(entry.status, page), "attempts": entry.attempts,
+                    "lastError": (entry.lastError ?? "").prefix(scalars: 200),
+                    "retry": entry.status == .dead || entry.status == .discarded,
+                    "discard": entry.status == .dead || entry.status == .pending,
+                ]
+            },
+            "next": false,
+        ]
+        if entries.hasMore, let last = entries.items.last {
+            var next = "/console/system?cursor=" + Cursor.encode([last.message.id])
+            if let filter { next += "&status=\(filter.rawValue)" }
+            values["next"] = next
         }
         return htmlResponse(
-            page.render(page.t("Background work", "后台任务"), body, flash: flash),
+            page.render(template: "system", title: page.text("system.title"), values, flash: flash),
             status: errors.isEmpty ? status : .unprocessableContent)
     }
 
-    private func form(_ id: String, _ action: String, _ label: String, _ page: ConsolePage) -> String {
-        """
-        <form method="post" action="/console/outbox/\(urlEncoded(id))/\(action)" class="inline">\(page.csrfField)\
-        <button type="submit">\(h(label))</button></form>
-        """
-    }
+    /// A job's name as a table key: `orders.expire_unpaid` is `orders_expire_unpaid`.
+    private static func key(_ name: String) -> String { name.replacingOccurrences(of: ".", with: "_") }
 
     @Sendable func retry(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         try await move(request, context, "retry") { id, actor in
@@ -149,15 +131,11 @@ struct ConsoleSystemRoutes: Sendable {
         do {
             try await change(id, try context.actor())
         } catch let refused as OutboxEntryNotMovable {
-            let message = page.t(
-                "Message \(id) is \(refused.status.rawValue) and cannot be moved that way.",
-                "消息 \(id) 当前为「\(Self.statusName(refused.status, page))」，不能执行此操作。")
+            let message = page.text(
+                "system.not_movable", ["id": id, "status": Self.statusName(refused.status, page)])
             return try await render(request, context, messages: [message], flash: nil, status: .conflict)
         }
-        let done =
-            action == "retry"
-            ? page.t("Message \(id) will be sent again.", "消息 \(id) 将重新发送。")
-            : page.t("Message \(id) was discarded.", "消息 \(id) 已丢弃。")
-        return try await render(request, context, messages: [], flash: done)
+        let done = page.text(action == "retry" ? "system.retried" : "system.discarded", ["id": id])
+        return ConsoleNotice.redirect("/console/system", done, secure: dependencies.cookiesSecure(request))
     }
 }

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import OrderlyCore
+import OrderlyServices
 
 /// The console's two languages. Chosen by the `orderly_lang` cookie when set (the
 /// switch in the header sets it), else by the browser's `Accept-Language`.
@@ -52,6 +53,42 @@ enum Language: String, CaseIterable, Sendable {
     func carrier(_ code: String) -> String { strings.word("carrier", code) }
 
     func role(_ role: Role) -> String { strings.text("role.\(role.rawValue)") }
+
+    /// Who acted, as the audit log names it: a user's role, or what kind of caller
+    /// (an API key, the command line, a background job).
+    func actorRole(_ label: String) -> String {
+        Role(rawValue: label).map(role) ?? strings.word("actor_kind", label)
+    }
+
+    /// An audit action's name (`order.place` is 下单); one the table lacks as it is.
+    func auditAction(_ code: String) -> String { strings.word("audit_action", Self.key(code)) }
+
+    /// An API scope's short name and what it lets a key do.
+    func scope(_ code: String) -> String { strings.word("scope", Self.key(code)) }
+    func scopeDescription(_ code: String) -> String { strings.word("scope_description", Self.key(code)) }
+
+    /// A login log row's reason in words, with its numbers; text no version wrote as it is.
+    func signInReason(_ text: String) -> String {
+        guard !text.isEmpty else { return "—" }
+        guard let reason = SignInReason(text: text) else { return text }
+        return strings.text("sign_in_reason.\(reason.code)", reason.values)
+    }
+
+    /// Why a rule held an order, in words; text no rule wrote as it is.
+    func reviewReason(_ text: String) -> String {
+        switch ReviewReason(text: text) {
+        case .amountAbove(let total)?: return strings.text("review_reason.amount_above", ["total": display(total)])
+        case .unitsAbove(let units, let threshold)?:
+            return strings.text(
+                "review_reason.units_above", ["units": String(units), "threshold": String(threshold)])
+        case nil: return text
+        }
+    }
+
+    /// A code as a table key: `orders:read` and `order.place` are `orders_read` and `order_place`.
+    private static func key(_ code: String) -> String {
+        code.replacingOccurrences(of: ".", with: "_").replacingOccurrences(of: ":", with: "_")
+    }
 }
 
 /// Escapes text for HTML element content and quoted attribute values.

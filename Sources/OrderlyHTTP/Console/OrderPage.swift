@@ -49,7 +49,7 @@ struct OrderPage {
             },
         ]
         if order.status == .pendingReview, !order.reviewReasons.isEmpty {
-            values["held"] = ["reasons": order.reviewReasons]
+            values["held"] = ["reasons": order.reviewReasons.map(language.reviewReason)]
         }
         if let note = order.note, !note.isEmpty { values["note"] = note }
         if let shipment = order.shipment {
@@ -96,6 +96,11 @@ struct OrderPage {
                         case .int(let from)? = item["from"], case .int(let to)? = item["to"]
                     else { return nil }
                     return "\(sku) \(from) → \(to)"
+                }.joined(separator: page.language == .zh ? "；" : "; ")
+            case ("reasons", .array(let reasons)):
+                text = reasons.map { reason in
+                    if case .string(let reason) = reason { return page.language.reviewReason(reason) }
+                    return plain(reason)
                 }.joined(separator: page.language == .zh ? "；" : "; ")
             case (_, .array(let items)):
                 text = items.map(plain).joined(separator: page.language == .zh ? "；" : "; ")

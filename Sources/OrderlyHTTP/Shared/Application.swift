@@ -96,6 +96,7 @@ public func buildRouter(_ dependencies: AppDependencies) -> Router<OrderlyReques
     LogRoutes(access: dependencies.access).register(on: router.group("v1"))
     ConsoleRoutes(dependencies: dependencies).register(on: router)
     ConsoleAdminRoutes(dependencies: dependencies).register(on: router)
+    ConsoleLogRoutes(dependencies: dependencies).register(on: router)
     TrackingRoutes(dependencies: dependencies).register(on: router)
     ConsoleSystemRoutes(dependencies: dependencies).register(on: router)
     return router

@@ -157,19 +157,18 @@ struct ProblemMiddleware: RouterMiddleware {
             return redirect("/console/login?next=\(urlEncoded(request.uri.path))")
         }
         let page = ConsolePage(request, context, settings: ConsoleSettings())
-        let message: String
-        switch problem.status {
-        case .unauthorized: message = page.t("Please sign in again.", "请重新登录。")
-        case .forbidden: message = page.t("You may not do this.", "您没有执行此操作的权限。") + " " + problem.detail
-        case .notFound: message = page.t("Not found.", "未找到。") + " " + problem.detail
-        default: message = problem.detail
-        }
-        let body = """
-            \(page.errors([message]))
-            <p>\(h(page.t("Request ID", "请求 ID"))): <code>\(h(context.requestID))</code></p>
-            <p><a href="/console">\(h(page.t("Back to the dashboard", "返回概览")))</a></p>
-            """
+        let title =
+            [403, 404].contains(problem.status.code)
+            ? "problem_page.title_\(problem.status.code)" : "problem_page.title"
+        // A customer on the tracking page goes back to it, an operator to the dashboard.
+        let customer = request.uri.path.hasPrefix("/track")
+        let values: [String: Any] = [
+            "messages": page.messages(for: problem), "requestID": context.requestID,
+            "backHref": customer ? "/track" : "/console",
+            "backLabel": page.text(customer ? "problem_page.back_to_tracking" : "problem_page.back"),
+        ]
         return htmlResponse(
-            page.render(problem.status.reasonPhrase, body), status: problem.status, headers: problem.headers)
+            page.render(template: "problem", title: page.text(title), values), status: problem.status,
+            headers: problem.headers)
     }
 }

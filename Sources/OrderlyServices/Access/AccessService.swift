@@ -202,12 +202,13 @@ public struct AccessService: Sendable {
             case .open:
                 break
             case .slowed(let until):
-                attempt.reason = "slowed: \(accountFailures.count) recent failures"
+                attempt.reason = SignInReason.slowed(recentFailures: accountFailures.count).text
                 try await store.recordLogin(attempt)
                 throw LoginRefused(.slowed, retryAt: until)
             case .blocked(let until):
                 attempt.reason =
-                    addressFailures.count >= policy.addressBlockAfterFailures ? "address blocked" : "account blocked"
+                    (addressFailures.count >= policy.addressBlockAfterFailures
+                    ? SignInReason.addressBlocked : .accountBlocked).text
                 try await store.recordLogin(attempt)
                 throw LoginRefused(.blocked, retryAt: until)
             }
@@ -223,7 +224,7 @@ public struct AccessService: Sendable {
         }
         guard reserved else {
             // So many attempts at once that this one never got its turn: it is slowed.
-            attempt.reason = "slowed: too many sign-ins at once"
+            attempt.reason = SignInReason.slowedCrowd.text
             try await store.recordLogin(attempt)
             throw LoginRefused(.slowed, retryAt: attempt.at.addingTimeInterval(1))
         }
@@ -237,12 +238,14 @@ public struct AccessService: Sendable {
             passwordMatches = false
         }
         guard let account, passwordMatches, !account.disabled else {
-            let reason = account == nil ? "unknown user" : passwordMatches ? "account disabled" : "wrong password"
-            try await store.finishLoginAttempt(id: attemptID, userID: account?.id, outcome: .failure, reason: reason)
+            let reason: SignInReason =
+                account == nil ? .unknownUser : passwordMatches ? .accountDisabled : .wrongPassword
+            try await store.finishLoginAttempt(
+                id: attemptID, userID: account?.id, outcome: .failure, reason: reason.text)
             if policy.startsBlock(failuresNow: accountFailures.count + 1) {
                 attempt.userID = account?.id
                 attempt.reason =
-                    "account blocked for \(policy.blockSeconds) s after \(policy.blockAfterFailures) failures"
+                    SignInReason.blockStarted(seconds: policy.blockSeconds, failures: policy.blockAfterFailures).text
                 attempt.at = attempt.at.addingTimeInterval(0.001)
                 try await store.recordLogin(attempt)
             }
@@ -253,7 +256,8 @@ public struct AccessService: Sendable {
             tokenDigest: Self.digest(token), userID: account.id, csrfToken: self.token(bytes: 24),
             createdAt: attempt.at, lastSeenAt: attempt.at, ip: origin.ip, userAgent: attempt.userAgent)
         try await store.createSession(session)
-        try await store.finishLoginAttempt(id: attemptID, userID: account.id, outcome: .success, reason: "signed in")
+        try await store.finishLoginAttempt(
+            id: attemptID, userID: account.id, outcome: .success, reason: SignInReason.signedIn.text)
         return SignedIn(token: token, session: session, user: account)
     }
 

@@ -29,6 +29,12 @@ public struct SQLStockStore: StockStore, Sendable {
     public func stockLevels(_ filter: StockFilter) async throws -> Page<StockLevel> {
         var conditions = SQLFilter()
         if let sku = filter.sku { conditions.add("sku = ?", .text(sku.value)) }
+        if let prefix = filter.skuPrefix, !prefix.isEmpty {
+            // `_` is a SKU character and a LIKE wildcard: escape it (and `%`, `\`).
+            let escaped = prefix.uppercased().replacingOccurrences(of: "\\", with: "\\\\")
+                .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+            conditions.add("upper(sku) LIKE ? ESCAPE '\\'", .text(escaped + "%"))
+        }
         if let warehouse = filter.warehouse { conditions.add("warehouse = ?", .text(warehouse.value)) }
         if let after = filter.after {
             conditions.add("(sku, warehouse) > (?, ?)", .text(after.sku.value), .text(after.warehouse.value))

@@ -1,0 +1,86 @@
+import Foundation
+import OrderlyCore
+import OrderlyServices
+
+/// An audit entry's `before` and `after` summaries as an operator reads them: one
+/// row per field that changed (or that only one side has), with field names and
+/// values in words, never the stored JSON.
+struct AuditChanges {
+    let before: [String: Any]
+    let after: [String: Any]
+    /// `order`, `user`, `outbox`…: what the entry is about, which decides how a status reads.
+    let kind: String
+
+    init(summary: String, target: String) {
+        let object =
+            (try? JSONSerialization.jsonObject(with: Data(summary.utf8))) as? [String: Any] ?? [:]
+        before = object["before"] as? [String: Any] ?? [:]
+        after = object["after"] as? [String: Any] ?? [:]
+        kind = String(target.prefix { $0 != ":" })
+    }
+
+    /// The fields shown first, in this order; the rest follow by name.
+    private static let leading = [
+        "status", "payment_status", "fulfillment_status", "total", "lines", "role", "disabled",
+    ]
+
+    func rows(_ page: ConsolePage) -> [[String: Any]] {
+        let names = Set(before.keys).union(after.keys).sorted { left, right in
+            let (l, r) = (Self.leading.firstIndex(of: left) ?? 99, Self.leading.firstIndex(of: right) ?? 99)
+            return l == r ? left < right : l < r
+        }
+        return names.compactMap { name -> [String: Any]? in
+            let old = before[name].map { value(name, $0, page) }
+            let new = after[name].map { value(name, $0, page) }
+            // The version moves with every change; it says nothing an operator needs.
+            if name == "version" || old == new { return nil }
+            let field = page.language.strings.word("audit_field", name)
+            switch (old, new) {
+            case (let old?, let new?): return ["field": field, "hasBefore": true, "before": old, "after": new]
+            case (nil, let new?): return ["field": field, "hasBefore": false, "after": new]
+            case (let old?, nil): return ["field": field, "hasBefore": false, "after": old]
+            case (nil, nil): return nil
+            }
+        }
+    }
+
+    private func value(_ name: String, _ raw: Any, _ page: ConsolePage) -> String {
+        let language = page.language
+        if let list = raw as? [Any] {
+            let separator = language == .zh ? "、" : ", "
+            return list.map { value(name == "scopes" ? "scope" : name, $0, page) }.joined(separator: separator)
+        }
+        if let flag = raw as? Bool, name == "disabled" {
+            return page.text(flag ? "users.disabled" : "users.active")
+        }
+        if let number = raw as? NSNumber, !(raw is String) { return number.stringValue }
+        let text = raw as? String ?? String(describing: raw)
+        switch name {
+        case "status" where kind == "order": return OrderStatus(rawValue: text).map(language.orderStatus) ?? text
+        case "status" where kind == "outbox": return language.strings.word("outbox_status", text)
+        case "payment_status": return PaymentStatus(rawValue: text).map(language.paymentStatus) ?? text
+        case "fulfillment_status": return FulfillmentStatus(rawValue: text).map(language.fulfillmentStatus) ?? text
+        case "role": return Role(rawValue: text).map(language.role) ?? text
+        case "scope": return language.scope(text)
+        case "password": return page.text("audit.password_changed")
+        case "expires_at", "revoked_at": return UTCTime.parseRFC3339(text).map(page.time) ?? text
+        default: return ConsolePage.readable(text)
+        }
+    }
+
+    /// The entry's target in words (`订单 2611…`), with a link where the console has a page for it.
+    static func target(_ target: String, _ page: ConsolePage) -> (text: String, href: String?) {
+        guard let colon = target.firstIndex(of: ":") else { return (target, nil) }
+        let kind = String(target[..<colon])
+        let id = String(target[target.index(after: colon)...])
+        let text = "\(page.language.strings.word("audit_target", kind)) \(id)"
+        switch kind {
+        case "order": return (text, "/console/orders/\(urlEncoded(id))")
+        case "stock":
+            let parts = id.split(separator: "/", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { return (text, nil) }
+            return (text, "/console/stock?sku=\(urlEncoded(parts[1]))&warehouse=\(urlEncoded(parts[0]))")
+        default: return (text, nil)
+        }
+    }
+}

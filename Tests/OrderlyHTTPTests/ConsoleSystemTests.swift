@@ -27,7 +27,7 @@ struct ConsoleSystemTests {
             #expect(page.status == .ok)
             #expect(page.text.contains("orders.expire_unpaid") && page.text.contains("nothing due"))
             // The message's topic (`order.placed`) reads as its event's word.
-            #expect(page.text.contains(id) && page.text.contains(">Placed <small>"))
+            #expect(page.text.contains(id) && page.text.contains(">Order placed <small>"))
             let pending = try await admin.get("/console/system?status=pending")
             #expect(pending.text.contains(id))
             #expect(try await admin.get("/console/system?status=delivered").text.contains(id) == false)

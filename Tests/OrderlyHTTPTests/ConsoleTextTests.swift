@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import OrderlyCore
+import OrderlyServices
 import OrderlyTestSupport
 import Testing
 
@@ -67,6 +68,34 @@ struct ConsoleTextTests {
         }
         #expect(named > 0)
         for role in Role.allCases { #expect(ConsoleResources.chinese.entries["role.\(role.rawValue)"] != nil) }
+    }
+
+    /// Codes of lists Orderly itself closes are never shown raw: each has a word.
+    @Test func everyClosedListHasItsWords() {
+        let chinese = ConsoleResources.chinese.entries
+        func key(_ code: String) -> String {
+            code.replacingOccurrences(of: ".", with: "_").replacingOccurrences(of: ":", with: "_")
+        }
+        for topic in OrderChange.topics { #expect(chinese["topic.\(key(topic))"] != nil, "\(topic)") }
+        for action in ConsoleLogRoutes.auditActions {
+            #expect(chinese["audit_action.\(key(action))"] != nil, "\(action)")
+        }
+        for scope in APIScope.allCases {
+            #expect(
+                chinese["scope.\(key(scope.rawValue))"] != nil
+                    && chinese["scope_description.\(key(scope.rawValue))"] != nil)
+        }
+        for outcome in LoginAttempt.Outcome.allCases { #expect(chinese["logins.outcome_\(outcome.rawValue)"] != nil) }
+        for status in OutboxStatus.allCases { #expect(chinese["outbox_status.\(status.rawValue)"] != nil) }
+        let reasons: [SignInReason] = [
+            .signedIn, .unknownUser, .wrongPassword, .accountDisabled, .slowed(recentFailures: 3), .slowedCrowd,
+            .addressBlocked, .accountBlocked, .blockStarted(seconds: 900, failures: 10),
+        ]
+        for reason in reasons {
+            #expect(SignInReason(text: reason.text) == reason, "\(reason.text) reads back")
+            #expect(chinese["sign_in_reason.\(reason.code)"] != nil)
+        }
+        #expect(Language.zh.signInReason("slowed: 4 recent failures") == "限速：近期失败 4 次")
     }
 
     @Test func textFillsInItsValues() {

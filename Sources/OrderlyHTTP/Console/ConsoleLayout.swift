@@ -173,6 +173,11 @@ struct ConsolePage {
 
     private func message(for problem: Problem) -> String {
         let strings = language.strings
+        if problem.type == "not-found", let thing = problem.messageValues["thing"], let id = problem.messageValues["id"]
+        {
+            let word = strings.word("thing", thing.lowercased().replacingOccurrences(of: " ", with: "_"))
+            return strings.text("problem.not_found_thing", ["thing": word, "id": id])
+        }
         let key = "problem." + problem.type.replacingOccurrences(of: "-", with: "_")
         guard strings.entries[key] != nil else { return strings.text("problem.generic") }
         var values: [String: String] = [:]

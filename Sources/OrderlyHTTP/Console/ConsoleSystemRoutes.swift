@@ -83,9 +83,9 @@ struct ConsoleSystemRoutes: Sendable {
             "messages": messages + errors, "jobs": jobRows, "tabs": tabs, "hasEntries": !entries.items.isEmpty,
             "entries": entries.items.map { entry -> [String: Any] in
                 let message = entry.message
-                let event = message.topic.hasPrefix("order.") ? String(message.topic.dropFirst(6)) : message.topic
                 return [
-                    "id": message.id, "created": page.time(message.createdAt), "topic": page.language.event(event),
+                    "id": message.id, "created": page.time(message.createdAt),
+                    "topic": page.language.topic(message.topic),
                     "aggregate": AuditChanges.target(message.aggregate, page).text, "statusCode": entry.status.rawValue,
                     "status": Self.statusName(entry.status, page), "attempts": entry.attempts,
                     "lastError": (entry.lastError ?? "").prefix(scalars: 200),

@@ -63,6 +63,9 @@ enum Language: String, CaseIterable, Sendable {
     /// An audit action's name (`order.place` is 下单); one the table lacks as it is.
     func auditAction(_ code: String) -> String { strings.word("audit_action", Self.key(code)) }
 
+    /// An outbox message's topic (`order.paid` is 订单已付款); one the table lacks as it is.
+    func topic(_ code: String) -> String { strings.word("topic", Self.key(code)) }
+
     /// An API scope's short name and what it lets a key do.
     func scope(_ code: String) -> String { strings.word("scope", Self.key(code)) }
     func scopeDescription(_ code: String) -> String { strings.word("scope_description", Self.key(code)) }

@@ -16,6 +16,9 @@ public struct Problem: Error, Sendable {
     public var extensions: [String: JSONValue]
     /// Extra response headers: `Retry-After`, `WWW-Authenticate`.
     public var headers: HTTPFields
+    /// What the console's message for this problem fills in (`thing`, `id` of what
+    /// was not found); never in the API's body, which has `detail`.
+    var messageValues: [String: String] = [:]
 
     public init(
         _ type: String, _ title: String, _ status: HTTPResponse.Status, _ detail: String, errors: [FieldError] = [],

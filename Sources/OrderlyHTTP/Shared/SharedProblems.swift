@@ -15,7 +15,9 @@ extension ValidationFailure: ProblemConvertible {
 
 extension NotFound: ProblemConvertible {
     var problem: Problem {
-        return Problem("not-found", "Not found", .notFound, "\(what) \(id) does not exist")
+        var problem = Problem("not-found", "Not found", .notFound, "\(what) \(id) does not exist")
+        problem.messageValues = ["thing": what, "id": id]
+        return problem
     }
 }
 

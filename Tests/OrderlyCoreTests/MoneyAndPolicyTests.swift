@@ -199,3 +199,18 @@ struct ReviewReasonTests {
         #expect(ReviewReason(text: "") == nil)
     }
 }
+
+@Suite("Personal data")
+struct PersonalDataTests {
+    @Test func phoneNumbersKeepTheirEnds() {
+        #expect(PersonalData.maskedPhone("13800138000") == "138****8000")
+        #expect(PersonalData.maskedPhone("+8613800138000") == "+86*******8000")
+        #expect(PersonalData.maskedPhone("0571-8888") == "*****8888")
+        #expect(PersonalData.maskedPhone("1234") == "****")
+        #expect(PersonalData.maskedPhone("") == "")
+    }
+
+    @Test func onlyCustomerServiceAndClerksSeeThemInFull() {
+        #expect(Role.allCases.filter(\.seesFullPhoneNumbers) == [.dataEntryClerk, .customerService])
+    }
+}

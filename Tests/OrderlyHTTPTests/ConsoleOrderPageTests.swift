@@ -199,3 +199,53 @@ struct ConsoleOrderListTests {
         }
     }
 }
+
+/// Phone numbers by need (PIPL): masked for roles whose work does not need them,
+/// shown in full on request with the look audited.
+@Suite("Console: phone numbers by need")
+struct ConsolePhoneMaskingTests {
+    static let chinese: HTTPFields = [.acceptLanguage: "zh-CN", .contentType: "application/x-www-form-urlencoded"]
+
+    @Test(arguments: Backend.available)
+    func maskedUnlessNeededAndRevealedWithAnAuditEntry(_ backend: Backend) async throws {
+        try await withAPI(backend) { shop, api in
+            try await shop.stock([("TEA-001", 4500, 20)])
+            let order = try await shop.place([("TEA-001", 1)], phone: "13912345678")
+            let path = "/console/orders/\(order.number.value)"
+            for role in Role.allCases {
+                let (operator_, csrf) = try await shop.console(role, api)
+                let page = try await operator_.call(.get, path, headers: Self.chinese)
+                #expect(page.status == .ok)
+                if role.seesFullPhoneNumbers {
+                    #expect(page.text.contains("13912345678") && !page.text.contains("reveal-phone"), "\(role)")
+                    continue
+                }
+                #expect(!page.text.contains("13912345678") && page.text.contains("139****5678"), "\(role)")
+                #expect(page.text.contains("查看完整号码"))
+                let before = try await shop.count(
+                    "SELECT COUNT(*) FROM audit_log WHERE action = 'personal_data.reveal' AND target = ?",
+                    [.text("order:\(order.number.value)")])
+                let revealed = try await operator_.call(
+                    .post, path + "/reveal-phone", "csrf_token=\(csrf)", headers: Self.chinese)
+                #expect(revealed.status == .ok && revealed.text.contains("13912345678"), "\(role)")
+                let after = try await shop.count(
+                    "SELECT COUNT(*) FROM audit_log WHERE action = 'personal_data.reveal' AND target = ?",
+                    [.text("order:\(order.number.value)")])
+                #expect(after == before + 1)
+                // A reveal without the form's token (another site's form) is refused and recorded nowhere.
+                guard case .session(let token, _) = operator_.credentials else { throw CredentialsWithoutCSRF() }
+                let forged = try await operator_.as(.session(token: token, csrf: nil)).call(
+                    .post, path + "/reveal-phone", "", headers: Self.chinese)
+                #expect(forged.status == .forbidden)
+                // The next look is masked again.
+                #expect(!(try await operator_.call(.get, path, headers: Self.chinese)).text.contains("13912345678"))
+            }
+            let (admin, _) = try await shop.console(.administrator, api)
+            let audit = try await admin.call(.get, "/console/audit?action=personal_data.reveal", headers: Self.chinese)
+            #expect(audit.text.contains("查看个人信息") && audit.text.contains("收货人手机号"))
+            #expect(
+                try await shop.count("SELECT COUNT(*) FROM audit_log WHERE action = 'personal_data.reveal'")
+                    == Role.allCases.filter { !$0.seesFullPhoneNumbers }.count)
+        }
+    }
+}

@@ -77,6 +77,11 @@ public enum Role: String, CaseIterable, Sendable, Codable {
     }
 
     public func grants(_ permission: Permission) -> Bool { permissions.contains(permission) }
+
+    /// Whether the role's daily work needs customers' phone numbers in full:
+    /// customer service calls customers, clerks type orders in. Other roles see them
+    /// masked (`138****8000`) and reveal one when they must, which is audited (PIPL).
+    public var seesFullPhoneNumbers: Bool { self == .customerService || self == .dataEntryClerk }
 }
 
 /// What an integration's API key may do. Keys never manage users, keys or logs.

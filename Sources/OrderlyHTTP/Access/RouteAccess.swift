@@ -41,6 +41,7 @@ public enum RouteTable {
         "GET /console": .signedIn,
         "GET /console/orders": .operation(.searchOrders),
         "GET /console/orders/{number}": .operation(.getOrder),
+        "POST /console/orders/{number}/reveal-phone": .operation(.getOrder),
         "GET /console/stock": .operation(.listStock),
         "POST /console/stock": .operation(.setStock),
         "GET /console/users": .permission(.usersManage),

@@ -63,6 +63,7 @@ struct AuditChanges {
         case "role": return Role(rawValue: text).map(language.role) ?? text
         case "scope": return language.scope(text)
         case "password": return page.text("audit.password_changed")
+        case "field": return language.strings.word("personal_field", text)
         case "expires_at", "revoked_at": return UTCTime.parseRFC3339(text).map(page.time) ?? text
         default: return ConsolePage.readable(text)
         }

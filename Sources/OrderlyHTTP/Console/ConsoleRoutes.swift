@@ -24,6 +24,7 @@ struct ConsoleRoutes: Sendable {
         router.get("/console", use: dashboard)
         router.get("/console/orders", use: orderList)
         router.get("/console/orders/:number", use: orderDetail)
+        router.post("/console/orders/:number/reveal-phone", use: revealPhone)
         for action in OrderAction.allCases {
             router.get("/console/orders/:number/\(action.rawValue)") { request, context in
                 try await actionForm(action, request, context)
@@ -268,15 +269,37 @@ struct ConsoleRoutes: Sendable {
     }
 
     @Sendable func orderDetail(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
+        let flash = request.uri.queryParameters.get("done").flatMap(OrderAction.init(rawValue:)).map {
+            page(request, context).text("done.\($0.rawValue)")
+        }
+        return try await renderOrder(request, context, flash: flash, phoneRevealed: false)
+    }
+
+    /// Shows the order with its phone number in full to an operator who sees it
+    /// masked, after recording in the audit log who looked. A page, not a redirect:
+    /// the number is shown for this one look.
+    @Sendable func revealPhone(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
+        var request = request
+        _ = try await request.formData(upTo: context.maxUploadSize)
+        let number = try number(context)
+        _ = try await orders.details(number)
+        try await access.recordReveal(
+            of: "recipient_phone", target: "order:\(number.value)", actor: try context.actor())
+        return try await renderOrder(request, context, flash: nil, phoneRevealed: true)
+    }
+
+    private func renderOrder(
+        _ request: Request, _ context: OrderlyRequestContext, flash: String?, phoneRevealed: Bool
+    ) async throws -> Response {
         let page = page(request, context)
         let details = try await orders.details(try number(context))
         let order = details.order
-        let flash = request.uri.queryParameters.get("done").flatMap(OrderAction.init(rawValue:)).map {
-            page.text("done.\($0.rawValue)")
-        }
         let actions = OrderAction.allCases.filter { $0.isOffered(for: order) && page.may($0.operation) }
-        let body = ConsoleResources.render(
-            "order", page.templateValues(OrderPage(details: details, actions: actions, page: page).values))
+        let warehouse = try await dependencies.catalogue.warehouses().first { $0.code == order.warehouse }
+        let view = OrderPage(
+            details: details, actions: actions, page: page, warehouseName: warehouse?.name,
+            phoneRevealed: phoneRevealed)
+        let body = ConsoleResources.render("order", page.templateValues(view.values))
         return htmlResponse(page.render(page.text("order.title", ["number": order.number.value]), body, flash: flash))
     }
 

@@ -8,12 +8,21 @@ struct OrderPage {
     let details: OrderDetails
     let actions: [OrderAction]
     let page: ConsolePage
+    /// The warehouse's name, when the catalogue has it.
+    var warehouseName: String? = nil
+    /// The operator asked to see the phone number in full, and that was audited.
+    var phoneRevealed = false
+
+    /// The phone number as this operator may see it: in full for roles whose work
+    /// needs it, or once revealed; masked otherwise.
+    var phoneShownInFull: Bool { phoneRevealed || page.principal?.role?.seesFullPhoneNumbers == true }
 
     var values: [String: Any] {
         let order = details.order
         let language = page.language
         let address = order.shippingAddress
         var values: [String: Any] = [
+            "number": order.number.value,
             "status": ["code": order.status.rawValue, "label": language.orderStatus(order.status)],
             "paymentStatus": language.paymentStatus(order.paymentStatus),
             "fulfillmentStatus": language.fulfillmentStatus(order.fulfillmentStatus),
@@ -21,11 +30,13 @@ struct OrderPage {
                 ["href": "/console/orders/\(order.number.value)/\(action.rawValue)", "label": action.title(language)]
             },
             "hasActions": !actions.isEmpty,
-            "customer": order.customer.name, "recipient": address.recipient, "phone": address.phone,
+            "customer": order.customer.name, "recipient": address.recipient,
+            "phone": phoneShownInFull ? address.phone : PersonalData.maskedPhone(address.phone),
+            "phoneMasked": !phoneShownInFull,
             "address": Self.address(address), "channel": language.channel(order.channel),
             // The method the order was paid with once it is paid; the one it was placed with before.
             "paymentMethod": language.paymentMethod(details.payments.last?.method ?? order.paymentMethod),
-            "warehouse": order.warehouse.value,
+            "warehouse": warehouseName.map { "\($0)（\(order.warehouse.value)）" } ?? order.warehouse.value,
             "lines": order.lines.map { line -> [String: Any] in
                 [
                     "sku": line.sku.value, "name": line.name, "quantity": line.quantity,

@@ -342,6 +342,15 @@ public struct AccessService: Sendable {
 
     public func apiKeys() async throws -> [APIKeyRecord] { try await store.apiKeys() }
 
+    /// Records that `actor` looked at personal data shown masked by default (an
+    /// order's phone number); the look itself changes nothing else.
+    public func recordReveal(of field: String, target: String, actor: Actor) async throws {
+        try await store.appendAudit(
+            AuditEntry(
+                actor, at: clock.now(), action: "personal_data.reveal", target: target, before: nil,
+                after: ["field": .string(field)]))
+    }
+
     public func revokeAPIKey(id: String, actor: Actor) async throws {
         // Whatever happens below, this process stops trusting what it remembered.
         defer { apiKeyCache.forget(id) }

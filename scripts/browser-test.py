@@ -8,9 +8,14 @@ operator signs in, searches for an order awaiting shipment, opens it, ships it
 through the confirmation form and sees the new status. It also checks that the
 operator sees no button they may not use, that a page beyond their role is refused,
 that a wrong password is refused with a message, and that the language switch works.
-Screenshots of every step are written to the artifacts folder (default
-artifacts/browser). Exits non-zero on any failure.
+Then every demo operator (one per role) tours the console in both languages at
+desktop and phone sizes: each section the navigation offers, and an order. Every
+page must be in its language (a Chinese page with no two English words in a row in
+its visible text, code and data aside), and on a phone no page may be wider than
+the screen. Screenshots of every step and every toured page are written to the
+artifacts folder (default artifacts/browser). Exits non-zero on any failure.
 """
+import re
 import argparse
 import json
 import os
@@ -28,11 +33,80 @@ BASE = f"http://127.0.0.1:{PORT}"
 TEXT = {
     "en": {"language": "en-US,en", "size": (1280, 900), "sign_in": "Sign in", "dashboard": "Dashboard",
            "ship": "Ship", "shipped": "Shipped", "wrong": "Wrong username or password.", "users": "Users",
-           "forbidden": "You may not do this.", "other": "中文"},
+           "forbidden": "Your role may not do this.", "other": "中文"},
     "zh": {"language": "zh-CN,zh", "size": (390, 844), "sign_in": "登录", "dashboard": "概览",
            "ship": "发货", "shipped": "已发货", "wrong": "用户名或密码错误。", "users": "用户",
-           "forbidden": "您没有执行此操作的权限。", "other": "English"},
+           "forbidden": "您的角色没有执行此操作的权限。", "other": "English"},
 }
+
+
+# The demo's operators, one per role.
+OPERATORS = ["admin", "clerk", "reviewer", "finance", "service", "warehouse"]
+SIZES = {"desktop": (1280, 900), "phone": (390, 844)}
+# Words a Chinese page may show as they are (names, abbreviations), as the Swift test allows.
+ALLOWED = {"Orderly", "API", "SKU", "IP", "ID", "App", "EMS", "English", "ms"}
+
+# The page's visible text, without code, data values (class "data") and styles.
+VISIBLE_TEXT = """
+const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+const parts = [];
+for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+  if (node.parentElement.closest('code, .data, style, script')) continue;
+  if (node.parentElement.closest('[hidden]') || !node.parentElement.getClientRects().length) continue;
+  parts.push(node.textContent);
+}
+return parts.join(' ');
+"""
+
+# How much wider than the window the page is, in CSS pixels (0 when it fits).
+OVERFLOW = "return Math.max(0, document.documentElement.scrollWidth - window.innerWidth);"
+
+
+def english_runs(text, data):
+    tokens = text.split()
+
+    def english(token):
+        word = token.strip(".,:;!?()（）")
+        return (len(word) >= 2 and word not in ALLOWED and word not in data
+                and re.fullmatch(r"[A-Za-z']+", word) is not None)
+
+    return [" ".join(tokens[max(0, i - 4):i + 4]) for i in range(1, len(tokens))
+            if english(tokens[i - 1]) and english(tokens[i])]
+
+
+def tour(language, size, passwords, number, artifacts, failures):
+    """Each operator signs in and opens every section they are offered and an order."""
+    width, height = SIZES[size]
+    data = set(passwords) | {"demo", "system"}
+    with Browser(TEXT[language]["language"], width, height) as browser:
+        for user in OPERATORS:
+            browser.delete_cookies()
+            browser.open(f"{BASE}/console/login")
+            browser.type("input[name=username]", user)
+            browser.type("input[name=password]", passwords[user])
+            browser.click(browser.find("form[action='/console/login'] button"))
+            if not browser.until(lambda: TEXT[language]["dashboard"] in browser.title):
+                failures.append(f"[{language} {size}] {user} could not sign in: {browser.title}")
+                continue
+            sections = browser.execute(
+                "return [...document.querySelectorAll('header nav a')].map(a => a.getAttribute('href'));")
+            for path in sections + [f"/console/orders/{number}"]:
+                browser.open(BASE + path)
+                browser.find("main h1")
+                name = f"{language}-{size}-{user}-{path.strip('/').replace('/', '_') or 'console'}"
+                browser.screenshot(os.path.join(artifacts, f"tour-{name}.png"))
+                where = f"[{language} {size}] {user} {path}"
+                tag = browser.execute("return document.documentElement.lang;")
+                if tag != ("zh-CN" if language == "zh" else "en"):
+                    failures.append(f"{where}: page language {tag}")
+                if language == "zh":
+                    runs = english_runs(browser.execute(VISIBLE_TEXT), data)
+                    if runs:
+                        failures.append(f"{where}: English on a Chinese page: {runs[:3]}")
+                if size == "phone":
+                    overflow = browser.execute(OVERFLOW)
+                    if overflow > 1:
+                        failures.append(f"{where}: the page is {overflow}px wider than the phone")
 
 
 def orders_awaiting_shipment(key):
@@ -139,6 +213,12 @@ def main():
                     run(language, number, passwords["warehouse"], args.artifacts, failures)
                 except WebDriverError as error:
                     failures.append(f"[{language}] {str(error)[:300]}")
+            for language in ["en", "zh"]:
+                for size in SIZES:
+                    try:
+                        tour(language, size, passwords, numbers[-1], args.artifacts, failures)
+                    except WebDriverError as error:
+                        failures.append(f"[{language} {size} tour] {str(error)[:300]}")
     for failure in failures:
         print("FAIL", failure)
     shots = len([name for name in os.listdir(args.artifacts) if name.endswith(".png")])

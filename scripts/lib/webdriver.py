@@ -110,6 +110,13 @@ class Browser:
     def page_source(self):
         return self._session("GET", "/source")
 
+    def execute(self, script, *arguments):
+        """Runs `script` (a function body) in the page; returns what it returns."""
+        return self._session("POST", "/execute/sync", {"script": script, "args": list(arguments)})
+
+    def delete_cookies(self):
+        self._session("DELETE", "/cookie")
+
     def screenshot(self, path):
         with open(path, "wb") as file:
             file.write(base64.b64decode(self._session("GET", "/screenshot")))

@@ -75,7 +75,9 @@ struct ConsoleAdminRoutes: Sendable {
         let levels =
             filterFailed ? Page(items: [], hasMore: false) : try await dependencies.catalogue.stockLevels(filter)
         let names = Dictionary(uniqueKeysWithValues: warehouses.map { ($0.code.value, $0.name) })
-        func warehouseLabel(_ code: String) -> String { names[code].map { "\($0)（\(code)）" } ?? code }
+        func warehouseLabel(_ code: String) -> String {
+            names[code].map { page.text("layout.warehouse", ["name": $0, "code": code]) } ?? code
+        }
         // The filter as a query: where the form returns, and what paging keeps.
         var filterQuery: [String] = []
         if let prefix = filter.skuPrefix { filterQuery.append("sku=\(urlEncoded(prefix))") }

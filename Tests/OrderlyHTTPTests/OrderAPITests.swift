@@ -55,6 +55,12 @@ struct OrderAPITests {
                 "/v1/orders/\(number)/payments", #"{"method": "alipay", "amount": {"amount": 100, "currency": "CNY"}}"#)
             #expect(wrongAmount.status == .unprocessableContent)
             #expect(wrongAmount.errorPaths == ["amount"])
+            // The error's stable code and values, for a client that says it in its own words.
+            let error = try #require((wrongAmount.json["errors"] as? [[String: Any]])?.first)
+            #expect(error["code"] as? String == "amount_must_equal_due")
+            let totals = try await api.get("/v1/orders/\(number)").json["totals"] as? [String: Any]
+            let due = try #require((totals?["grand_total"] as? [String: Any])?["amount"] as? Int)
+            #expect(error["values"] as? [String: String] == ["due": "\(due) CNY", "offered": "100 CNY"])
 
             let paid = try await api.post(
                 "/v1/orders/\(number)/payments",

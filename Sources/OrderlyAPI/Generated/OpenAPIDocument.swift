@@ -807,11 +807,23 @@ public enum OpenAPIDocument {
                     "items": {
                       "additionalProperties": false,
                       "properties": {
+                        "code": {
+                          "description": "What is wrong, as a stable name a client can translate (`length_between`, `amount_must_equal_due`…); absent where no name is given yet.",
+                          "type": "string"
+                        },
                         "message": {
+                          "description": "What is wrong, in English, for a developer.",
                           "type": "string"
                         },
                         "path": {
                           "type": "string"
+                        },
+                        "values": {
+                          "additionalProperties": {
+                            "type": "string"
+                          },
+                          "description": "The numbers and names `code`'s message fills in (`min`, `max`, `due`; money as `minor-units CURRENCY`, e.g. `10800 CNY`).",
+                          "type": "object"
                         }
                       },
                       "required": [

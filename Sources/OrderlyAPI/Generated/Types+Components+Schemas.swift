@@ -979,25 +979,63 @@ extension Components {
             public var detail: Swift.String
             /// - Remark: Generated from `#/components/schemas/Problem/ErrorsPayload`.
             public struct ErrorsPayloadPayload: Codable, Hashable, Sendable {
+                /// What is wrong, as a stable name a client can translate (`length_between`, `amount_must_equal_due`…); absent where no name is given yet.
+                ///
+                /// - Remark: Generated from `#/components/schemas/Problem/ErrorsPayload/code`.
+                public var code: Swift.String?
+                /// What is wrong, in English, for a developer.
+                ///
                 /// - Remark: Generated from `#/components/schemas/Problem/ErrorsPayload/message`.
                 public var message: Swift.String
                 /// - Remark: Generated from `#/components/schemas/Problem/ErrorsPayload/path`.
                 public var path: Swift.String
+                /// The numbers and names `code`'s message fills in (`min`, `max`, `due`; money as `minor-units CURRENCY`, e.g. `10800 CNY`).
+                ///
+                /// - Remark: Generated from `#/components/schemas/Problem/ErrorsPayload/values`.
+                public struct ValuesPayload: Codable, Hashable, Sendable {
+                    /// A container of undocumented properties.
+                    public var additionalProperties: [String: Swift.String]
+                    /// Creates a new `ValuesPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - additionalProperties: A container of undocumented properties.
+                    public init(additionalProperties: [String: Swift.String] = .init()) {
+                        self.additionalProperties = additionalProperties
+                    }
+                    public init(from decoder: any Swift.Decoder) throws {
+                        additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                    }
+                    public func encode(to encoder: any Swift.Encoder) throws {
+                        try encoder.encodeAdditionalProperties(additionalProperties)
+                    }
+                }
+                /// The numbers and names `code`'s message fills in (`min`, `max`, `due`; money as `minor-units CURRENCY`, e.g. `10800 CNY`).
+                ///
+                /// - Remark: Generated from `#/components/schemas/Problem/ErrorsPayload/values`.
+                public var values: Components.Schemas.Problem.ErrorsPayloadPayload.ValuesPayload?
                 /// Creates a new `ErrorsPayloadPayload`.
                 ///
                 /// - Parameters:
-                ///   - message:
+                ///   - code: What is wrong, as a stable name a client can translate (`length_between`, `amount_must_equal_due`…); absent where no name is given yet.
+                ///   - message: What is wrong, in English, for a developer.
                 ///   - path:
+                ///   - values: The numbers and names `code`'s message fills in (`min`, `max`, `due`; money as `minor-units CURRENCY`, e.g. `10800 CNY`).
                 public init(
+                    code: Swift.String? = nil,
                     message: Swift.String,
-                    path: Swift.String
+                    path: Swift.String,
+                    values: Components.Schemas.Problem.ErrorsPayloadPayload.ValuesPayload? = nil
                 ) {
+                    self.code = code
                     self.message = message
                     self.path = path
+                    self.values = values
                 }
                 public enum CodingKeys: String, CodingKey {
+                    case code
                     case message
                     case path
+                    case values
                 }
             }
             /// - Remark: Generated from `#/components/schemas/Problem/errors`.

@@ -56,7 +56,6 @@ struct ConsolePage {
         notice = request.method == .get ? ConsoleNotice.read(request) : nil
     }
 
-    func t(_ english: String, _ chinese: String) -> String { language.t(english, chinese) }
     func may(_ permission: Permission) -> Bool { principal?.may(permission) ?? false }
     func may(_ operation: APIOperation) -> Bool {
         switch operation.access {
@@ -67,11 +66,6 @@ struct ConsolePage {
         }
     }
     func time(_ date: Date) -> String { display(date, offsetMinutes: settings.utcOffsetMinutes) }
-
-    /// The hidden CSRF field every state-changing form carries.
-    var csrfField: String {
-        "<input type=\"hidden\" name=\"csrf_token\" value=\"\(h(csrfToken ?? ""))\">"
-    }
 
     /// The text of `key` in the page's language (`Strings/*.strings`).
     func text(_ key: String, _ values: [String: String] = [:]) -> String { language.strings.text(key, values) }
@@ -143,13 +137,6 @@ struct ConsolePage {
             values["account"] = text("layout.account", ["name": displayName, "role": text("role.\(role.rawValue)")])
         }
         return ConsoleResources.render("layout", templateValues(values))
-    }
-
-    /// Problems as a list above a form.
-    func errors(_ messages: [String]) -> String {
-        guard !messages.isEmpty else { return "" }
-        return "<div class=\"errors\" role=\"alert\"><ul>"
-            + messages.map { "<li>\(h($0))</li>" }.joined() + "</ul></div>"
     }
 
     /// The messages a problem stands for, as an operator reads them: from the string

@@ -233,7 +233,7 @@ struct ConsoleRoutes: Sendable {
         // A channel typed into an old link stays chosen, even if it is not in the list.
         let channels = Self.channels + (channel.isEmpty || Self.channels.contains(channel) ? [] : [channel])
         var values: [String: Any] = [
-            "messages": messages, "hasMessages": !messages.isEmpty, "text": text, "from": from, "to": to,
+            "messages": messages, "text": text, "from": from, "to": to,
             "statuses": OrderStatus.allCases.map { status -> [String: Any] in
                 [
                     "code": status.rawValue, "label": page.language.orderStatus(status),

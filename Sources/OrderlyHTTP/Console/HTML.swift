@@ -30,12 +30,8 @@ enum Language: String, CaseIterable, Sendable {
             }.first ?? .en
     }
 
-    /// The text in this language.
-    func t(_ english: String, _ chinese: String) -> String { self == .zh ? chinese : english }
-
     var htmlTag: String { self == .zh ? "zh-CN" : "en" }
     var other: Language { self == .zh ? .en : .zh }
-    var nativeName: String { self == .zh ? "中文" : "English" }
 
     func orderStatus(_ status: OrderStatus) -> String { strings.text("status.order.\(status.rawValue)") }
     func paymentStatus(_ status: PaymentStatus) -> String { strings.text("status.payment.\(status.rawValue)") }

@@ -85,7 +85,7 @@ struct TrackingRoutes: Sendable {
         result: OrderDetails?, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]
     ) -> Response {
         let page = ConsolePage(request, context, settings: dependencies.console)
-        var values: [String: Any] = ["number": number, "messages": messages, "hasMessages": !messages.isEmpty]
+        var values: [String: Any] = ["number": number, "messages": messages]
         if let result { values["result"] = Self.customerView(result, page) }
         let body = ConsoleResources.render("track", page.templateValues(values))
         return htmlResponse(page.render(page.text("track.title"), body), status: status, headers: headers)

@@ -57,7 +57,13 @@ public struct Problem: Error, Sendable {
         body["status"] = .int(Int64(status.code))
         body["detail"] = .string(detail)
         if !errors.isEmpty {
-            body["errors"] = .array(errors.map { ["path": .string($0.path), "message": .string($0.message)] })
+            body["errors"] = .array(
+                errors.map { error in
+                    var member: [String: JSONValue] = ["path": .string(error.path), "message": .string(error.message)]
+                    if let code = error.code { member["code"] = .string(code) }
+                    if !error.values.isEmpty { member["values"] = .object(error.values.mapValues(JSONValue.string)) }
+                    return .object(member)
+                })
         }
         if let requestID { body["request_id"] = .string(requestID) }
         let data = (try? JSONCoding.encoder.encode(JSONValue.object(body))) ?? Data()

@@ -106,13 +106,23 @@ struct ValidationTests {
         let empty = Fixture.draft([])
         #expect(throws: ValidationFailure.self) { try empty.validate(policy: OrderPolicy()) }
         let many = Fixture.draft(Array(repeating: ("TEA-001", 1), count: 101))
-        #expect(throws: ValidationFailure([FieldError(path: "lines", message: "must have at most 100 lines")])) {
+        #expect(
+            throws: ValidationFailure([
+                FieldError(
+                    path: "lines", message: "must have at most 100 lines", code: "at_most_lines", values: ["max": "100"])
+            ])
+        ) {
             try many.validate(policy: OrderPolicy())
         }
     }
 
     @Test func unknownSKUsAreFieldErrors() {
-        #expect(throws: ValidationFailure([FieldError(path: "lines[1].sku", message: "unknown SKU NOPE-1")])) {
+        #expect(
+            throws: ValidationFailure([
+                FieldError(
+                    path: "lines[1].sku", message: "unknown SKU NOPE-1", code: "unknown_sku", values: ["sku": "NOPE-1"])
+            ])
+        ) {
             try RequestedLine.price(
                 [RequestedLine(sku: "TEA-001", quantity: 1), RequestedLine(sku: "NOPE-1", quantity: 1)],
                 catalogue: Fixture.catalogue)

@@ -70,6 +70,23 @@ struct ConsoleTextTests {
         for role in Role.allCases { #expect(ConsoleResources.chinese.entries["role.\(role.rawValue)"] != nil) }
     }
 
+    /// Every error code the sources give a field error has its message in the tables,
+    /// so the console never falls back to the generic one for an error it knows.
+    @Test func everyErrorCodeHasItsMessage() throws {
+        let sources = Self.consoleSources.deletingLastPathComponent().deletingLastPathComponent()
+        var codes: Set<String> = []
+        for case let file as URL in FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)!
+        where file.pathExtension == "swift" && !file.path.contains("/Generated/") {
+            let source = try String(contentsOf: file, encoding: .utf8)
+            codes.formUnion(try Self.matches(#"code: "([a-z_]+)""#, in: source))
+        }
+        codes.insert("length_between")  // FieldErrors.addLength
+        codes.insert("max_length")  // FieldErrors.addMaxLength
+        #expect(codes.count > 20)
+        let missing = codes.filter { ConsoleResources.chinese.entries["error.\($0)"] == nil }
+        #expect(missing.isEmpty, "no message for \(missing.sorted())")
+    }
+
     /// Codes of lists Orderly itself closes are never shown raw: each has a word.
     @Test func everyClosedListHasItsWords() {
         let chinese = ConsoleResources.chinese.entries

@@ -14,19 +14,21 @@ public struct Customer: Hashable, Sendable, Codable {
 
     /// Checks the customer, naming fields under `prefix`.
     public func validate(into errors: inout FieldErrors, prefix: String = "customer") {
-        if let id, id.trimmed.isEmpty || id.scalarCount > 64 { errors.add("\(prefix).id", "must be 1–64 characters") }
+        if let id, id.trimmed.isEmpty || id.scalarCount > 64 { errors.addLength("\(prefix).id", min: 1, max: 64) }
         if name.trimmed.isEmpty {
-            errors.add("\(prefix).name", "is required")
+            errors.add("\(prefix).name", "is required", code: "required")
         } else if name.scalarCount > 100 {
-            errors.add("\(prefix).name", "must be at most 100 characters")
+            errors.addMaxLength("\(prefix).name", max: 100)
         }
         if phone == nil && email == nil {
-            errors.add("\(prefix).phone", "a phone number or an email address is required")
+            errors.add("\(prefix).phone", "a phone number or an email address is required", code: "phone_or_email")
         }
         if let phone, !PhoneNumber.isValid(phone) {
-            errors.add("\(prefix).phone", "must be a mainland mobile number (11 digits) or an E.164 number (+country…)")
+            errors.add(
+                "\(prefix).phone", "must be a mainland mobile number (11 digits) or an E.164 number (+country…)",
+                code: "phone_format")
         }
-        if let email, !EmailAddress.isValid(email) { errors.add("\(prefix).email", "is not a valid email address") }
+        if let email, !EmailAddress.isValid(email) { errors.add("\(prefix).email", "is not a valid email address", code: "email_format") }
     }
 }
 
@@ -61,16 +63,18 @@ public struct ShippingAddress: Hashable, Sendable, Codable {
         ]
         for (field, value, limit) in required {
             if value.trimmed.isEmpty {
-                errors.add("\(prefix).\(field)", "is required")
+                errors.add("\(prefix).\(field)", "is required", code: "required")
             } else if value.scalarCount > limit {
-                errors.add("\(prefix).\(field)", "must be at most \(limit) characters")
+                errors.addMaxLength("\(prefix).\(field)", max: limit)
             }
         }
         if !PhoneNumber.isValid(phone) {
-            errors.add("\(prefix).phone", "must be a mainland mobile number (11 digits) or an E.164 number (+country…)")
+            errors.add(
+                "\(prefix).phone", "must be a mainland mobile number (11 digits) or an E.164 number (+country…)",
+                code: "phone_format")
         }
         if let postalCode, !(postalCode.utf8.count == 6 && postalCode.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 })) {
-            errors.add("\(prefix).postal_code", "must be 6 digits")
+            errors.add("\(prefix).postal_code", "must be 6 digits", code: "postal_code_format")
         }
     }
 }

@@ -49,15 +49,18 @@ public struct OrderDraft: Hashable, Sendable {
         let channelOK =
             (1...32).contains(channel.utf8.count)
             && channel.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 || $0 == 45 }
-        if !channelOK { errors.add("channel", "must be 1–32 lowercase letters, digits, '-' or '_'") }
+        if !channelOK {
+            errors.add("channel", "must be 1–32 lowercase letters, digits, '-' or '_'", code: "channel_format")
+        }
         customer.validate(into: &errors)
         shippingAddress.validate(into: &errors)
         RequestedLine.validate(lines, policy: policy, into: &errors)
         if !OrderPolicy.paymentMethods.contains(paymentMethod) {
             errors.add(
-                "payment_method", "must be one of \(OrderPolicy.paymentMethods.sorted().joined(separator: ", "))")
+                "payment_method", "must be one of \(OrderPolicy.paymentMethods.sorted().joined(separator: ", "))",
+                code: "not_a_choice")
         }
-        if let note, note.scalarCount > 500 { errors.add("note", "must be at most 500 characters") }
+        if let note, note.scalarCount > 500 { errors.addMaxLength("note", max: 500) }
         try errors.throwIfAny()
     }
 }
@@ -65,12 +68,16 @@ public struct OrderDraft: Hashable, Sendable {
 extension RequestedLine {
     /// Checks count, SKU syntax and quantities of a list of lines.
     public static func validate(_ lines: [RequestedLine], policy: OrderPolicy, into errors: inout FieldErrors) {
-        if lines.isEmpty { errors.add("lines", "must have at least one line") }
-        if lines.count > policy.maxLines { errors.add("lines", "must have at most \(policy.maxLines) lines") }
+        if lines.isEmpty { errors.add("lines", "must have at least one line", code: "at_least_one_line") }
+        if lines.count > policy.maxLines { errors.add(
+                "lines", "must have at most \(policy.maxLines) lines", code: "at_most_lines",
+                values: ["max": String(policy.maxLines)]) }
         for (index, line) in lines.enumerated() {
-            if SKU(line.sku) == nil { errors.add("lines[\(index)].sku", "is not a valid SKU") }
+            if SKU(line.sku) == nil { errors.add("lines[\(index)].sku", "is not a valid SKU", code: "invalid_sku") }
             if line.quantity < 1 || line.quantity > policy.maxQuantityPerLine {
-                errors.add("lines[\(index)].quantity", "must be between 1 and \(policy.maxQuantityPerLine)")
+                errors.add(
+                    "lines[\(index)].quantity", "must be between 1 and \(policy.maxQuantityPerLine)",
+                    code: "number_between", values: ["min": "1", "max": String(policy.maxQuantityPerLine)])
             }
         }
     }
@@ -83,7 +90,7 @@ extension RequestedLine {
         var priced: [OrderLine] = []
         for (index, line) in lines.enumerated() {
             guard let sku = SKU(line.sku), let product = catalogue[sku] else {
-                errors.add("lines[\(index)].sku", "unknown SKU \(line.sku)")
+                errors.add("lines[\(index)].sku", "unknown SKU \(line.sku)", code: "unknown_sku", values: ["sku": line.sku])
                 continue
             }
             priced.append(OrderLine(sku: sku, name: product.name, quantity: line.quantity, unitPrice: product.price))

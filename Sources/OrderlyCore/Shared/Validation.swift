@@ -42,6 +42,11 @@ public struct FieldErrors: Sendable {
             values: ["min": "\(min)", "max": "\(max)"])
     }
 
+    /// `path` must be at most `max` characters long.
+    public mutating func addMaxLength(_ path: String, max: Int) {
+        add(path, "must be at most \(max) characters", code: "max_length", values: ["max": "\(max)"])
+    }
+
     /// Throws every collected error, or returns when there are none.
     public func throwIfAny() throws(ValidationFailure) {
         if !errors.isEmpty { throw ValidationFailure(errors) }

@@ -9,7 +9,9 @@ extension BelowReserved: ProblemConvertible {
             "below-reserved", "Below reserved stock", .conflict,
             "\(warehouse)/\(sku) has \(reserved) reserved for open orders; on hand cannot be set to \(requested)",
             errors: [
-                FieldError(path: "on_hand", message: "must be at least \(reserved), the reserved quantity")
+                FieldError(
+                    path: "on_hand", message: "must be at least \(reserved), the reserved quantity",
+                    code: "at_least_reserved", values: ["reserved": String(reserved)])
             ])
     }
 }

@@ -176,7 +176,11 @@ extension Request {
     func limit() throws -> Int {
         guard let raw = query("limit") else { return 50 }
         guard let limit = Int(raw), (1...200).contains(limit) else {
-            throw ValidationFailure([FieldError(path: "limit", message: "must be an integer from 1 to 200")])
+            throw ValidationFailure([
+                FieldError(
+                    path: "limit", message: "must be an integer from 1 to 200", code: "number_between",
+                    values: ["min": "1", "max": "200"])
+            ])
         }
         return limit
     }
@@ -221,7 +225,7 @@ enum Cursor {
 
     static let invalid = Problem(
         "malformed-request", "Malformed request", .badRequest, "cursor is not one this server issued",
-        errors: [FieldError(path: "cursor", message: "is not a valid cursor")])
+        errors: [FieldError(path: "cursor", message: "is not a valid cursor", code: "invalid_cursor")])
 }
 
 /// A response for a command: the stored bytes when replayed or recorded, the

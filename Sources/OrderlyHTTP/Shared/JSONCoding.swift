@@ -113,7 +113,7 @@ enum JSONCoding {
         if holdsOutOfRangeNumber(tree), let path = outOfRangeNumber(in: tree, path: "") {
             throw Problem(
                 "malformed-request", "Malformed request", .badRequest, "\(path) is out of range",
-                errors: [FieldError(path: path, message: "is out of range")])
+                errors: [FieldError(path: path, message: "is out of range", code: "out_of_range")])
         }
     }
 
@@ -141,7 +141,7 @@ enum JSONCoding {
             throw Problem(
                 "malformed-request", "Malformed request", .badRequest,
                 "unknown field\(unknown.count == 1 ? "" : "s"): \(unknown.joined(separator: ", "))",
-                errors: unknown.map { FieldError(path: $0, message: "is not a known field") })
+                errors: unknown.map { FieldError(path: $0, message: "is not a known field", code: "unknown_field") })
         }
         try choices.throwIfAny()
     }
@@ -163,17 +163,17 @@ enum JSONCoding {
             let path = jsonPath(context.codingPath + [key])
             return Problem(
                 "malformed-request", "Malformed request", .badRequest, "\(path) is required",
-                errors: [FieldError(path: path, message: "is required")])
+                errors: [FieldError(path: path, message: "is required", code: "required")])
         case .valueNotFound(let type, let context):
             let path = jsonPath(context.codingPath)
             return Problem(
                 "malformed-request", "Malformed request", .badRequest, "\(path) must not be null",
-                errors: [FieldError(path: path, message: "must be \(describe(type)), not null")])
+                errors: [FieldError(path: path, message: "must be \(describe(type)), not null", code: "wrong_type")])
         case .typeMismatch(let type, let context):
             let path = jsonPath(context.codingPath)
             return Problem(
                 "malformed-request", "Malformed request", .badRequest, "\(path) must be \(describe(type))",
-                errors: [FieldError(path: path, message: "must be \(describe(type))")])
+                errors: [FieldError(path: path, message: "must be \(describe(type))", code: "wrong_type")])
         case .dataCorrupted(let context):
             let path = jsonPath(context.codingPath)
             let message = context.debugDescription.contains("Number") ? "is out of range" : context.debugDescription
@@ -305,7 +305,7 @@ enum JSONCoding {
     ) {
         switch (shape, json) {
         case (.choice(let values), let text as String) where !values.contains(text):
-            choices.add(path, "must be one of \(values.sorted().joined(separator: ", "))")
+            choices.add(path, "must be one of \(values.sorted().joined(separator: ", "))", code: "not_a_choice")
         case (.object(let fields), let object as [String: Any]):
             for key in object.keys.sorted() {
                 let childPath = path.isEmpty ? key : "\(path).\(key)"

@@ -195,7 +195,7 @@ public struct OrderService: Sendable {
     ) async throws -> CommandResult<Order> {
         var errors = FieldErrors()
         RequestedLine.validate(lines, policy: policy, into: &errors)
-        if expectedVersion < 1 { errors.add("expected_version", "must be a positive version") }
+        if expectedVersion < 1 { errors.add("expected_version", "must be a positive version", code: "must_be_positive") }
         try errors.throwIfAny()
         return try await transition("order.edit", number, actor, idempotency) { order, now in
             let products = try await catalogue.products(Array(Set(lines.compactMap { SKU($0.sku) })))

@@ -36,13 +36,13 @@ struct ConsoleAdminPagesTests {
                 warehouse: shop.guangzhou, sku: SKU("CUP-010")!, onHand: 7, reason: "调拨", actor: "test")
             let (warehouse, _) = try await shop.console(.warehouse, api)
 
-            let first = try await warehouse.call(.get, "/console/stock?sku=tea", headers: Self.chinese)
+            let first = try await warehouse.call(.get, "/console/stock?q=tea", headers: Self.chinese)
             #expect(first.status == .ok)
             let firstSKUs = try Self.skus(first)
             #expect(firstSKUs.count == 50 && firstSKUs.allSatisfy { $0.hasPrefix("TEA-") })
             let next = try #require(
                 try ConsoleTextTests.matches(#"<a href="([^"]+)" rel="next">"#, in: first.text).first)
-            #expect(next.contains("sku=tea"), "paging keeps the filter")
+            #expect(next.contains("q=tea"), "paging keeps the filter")
             let second = try await warehouse.call(
                 .get, next.replacingOccurrences(of: "&amp;", with: "&"), headers: Self.chinese)
             let secondSKUs = try Self.skus(second)
@@ -50,7 +50,7 @@ struct ConsoleAdminPagesTests {
             #expect(!second.text.contains(#"rel="next""#))
 
             #expect(
-                try Self.skus(try await warehouse.call(.get, "/console/stock?sku=A_", headers: Self.chinese)) == ["A_1"]
+                try Self.skus(try await warehouse.call(.get, "/console/stock?q=A_", headers: Self.chinese)) == ["A_1"]
             )
             let inGuangzhou = try await warehouse.call(.get, "/console/stock?warehouse=GZ1", headers: Self.chinese)
             #expect(try Self.skus(inGuangzhou) == ["CUP-010"])
@@ -58,8 +58,12 @@ struct ConsoleAdminPagesTests {
             #expect(
                 try await warehouse.call(.get, "/console/stock?warehouse=XX", headers: Self.chinese).status
                     == .unprocessableContent)
+            // Part of a product's name finds it too (`商品 CUP-010` in both warehouses).
+            let byName = try await warehouse.call(.get, "/console/stock?q=品+CUP", headers: Self.chinese)
+            #expect(try Self.skus(byName) == ["CUP-010", "CUP-010"])
+            let long = String(repeating: "茶", count: 65)
             #expect(
-                try await warehouse.call(.get, "/console/stock?sku=茶", headers: Self.chinese).status
+                try await warehouse.call(.get, "/console/stock?q=\(urlEncoded(long))", headers: Self.chinese).status
                     == .unprocessableContent)
         }
     }
@@ -71,21 +75,21 @@ struct ConsoleAdminPagesTests {
             let (warehouse, csrf) = try await shop.console(.warehouse, api)
             let wrong = try await warehouse.call(
                 .post, "/console/stock",
-                "csrf_token=\(csrf)&back=sku%3DTEA&sku=TEA-001&warehouse=HZ1&on_hand=ten&reason=%E7%9B%98%E7%82%B9",
+                "csrf_token=\(csrf)&back=q%3DTEA&sku=TEA-001&warehouse=HZ1&on_hand=ten&reason=%E7%9B%98%E7%82%B9",
                 headers: Self.chinese)
             #expect(wrong.status == .unprocessableContent)
             #expect(wrong.text.contains("在库数量须为整数。"))
             #expect(wrong.text.contains(#"name="on_hand" value="ten""#) && wrong.text.contains(#"value="盘点""#))
-            #expect(wrong.text.contains(#"name="sku" value="TEA""#), "the filter is kept")
+            #expect(wrong.text.contains(#"name="q" value="TEA""#), "the filter is kept")
             #expect(try Self.skus(wrong) == ["TEA-001"])
             #expect(try await shop.level("TEA-001").onHand == 10)
 
             let saved = try await warehouse.call(
                 .post, "/console/stock",
-                "csrf_token=\(csrf)&back=sku%3DTEA&sku=TEA-001&warehouse=HZ1&on_hand=12&reason=%E7%9B%98%E7%82%B9",
+                "csrf_token=\(csrf)&back=q%3DTEA&sku=TEA-001&warehouse=HZ1&on_hand=12&reason=%E7%9B%98%E7%82%B9",
                 headers: Self.chinese)
             var notice: String?
-            #expect(saved.headers[.location] == "/console/stock?sku=TEA")
+            #expect(saved.headers[.location] == "/console/stock?q=TEA")
             let after = try await ConsoleFormsTests.follow(saved, warehouse, notice: &notice)
             #expect(after.text.contains("已保存：TEA-001 在 HZ1 的在库数量为 12。"))
             #expect(try await shop.level("TEA-001").onHand == 12)

@@ -124,7 +124,7 @@ struct ConsoleChinesePagesTests {
                 }
                 for path in [
                     "/console", "/console/orders", "/console/orders?status=paid&q=张三", "/console/orders?from=11-21",
-                    "/console/stock", "/console/stock?sku=TEA", "/console/stock?sku=茶", "/console/users",
+                    "/console/stock", "/console/stock?q=TEA", "/console/stock?q=茶", "/console/users",
                     "/console/api-keys", "/console/audit", "/console/audit?from=2026-13-01&action=nope",
                     "/console/logins", "/console/logins?outcome=failure", "/console/exceptions", "/console/system",
                     "/console/system?status=lost", "/console/orders/2611219999999999",

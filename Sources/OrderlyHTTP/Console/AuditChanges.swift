@@ -80,7 +80,7 @@ struct AuditChanges {
         case "stock":
             let parts = id.split(separator: "/", maxSplits: 1).map(String.init)
             guard parts.count == 2 else { return (text, nil) }
-            return (text, "/console/stock?sku=\(urlEncoded(parts[1]))&warehouse=\(urlEncoded(parts[0]))")
+            return (text, "/console/stock?q=\(urlEncoded(parts[1]))&warehouse=\(urlEncoded(parts[0]))")
         default: return (text, nil)
         }
     }

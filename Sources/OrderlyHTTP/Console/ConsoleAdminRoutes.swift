@@ -37,7 +37,8 @@ struct ConsoleAdminRoutes: Sendable {
         try await renderStock(request, context, query: try FormData(request.uri.query ?? ""), form: nil, messages: [])
     }
 
-    /// The stock list with its filters (`sku` prefix, `warehouse`, `cursor`) read from
+    /// The stock list with its filters (`q`: a SKU's start or part of a product's name;
+    /// `warehouse`, `cursor`) read from
     /// `query`, and the adjustment form filled with `form` after a mistake.
     private func renderStock(
         _ request: Request, _ context: OrderlyRequestContext, query: FormData, form: FormData?, messages: [String],
@@ -47,14 +48,11 @@ struct ConsoleAdminRoutes: Sendable {
         var messages = messages
         let givenMessages = messages.count
         var filter = StockFilter(limit: 50)
-        let prefix = (query["sku"] ?? "").trimmed
-        if !prefix.isEmpty {
-            // A prefix is the start of a SKU: its characters, at most a SKU long.
-            if SKU(prefix) == nil {
-                messages.append(page.text("stock.bad_prefix"))
-            } else {
-                filter.skuPrefix = prefix
-            }
+        let text = (query["q"] ?? "").trimmed
+        if text.scalarCount > 64 {
+            messages.append(page.text("stock.text_too_long", ["max": "64"]))
+        } else if !text.isEmpty {
+            filter.text = text
         }
         let warehouses = try await dependencies.catalogue.warehouses()
         let warehouseRaw = (query["warehouse"] ?? "").trimmed
@@ -75,18 +73,19 @@ struct ConsoleAdminRoutes: Sendable {
         let levels =
             filterFailed ? Page(items: [], hasMore: false) : try await dependencies.catalogue.stockLevels(filter)
         let names = Dictionary(uniqueKeysWithValues: warehouses.map { ($0.code.value, $0.name) })
+        let products = try await dependencies.catalogue.products(Array(Set(levels.items.map(\.sku))))
         func warehouseLabel(_ code: String) -> String {
             names[code].map { page.text("layout.warehouse", ["name": $0, "code": code]) } ?? code
         }
         // The filter as a query: where the form returns, and what paging keeps.
         var filterQuery: [String] = []
-        if let prefix = filter.skuPrefix { filterQuery.append("sku=\(urlEncoded(prefix))") }
+        if let text = filter.text { filterQuery.append("q=\(urlEncoded(text))") }
         if let warehouse = filter.warehouse { filterQuery.append("warehouse=\(urlEncoded(warehouse.value))") }
         let listPath = "/console/stock" + (filterQuery.isEmpty ? "" : "?" + filterQuery.joined(separator: "&"))
         let chosenSKU = form?["sku"] ?? query["adjust_sku"] ?? ""
         let chosenWarehouse = form?["warehouse"] ?? query["adjust_warehouse"] ?? filter.warehouse?.value ?? ""
         var values: [String: Any] = [
-            "messages": messages, "skuPrefix": prefix, "mayWrite": page.may(.stockWrite),
+            "messages": messages, "text": text, "mayWrite": page.may(.stockWrite),
             "back": filterQuery.joined(separator: "&"),
             "warehouses": warehouses.map { warehouse -> [String: Any] in
                 [
@@ -102,7 +101,8 @@ struct ConsoleAdminRoutes: Sendable {
                         "adjust_warehouse=\(urlEncoded(level.warehouse.value))",
                     ]
                 return [
-                    "sku": level.sku.value, "warehouse": warehouseLabel(level.warehouse.value),
+                    "sku": level.sku.value, "product": products[level.sku]?.name ?? "—",
+                    "warehouse": warehouseLabel(level.warehouse.value),
                     "onHand": level.onHand, "reserved": level.reserved, "available": level.available,
                     "low": level.available <= dependencies.console.lowStockAvailable,
                     "adjustHref": "/console/stock?\(adjust.joined(separator: "&"))#adjust",
@@ -136,7 +136,7 @@ struct ConsoleAdminRoutes: Sendable {
                 warehouse: warehouse!, sku: sku!, onHand: onHand!, reason: (form["reason"] ?? "").trimmed,
                 actor: try context.actor())
             var back: [String] = []
-            for name in ["sku", "warehouse"] {
+            for name in ["q", "warehouse"] {
                 if let value = query[name], !value.isEmpty { back.append("\(name)=\(urlEncoded(value))") }
             }
             return ConsoleNotice.redirect(

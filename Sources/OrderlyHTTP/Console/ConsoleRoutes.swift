@@ -171,7 +171,8 @@ struct ConsoleRoutes: Sendable {
                 "hasLow": !low.isEmpty,
                 "low": low.map { level -> [String: Any] in
                     [
-                        "sku": level.sku.value, "warehouse": level.warehouse.value, "available": level.available,
+                        "sku": level.sku.value, "warehouse": level.warehouse.value,
+                        "warehouseCode": level.warehouse.value, "available": level.available,
                         "onHand": level.onHand,
                     ]
                 },

@@ -63,6 +63,9 @@ public struct CatalogueService: Sendable {
         try await stock.lowStock(available: available, limit: limit)
     }
 
+    /// The products of `skus` that exist, by SKU (one query for a page of stock).
+    public func products(_ skus: [SKU]) async throws -> [SKU: Product] { try await catalogue.products(skus) }
+
     public func product(_ sku: SKU) async throws -> Product {
         guard let product = try await catalogue.product(sku) else { throw NotFound("product", sku.value) }
         return product

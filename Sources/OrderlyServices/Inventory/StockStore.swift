@@ -26,19 +26,20 @@ public struct StockMovement: Hashable, Sendable {
 
 public struct StockFilter: Sendable {
     public var sku: SKU?
-    /// SKUs that start with this text, in any letter case (`tea` finds `TEA-001`).
-    public var skuPrefix: String?
+    /// SKUs that start with this text, in any letter case (`tea` finds `TEA-001`),
+    /// or whose product's name contains it (`毛峰`).
+    public var text: String?
     public var warehouse: WarehouseCode?
     /// Keyset position: the last (sku, warehouse) of the previous page.
     public var after: (sku: SKU, warehouse: WarehouseCode)?
     public var limit: Int
 
     public init(
-        sku: SKU? = nil, skuPrefix: String? = nil, warehouse: WarehouseCode? = nil, after: (SKU, WarehouseCode)? = nil,
+        sku: SKU? = nil, text: String? = nil, warehouse: WarehouseCode? = nil, after: (SKU, WarehouseCode)? = nil,
         limit: Int = 50
     ) {
         self.sku = sku
-        self.skuPrefix = skuPrefix
+        self.text = text
         self.warehouse = warehouse
         self.after = after.map { (sku: $0.0, warehouse: $0.1) }
         self.limit = limit

@@ -29,11 +29,15 @@ public struct SQLStockStore: StockStore, Sendable {
     public func stockLevels(_ filter: StockFilter) async throws -> Page<StockLevel> {
         var conditions = SQLFilter()
         if let sku = filter.sku { conditions.add("sku = ?", .text(sku.value)) }
-        if let prefix = filter.skuPrefix, !prefix.isEmpty {
+        if let text = filter.text, !text.isEmpty {
             // `_` is a SKU character and a LIKE wildcard: escape it (and `%`, `\`).
-            let escaped = prefix.uppercased().replacingOccurrences(of: "\\", with: "\\\\")
+            let escaped = text.replacingOccurrences(of: "\\", with: "\\\\")
                 .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
-            conditions.add("upper(sku) LIKE ? ESCAPE '\\'", .text(escaped + "%"))
+            conditions.add(
+                """
+                (upper(sku) LIKE ? ESCAPE '\\' \
+                OR sku IN (SELECT sku FROM products WHERE name LIKE ? ESCAPE '\\'))
+                """, .text(escaped.uppercased() + "%"), .text("%" + escaped + "%"))
         }
         if let warehouse = filter.warehouse { conditions.add("warehouse = ?", .text(warehouse.value)) }
         if let after = filter.after {

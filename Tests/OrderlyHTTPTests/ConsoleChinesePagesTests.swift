@@ -150,6 +150,16 @@ struct ConsoleChinesePagesTests {
                 try await post("/console/api-keys/nokey/revoke", "confirm=yes")
                 try await post("/console/orders/\(numbers[0].value)/cancel", "confirm=yes&reason=")
                 try await post("/console/users/nobody", "action=grant&role=finance")
+                // Batch work: a preview, the outcome, and the spreadsheet import.
+                let ticked = numbers.map { "number=\($0.value)" }.joined(separator: "&")
+                try await post("/console/orders/batch", "action=approve&" + ticked)
+                try await post("/console/orders/batch", "action=cancel&batch=0123456789abcdef0&confirm=yes&" + ticked)
+                try await post(
+                    "/console/orders/batch",
+                    "action=cancel&reason=%E9%87%8D%E5%A4%8D&batch=0123456789abcdef0&confirm=yes&" + ticked)
+                try await get("/console/orders/ship-import")
+                let pasted = numbers.map { "\($0.value)%09SF%09SF\($0.value.suffix(8))" }.joined(separator: "%0A")
+                try await post("/console/orders/ship-import", "rows=" + pasted + "%0Anonsense")
             }
             let anonymous = api.as(.anonymous)
             pages.append(("login", try await anonymous.call(.get, "/console/login", headers: Self.chinese)))

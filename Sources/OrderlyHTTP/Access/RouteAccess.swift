@@ -42,6 +42,10 @@ public enum RouteTable {
         "GET /console/orders": .operation(.searchOrders),
         "GET /console/orders/{number}": .operation(.getOrder),
         "POST /console/orders/{number}/reveal-phone": .operation(.getOrder),
+        // Each ticked order's action is checked against its own permission.
+        "POST /console/orders/batch": .operation(.searchOrders),
+        "GET /console/orders/ship-import": .operation(.shipOrder),
+        "POST /console/orders/ship-import": .operation(.shipOrder),
         "GET /console/stock": .operation(.listStock),
         "POST /console/stock": .operation(.setStock),
         "GET /console/users": .permission(.usersManage),

@@ -15,6 +15,9 @@ enum ConsoleResources {
         ("api_keys", PackageResources.api_keys_mustache), ("log_filters", PackageResources.log_filters_mustache),
         ("audit", PackageResources.audit_mustache), ("logins", PackageResources.logins_mustache),
         ("exceptions", PackageResources.exceptions_mustache), ("system", PackageResources.system_mustache),
+        ("batch_confirm", PackageResources.batch_confirm_mustache),
+        ("batch_result", PackageResources.batch_result_mustache),
+        ("ship_import", PackageResources.ship_import_mustache),
     ]
 
     static let stylesheet = String(decoding: PackageResources.console_css, as: UTF8.self)

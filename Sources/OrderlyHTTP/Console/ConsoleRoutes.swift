@@ -263,6 +263,14 @@ struct ConsoleRoutes: Sendable {
             if !to.isEmpty { next += "&to=\(urlEncoded(to))" }
             values["next"] = next
         }
+        // Ticking orders offers the batch actions this operator may do.
+        let batchActions = ConsoleBatchRoutes.actions.filter { page.may($0.operation) }
+        values["batch"] =
+            batchActions.isEmpty
+            ? false
+            : ["actions": batchActions.map { ["code": $0.rawValue, "label": $0.title(page.language)] }] as [String: Any]
+        values["back"] = page.path
+        values["mayShip"] = page.may(OrderAction.ship.operation)
         let body = ConsoleResources.render("orders", page.templateValues(values))
         // A filter that could not be read is the request's fault: 422, as the API answers.
         return htmlResponse(

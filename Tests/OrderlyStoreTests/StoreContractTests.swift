@@ -228,6 +228,36 @@ struct StoreContractTests {
         }
     }
 
+    /// What a customer on the phone says: the last four digits of the phone, the
+    /// number without +86, an e-mail in another case, their customer ID, the waybill
+    /// number on the parcel, a SKU in lower case.
+    @Test(arguments: Backend.available)
+    func searchFindsWhatCustomersSay(_ backend: Backend) async throws {
+        try await TestShop.with(backend) { shop in
+            try await shop.stock([("TEA-001", 4500, 100), ("cup-x1", 3990, 100)])
+            var draft = TestShop.draft([("TEA-001", 1)], recipient: "王五", phone: "+8613712345678")
+            draft.customer = Customer(id: "VIP-2046", name: "王五", phone: nil, email: "Wang.Wu@Example.com")
+            let wang = try #require(try await shop.orders.place(draft, actor: "t").value)
+            shop.clock.advance(seconds: 5)
+            let other = try await shop.place([("cup-x1", 1)], phone: "13800005678")
+            _ = try await shop.orders.recordPayment(
+                wang.number, method: "alipay", amount: wang.totals.grandTotal, reference: nil, actor: "t")
+            _ = try await shop.orders.ship(wang.number, carrier: "SF", trackingNumber: "SF1400012345", actor: "t")
+            func found(_ text: String) async throws -> [OrderNumber] {
+                try await shop.orders.search(OrderQuery(text: text)).items.map(\.number)
+            }
+            #expect(try await found("5678") == [other.number, wang.number], "both phones end in 5678")
+            #expect(try await found("13712345678") == [wang.number], "stored with +86, asked without")
+            #expect(try await found("+8613800005678") == [other.number], "stored without +86, asked with")
+            #expect(try await found("wang.wu@example.COM") == [wang.number])
+            #expect(try await found("VIP-2046") == [wang.number])
+            #expect(try await found("SF1400012345") == [wang.number])
+            #expect(try await found("CUP-X1") == [other.number])
+            #expect(try await found("SF1400099999").isEmpty)
+            #expect(try await found("0000").isEmpty)
+        }
+    }
+
     @Test(arguments: Backend.available)
     func productSearchFindsOldOrdersBeyondTheRecentWindowAndNothingForUnknownNames(_ backend: Backend) async throws {
         try await TestShop.with(backend) { shop in

@@ -1619,7 +1619,7 @@ public enum OpenAPIDocument {
                 "operationId": "searchOrders",
                 "parameters": [
                   {
-                    "description": "An order number, a phone number (exact), a recipient's name (exact), or part of a product's name or its SKU; newest first",
+                    "description": "An order number; a phone number (exact, a mainland number with or without +86) or its last four digits; an e-mail address (any letter case); a customer ID or a waybill number; a recipient's name (exact); or part of a product's name or its SKU (any letter case); newest first",
                     "in": "query",
                     "name": "q",
                     "required": false,

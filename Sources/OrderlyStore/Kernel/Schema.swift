@@ -334,6 +334,20 @@ enum Schema {
             // The dashboard's money received today; payments are written far less
             // often than orders, so the index costs little.
             statements: ["CREATE INDEX payments_by_time ON payments (recorded_at)"]),
+        Migration(
+            version: 7, name: "order search by what operators type",
+            // The last four digits of the phone (expression indexes both databases
+            // read the same way), the waybill number once shipped, the customer's
+            // e-mail in lower case and ID: each an equality an index answers.
+            statements: [
+                """
+                CREATE INDEX orders_by_phone_tail ON orders \
+                (substr(recipient_phone, length(recipient_phone) - 3), created_at, number)
+                """,
+                "CREATE INDEX orders_by_tracking_number ON orders (tracking_number) WHERE tracking_number IS NOT NULL",
+                "CREATE INDEX orders_by_customer_email ON orders (lower(customer_email))",
+                "CREATE INDEX orders_by_customer_id ON orders (customer_id) WHERE customer_id IS NOT NULL",
+            ]),
     ]
 
     private static func outboxByAggregate(clustered: Bool) -> [String] {

@@ -68,8 +68,30 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
             // uses its index: an OR across all of them scans every order.
             if OrderNumber(text) != nil {
                 filter.add("number = ?", .text(text))
+            } else if text.count == 4, text.allSatisfy({ $0.isASCII && $0.isNumber }) {
+                // The last four digits of the recipient's phone, as customers give them.
+                filter.add("substr(recipient_phone, length(recipient_phone) - 3) = ?", .text(text))
             } else if SQLText.looksLikePhone(text) {
-                filter.add("recipient_phone = ?", .text(text))
+                // A mainland number with or without +86.
+                filter.add("recipient_phone IN (?, ?)", .text(text), .text(SQLText.otherFormOfPhone(text)))
+            } else if text.contains("@") {
+                filter.add("lower(customer_email) = ?", .text(text.lowercased()))
+            } else if SQLText.looksLikeIdentifier(text) {
+                // A waybill number or a customer ID, else a SKU, a product or a recipient.
+                var identified = filter
+                identified.add("(tracking_number = ? OR customer_id = ?)", .text(text), .text(text))
+                if let after = query.after {
+                    identified.add(
+                        "(created_at, number) < (?, ?)", SQLValue(after.createdAt), .text(after.number.value))
+                }
+                let rows = try await db.query(
+                    "SELECT \(Self.orderColumns) FROM orders \(identified.whereClause) \(Self.newestFirst) LIMIT ?",
+                    identified.binds + [SQLValue(query.limit + 1)])
+                if !rows.isEmpty {
+                    let orders = try await withLines(Array(rows.prefix(query.limit)))
+                    return Page(items: orders, hasMore: rows.count > query.limit)
+                }
+                words = text
             } else {
                 words = text
             }
@@ -113,8 +135,11 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
         _ text: String, _ filter: SQLFilter, limit: Int, recentWindow: Int = SQLOrderStore.recentWindow,
         skuListLimit: Int = SQLOrderStore.skuListLimit
     ) async throws -> [SQLRow] {
-        let productMatch = "sku = ? OR LOWER(name) LIKE ? ESCAPE '\\'"
-        let productBinds: [SQLValue] = [.text(text), .text("%\(SQLText.escapeLike(text.lowercased()))%")]
+        // SKUs in any letter case (`tea-001`); the catalogue is small, so no index is needed.
+        let productMatch = "UPPER(sku) = ? OR LOWER(name) LIKE ? ESCAPE '\\'"
+        let productBinds: [SQLValue] = [
+            .text(text.uppercased()), .text("%\(SQLText.escapeLike(text.lowercased()))%"),
+        ]
         let skus = try await db.query(
             "SELECT sku FROM products WHERE \(productMatch) LIMIT ?", productBinds + [SQLValue(skuListLimit + 1)])
         var byRecipient = filter

@@ -67,7 +67,7 @@ def schemathesis(port, header, extra):
         result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         print(result.stdout, end="", flush=True)
         # CPython 3.11.7's parser sometimes fails inside hypothesis while it describes one
-        # of schemathesis' own lambdas (gh-106905): the tool crashed, nothing was judged.
+        # of schemathesis' own lambdas: the tool crashed, nothing was judged.
         # That one error, and only it, earns one more full run.
         if result.returncode == 0 or attempt == 2 or TOOL_CRASH not in result.stdout:
             return result.returncode

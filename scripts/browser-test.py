@@ -122,7 +122,9 @@ def batch_ship(passwords, numbers, artifacts, failures):
         browser.open(f"{BASE}/console/orders?status=paid")
         browser.click(browser.find_link("按表格发货"))
         rows = "\n".join(f"{number}\t顺丰速运\tSF{number[-10:]}" for number in numbers)
-        browser.type("textarea[name=rows]", "订单号\t快递公司\t运单号\n" + rows)
+        # As a paste puts them there: typing a tab would move to the next field.
+        browser.execute("document.querySelector('textarea[name=rows]').value = arguments[0];",
+                        "订单号\t快递公司\t运单号\n" + rows)
         browser.screenshot(os.path.join(artifacts, "batch-1-pasted.png"))
         browser.click(browser.find("form[action='/console/orders/ship-import'] button[type=submit]"))
         summary = browser.until(lambda: browser.text("main p"))

@@ -96,7 +96,8 @@ def timed_gets(paths, api_key, limit_seconds=60):
 
 def search_at_scale(binary, database, orders):
     """Loads `orders` finished orders with `orderly bulk-load`, then times lookups by
-    number, searches by phone and by product name, and a filtered page."""
+    number, searches by phone (whole, last four digits, with +86), e-mail, customer
+    ID, waybill number, SKU in lower case and product name, and a filtered page."""
     started = time.time()
     loaded = subprocess.run([binary, "bulk-load", "--orders", str(orders), "--database", database],
                             capture_output=True, text=True)
@@ -112,6 +113,22 @@ def search_at_scale(binary, database, orders):
         results["by_number"] = timed_gets([f"/v1/orders/{o['number']}" for o in rounds(sample, 500)], running.api_key)
         results["by_phone"] = timed_gets(
             [f"/v1/orders?q={o['shipping_address']['phone']}" for o in rounds(sample, 300)], running.api_key)
+        # What a customer on the phone says (issue: search that finds what operators type).
+        results["by_phone_tail"] = timed_gets(
+            [f"/v1/orders?q={o['shipping_address']['phone'][-4:]}&limit=20" for o in rounds(sample, 300)],
+            running.api_key)
+        results["by_phone_plus86"] = timed_gets(
+            [f"/v1/orders?q=%2B86{o['shipping_address']['phone']}" for o in rounds(sample, 300)], running.api_key)
+        emails = [o["customer"]["email"] for o in sample if o["customer"].get("email")]
+        results["by_email"] = timed_gets(
+            [f"/v1/orders?q={urllib.parse.quote(email.upper())}" for email in rounds(emails, 300)], running.api_key)
+        customers = [o["customer"]["id"] for o in sample if o["customer"].get("id")]
+        results["by_customer_id"] = timed_gets(
+            [f"/v1/orders?q={customer}" for customer in rounds(customers, 300)], running.api_key)
+        results["by_tracking_number"] = timed_gets(
+            [f"/v1/orders?q={o['shipment']['tracking_number']}" for o in rounds(sample, 300)], running.api_key)
+        results["by_sku_lower_case"] = timed_gets(
+            [f"/v1/orders?q={p['sku'].lower()}&limit=20" for p in rounds(products["data"], 50)], running.api_key)
         results["by_product_name"] = timed_gets(
             [f"/v1/orders?q={urllib.parse.quote(name)}&limit=20" for name in rounds(names, 50)], running.api_key)
         results["by_unknown_product"] = timed_gets(
@@ -199,6 +216,11 @@ def table(results):
         search = result.get("search")
         if search:
             for name, label in [("by_number", "order by number"), ("by_phone", "search by phone"),
+                                ("by_phone_tail", "search by phone's last 4 digits"),
+                                ("by_phone_plus86", "search by phone with +86"), ("by_email", "search by e-mail"),
+                                ("by_customer_id", "search by customer ID"),
+                                ("by_tracking_number", "search by waybill number"),
+                                ("by_sku_lower_case", "search by SKU in lower case"),
                                 ("by_product_name", "search by product name"),
                                 ("by_unknown_product", "search by a name no product has"), ("filtered_page", "status+channel page")]:
                 measured = search[name]

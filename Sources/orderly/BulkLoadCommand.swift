@@ -39,6 +39,7 @@ struct BulkLoad: AsyncParsableCommand {
                 print("\(written) orders, \(Int(Double(written) / Date().timeIntervalSince(started))) per second")
             }
         }
+        try await store.orders.refreshStatistics()
         await store.close()
     }
 }

@@ -55,9 +55,7 @@ struct ConsoleBatchRoutes: Sendable {
     private func idempotency(batch: String, number: OrderNumber, action: OrderAction, actor: Actor, details: String)
         -> Idempotency<Order>
     {
-        let fingerprint = SHA256.hash(data: Data("\(action.rawValue)\n\(details)".utf8)).map {
-            String(format: "%02x", $0)
-        }.joined()
+        let fingerprint = hexEncoded(SHA256.hash(data: Data("\(action.rawValue)\n\(details)".utf8)))
         return Idempotency(
             scope: "\(actor.principal.kind.rawValue):\(actor.principal.id)",
             key: "console-batch:\(batch):\(number.value):\(action.rawValue)", fingerprint: fingerprint

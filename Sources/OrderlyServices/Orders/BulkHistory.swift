@@ -65,7 +65,9 @@ public struct BulkHistory: Sendable {
             requested.append(RequestedLine(sku: product.sku.value, quantity: Int(1 + random.next() % 3)))
         }
         let draft = OrderDraft(
-            channel: pick(Self.channels), customer: Customer(id: nil, name: name, phone: phone, email: nil),
+            // A customer ID and e-mail from the phone: searchable, and no extra random draws.
+            channel: pick(Self.channels),
+            customer: Customer(id: "C\(phone.suffix(8))", name: name, phone: phone, email: "m\(phone)@example.com"),
             shippingAddress: address, lines: requested, paymentMethod: pick(Self.methods), note: nil)
         let lines = try RequestedLine.price(requested, catalogue: catalogue)
         var changes = [

@@ -78,15 +78,21 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
                 filter.add("lower(customer_email) = ?", .text(text.lowercased()))
             } else if SQLText.looksLikeIdentifier(text) {
                 // A waybill number or a customer ID, else a SKU, a product or a recipient.
-                var identified = filter
-                identified.add("(tracking_number = ? OR customer_id = ?)", .text(text), .text(text))
-                if let after = query.after {
-                    identified.add(
-                        "(created_at, number) < (?, ?)", SQLValue(after.createdAt), .text(after.number.value))
+                // One query per column: with both in one OR, PostgreSQL walks every order
+                // newest first to find none.
+                var rows: [SQLRow] = []
+                for column in ["tracking_number", "customer_id"] {
+                    var identified = filter
+                    identified.add("\(column) = ?", .text(text))
+                    if let after = query.after {
+                        identified.add(
+                            "(created_at, number) < (?, ?)", SQLValue(after.createdAt), .text(after.number.value))
+                    }
+                    let found = try await db.query(
+                        "SELECT \(Self.orderColumns) FROM orders \(identified.whereClause) \(Self.newestFirst) LIMIT ?",
+                        identified.binds + [SQLValue(query.limit + 1)])
+                    rows = Self.mergedNewestFirst(rows, found, limit: query.limit + 1)
                 }
-                let rows = try await db.query(
-                    "SELECT \(Self.orderColumns) FROM orders \(identified.whereClause) \(Self.newestFirst) LIMIT ?",
-                    identified.binds + [SQLValue(query.limit + 1)])
                 if !rows.isEmpty {
                     let orders = try await withLines(Array(rows.prefix(query.limit)))
                     return Page(items: orders, hasMore: rows.count > query.limit)
@@ -439,6 +445,13 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
         // Each table's rows all go before the next table's, so rows always follow
         // the orders they refer to.
         try await db.write(inserts.filter { !$0.rows.isEmpty }.flatMap(\.statements))
+    }
+
+    /// Refreshes the planner's statistics after a bulk load, so the first queries on
+    /// the new rows are planned from what is there (PostgreSQL's autovacuum would get to
+    /// it minutes later; SQLite never does by itself).
+    public func refreshStatistics() async throws {
+        try await db.write([SQLStatement("ANALYZE", [])])
     }
 
     // MARK: - Rows of an order's tables

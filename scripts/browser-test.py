@@ -198,11 +198,10 @@ def steps(browser, language, number, password, shot, expect):
            "the users page is refused to the warehouse role")
     shot("refused")
 
+    # The search box has the focus; a scanner types the number and Enter, and the order opens.
     browser.open(f"{BASE}/console/orders")
-    browser.type("input[name=q]", number)
-    browser.click(browser.find("form[role=search] button"))
-    shot("search")
-    browser.click(browser.find_link(number))
+    expect(browser.execute("return document.activeElement.name;") == "q", "the search box has the focus")
+    browser.type("input[name=q]", number + "\n")
     expect(browser.until(lambda: number in browser.title), f"order page opened: {browser.title}")
     shot("order")
     source = browser.page_source()

@@ -76,4 +76,24 @@ struct ConsoleSystemTests {
             #expect(try await console.get("/console/orders?q=Li+Mei").text.contains(order.number.value) == false)
         }
     }
+
+    /// A scanner types an order number and Enter: the order opens, not a list of one.
+    @Test func aScannedOrderNumberOpensTheOrder() async throws {
+        try await withAPI(.sqlite) { shop, api in
+            try await shop.stock([("TEA-001", 4500, 10)])
+            var draft = TestShop.draft([("TEA-001", 1)])
+            draft.note = "放门口"
+            let order = try #require(try await shop.orders.place(draft, actor: "t").value)
+            let console = api.as(try await shop.signIn(.warehouse))
+            let scanned = try await console.get("/console/orders?q=\(order.number.value)")
+            #expect(
+                scanned.status == .seeOther && scanned.headers[.location] == "/console/orders/\(order.number.value)")
+            #expect(
+                try await console.get("/console/orders?q=2611219999999999").status == .ok,
+                "none found: the list says so")
+            let list = try await console.get("/console/orders")
+            #expect(list.text.contains(#"name="q" value="" type="search" autofocus"#))
+            #expect(list.text.contains("note-mark"), "an order with a buyer's note is marked in the list")
+        }
+    }
 }

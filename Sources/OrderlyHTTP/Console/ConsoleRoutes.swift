@@ -231,6 +231,12 @@ struct ConsoleRoutes: Sendable {
             }
         }
         let result = messages.isEmpty ? try await orders.search(query) : Page(items: [], hasMore: false)
+        // A scanner types an order number and Enter: that order opens at once.
+        if let number = OrderNumber(text), query.after == nil, result.items.count == 1,
+            result.items[0].number == number
+        {
+            return redirect("/console/orders/\(number.value)")
+        }
         // A channel typed into an old link stays chosen, even if it is not in the list.
         let channels = Self.channels + (channel.isEmpty || Self.channels.contains(channel) ? [] : [channel])
         var values: [String: Any] = [
@@ -250,6 +256,8 @@ struct ConsoleRoutes: Sendable {
                     "number": order.number.value, "placed": page.time(order.createdAt),
                     "recipient": order.shippingAddress.recipient, "total": display(order.totals.grandTotal),
                     "statusCode": order.status.rawValue, "status": page.language.orderStatus(order.status),
+                    "paymentStatus": page.language.paymentStatus(order.paymentStatus),
+                    "hasNote": !(order.note ?? "").trimmed.isEmpty,
                     "channel": page.language.channel(order.channel),
                 ]
             },

@@ -65,10 +65,8 @@ extension Page where Item: LogRow {
 
 extension Request {
     /// `?from=&to=` (RFC 3339), `?limit=`, `?cursor=`, and the list's own two filters.
-    /// `values` reads the query's text fields: the URI's own reading by default; the
-    /// console passes a form's (where a space arrives as `+`).
-    func logFilter(kindName: String?, whoName: String?, values: ((String) -> String?)? = nil) throws -> LogFilter {
-        let text = values ?? { self.query($0) }
+    func logFilter(kindName: String?, whoName: String?) throws -> LogFilter {
+        let text = { self.query($0) }
         var errors = FieldErrors()
         var filter = LogFilter(limit: try limit())
         if let kindName { filter.kind = text(kindName).map(\.trimmed).flatMap { $0.isEmpty ? nil : $0 } }

@@ -35,12 +35,12 @@ struct ConsoleBatchRoutes: Sendable {
         ConsolePage(request, context, settings: dependencies.console)
     }
 
-    /// Only a list page to go back to; anything else is the order list.
+    /// Only an order list page to go back to (a console page, as sign-in's `next` is
+    /// checked); anything else is the order list.
     static func safeBack(_ back: String?) -> String {
-        guard let back, back.hasPrefix("/console/orders"), !back.contains("//"), !back.contains("\\") else {
-            return "/console/orders"
-        }
-        return back
+        let page = ConsoleRoutes.safeNext(back)
+        guard page.hasPrefix("/console/orders"), !page.contains("//") else { return "/console/orders" }
+        return page
     }
 
     /// The permission an action needs, for refusing a batch of it.

@@ -34,6 +34,8 @@ struct ConsoleLogRoutes: Sendable {
 
     /// What one log page's filter form says.
     private struct Filter {
+        /// The log page's path, where the form and the next page go.
+        var path: String
         var filter = LogFilter()
         var messages: [String] = []
         var values: [String: Any] = [:]
@@ -49,7 +51,7 @@ struct ConsoleLogRoutes: Sendable {
     ) throws -> Filter {
         // A browser's GET form sends a space as `+`: read the fields as the form encoded them.
         let form = try FormData(request.uri.query ?? "")
-        var result = Filter()
+        var result = Filter(path: path)
         result.values["filterAction"] = path
         if let kind {
             let chosen = (form[kind.name] ?? "").trimmed
@@ -101,17 +103,17 @@ struct ConsoleLogRoutes: Sendable {
         return result
     }
 
-    private func nextLink(_ path: String, _ filter: Filter, cursor: String?) -> String? {
-        guard let cursor else { return nil }
-        return path + "?" + (filter.query + ["cursor=\(cursor)"]).joined(separator: "&")
-    }
-
-    /// A log page: 422 when its filter could not be read, as the API answers.
-    private func respond(_ page: ConsolePage, _ template: String, _ filter: Filter, _ values: [String: Any])
-        -> Response
-    {
-        var values = values.merging(filter.values) { own, _ in own }
+    /// A log page: its rows, the link to the next page with the same filter, and 422
+    /// when the filter could not be read, as the API answers.
+    private func respond(
+        _ page: ConsolePage, _ template: String, _ filter: Filter, records: [[String: Any]], nextCursor: String?
+    ) -> Response {
+        var values = filter.values
         values["messages"] = filter.messages
+        values["hasRecords"] = !records.isEmpty
+        values["records"] = records
+        values["next"] =
+            nextCursor.map { filter.path + "?" + (filter.query + ["cursor=\($0)"]).joined(separator: "&") } ?? false
         return htmlResponse(
             page.render(template: template, title: page.text("\(template).title"), values),
             status: filter.messages.isEmpty ? .ok : .unprocessableContent)
@@ -137,11 +139,7 @@ struct ConsoleLogRoutes: Sendable {
             ]
         }
         return respond(
-            page, "audit", filter,
-            [
-                "hasRecords": !records.isEmpty, "records": records,
-                "next": nextLink("/console/audit", filter, cursor: result.nextCursor) ?? false,
-            ])
+            page, "audit", filter, records: records, nextCursor: result.nextCursor)
     }
 
     @Sendable func loginLog(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
@@ -161,11 +159,7 @@ struct ConsoleLogRoutes: Sendable {
             ]
         }
         return respond(
-            page, "logins", filter,
-            [
-                "hasRecords": !records.isEmpty, "records": records,
-                "next": nextLink("/console/logins", filter, cursor: result.nextCursor) ?? false,
-            ])
+            page, "logins", filter, records: records, nextCursor: result.nextCursor)
     }
 
     @Sendable func exceptions(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
@@ -181,10 +175,7 @@ struct ConsoleLogRoutes: Sendable {
             ]
         }
         return respond(
-            page, "exceptions", filter,
-            [
-                "hasRecords": !records.isEmpty, "records": records,
-                "next": nextLink("/console/exceptions", filter, cursor: result.nextCursor) ?? false,
-            ])
+            page, "exceptions", filter, records: records,
+            nextCursor: result.nextCursor)
     }
 }

@@ -178,8 +178,7 @@ struct ConsoleRoutes: Sendable {
                 },
             ]
         }
-        let body = ConsoleResources.render("dashboard", page.templateValues(values))
-        return htmlResponse(page.render(page.text("dashboard.title"), body))
+        return htmlResponse(page.render(template: "dashboard", title: page.text("dashboard.title"), values))
     }
 
     // MARK: - Orders
@@ -279,17 +278,18 @@ struct ConsoleRoutes: Sendable {
             : ["actions": batchActions.map { ["code": $0.rawValue, "label": $0.title(page.language)] }] as [String: Any]
         values["back"] = page.path
         values["mayShip"] = page.may(OrderAction.ship.operation)
-        let body = ConsoleResources.render("orders", page.templateValues(values))
         // A filter that could not be read is the request's fault: 422, as the API answers.
         return htmlResponse(
-            page.render(page.text("orders.title"), body), status: messages.isEmpty ? .ok : .unprocessableContent)
+            page.render(template: "orders", title: page.text("orders.title"), values),
+            status: messages.isEmpty ? .ok : .unprocessableContent)
     }
 
     @Sendable func orderDetail(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         let flash = request.uri.queryParameters.get("done").flatMap(OrderAction.init(rawValue:)).map {
             page(request, context).text("done.\($0.rawValue)")
         }
-        return try await renderOrder(request, context, flash: flash, phoneRevealed: false)
+        return try await renderOrder(
+            try await orders.details(try number(context)), request, context, flash: flash, phoneRevealed: false)
     }
 
     /// Shows the order with its phone number in full to an operator who sees it
@@ -298,26 +298,28 @@ struct ConsoleRoutes: Sendable {
     @Sendable func revealPhone(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         var request = request
         _ = try await request.formData(upTo: context.maxUploadSize)
-        let number = try number(context)
-        _ = try await orders.details(number)
+        // A missing order is a 404 before anything is recorded.
+        let details = try await orders.details(try number(context))
         try await access.recordReveal(
-            of: "recipient_phone", target: "order:\(number.value)", actor: try context.actor())
-        return try await renderOrder(request, context, flash: nil, phoneRevealed: true)
+            of: "recipient_phone", target: "order:\(details.order.number.value)", actor: try context.actor())
+        return try await renderOrder(details, request, context, flash: nil, phoneRevealed: true)
     }
 
     private func renderOrder(
-        _ request: Request, _ context: OrderlyRequestContext, flash: String?, phoneRevealed: Bool
+        _ details: OrderDetails, _ request: Request, _ context: OrderlyRequestContext, flash: String?,
+        phoneRevealed: Bool
     ) async throws -> Response {
         let page = page(request, context)
-        let details = try await orders.details(try number(context))
         let order = details.order
         let actions = OrderAction.allCases.filter { $0.isOffered(for: order) && page.may($0.operation) }
         let warehouse = try await dependencies.catalogue.warehouses().first { $0.code == order.warehouse }
         let view = OrderPage(
             details: details, actions: actions, page: page, warehouseName: warehouse?.name,
             phoneRevealed: phoneRevealed)
-        let body = ConsoleResources.render("order", page.templateValues(view.values))
-        return htmlResponse(page.render(page.text("order.title", ["number": order.number.value]), body, flash: flash))
+        return htmlResponse(
+            page.render(
+                template: "order", title: page.text("order.title", ["number": order.number.value]), view.values,
+                flash: flash))
     }
 
     private func number(_ context: OrderlyRequestContext) throws -> OrderNumber {

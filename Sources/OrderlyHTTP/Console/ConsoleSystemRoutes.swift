@@ -56,7 +56,7 @@ struct ConsoleSystemRoutes: Sendable {
             : Page(items: [], hasMore: false)
         let jobRows = jobs.map { job -> [String: Any] in
             [
-                "name": job.name, "label": page.language.strings.word("job", Self.key(job.name)),
+                "name": job.name, "label": page.language.job(job.name),
                 "lastRun": job.lastStartedAt.map(page.time) ?? "—",
                 "took": job.lastDurationMilliseconds.map { "\($0) ms" } ?? "—", "runs": job.runs,
                 "failures": job.failures, "failed": job.lastError != nil,
@@ -104,9 +104,6 @@ struct ConsoleSystemRoutes: Sendable {
             page.render(template: "system", title: page.text("system.title"), values, flash: flash),
             status: errors.isEmpty ? status : .unprocessableContent)
     }
-
-    /// A job's name as a table key: `orders.expire_unpaid` is `orders_expire_unpaid`.
-    private static func key(_ name: String) -> String { name.replacingOccurrences(of: ".", with: "_") }
 
     @Sendable func retry(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         try await move(request, context, "retry") { id, actor in

@@ -59,6 +59,9 @@ enum Language: String, CaseIterable, Sendable {
     /// An audit action's name (`order.place` is 下单); one the table lacks as it is.
     func auditAction(_ code: String) -> String { strings.word("audit_action", Self.key(code)) }
 
+    /// A background job's name in words (`orders.expire_unpaid`); one the table lacks as it is.
+    func job(_ name: String) -> String { strings.word("job", Self.key(name)) }
+
     /// An outbox message's topic (`order.paid` is 订单已付款); one the table lacks as it is.
     func topic(_ code: String) -> String { strings.word("topic", Self.key(code)) }
 

@@ -87,8 +87,8 @@ struct TrackingRoutes: Sendable {
         let page = ConsolePage(request, context, settings: dependencies.console)
         var values: [String: Any] = ["number": number, "messages": messages]
         if let result { values["result"] = Self.customerView(result, page) }
-        let body = ConsoleResources.render("track", page.templateValues(values))
-        return htmlResponse(page.render(page.text("track.title"), body), status: status, headers: headers)
+        return htmlResponse(
+            page.render(template: "track", title: page.text("track.title"), values), status: status, headers: headers)
     }
 
     /// What the customer needs, and nothing of the back office: the status in the

@@ -52,7 +52,7 @@ struct HostileInputTests {
     /// What a typed query parameter must refuse, beyond the poison every one refuses.
     static func typed(_ name: String, _ path: String) -> [Hostile] {
         switch name {
-        case "cursor" where ["/v1/products", "/v1/stock"].contains(path):
+        case "cursor" where ["/v1/products", "/v1/stock", "/console/stock"].contains(path):
             // Keyed by SKU and warehouse: any code is a place to start from.
             return [cursor("a", "b", "c"), cursor("not a sku!"), "!!!", String(repeating: "A", count: 600)].map {
                 Hostile(raw: $0, mustRefuse: true)
@@ -94,6 +94,8 @@ struct HostileInputTests {
         case ("GET", "/console/audit"): return ["from", "to", "action", "actor", "cursor"]
         case ("GET", "/console/logins"): return ["from", "to", "outcome", "username", "cursor"]
         case ("GET", "/console/exceptions"): return ["from", "to", "cursor"]
+        case ("GET", "/console/stock"): return ["q", "warehouse", "cursor", "adjust_sku", "adjust_warehouse"]
+        case ("GET", "/console/system"): return ["status", "cursor"]
         default: return ["next", "back", "done", "sku"]
         }
     }

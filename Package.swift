@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.4"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // Pure domain: no I/O, imports nothing of ours.
@@ -35,13 +37,21 @@ let package = Package(
             dependencies: ["OrderlyCore", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
+        // libxlsxwriter from Debian's packages (libxlsxwriter-dev), for writing
+        // spreadsheets row by row in constant memory.
+        .systemLibrary(
+            name: "CXlsxWriter", path: "Sources/CXlsxWriter", pkgConfig: "xlsxwriter",
+            providers: [.apt(["libxlsxwriter-dev"])]),
         // What talks to the outside, behind ports the services declare: password
-        // hashing now; payment providers, carriers, mail, SMS, webhooks, documents next.
+        // hashing, spreadsheets (XLSX read through ZIPFoundation and an XML parser,
+        // written through libxlsxwriter); payment providers, carriers, mail, SMS,
+        // webhooks next.
         .target(
             name: "OrderlyIntegrations",
             dependencies: [
-                "OrderlyCore", "OrderlyServices",
+                "OrderlyCore", "OrderlyServices", "CXlsxWriter",
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: strict
         ),
@@ -80,6 +90,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
             ],
             // The console's templates and string tables, compiled into the binary so
             // that it runs wherever it is copied.
@@ -97,6 +108,13 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "OrderlyCoreTests", dependencies: ["OrderlyCore"], swiftSettings: strict),
+        .testTarget(
+            name: "OrderlyIntegrationsTests",
+            dependencies: [
+                "OrderlyServices", "OrderlyIntegrations", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            swiftSettings: strict
+        ),
         // Fresh shops on SQLite or PostgreSQL, and invariant checks, for the test targets.
         .target(
             name: "OrderlyTestSupport",
@@ -116,6 +134,7 @@ let package = Package(
             name: "OrderlyHTTPTests",
             dependencies: [
                 "OrderlyCore", "OrderlyServices", "OrderlyStore", "OrderlyHTTP", "OrderlyAPI", "OrderlyTestSupport",
+                "OrderlyIntegrations",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],

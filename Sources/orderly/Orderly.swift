@@ -181,7 +181,7 @@ struct Wiring {
                 store: store.access, hasher: BcryptPasswordHasher(cost: try PolicySettings.bcryptCost()), clock: clock,
                 random: random, policy: try PolicySettings.loginPolicy()),
             outbox: OutboxService(outbox: store.outbox, clock: clock), jobs: JobStatus(store: store.jobs),
-            clock: clock)
+            spreadsheets: OfficeSpreadsheets(), clock: clock)
     }
 }
 

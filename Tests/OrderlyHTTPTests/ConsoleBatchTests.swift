@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import OrderlyCore
+import OrderlyIntegrations
 import OrderlyServices
 import OrderlyTestSupport
 import Testing
@@ -16,6 +17,37 @@ struct ConsoleBatchTests {
 
     static func form(_ fields: [(String, String)]) -> String {
         fields.map { "\($0.0)=\(urlEncoded($0.1))" }.joined(separator: "&")
+    }
+
+    /// A multipart form as a browser sends one: fields, then files.
+    static func multipart(_ fields: [(String, String)], files: [(field: String, name: String, bytes: [UInt8])])
+        -> (body: [UInt8], headers: HTTPFields)
+    {
+        let boundary = "----OrderlyTest\(UUID().uuidString.prefix(8))"
+        var body: [UInt8] = []
+        for (name, value) in fields {
+            body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
+        }
+        for file in files {
+            body += Array(
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.field)\"; filename=\"\(file.name)\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                    .utf8)
+            body += file.bytes + Array("\r\n".utf8)
+        }
+        body += Array("--\(boundary)--\r\n".utf8)
+        var headers = chinese
+        headers[.contentType] = "multipart/form-data; boundary=\(boundary)"
+        return (body, headers)
+    }
+
+    /// A workbook written by the export writer, as bytes.
+    static func workbook(_ rows: [[String]], format: SpreadsheetFormat = .xlsx) throws -> [UInt8] {
+        let path = NSTemporaryDirectory() + "orderly-test-\(UUID().uuidString).\(format.rawValue)"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let writer = try OfficeSpreadsheets().writer(to: path, format: format, sheetName: "Sheet1")
+        for row in rows { try writer.append(row.map { .text($0) }) }
+        try writer.finish()
+        return try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
     }
 
     /// The batch key the preview's confirmation carries.
@@ -162,6 +194,54 @@ struct ConsoleBatchTests {
             let again = try await warehouse.call(.post, "/console/orders/ship-import", confirm, headers: Self.chinese)
             #expect(again.text.contains("已处理过"))
             #expect(try await shop.count("SELECT COUNT(*) FROM audit_log WHERE action = 'order.ship'") == 3)
+        }
+    }
+
+    /// The same import from an uploaded file: an XLSX workbook, or a CSV; a file that
+    /// cannot be read (a GBK CSV) is a message that says what to do, and ships nothing.
+    @Test(arguments: Backend.available)
+    func shipsFromAnUploadedFile(_ backend: Backend) async throws {
+        try await withAPI(backend) { shop, api in
+            try await shop.stock([("TEA-001", 1000, 1000)])
+            var paid: [Order] = []
+            for _ in 0..<2 {
+                let order = try await shop.place([("TEA-001", 1)])
+                _ = try await shop.orders.recordPayment(
+                    order.number, method: "alipay", amount: order.totals.grandTotal, reference: nil, actor: "t")
+                paid.append(order)
+            }
+            let (warehouse, csrf) = try await shop.console(.warehouse, api)
+            let form = try await warehouse.call(.get, "/console/orders/ship-import", headers: Self.chinese)
+            #expect(
+                form.text.contains(#"enctype="multipart/form-data""#) && form.text.contains(#"type="file" name="file""#)
+            )
+
+            let xlsx = try Self.workbook([
+                ["订单号", "快递公司", "运单号"], [paid[0].number.value, "顺丰速运", "SF5000000001"],
+                [paid[1].number.value, "中通快递", "ZT5000000002"],
+            ])
+            let upload = Self.multipart(
+                [("csrf_token", csrf), ("rows", ""), ("carrier", "")], files: [("file", "运单.xlsx", xlsx)])
+            let preview = try await warehouse.call(
+                .post, "/console/orders/ship-import", bytes: upload.body, headers: upload.headers)
+            #expect(preview.status == .ok, "\(preview.text.suffix(1500))")
+            #expect(preview.text.contains("「发货」：共 2 单，可处理 2 单。"), "\(preview.text.suffix(1500))")
+            #expect(preview.text.contains("SF5000000001") && preview.text.contains("ZT5000000002"))
+
+            let csv = try Self.workbook([[paid[0].number.value, "SF", "SF5000000001"]], format: .csv)
+            let fromCSV = Self.multipart([("csrf_token", csrf)], files: [("file", "运单.csv", csv)])
+            let csvPreview = try await warehouse.call(
+                .post, "/console/orders/ship-import", bytes: fromCSV.body, headers: fromCSV.headers)
+            #expect(csvPreview.text.contains("「发货」：共 1 单，可处理 1 单。"), "\(csvPreview.text.suffix(1500))")
+
+            // "订单号,运单号" in GBK, as Excel's plain "CSV" saves it on a Chinese Windows.
+            let gbk: [UInt8] = [0xB6, 0xA9, 0xB5, 0xA5, 0xBA, 0xC5, 0x2C, 0xD4, 0xCB, 0xB5, 0xA5, 0xBA, 0xC5, 0x0A]
+            let bad = Self.multipart([("csrf_token", csrf), ("rows", "")], files: [("file", "运单.csv", gbk)])
+            let refused = try await warehouse.call(
+                .post, "/console/orders/ship-import", bytes: bad.body, headers: bad.headers)
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.text.contains("「运单.csv」不是 UTF-8 编码"), "\(refused.text.suffix(1500))")
+            #expect(try await shop.count("SELECT COUNT(*) FROM audit_log WHERE action = 'order.ship'") == 0)
         }
     }
 }

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import OrderlyCore
 import OrderlyHTTP
+import OrderlyIntegrations
 import OrderlyServices
 import OrderlyTestSupport
 import Testing
@@ -103,7 +104,7 @@ extension TestShop {
         AppDependencies(
             orders: orders, catalogue: catalogue, access: access,
             outbox: OutboxService(outbox: store.outbox, clock: clock), jobs: JobStatus(store: store.jobs),
-            trustForwardedFor: true, clock: clock)
+            spreadsheets: OfficeSpreadsheets(), trustForwardedFor: true, clock: clock)
     }
 
     /// A key with the given scopes (all by default), as its secret.

@@ -19,3 +19,6 @@ install_missing() {
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   fi
 }
+
+# The Debian packages the Swift build links against.
+build_packages() { echo libsqlite3-dev libxlsxwriter-dev; }

@@ -130,7 +130,7 @@ struct AccessMiddleware: RouterMiddleware {
 
     private func checkCSRF(_ request: inout Request, session: SessionRecord, context: Context) async throws {
         var presented = request.headers[.csrfToken]
-        if presented == nil, request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true {
+        if presented == nil, request.isForm {
             presented = try await request.formData(upTo: context.maxUploadSize)["csrf_token"]
         }
         guard let presented, constantTimeEqual(presented, session.csrfToken) else {
@@ -150,48 +150,6 @@ func constantTimeEqual(_ lhs: String, _ rhs: String) -> Bool {
     var difference: UInt8 = 0
     for index in left.indices { difference |= left[index] ^ right[index] }
     return difference == 0
-}
-
-/// The fields of an `application/x-www-form-urlencoded` body. A field that is not
-/// valid percent-encoded UTF-8, or holds a control character other than tab and a
-/// line end, is refused with its name.
-struct FormData: Sendable {
-    var fields: [(String, String)]
-
-    init(_ body: String) throws {
-        fields = try body.split(separator: "&").map { pair in
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let name = Self.decode(parts[0]) else {
-                throw Problem.malformed("a form field's name is not valid percent-encoded UTF-8", path: "form")
-            }
-            let shownName = ControlCharacters.replaced(in: name).prefix(scalars: 64)
-            guard let value = parts.count > 1 ? Self.decode(parts[1]) : "" else {
-                throw Problem.malformed("\(shownName) is not valid percent-encoded UTF-8", path: shownName)
-            }
-            if ControlCharacters.present(in: name) || ControlCharacters.present(in: value) {
-                throw Problem.controlCharacters(at: shownName)
-            }
-            return (name, value)
-        }
-    }
-
-    subscript(name: String) -> String? { fields.first { $0.0 == name }?.1 }
-
-    private static func decode(_ part: Substring) -> String? {
-        String(part).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
-    }
-}
-
-extension Request {
-    /// The body as form fields, bounded. The collected body stays on the request, so
-    /// the access middleware's CSRF check and the handler can both read it.
-    mutating func formData(upTo maxSize: Int) async throws -> FormData {
-        let buffer = try await collectBody(upTo: maxSize)
-        guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) else {
-            throw Problem.malformed("the form is not valid UTF-8")
-        }
-        return try FormData(text)
-    }
 }
 
 extension HTTPField.Name {

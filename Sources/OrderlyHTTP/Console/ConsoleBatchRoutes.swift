@@ -256,14 +256,21 @@ struct ConsoleBatchRoutes: Sendable {
         var problem: String?
     }
 
-    /// Rows as a spreadsheet pastes them (tab-separated) or as CSV: order number,
-    /// carrier (a code or its name in either language; the default when left out)
-    /// and tracking number. A first row that is not an order number is a header.
-    static func readRows(_ text: String, defaultCarrier: String, page: ConsolePage) -> [ShipmentRow] {
-        var rows: [ShipmentRow] = []
-        for (index, line) in text.split(whereSeparator: \.isNewline).enumerated() {
+    /// Rows as a spreadsheet pastes them (tab-separated) or as CSV, split into cells.
+    static func pastedCells(_ text: String) -> [[String]] {
+        text.split(whereSeparator: \.isNewline).map { line in
             let separators: Set<Character> = line.contains("\t") ? ["\t"] : [",", "，"]
-            let cells = line.split(omittingEmptySubsequences: false, whereSeparator: separators.contains).map {
+            return line.split(omittingEmptySubsequences: false, whereSeparator: separators.contains).map(String.init)
+        }
+    }
+
+    /// Rows of cells: order number, carrier (a code or its name in either language;
+    /// the default when left out) and tracking number. A first row that is not an
+    /// order number is a header.
+    static func readRows(_ lines: [[String]], defaultCarrier: String, page: ConsolePage) -> [ShipmentRow] {
+        var rows: [ShipmentRow] = []
+        for (index, line) in lines.enumerated() {
+            let cells = line.map {
                 $0.trimmingCharacters(in: .whitespaces.union(CharacterSet(charactersIn: "\"")))
             }.filter { !$0.isEmpty }
             guard let first = cells.first else { continue }
@@ -321,7 +328,16 @@ struct ConsoleBatchRoutes: Sendable {
         }
         let text = form["rows"] ?? ""
         let carrier = (form["carrier"] ?? "").trimmed
-        let rows = Self.readRows(text, defaultCarrier: carrier, page: page)
+        // A file chosen wins over pasted rows.
+        var cells = Self.pastedCells(text)
+        if let file = form.file("file") {
+            do { cells = try dependencies.spreadsheets.rows(of: file.bytes, filename: file.filename) } catch {
+                return renderImportForm(
+                    page, rows: text, carrier: carrier, messages: [page.unreadableFile(error, name: file.filename)],
+                    status: .unprocessableContent)
+            }
+        }
+        let rows = Self.readRows(cells, defaultCarrier: carrier, page: page)
         guard !rows.isEmpty else {
             return renderImportForm(
                 page, rows: text, carrier: carrier, messages: [page.text("ship_import.no_rows")],

@@ -141,6 +141,12 @@ struct ConsolePage {
 
     /// The messages a problem stands for, as an operator reads them: from the string
     /// table by each error's code, never the API's English developer text.
+    /// Why an uploaded file could not be read, in words.
+    func unreadableFile(_ error: any Error, name: String) -> String {
+        let reason = (error as? SpreadsheetUnreadable)?.reason ?? .damagedWorkbook
+        return text("file.unreadable_\(reason.rawValue)", ["name": name])
+    }
+
     func messages(for problem: Problem) -> [String] {
         if problem.errors.isEmpty { return [message(for: problem)] }
         return problem.errors.map(message(for:))

@@ -16,6 +16,8 @@ public struct AppDependencies: Sendable {
     public var access: AccessService
     public var outbox: OutboxService
     public var jobs: JobStatus
+    /// Reading uploaded CSV/XLSX files and writing exports.
+    public var spreadsheets: any Spreadsheets
     /// Take client addresses from `X-Forwarded-For`: only behind a proxy that sets it.
     public var trustForwardedFor: Bool
     public var console: ConsoleSettings
@@ -25,7 +27,7 @@ public struct AppDependencies: Sendable {
 
     public init(
         orders: OrderService, catalogue: CatalogueService, access: AccessService, outbox: OutboxService,
-        jobs: JobStatus, trustForwardedFor: Bool = false, console: ConsoleSettings = ConsoleSettings(),
+        jobs: JobStatus, spreadsheets: any Spreadsheets, trustForwardedFor: Bool = false, console: ConsoleSettings = ConsoleSettings(),
         clock: any Clock = SystemClock()
     ) {
         self.orders = orders
@@ -33,6 +35,7 @@ public struct AppDependencies: Sendable {
         self.access = access
         self.outbox = outbox
         self.jobs = jobs
+        self.spreadsheets = spreadsheets
         self.trustForwardedFor = trustForwardedFor
         self.console = console
         self.clock = clock

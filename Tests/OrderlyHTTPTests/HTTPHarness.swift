@@ -15,6 +15,8 @@ struct Reply: Sendable {
     var contentType: String?
     var text: String
     var headers: HTTPFields = [:]
+    /// The body as it came, for files.
+    var bytes: [UInt8] = []
 
     var json: [String: Any] {
         (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
@@ -77,7 +79,8 @@ struct API: Sendable {
         ) { response in
             Reply(
                 status: response.status, contentType: response.headers[.contentType],
-                text: String(buffer: response.body), headers: response.headers)
+                text: String(buffer: response.body), headers: response.headers,
+                bytes: Array(response.body.readableBytesView))
         }
         // Every response a test sees must be what the served OpenAPI document promises.
         let path = String(uri.split(separator: "?", maxSplits: 1)[0])

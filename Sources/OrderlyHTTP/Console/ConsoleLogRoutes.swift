@@ -16,7 +16,7 @@ struct ConsoleLogRoutes: Sendable {
         "order.deliver", "order.complete", "order.auto_complete", "order.cancel", "order.expire", "stock.set",
         "product.create", "warehouse.create", "user.add", "user.grant", "user.disable", "user.enable",
         "user.reset_password", "api_key.create", "api_key.revoke", "outbox.retry", "outbox.discard",
-        "personal_data.reveal",
+        "personal_data.reveal", "data.export",
     ]
 
     /// The outcomes the login log filters by (a pending attempt is a moment, not a result).

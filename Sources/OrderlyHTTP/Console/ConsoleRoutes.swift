@@ -187,48 +187,83 @@ struct ConsoleRoutes: Sendable {
     /// still found by searching without one.
     static let channels = ["web", "app", "mini_program", "marketplace"]
 
-    @Sendable func orderList(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
-        let page = page(request, context)
-        let parameters = request.uri.queryParameters
+    /// The order list's filter as typed into its form (and kept in its links), read
+    /// into a query; each part that cannot be read is a message.
+    struct OrderFilter {
         var query = OrderQuery(limit: 25)
         var messages: [String] = []
+        var text = ""
+        var channel = ""
+        var from = ""
+        var to = ""
+
+        /// The filter as a link's query, without a cursor: `&q=…&status=…`.
+        var linkQuery: String {
+            var link = ""
+            if !text.isEmpty { link += "&q=\(urlEncoded(text))" }
+            if let status = query.status { link += "&status=\(status.rawValue)" }
+            if !channel.isEmpty { link += "&channel=\(urlEncoded(channel))" }
+            if !from.isEmpty { link += "&from=\(urlEncoded(from))" }
+            if !to.isEmpty { link += "&to=\(urlEncoded(to))" }
+            return link
+        }
+    }
+
+    static func orderFilter(_ request: Request, _ page: ConsolePage, settings: ConsoleSettings) throws -> OrderFilter {
+        var filter = OrderFilter()
+        let parameters = request.uri.queryParameters
         // A browser's GET form sends a space as `+`, which the URI's own query
         // reading keeps; read the typed fields as the form encoded them.
         let typed = try FormData(request.uri.query ?? "")
         let text = typed["q"].map(\.trimmed) ?? ""
         if text.scalarCount > OrderQuery.maxTextLength {
-            messages.append(page.text("orders.text_too_long", ["max": String(OrderQuery.maxTextLength)]))
+            filter.messages.append(page.text("orders.text_too_long", ["max": String(OrderQuery.maxTextLength)]))
         } else if !text.isEmpty {
-            query.text = text
+            filter.query.text = text
+            filter.text = text
         }
         let statusRaw = parameters.get("status") ?? ""
         if !statusRaw.isEmpty {
-            query.status = OrderStatus(rawValue: statusRaw)
-            if query.status == nil { messages.append(page.text("orders.unknown_status")) }
+            filter.query.status = OrderStatus(rawValue: statusRaw)
+            if filter.query.status == nil { filter.messages.append(page.text("orders.unknown_status")) }
         }
         let channel = typed["channel"].map(\.trimmed) ?? ""
         if channel.scalarCount > OrderQuery.maxTextLength {
-            messages.append(page.text("orders.unknown_channel"))
+            filter.messages.append(page.text("orders.unknown_channel"))
         } else if !channel.isEmpty {
-            query.channel = channel
+            filter.query.channel = channel
+            filter.channel = channel
         }
         // Days in the shop's time zone: from the start of `from` to the end of `to`.
-        let from = parameters.get("from") ?? ""
-        let to = parameters.get("to") ?? ""
-        for (raw, isEnd) in [(from, false), (to, true)] where !raw.isEmpty {
+        filter.from = parameters.get("from") ?? ""
+        filter.to = parameters.get("to") ?? ""
+        for (raw, isEnd) in [(filter.from, false), (filter.to, true)] where !raw.isEmpty {
             guard let dayStart = settings.startOfDay(named: raw) else {
-                messages.append(page.text("orders.bad_date"))
+                filter.messages.append(page.text("orders.bad_date"))
                 continue
             }
-            if isEnd { query.createdTo = dayStart.addingTimeInterval(86_400) } else { query.createdFrom = dayStart }
+            if isEnd {
+                filter.query.createdTo = dayStart.addingTimeInterval(86_400)
+            } else {
+                filter.query.createdFrom = dayStart
+            }
         }
         if let raw = parameters.get("cursor") {
             if let cursor = try? OrderRoutes.decodeCursor(raw) {
-                query.after = cursor
+                filter.query.after = cursor
             } else {
-                messages.append(page.text("orders.bad_cursor"))
+                filter.messages.append(page.text("orders.bad_cursor"))
             }
         }
+        return filter
+    }
+
+    @Sendable func orderList(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
+        let page = page(request, context)
+        let filter = try Self.orderFilter(request, page, settings: settings)
+        let (query, messages, text, channel, from, to) = (
+            filter.query, filter.messages, filter.text, filter.channel, filter.from, filter.to
+        )
         let result = messages.isEmpty ? try await orders.search(query) : Page(items: [], hasMore: false)
         // A scanner types an order number and Enter: that order opens at once.
         if let number = OrderNumber(text), query.after == nil, result.items.count == 1,
@@ -262,13 +297,7 @@ struct ConsoleRoutes: Sendable {
             },
         ]
         if result.hasMore, let last = result.items.last {
-            var next = "/console/orders?cursor=\(OrderRoutes.cursor(for: last))"
-            if !text.isEmpty { next += "&q=\(urlEncoded(text))" }
-            if let status = query.status { next += "&status=\(status.rawValue)" }
-            if !channel.isEmpty { next += "&channel=\(urlEncoded(channel))" }
-            if !from.isEmpty { next += "&from=\(urlEncoded(from))" }
-            if !to.isEmpty { next += "&to=\(urlEncoded(to))" }
-            values["next"] = next
+            values["next"] = "/console/orders?cursor=\(OrderRoutes.cursor(for: last))\(filter.linkQuery)"
         }
         // Ticking orders offers the batch actions this operator may do.
         let batchActions = ConsoleBatchRoutes.actions.filter { page.may($0.operation) }
@@ -278,6 +307,14 @@ struct ConsoleRoutes: Sendable {
             : ["actions": batchActions.map { ["code": $0.rawValue, "label": $0.title(page.language)] }] as [String: Any]
         values["back"] = page.path
         values["mayShip"] = page.may(OrderAction.ship.operation)
+        // Export what the list shows: the same filter, every page of it.
+        let exportQuery = filter.linkQuery
+        values["exports"] = [SpreadsheetFormat.xlsx, .csv].map { format -> [String: Any] in
+            [
+                "href": "/console/orders/export?format=\(format.rawValue)\(exportQuery)",
+                "label": page.text("export.format_\(format.rawValue)"),
+            ]
+        }
         // A filter that could not be read is the request's fault: 422, as the API answers.
         return htmlResponse(
             page.render(template: "orders", title: page.text("orders.title"), values),

@@ -101,6 +101,7 @@ public func buildRouter(_ dependencies: AppDependencies) -> Router<OrderlyReques
     ConsoleAdminRoutes(dependencies: dependencies).register(on: router)
     ConsoleLogRoutes(dependencies: dependencies).register(on: router)
     ConsoleBatchRoutes(dependencies: dependencies).register(on: router)
+    ConsoleExportRoutes(dependencies: dependencies).register(on: router)
     TrackingRoutes(dependencies: dependencies).register(on: router)
     ConsoleSystemRoutes(dependencies: dependencies).register(on: router)
     return router

@@ -351,6 +351,17 @@ public struct AccessService: Sendable {
                 after: ["field": .string(field)]))
     }
 
+    /// Records that `actor` exported `rows` rows of a list (personal data leaving the
+    /// system in a file), with the filter that chose them.
+    public func recordExport(of list: String, format: String, filter: [String: String], rows: Int, actor: Actor)
+        async throws
+    {
+        var after: [String: JSONValue] = ["format": .string(format), "rows": .int(Int64(rows))]
+        for (name, value) in filter { after[name] = .string(value) }
+        try await store.appendAudit(
+            AuditEntry(actor, at: clock.now(), action: "data.export", target: list, before: nil, after: .object(after)))
+    }
+
     public func revokeAPIKey(id: String, actor: Actor) async throws {
         // Whatever happens below, this process stops trusting what it remembered.
         defer { apiKeyCache.forget(id) }

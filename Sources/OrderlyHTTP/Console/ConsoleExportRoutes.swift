@@ -1,0 +1,132 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import OrderlyCore
+import OrderlyServices
+
+/// The order list as a file: CSV or XLSX, with the list's filter, every page of it.
+/// Orders are read a page at a time and written row by row to a temporary file,
+/// which is then sent in chunks and removed, so memory stays flat however many
+/// orders match. Phone numbers are masked as on the page for roles that see them
+/// masked; every export is in the audit log with its filter and row count.
+struct ConsoleExportRoutes: Sendable {
+    let dependencies: AppDependencies
+
+    /// Orders read per query while exporting.
+    static let pageSize = 500
+
+    func register(on router: Router<OrderlyRequestContext>) {
+        router.get("/console/orders/export", use: exportOrders)
+    }
+
+    @Sendable func exportOrders(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
+        let page = ConsolePage(request, context, settings: dependencies.console)
+        guard let format = SpreadsheetFormat(rawValue: request.uri.queryParameters.get("format") ?? "") else {
+            throw ValidationFailure([
+                FieldError(path: "format", message: "is csv or xlsx", code: "not_a_choice")
+            ])
+        }
+        var filter = try ConsoleRoutes.orderFilter(request, page, settings: dependencies.console)
+        guard filter.messages.isEmpty else {
+            return ConsoleNotice.redirect(
+                "/console/orders?\(filter.linkQuery.dropFirst())", filter.messages.joined(separator: " "),
+                secure: dependencies.cookiesSecure(request))
+        }
+        let phonesInFull = page.principal?.role?.seesFullPhoneNumbers == true
+        let warehouses = Dictionary(
+            try await dependencies.catalogue.warehouses().map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let path = NSTemporaryDirectory() + "orderly-export-\(UUID().uuidString).\(format.rawValue)"
+        var rows = 0
+        do {
+            let writer = try dependencies.spreadsheets.writer(
+                to: path, format: format, sheetName: page.text("export.sheet"))
+            try writer.append(Self.columns.map { .text(page.text("export.\($0)")) })
+            filter.query.limit = Self.pageSize
+            filter.query.after = nil
+            while true {
+                let result = try await dependencies.orders.search(filter.query)
+                for order in result.items {
+                    try writer.append(
+                        Self.row(order, page, phonesInFull: phonesInFull, warehouse: warehouses[order.warehouse]))
+                }
+                rows += result.items.count
+                guard result.hasMore, let last = result.items.last else { break }
+                filter.query.after = OrderCursor(createdAt: last.createdAt, number: last.number)
+            }
+            try writer.finish()
+        } catch {
+            try? FileManager.default.removeItem(atPath: path)
+            throw error
+        }
+        var recorded: [String: String] = [:]
+        if let text = filter.query.text { recorded["q"] = text }
+        if let status = filter.query.status { recorded["status"] = status.rawValue }
+        if !filter.channel.isEmpty { recorded["channel"] = filter.channel }
+        if !filter.from.isEmpty { recorded["from"] = filter.from }
+        if !filter.to.isEmpty { recorded["to"] = filter.to }
+        try await dependencies.access.recordExport(
+            of: "orders", format: format.rawValue, filter: recorded, rows: rows, actor: try context.actor())
+        return try Self.download(
+            path, format: format, name: "\(page.text("export.filename"))-\(day(page)).\(format.rawValue)")
+    }
+
+    private func day(_ page: ConsolePage) -> String {
+        String(page.time(dependencies.clock.now()).prefix(10))
+    }
+
+    static let columns = [
+        "number", "placed", "channel", "status", "payment_status", "customer_id", "recipient", "phone", "province",
+        "city", "district", "street", "items", "quantity", "total", "currency", "note", "warehouse", "carrier",
+        "tracking_number",
+    ]
+
+    static func row(_ order: Order, _ page: ConsolePage, phonesInFull: Bool, warehouse: String?) -> [SpreadsheetCell] {
+        let address = order.shippingAddress
+        let cells: [SpreadsheetCell] = [
+            .text(order.number.value), .text(page.time(order.createdAt)), .text(page.language.channel(order.channel)),
+            .text(page.language.orderStatus(order.status)), .text(page.language.paymentStatus(order.paymentStatus)),
+            .text(order.customer.id ?? ""), .text(address.recipient),
+            .text(phonesInFull ? address.phone : PersonalData.maskedPhone(address.phone)), .text(address.province),
+            .text(address.city), .text(address.district), .text(address.street),
+            .text(order.lines.map { "\($0.sku.value) × \($0.quantity)" }.joined(separator: "; ")),
+            .number(Double(order.lines.reduce(0) { $0 + $1.quantity })), .money(order.totals.grandTotal.amount),
+            .text(order.totals.grandTotal.currency.code), .text(order.note ?? ""),
+            .text(warehouse ?? order.warehouse.value),
+            .text(order.shipment.map { page.language.carrier($0.carrier) } ?? ""),
+            .text(order.shipment?.trackingNumber ?? ""),
+        ]
+        return cells.map { cell in
+            // A cell that starts like a formula is text to a spreadsheet too (CSV injection).
+            if case .text(let text) = cell, let first = text.first, "=+-@".contains(first),
+                Double(text) == nil
+            {
+                return .text("'" + text)
+            }
+            return cell
+        }
+    }
+
+    /// The file as an attachment, read and sent 64 KiB at a time, removed once sent.
+    static func download(_ path: String, format: SpreadsheetFormat, name: String) throws -> Response {
+        let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+        let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+        var headers: HTTPFields = [:]
+        headers[.contentType] = format.mediaType
+        let ascii = "orders.\(format.rawValue)"
+        headers[.contentDisposition] =
+            "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(urlEncoded(name))"
+        headers[.cacheControl] = "no-store"
+        let body = ResponseBody(contentLength: size) { writer in
+            defer {
+                try? handle.close()
+                try? FileManager.default.removeItem(atPath: path)
+            }
+            while let chunk = try handle.read(upToCount: 64 * 1024), !chunk.isEmpty {
+                try await writer.write(ByteBuffer(bytes: chunk))
+            }
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: headers, body: body)
+    }
+}

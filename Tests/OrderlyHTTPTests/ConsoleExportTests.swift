@@ -1,0 +1,66 @@
+import Foundation
+import HTTPTypes
+import OrderlyCore
+import OrderlyIntegrations
+import OrderlyServices
+import OrderlyTestSupport
+import Testing
+
+@testable import OrderlyHTTP
+
+/// The order list as a file: the list's filter, every page of it (more orders than
+/// one page of the export reads), words in the operator's language, phone numbers
+/// masked for roles that see them masked, and each export in the audit log.
+@Suite("Console: exports")
+struct ConsoleExportTests {
+    @Test(arguments: Backend.available)
+    func exportsTheFilteredListAsCSVAndXLSX(_ backend: Backend) async throws {
+        try await withAPI(backend) { shop, api in
+            try await shop.stock([("TEA-001", 10_000, 10_000)])
+            let count = ConsoleExportRoutes.pageSize + 20
+            var placed: [Order] = []
+            for index in 0..<count {
+                placed.append(try await shop.place([("TEA-001", 1 + index % 3)], recipient: "=收件人\(index)"))
+            }
+            let paid = placed[3]
+            _ = try await shop.orders.recordPayment(
+                paid.number, method: "alipay", amount: paid.totals.grandTotal, reference: nil, actor: "t")
+
+            let (finance, _) = try await shop.console(.finance, api)
+            let list = try await finance.call(
+                .get, "/console/orders?status=pending_payment", headers: ConsoleBatchTests.chinese)
+            #expect(list.text.contains(#"href="/console/orders/export?format=xlsx&amp;status=pending_payment""#))
+
+            let spreadsheets = OfficeSpreadsheets()
+            for format in SpreadsheetFormat.allCases {
+                let reply = try await finance.call(
+                    .get, "/console/orders/export?format=\(format.rawValue)&status=pending_payment",
+                    headers: ConsoleBatchTests.chinese)
+                #expect(reply.status == .ok)
+                #expect(reply.contentType == format.mediaType)
+                #expect(reply.headers[.contentDisposition]?.contains("filename*=UTF-8''%E8%AE%A2%E5%8D%95-") == true)
+                let rows = try spreadsheets.rows(of: reply.bytes, filename: "x.\(format.rawValue)")
+                #expect(rows.first?.prefix(4) == ["订单号", "下单时间", "渠道", "订单状态"], "\(format)")
+                #expect(rows.count == count, "\(format): the header and every unpaid order, across export pages")
+                let numbers = Set(rows.dropFirst().map { $0[0] })
+                #expect(!numbers.contains(paid.number.value) && numbers.contains(placed[0].number.value))
+                let first = try #require(rows.first { $0.first == placed[0].number.value })
+                #expect(first[3] == "待支付" && first[7] == "138****8000", "\(format): \(first)")
+                #expect(first[6] == "'=收件人0", "a cell that would be a formula is kept as text")
+                #expect(first[12] == "TEA-001 × 1" && first[13] == "1")
+            }
+            #expect(try await shop.count("SELECT COUNT(*) FROM audit_log WHERE action = 'data.export'") == 2)
+
+            // Customer service sees whole numbers on the page, and so in the file.
+            let (service, _) = try await shop.console(.customerService, api)
+            let csv = try await service.call(.get, "/console/orders/export?format=csv&q=\(placed[1].number.value)")
+            let rows = try spreadsheets.rows(of: csv.bytes, filename: "x.csv")
+            #expect(rows.count == 2 && rows[1][7] == "13800138000", "\(rows)")
+
+            let bad = try await finance.call(.get, "/console/orders/export?format=pdf")
+            #expect(bad.status == .unprocessableContent)
+            let (warehouse, _) = try await shop.console(.warehouse, api)
+            #expect(try await warehouse.call(.get, "/console/orders/export?format=csv").status == .ok)
+        }
+    }
+}

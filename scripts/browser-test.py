@@ -8,7 +8,9 @@ operator signs in, searches for an order awaiting shipment, opens it, ships it
 through the confirmation form and sees the new status. It also checks that the
 operator sees no button they may not use, that a page beyond their role is refused,
 that a wrong password is refused with a message, and that the language switch works.
-The warehouse operator then ships a batch from rows pasted as from a spreadsheet.
+The warehouse operator then ships a batch from rows pasted as from a spreadsheet, another
+from an Excel file openpyxl wrote, and exports the shipped orders as XLSX (read back
+by openpyxl) and CSV.
 Then every demo operator (one per role) tours the console in both languages at
 desktop and phone sizes: each section the navigation offers, and an order. Every
 page must be in its language (a Chinese page with no two English words in a row in
@@ -18,11 +20,15 @@ artifacts folder (default artifacts/browser). Exits non-zero on any failure.
 """
 import re
 import argparse
+import csv
+import io
 import json
 import os
 import sys
 import tempfile
 import urllib.request
+
+import openpyxl
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from orderly_http import Server, demo_credentials  # noqa: E402
@@ -111,35 +117,77 @@ def tour(language, size, passwords, number, artifacts, failures):
 
 
 def batch_ship(passwords, numbers, artifacts, failures):
-    """The warehouse operator pastes rows from a spreadsheet (order, carrier by its
-    Chinese name, waybill), previews them, confirms, and every order ships once."""
+    """The warehouse operator ships a batch twice over: first rows pasted from a
+    spreadsheet (order, carrier by its Chinese name, waybill), then an Excel file
+    made by openpyxl, an independent writer; each previewed, confirmed, and every
+    order shipped once. Then the shipped orders are exported as XLSX and read back
+    by openpyxl, and as CSV by Python's csv module."""
+    pasted, uploaded = numbers[:len(numbers) // 2], numbers[len(numbers) // 2:]
     with Browser(TEXT["zh"]["language"], *SIZES["desktop"]) as browser:
         browser.open(f"{BASE}/console/login")
         browser.type("input[name=username]", "warehouse")
         browser.type("input[name=password]", passwords["warehouse"])
         browser.click(browser.find("form[action='/console/login'] button"))
         browser.until(lambda: TEXT["zh"]["dashboard"] in browser.title)
-        browser.open(f"{BASE}/console/orders?status=paid")
-        browser.click(browser.find_link("按表格发货"))
-        rows = "\n".join(f"{number}\t顺丰速运\tSF{number[-10:]}" for number in numbers)
-        # As a paste puts them there: typing a tab would move to the next field.
-        browser.execute("document.querySelector('textarea[name=rows]').value = arguments[0];",
-                        "订单号\t快递公司\t运单号\n" + rows)
-        browser.screenshot(os.path.join(artifacts, "batch-1-pasted.png"))
-        browser.click(browser.find("form[action='/console/orders/ship-import'] button[type=submit]"))
-        summary = browser.until(lambda: browser.text("main p"))
-        if f"可处理 {len(numbers)} 单" not in (summary or ""):
-            failures.append(f"[batch ship] preview: {summary}")
-        browser.screenshot(os.path.join(artifacts, "batch-2-preview.png"))
-        browser.click(browser.find("button[name=confirm]"))
-        outcome = browser.until(lambda: "成功" in browser.text(".flash") and browser.text(".flash"))
-        if f"成功 {len(numbers)} 单，失败 0 单" not in (outcome or ""):
-            failures.append(f"[batch ship] outcome: {outcome}")
-        browser.screenshot(os.path.join(artifacts, "batch-3-shipped.png"))
-        browser.open(f"{BASE}/console/orders/{numbers[0]}")
-        if "已发货" not in browser.text("#order-status"):
-            failures.append(f"[batch ship] {numbers[0]} not shipped")
-        browser.screenshot(os.path.join(artifacts, "batch-4-order.png"))
+
+        def ship(batch, fill, name):
+            browser.open(f"{BASE}/console/orders?status=paid")
+            browser.click(browser.find_link("按表格发货"))
+            fill()
+            browser.screenshot(os.path.join(artifacts, f"batch-{name}-1-filled.png"))
+            browser.click(browser.find("form[action='/console/orders/ship-import'] button[type=submit]"))
+            summary = browser.until(lambda: browser.text("main p"))
+            if f"可处理 {len(batch)} 单" not in (summary or ""):
+                failures.append(f"[batch ship {name}] preview: {summary}")
+            browser.screenshot(os.path.join(artifacts, f"batch-{name}-2-preview.png"))
+            browser.click(browser.find("button[name=confirm]"))
+            outcome = browser.until(lambda: "成功" in browser.text(".flash") and browser.text(".flash"))
+            if f"成功 {len(batch)} 单，失败 0 单" not in (outcome or ""):
+                failures.append(f"[batch ship {name}] outcome: {outcome}")
+            browser.screenshot(os.path.join(artifacts, f"batch-{name}-3-shipped.png"))
+            browser.open(f"{BASE}/console/orders/{batch[0]}")
+            if "已发货" not in browser.text("#order-status"):
+                failures.append(f"[batch ship {name}] {batch[0]} not shipped")
+
+        def paste():
+            rows = "\n".join(f"{number}\t顺丰速运\tSF{number[-10:]}" for number in pasted)
+            # As a paste puts them there: typing a tab would move to the next field.
+            browser.execute("document.querySelector('textarea[name=rows]').value = arguments[0];",
+                            "订单号\t快递公司\t运单号\n" + rows)
+
+        workbook_path = os.path.join(artifacts, "waybills.xlsx")
+        workbook = openpyxl.Workbook()
+        workbook.active.append(["订单号", "快递公司", "运单号"])
+        for number in uploaded:
+            workbook.active.append([number, "中通快递", f"ZT{number[-10:]}"])
+        workbook.save(workbook_path)
+        ship(pasted, paste, "paste")
+        ship(uploaded, lambda: browser.type("input[type=file][name=file]", os.path.abspath(workbook_path)), "file")
+
+        browser.open(f"{BASE}/console/orders?status=shipped")
+        browser.screenshot(os.path.join(artifacts, "export-1-list.png"))
+        for link_text, fmt in [("Excel 表格", "xlsx"), ("CSV 文本", "csv")]:
+            href = browser.execute(
+                "return [...document.querySelectorAll('a[download]')].find(a => a.textContent === arguments[0]).href;",
+                link_text)
+            # As the browser asks for it: its cookies and its language.
+            request = urllib.request.Request(href, headers={"Cookie": browser.cookies(), "Accept-Language": "zh-CN"})
+            with urllib.request.urlopen(request) as response:
+                body = response.read()
+            if fmt == "xlsx":
+                sheet = openpyxl.load_workbook(io.BytesIO(body), read_only=True).worksheets[0]
+                rows = [[("" if cell is None else str(cell)) for cell in row] for row in sheet.iter_rows(values_only=True)]
+            else:
+                rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+            header, found = rows[0], {row[0]: row for row in rows[1:]}
+            if header[:2] != ["订单号", "下单时间"]:
+                failures.append(f"[export {fmt}] header {header[:4]}")
+            for number, tracking in [(n, f"SF{n[-10:]}") for n in pasted] + [(n, f"ZT{n[-10:]}") for n in uploaded]:
+                row = found.get(number)
+                if row is None or tracking not in row or "已发货" not in row:
+                    failures.append(f"[export {fmt}] {number}: {row}")
+            if any("****" not in row[header.index("手机号")] for row in rows[1:]):
+                failures.append(f"[export {fmt}] the warehouse sees whole phone numbers")
 
 
 def orders_awaiting_shipment(key):

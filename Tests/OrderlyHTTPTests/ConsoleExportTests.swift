@@ -50,6 +50,11 @@ struct ConsoleExportTests {
                 #expect(first[12] == "TEA-001 × 1" && first[13] == "1")
             }
             #expect(try await shop.count("SELECT COUNT(*) FROM audit_log WHERE action = 'data.export'") == 2)
+            let (admin, _) = try await shop.console(.administrator, api)
+            let audit = try await admin.call(
+                .get, "/console/audit?action=data.export", headers: ConsoleBatchTests.chinese)
+            #expect(audit.text.contains("导出数据") && audit.text.contains("订单列表"), "\(audit.text.suffix(3000))")
+            #expect(audit.text.contains("Excel 表格") && audit.text.contains("待支付") && audit.text.contains("行数"))
 
             // Customer service sees whole numbers on the page, and so in the file.
             let (service, _) = try await shop.console(.customerService, api)

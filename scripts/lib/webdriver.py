@@ -93,6 +93,10 @@ class Browser:
         self._session("POST", f"/element/{element}/clear", {})
         self._session("POST", f"/element/{element}/value", {"text": text})
 
+    def cookies(self):
+        """The page's cookies, as a Cookie header."""
+        return "; ".join(f"{c['name']}={c['value']}" for c in self._session("GET", "/cookie"))
+
     def click(self, element):
         self._session("POST", f"/element/{element}/click", {})
 

@@ -56,7 +56,9 @@ struct AuditChanges {
         if let number = raw as? NSNumber, !(raw is String) { return number.stringValue }
         let text = raw as? String ?? String(describing: raw)
         switch name {
-        case "status" where kind == "order": return OrderStatus(rawValue: text).map(language.orderStatus) ?? text
+        // An export's filter names an order status too.
+        case "status" where kind == "order" || kind == "list":
+            return OrderStatus(rawValue: text).map(language.orderStatus) ?? text
         case "status" where kind == "outbox": return language.strings.word("outbox_status", text)
         case "payment_status": return PaymentStatus(rawValue: text).map(language.paymentStatus) ?? text
         case "fulfillment_status": return FulfillmentStatus(rawValue: text).map(language.fulfillmentStatus) ?? text
@@ -64,6 +66,8 @@ struct AuditChanges {
         case "scope": return language.scope(text)
         case "password": return page.text("audit.password_changed")
         case "field": return language.strings.word("personal_field", text)
+        case "format": return page.text("export.format_\(text)")
+        case "channel": return language.channel(text)
         case "expires_at", "revoked_at": return UTCTime.parseRFC3339(text).map(page.time) ?? text
         default: return ConsolePage.readable(text)
         }
@@ -76,6 +80,7 @@ struct AuditChanges {
         let id = String(target[target.index(after: colon)...])
         let text = "\(page.language.strings.word("audit_target", kind)) \(id)"
         switch kind {
+        case "list": return (page.language.strings.word("audit_list", id), nil)
         case "order": return (text, "/console/orders/\(urlEncoded(id))")
         case "stock":
             let parts = id.split(separator: "/", maxSplits: 1).map(String.init)

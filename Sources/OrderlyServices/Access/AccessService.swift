@@ -359,7 +359,9 @@ public struct AccessService: Sendable {
         var after: [String: JSONValue] = ["format": .string(format), "rows": .int(Int64(rows))]
         for (name, value) in filter { after[name] = .string(value) }
         try await store.appendAudit(
-            AuditEntry(actor, at: clock.now(), action: "data.export", target: list, before: nil, after: .object(after)))
+            AuditEntry(
+                actor, at: clock.now(), action: "data.export", target: "list:\(list)", before: nil,
+                after: .object(after)))
     }
 
     public func revokeAPIKey(id: String, actor: Actor) async throws {

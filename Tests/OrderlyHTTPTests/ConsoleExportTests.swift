@@ -68,4 +68,24 @@ struct ConsoleExportTests {
             #expect(try await warehouse.call(.get, "/console/orders/export?format=csv").status == .ok)
         }
     }
+
+    @Test(arguments: Backend.available)
+    func exportsTheFilteredStock(_ backend: Backend) async throws {
+        try await withAPI(backend) { shop, api in
+            try await shop.stock([("TEA-001", 1000, 10), ("TEA-002", 2000, 7)])
+            let (warehouse, _) = try await shop.console(.warehouse, api)
+            let page = try await warehouse.call(.get, "/console/stock?q=tea-00", headers: ConsoleBatchTests.chinese)
+            #expect(page.text.contains(#"href="/console/stock/export?format=xlsx&amp;q=tea-00""#), "\(page.text)")
+            let reply = try await warehouse.call(
+                .get, "/console/stock/export?format=xlsx&q=TEA-002", headers: ConsoleBatchTests.chinese)
+            #expect(reply.status == .ok && reply.contentType == SpreadsheetFormat.xlsx.mediaType)
+            let rows = try OfficeSpreadsheets().rows(of: reply.bytes, filename: "stock.xlsx")
+            #expect(rows.first == ["SKU", "商品", "仓库", "在库", "已占用", "可用", "预警"])
+            #expect(rows.count >= 2 && rows.dropFirst().allSatisfy { $0[0] == "TEA-002" }, "\(rows)")
+            #expect(rows.dropFirst().contains { $0[3] == "7" })
+            let unknown = try await warehouse.call(.get, "/console/stock/export?format=csv&warehouse=NOPE")
+            #expect(unknown.status == .seeOther)
+            #expect(try await shop.count("SELECT COUNT(*) FROM audit_log WHERE action = 'data.export'") == 1)
+        }
+    }
 }

@@ -45,6 +45,7 @@ public enum RouteTable {
         // Each ticked order's action is checked against its own permission.
         "POST /console/orders/batch": .operation(.searchOrders),
         "GET /console/orders/export": .operation(.searchOrders),
+        "GET /console/stock/export": .operation(.listStock),
         "GET /console/orders/ship-import": .operation(.shipOrder),
         "POST /console/orders/ship-import": .operation(.shipOrder),
         "GET /console/stock": .operation(.listStock),

@@ -37,6 +37,26 @@ struct ConsoleAdminRoutes: Sendable {
         try await renderStock(request, context, query: try FormData(request.uri.query ?? ""), form: nil, messages: [])
     }
 
+    /// The stock list's filter (`q`: a SKU's start or part of a product's name;
+    /// `warehouse`) from a query; each part that cannot be read is a message.
+    static func stockFilter(
+        _ query: FormData, _ page: ConsolePage, warehouses: [Warehouse], messages: inout [String]
+    ) -> StockFilter {
+        var filter = StockFilter(limit: 50)
+        let text = (query["q"] ?? "").trimmed
+        if text.scalarCount > 64 {
+            messages.append(page.text("stock.text_too_long", ["max": "64"]))
+        } else if !text.isEmpty {
+            filter.text = text
+        }
+        let warehouseRaw = (query["warehouse"] ?? "").trimmed
+        if !warehouseRaw.isEmpty {
+            filter.warehouse = warehouses.first { $0.code.value == warehouseRaw }?.code
+            if filter.warehouse == nil { messages.append(page.text("stock.unknown_warehouse")) }
+        }
+        return filter
+    }
+
     /// The stock list with its filters (`q`: a SKU's start or part of a product's name;
     /// `warehouse`, `cursor`) read from
     /// `query`, and the adjustment form filled with `form` after a mistake.
@@ -47,19 +67,9 @@ struct ConsoleAdminRoutes: Sendable {
         let page = page(request, context)
         var messages = messages
         let givenMessages = messages.count
-        var filter = StockFilter(limit: 50)
-        let text = (query["q"] ?? "").trimmed
-        if text.scalarCount > 64 {
-            messages.append(page.text("stock.text_too_long", ["max": "64"]))
-        } else if !text.isEmpty {
-            filter.text = text
-        }
         let warehouses = try await dependencies.catalogue.warehouses()
-        let warehouseRaw = (query["warehouse"] ?? "").trimmed
-        if !warehouseRaw.isEmpty {
-            filter.warehouse = warehouses.first { $0.code.value == warehouseRaw }?.code
-            if filter.warehouse == nil { messages.append(page.text("stock.unknown_warehouse")) }
-        }
+        var filter = Self.stockFilter(query, page, warehouses: warehouses, messages: &messages)
+        let text = filter.text ?? ""
         if let raw = query["cursor"] {
             if let parts = try? Cursor.decode(raw, parts: 2), let sku = SKU(parts[0]),
                 let warehouse = WarehouseCode(parts[1])
@@ -82,6 +92,7 @@ struct ConsoleAdminRoutes: Sendable {
         if let text = filter.text { filterQuery.append("q=\(urlEncoded(text))") }
         if let warehouse = filter.warehouse { filterQuery.append("warehouse=\(urlEncoded(warehouse.value))") }
         let listPath = "/console/stock" + (filterQuery.isEmpty ? "" : "?" + filterQuery.joined(separator: "&"))
+        let exportQuery = filterQuery.map { "&" + $0 }.joined()
         let chosenSKU = form?["sku"] ?? query["adjust_sku"] ?? ""
         let chosenWarehouse = form?["warehouse"] ?? query["adjust_warehouse"] ?? filter.warehouse?.value ?? ""
         var values: [String: Any] = [
@@ -109,6 +120,12 @@ struct ConsoleAdminRoutes: Sendable {
                 ]
             },
             "form": ["sku": chosenSKU, "on_hand": form?["on_hand"] ?? "", "reason": form?["reason"] ?? ""],
+            "exports": [SpreadsheetFormat.xlsx, .csv].map { format -> [String: Any] in
+                [
+                    "href": "/console/stock/export?format=\(format.rawValue)\(exportQuery)",
+                    "label": page.text("export.format_\(format.rawValue)"),
+                ]
+            },
         ]
         if levels.hasMore, let last = levels.items.last {
             let cursor = "cursor=\(Cursor.encode([last.sku.value, last.warehouse.value]))"

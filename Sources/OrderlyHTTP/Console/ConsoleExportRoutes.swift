@@ -18,15 +18,88 @@ struct ConsoleExportRoutes: Sendable {
 
     func register(on router: Router<OrderlyRequestContext>) {
         router.get("/console/orders/export", use: exportOrders)
+        router.get("/console/stock/export", use: exportStock)
     }
 
-    @Sendable func exportOrders(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
-        let page = ConsolePage(request, context, settings: dependencies.console)
+    static func format(_ request: Request) throws -> SpreadsheetFormat {
         guard let format = SpreadsheetFormat(rawValue: request.uri.queryParameters.get("format") ?? "") else {
             throw ValidationFailure([
                 FieldError(path: "format", message: "is csv or xlsx", code: "not_a_choice")
             ])
         }
+        return format
+    }
+
+    /// Writes a header and what `rows` appends to a temporary file; the file's path
+    /// and the number of rows. The file is removed if anything fails.
+    func write(
+        _ format: SpreadsheetFormat, sheet: String, header: [String],
+        rows: (any SpreadsheetWriter) async throws -> Int
+    ) async throws -> (path: String, rows: Int) {
+        let path = NSTemporaryDirectory() + "orderly-export-\(UUID().uuidString).\(format.rawValue)"
+        do {
+            let writer = try dependencies.spreadsheets.writer(to: path, format: format, sheetName: sheet)
+            try writer.append(header.map { .text($0) })
+            let count = try await rows(writer)
+            try writer.finish()
+            return (path, count)
+        } catch {
+            try? FileManager.default.removeItem(atPath: path)
+            throw error
+        }
+    }
+
+    @Sendable func exportStock(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
+        let page = ConsolePage(request, context, settings: dependencies.console)
+        let format = try Self.format(request)
+        let query = try FormData(request.uri.query ?? "")
+        let warehouses = try await dependencies.catalogue.warehouses()
+        var messages: [String] = []
+        var filter = ConsoleAdminRoutes.stockFilter(query, page, warehouses: warehouses, messages: &messages)
+        guard messages.isEmpty else {
+            return ConsoleNotice.redirect(
+                "/console/stock", messages.joined(separator: " "), secure: dependencies.cookiesSecure(request))
+        }
+        let names = Dictionary(warehouses.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let low = dependencies.console.lowStockAvailable
+        filter.limit = Self.pageSize
+        let file = try await write(
+            format, sheet: page.text("stock.title"),
+            header: ["sku", "product", "warehouse", "on_hand", "reserved", "available", "low"].map {
+                page.text("export.stock_\($0)")
+            }
+        ) { writer in
+            var count = 0
+            while true {
+                let levels = try await dependencies.catalogue.stockLevels(filter)
+                let products = try await dependencies.catalogue.products(Array(Set(levels.items.map(\.sku))))
+                for level in levels.items {
+                    try writer.append(
+                        Self.safe([
+                            .text(level.sku.value), .text(products[level.sku]?.name ?? ""),
+                            .text(names[level.warehouse] ?? level.warehouse.value), .number(Double(level.onHand)),
+                            .number(Double(level.reserved)), .number(Double(level.available)),
+                            .text(level.available <= low ? page.text("stock.low") : ""),
+                        ]))
+                }
+                count += levels.items.count
+                guard levels.hasMore, let last = levels.items.last else { return count }
+                filter.after = (last.sku, last.warehouse)
+            }
+        }
+        var recorded: [String: String] = [:]
+        if let text = filter.text { recorded["q"] = text }
+        if let warehouse = filter.warehouse { recorded["warehouse"] = warehouse.value }
+        try await dependencies.access.recordExport(
+            of: "stock", format: format.rawValue, filter: recorded, rows: file.rows, actor: try context.actor())
+        return try Self.download(
+            file.path, format: format, ascii: "stock",
+            name: "\(page.text("export.stock_filename"))-\(day(page)).\(format.rawValue)")
+    }
+
+    @Sendable func exportOrders(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
+        let page = ConsolePage(request, context, settings: dependencies.console)
+        let format = try Self.format(request)
         var filter = try ConsoleRoutes.orderFilter(request, page, settings: dependencies.console)
         guard filter.messages.isEmpty else {
             return ConsoleNotice.redirect(
@@ -36,28 +109,22 @@ struct ConsoleExportRoutes: Sendable {
         let phonesInFull = page.principal?.role?.seesFullPhoneNumbers == true
         let warehouses = Dictionary(
             try await dependencies.catalogue.warehouses().map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
-        let path = NSTemporaryDirectory() + "orderly-export-\(UUID().uuidString).\(format.rawValue)"
-        var rows = 0
-        do {
-            let writer = try dependencies.spreadsheets.writer(
-                to: path, format: format, sheetName: page.text("export.sheet"))
-            try writer.append(Self.columns.map { .text(page.text("export.\($0)")) })
-            filter.query.limit = Self.pageSize
-            filter.query.after = nil
+        filter.query.limit = Self.pageSize
+        filter.query.after = nil
+        let file = try await write(
+            format, sheet: page.text("export.sheet"), header: Self.columns.map { page.text("export.\($0)") }
+        ) { writer in
+            var count = 0
             while true {
                 let result = try await dependencies.orders.search(filter.query)
                 for order in result.items {
                     try writer.append(
                         Self.row(order, page, phonesInFull: phonesInFull, warehouse: warehouses[order.warehouse]))
                 }
-                rows += result.items.count
-                guard result.hasMore, let last = result.items.last else { break }
+                count += result.items.count
+                guard result.hasMore, let last = result.items.last else { return count }
                 filter.query.after = OrderCursor(createdAt: last.createdAt, number: last.number)
             }
-            try writer.finish()
-        } catch {
-            try? FileManager.default.removeItem(atPath: path)
-            throw error
         }
         var recorded: [String: String] = [:]
         if let text = filter.query.text { recorded["q"] = text }
@@ -66,9 +133,10 @@ struct ConsoleExportRoutes: Sendable {
         if !filter.from.isEmpty { recorded["from"] = filter.from }
         if !filter.to.isEmpty { recorded["to"] = filter.to }
         try await dependencies.access.recordExport(
-            of: "orders", format: format.rawValue, filter: recorded, rows: rows, actor: try context.actor())
+            of: "orders", format: format.rawValue, filter: recorded, rows: file.rows, actor: try context.actor())
         return try Self.download(
-            path, format: format, name: "\(page.text("export.filename"))-\(day(page)).\(format.rawValue)")
+            file.path, format: format, ascii: "orders",
+            name: "\(page.text("export.filename"))-\(day(page)).\(format.rawValue)")
     }
 
     private func day(_ page: ConsolePage) -> String {
@@ -96,8 +164,12 @@ struct ConsoleExportRoutes: Sendable {
             .text(order.shipment.map { page.language.carrier($0.carrier) } ?? ""),
             .text(order.shipment?.trackingNumber ?? ""),
         ]
-        return cells.map { cell in
-            // A cell that starts like a formula is text to a spreadsheet too (CSV injection).
+        return safe(cells)
+    }
+
+    /// A cell that starts like a formula is text to a spreadsheet too (CSV injection).
+    static func safe(_ cells: [SpreadsheetCell]) -> [SpreadsheetCell] {
+        cells.map { cell in
             if case .text(let text) = cell, let first = text.first, "=+-@".contains(first),
                 Double(text) == nil
             {
@@ -108,14 +180,13 @@ struct ConsoleExportRoutes: Sendable {
     }
 
     /// The file as an attachment, read and sent 64 KiB at a time, removed once sent.
-    static func download(_ path: String, format: SpreadsheetFormat, name: String) throws -> Response {
+    static func download(_ path: String, format: SpreadsheetFormat, ascii: String, name: String) throws -> Response {
         let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
         let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
         var headers: HTTPFields = [:]
         headers[.contentType] = format.mediaType
-        let ascii = "orders.\(format.rawValue)"
         headers[.contentDisposition] =
-            "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(urlEncoded(name))"
+            "attachment; filename=\"\(ascii).\(format.rawValue)\"; filename*=UTF-8''\(urlEncoded(name))"
         headers[.cacheControl] = "no-store"
         let body = ResponseBody(contentLength: size) { writer in
             defer {

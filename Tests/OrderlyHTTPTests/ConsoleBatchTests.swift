@@ -50,6 +50,18 @@ struct ConsoleBatchTests {
         return try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
     }
 
+    /// Orders of one TEA-001 each, paid in full: ready to ship.
+    static func paidOrders(_ count: Int, _ shop: TestShop) async throws -> [Order] {
+        var paid: [Order] = []
+        for _ in 0..<count {
+            let order = try await shop.place([("TEA-001", 1)])
+            _ = try await shop.orders.recordPayment(
+                order.number, method: "alipay", amount: order.totals.grandTotal, reference: nil, actor: "t")
+            paid.append(order)
+        }
+        return paid
+    }
+
     /// The batch key the preview's confirmation carries.
     static func batchKey(_ preview: Reply) throws -> String {
         try #require(try ConsoleTextTests.matches(#"name="batch" value="([^"]+)""#, in: preview.text).first)
@@ -144,13 +156,7 @@ struct ConsoleBatchTests {
     func pastedRowsShipEachOrderOnce(_ backend: Backend) async throws {
         try await withAPI(backend) { shop, api in
             try await shop.stock([("TEA-001", 1000, 100)])
-            var paid: [Order] = []
-            for _ in 0..<3 {
-                let order = try await shop.place([("TEA-001", 1)])
-                _ = try await shop.orders.recordPayment(
-                    order.number, method: "alipay", amount: order.totals.grandTotal, reference: nil, actor: "t")
-                paid.append(order)
-            }
+            let paid = try await Self.paidOrders(3, shop)
             let unpaid = try await shop.place([("TEA-001", 1)])
             let (warehouse, csrf) = try await shop.console(.warehouse, api)
             let form = try await warehouse.call(.get, "/console/orders/ship-import", headers: Self.chinese)
@@ -203,13 +209,7 @@ struct ConsoleBatchTests {
     func shipsFromAnUploadedFile(_ backend: Backend) async throws {
         try await withAPI(backend) { shop, api in
             try await shop.stock([("TEA-001", 1000, 1000)])
-            var paid: [Order] = []
-            for _ in 0..<2 {
-                let order = try await shop.place([("TEA-001", 1)])
-                _ = try await shop.orders.recordPayment(
-                    order.number, method: "alipay", amount: order.totals.grandTotal, reference: nil, actor: "t")
-                paid.append(order)
-            }
+            let paid = try await Self.paidOrders(2, shop)
             let (warehouse, csrf) = try await shop.console(.warehouse, api)
             let form = try await warehouse.call(.get, "/console/orders/ship-import", headers: Self.chinese)
             #expect(

@@ -57,6 +57,15 @@ struct ConsoleAdminRoutes: Sendable {
         return filter
     }
 
+    /// The filter's parameters as the form names them: what its links carry and what
+    /// an export records.
+    static func parameters(of filter: StockFilter) -> [(String, String)] {
+        var parameters: [(String, String)] = []
+        if let text = filter.text { parameters.append(("q", text)) }
+        if let warehouse = filter.warehouse { parameters.append(("warehouse", warehouse.value)) }
+        return parameters
+    }
+
     /// The stock list with its filters (`q`: a SKU's start or part of a product's name;
     /// `warehouse`, `cursor`) read from
     /// `query`, and the adjustment form filled with `form` after a mistake.
@@ -69,7 +78,7 @@ struct ConsoleAdminRoutes: Sendable {
         let givenMessages = messages.count
         let warehouses = try await dependencies.catalogue.warehouses()
         var filter = Self.stockFilter(query, page, warehouses: warehouses, messages: &messages)
-        let text = filter.text ?? ""
+        let text = (query["q"] ?? "").trimmed  // as typed, shown back even when too long
         if let raw = query["cursor"] {
             if let parts = try? Cursor.decode(raw, parts: 2), let sku = SKU(parts[0]),
                 let warehouse = WarehouseCode(parts[1])
@@ -88,9 +97,7 @@ struct ConsoleAdminRoutes: Sendable {
             names[code].map { page.text("layout.warehouse", ["name": $0, "code": code]) } ?? code
         }
         // The filter as a query: where the form returns, and what paging keeps.
-        var filterQuery: [String] = []
-        if let text = filter.text { filterQuery.append("q=\(urlEncoded(text))") }
-        if let warehouse = filter.warehouse { filterQuery.append("warehouse=\(urlEncoded(warehouse.value))") }
+        let filterQuery = Self.parameters(of: filter).map { "\($0)=\(urlEncoded($1))" }
         let listPath = "/console/stock" + (filterQuery.isEmpty ? "" : "?" + filterQuery.joined(separator: "&"))
         let exportQuery = filterQuery.map { "&" + $0 }.joined()
         let chosenSKU = form?["sku"] ?? query["adjust_sku"] ?? ""

@@ -5,10 +5,10 @@ import NIOCore
 import OrderlyCore
 import OrderlyServices
 
-/// The order list as a file: CSV or XLSX, with the list's filter, every page of it.
-/// Orders are read a page at a time and written row by row to a temporary file,
+/// The order and stock lists as files: CSV or XLSX, with the list's filter, every
+/// page of it. Rows are read a page at a time and written row by row to a temporary file,
 /// which is then sent in chunks and removed, so memory stays flat however many
-/// orders match. Phone numbers are masked as on the page for roles that see them
+/// rows match. Phone numbers are masked as on the page for roles that see them
 /// masked; every export is in the audit log with its filter and row count.
 struct ConsoleExportRoutes: Sendable {
     let dependencies: AppDependencies
@@ -87,11 +87,10 @@ struct ConsoleExportRoutes: Sendable {
                 filter.after = (last.sku, last.warehouse)
             }
         }
-        var recorded: [String: String] = [:]
-        if let text = filter.text { recorded["q"] = text }
-        if let warehouse = filter.warehouse { recorded["warehouse"] = warehouse.value }
         try await dependencies.access.recordExport(
-            of: "stock", format: format.rawValue, filter: recorded, rows: file.rows, actor: try context.actor())
+            of: "stock", format: format.rawValue,
+            filter: Dictionary(uniqueKeysWithValues: ConsoleAdminRoutes.parameters(of: filter)), rows: file.rows,
+            actor: try context.actor())
         return try Self.download(
             file.path, format: format, ascii: "stock",
             name: "\(page.text("export.stock_filename"))-\(day(page)).\(format.rawValue)")
@@ -126,14 +125,9 @@ struct ConsoleExportRoutes: Sendable {
                 filter.query.after = OrderCursor(createdAt: last.createdAt, number: last.number)
             }
         }
-        var recorded: [String: String] = [:]
-        if let text = filter.query.text { recorded["q"] = text }
-        if let status = filter.query.status { recorded["status"] = status.rawValue }
-        if !filter.channel.isEmpty { recorded["channel"] = filter.channel }
-        if !filter.from.isEmpty { recorded["from"] = filter.from }
-        if !filter.to.isEmpty { recorded["to"] = filter.to }
         try await dependencies.access.recordExport(
-            of: "orders", format: format.rawValue, filter: recorded, rows: file.rows, actor: try context.actor())
+            of: "orders", format: format.rawValue, filter: Dictionary(uniqueKeysWithValues: filter.parameters),
+            rows: file.rows, actor: try context.actor())
         return try Self.download(
             file.path, format: format, ascii: "orders",
             name: "\(page.text("export.filename"))-\(day(page)).\(format.rawValue)")

@@ -192,21 +192,26 @@ struct ConsoleRoutes: Sendable {
     struct OrderFilter {
         var query = OrderQuery(limit: 25)
         var messages: [String] = []
+        /// What was typed, shown back in the form even when it could not be used.
         var text = ""
         var channel = ""
         var from = ""
         var to = ""
 
-        /// The filter as a link's query, without a cursor: `&q=…&status=…`.
-        var linkQuery: String {
-            var link = ""
-            if !text.isEmpty { link += "&q=\(urlEncoded(text))" }
-            if let status = query.status { link += "&status=\(status.rawValue)" }
-            if !channel.isEmpty { link += "&channel=\(urlEncoded(channel))" }
-            if !from.isEmpty { link += "&from=\(urlEncoded(from))" }
-            if !to.isEmpty { link += "&to=\(urlEncoded(to))" }
-            return link
+        /// The filter's parameters as the form names them: what its links carry and
+        /// what an export records.
+        var parameters: [(String, String)] {
+            var parameters: [(String, String)] = []
+            if !text.isEmpty { parameters.append(("q", text)) }
+            if let status = query.status { parameters.append(("status", status.rawValue)) }
+            if !channel.isEmpty { parameters.append(("channel", channel)) }
+            if !from.isEmpty { parameters.append(("from", from)) }
+            if !to.isEmpty { parameters.append(("to", to)) }
+            return parameters
         }
+
+        /// The filter as a link's query, without a cursor: `&q=…&status=…`.
+        var linkQuery: String { parameters.map { "&\($0)=\(urlEncoded($1))" }.joined() }
     }
 
     static func orderFilter(_ request: Request, _ page: ConsolePage, settings: ConsoleSettings) throws -> OrderFilter {
@@ -215,24 +220,22 @@ struct ConsoleRoutes: Sendable {
         // A browser's GET form sends a space as `+`, which the URI's own query
         // reading keeps; read the typed fields as the form encoded them.
         let typed = try FormData(request.uri.query ?? "")
-        let text = typed["q"].map(\.trimmed) ?? ""
-        if text.scalarCount > OrderQuery.maxTextLength {
+        filter.text = typed["q"].map(\.trimmed) ?? ""
+        if filter.text.scalarCount > OrderQuery.maxTextLength {
             filter.messages.append(page.text("orders.text_too_long", ["max": String(OrderQuery.maxTextLength)]))
-        } else if !text.isEmpty {
-            filter.query.text = text
-            filter.text = text
+        } else if !filter.text.isEmpty {
+            filter.query.text = filter.text
         }
         let statusRaw = parameters.get("status") ?? ""
         if !statusRaw.isEmpty {
             filter.query.status = OrderStatus(rawValue: statusRaw)
             if filter.query.status == nil { filter.messages.append(page.text("orders.unknown_status")) }
         }
-        let channel = typed["channel"].map(\.trimmed) ?? ""
-        if channel.scalarCount > OrderQuery.maxTextLength {
+        filter.channel = typed["channel"].map(\.trimmed) ?? ""
+        if filter.channel.scalarCount > OrderQuery.maxTextLength {
             filter.messages.append(page.text("orders.unknown_channel"))
-        } else if !channel.isEmpty {
-            filter.query.channel = channel
-            filter.channel = channel
+        } else if !filter.channel.isEmpty {
+            filter.query.channel = filter.channel
         }
         // Days in the shop's time zone: from the start of `from` to the end of `to`.
         filter.from = parameters.get("from") ?? ""

@@ -34,6 +34,19 @@ struct DatabaseOptions: ParsableArguments {
         database ?? ProcessInfo.processInfo.environment["ORDERLY_DATABASE"] ?? "sqlite:data/orderly.sqlite"
     }
 
+    /// Where the console keeps exports and uploaded files (env ORDERLY_FILES_DIR):
+    /// beside an SQLite database, else `data/files`.
+    var filesDirectory: URL {
+        if let directory = ProcessInfo.processInfo.environment["ORDERLY_FILES_DIR"], !directory.isEmpty {
+            return URL(fileURLWithPath: directory, isDirectory: true)
+        }
+        if url.hasPrefix("sqlite:") {
+            return URL(fileURLWithPath: String(url.dropFirst("sqlite:".count))).deletingLastPathComponent()
+                .appendingPathComponent("files", isDirectory: true)
+        }
+        return URL(fileURLWithPath: "data/files", isDirectory: true)
+    }
+
     /// Opens the store and brings its schema up to date.
     func openStore(logger: Logger, sqliteCacheMebibytes: Int? = nil) async throws -> SQLStore {
         let store = try Storage.open(url, logger: logger, sqliteCacheMebibytes: sqliteCacheMebibytes)
@@ -61,6 +74,7 @@ struct Serve: AsyncParsableCommand {
         var wiring = try Wiring(store: store, clock: SystemClock(), policy: policy)
         wiring.dependencies.trustForwardedFor = PolicySettings.flag("ORDERLY_TRUST_FORWARDED_FOR")
         wiring.dependencies.console = try PolicySettings.console()
+        wiring.dependencies.tasks = ConsoleTasks(directory: db.filesDirectory)
         if demo { try await loadDemo(store: store, policy: policy, logger: logger) }
 
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: Metrics.registry))

@@ -143,10 +143,21 @@ func withAPI(
     _ backend: Backend, policy: OrderPolicy = OrderPolicy(),
     _ body: @escaping @Sendable (TestShop, API) async throws -> Void
 ) async throws {
+    try await withApp(backend, policy: policy) { shop, api, _ in try await body(shop, api) }
+}
+
+/// `withAPI`, with the dependencies the router was built on (its task board, say).
+func withApp(
+    _ backend: Backend, policy: OrderPolicy = OrderPolicy(),
+    _ body: @escaping @Sendable (TestShop, API, AppDependencies) async throws -> Void
+) async throws {
     try await TestShop.with(backend, policy: policy) { shop in
-        let app = Application(router: buildRouter(shop.dependencies))
+        let dependencies = shop.dependencies
+        defer { try? FileManager.default.removeItem(at: dependencies.tasks.directory) }
+        let app = Application(router: buildRouter(dependencies))
         let secret = try await shop.apiKey()
-        try await app.test(.router) { client in try await body(shop, API(client: client, credentials: .apiKey(secret)))
+        try await app.test(.router) { client in
+            try await body(shop, API(client: client, credentials: .apiKey(secret)), dependencies)
         }
     }
 }

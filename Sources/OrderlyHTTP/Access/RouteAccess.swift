@@ -48,6 +48,12 @@ public enum RouteTable {
         "GET /console/stock/export": .operation(.listStock),
         "GET /console/orders/ship-import": .operation(.shipOrder),
         "POST /console/orders/ship-import": .operation(.shipOrder),
+        "GET /console/orders/import": .permission(.ordersPlace),
+        "GET /console/orders/import/template": .permission(.ordersPlace),
+        "POST /console/orders/import": .permission(.ordersPlace),
+        // A task is shown only to whoever started it.
+        "GET /console/tasks/{id}": .signedIn,
+        "GET /console/tasks/{id}/download": .signedIn,
         "GET /console/stock": .operation(.listStock),
         "POST /console/stock": .operation(.setStock),
         "GET /console/users": .permission(.usersManage),

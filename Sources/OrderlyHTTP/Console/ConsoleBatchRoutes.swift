@@ -185,11 +185,13 @@ struct ConsoleBatchRoutes: Sendable {
     }
 
     /// What happened to one order of a batch.
-    struct Outcome {
+    struct Outcome: Sendable {
         var number: String
         /// `done`, `already` (done by an earlier post of this batch) or `failed`.
         var kind: String
         var detail: String
+        /// The order made, where the row was not an order yet (an imported file's row).
+        var order: String? = nil
     }
 
     private func outcome(

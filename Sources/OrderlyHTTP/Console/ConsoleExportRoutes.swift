@@ -173,8 +173,11 @@ struct ConsoleExportRoutes: Sendable {
         }
     }
 
-    /// The file as an attachment, read and sent 64 KiB at a time, removed once sent.
-    static func download(_ path: String, format: SpreadsheetFormat, ascii: String, name: String) throws -> Response {
+    /// The file as an attachment, read and sent 64 KiB at a time, removed once sent
+    /// unless it is a task's, which may be downloaded again.
+    static func download(
+        _ path: String, format: SpreadsheetFormat, ascii: String, name: String, removing: Bool = true
+    ) throws -> Response {
         let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
         let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
         var headers: HTTPFields = [:]
@@ -185,7 +188,7 @@ struct ConsoleExportRoutes: Sendable {
         let body = ResponseBody(contentLength: size) { writer in
             defer {
                 try? handle.close()
-                try? FileManager.default.removeItem(atPath: path)
+                if removing { try? FileManager.default.removeItem(atPath: path) }
             }
             while let chunk = try handle.read(upToCount: 64 * 1024), !chunk.isEmpty {
                 try await writer.write(ByteBuffer(bytes: chunk))

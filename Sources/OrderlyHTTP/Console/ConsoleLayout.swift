@@ -119,7 +119,7 @@ struct ConsolePage {
     /// A whole page (`layout.mustache`): a skip link, the navigation with the current
     /// section marked, the operator, the language switch, then `body` (HTML made by
     /// the page).
-    func render(_ title: String, _ body: String, flash: String? = nil) -> String {
+    func render(_ title: String, _ body: String, flash: String? = nil, refreshSeconds: Int? = nil) -> String {
         let navigation = navigation.map { section -> [String: Any] in
             [
                 "href": section.href, "label": text(section.key),
@@ -133,6 +133,8 @@ struct ConsolePage {
             "switchLang": language.other.htmlTag,
         ]
         if let flash = flash ?? notice { values["flash"] = flash }
+        // A page that shows work in progress reloads itself until the work is done.
+        if let refreshSeconds { values["refreshSeconds"] = String(refreshSeconds) }
         if let displayName, let role = principal?.role {
             values["account"] = text("layout.account", ["name": displayName, "role": text("role.\(role.rawValue)")])
         }
@@ -149,15 +151,17 @@ struct ConsolePage {
 
     func messages(for problem: Problem) -> [String] {
         if problem.errors.isEmpty { return [message(for: problem)] }
-        return problem.errors.map(message(for:))
+        return problem.errors.map { message(for: $0) }
     }
 
-    func message(for error: FieldError) -> String {
+    /// One field's error in words, the field named by `fieldName` when the page
+    /// knows it better than the path does (a file's column).
+    func message(for error: FieldError, fieldName: String? = nil) -> String {
         let strings = language.strings
         // `lines[0].quantity` is named by its last part; a field the table lacks as "this field".
         let name = error.path.split(separator: ".").last.map { String($0.prefix { $0 != "[" }) } ?? ""
         var values = error.values.mapValues(Self.readable)
-        values["field"] = strings.entries["field.\(name)"] ?? strings.text("field.other")
+        values["field"] = fieldName ?? strings.entries["field.\(name)"] ?? strings.text("field.other")
         if let code = error.code, strings.entries["error.\(code)"] != nil {
             return strings.text("error.\(code)", values)
         }

@@ -18,6 +18,9 @@ enum ConsoleResources {
         ("batch_confirm", PackageResources.batch_confirm_mustache),
         ("batch_result", PackageResources.batch_result_mustache),
         ("ship_import", PackageResources.ship_import_mustache),
+        ("order_import", PackageResources.order_import_mustache),
+        ("import_preview", PackageResources.import_preview_mustache),
+        ("task", PackageResources.task_mustache),
     ]
 
     static let stylesheet = String(decoding: PackageResources.console_css, as: UTF8.self)

@@ -310,6 +310,7 @@ struct ConsoleRoutes: Sendable {
             : ["actions": batchActions.map { ["code": $0.rawValue, "label": $0.title(page.language)] }] as [String: Any]
         values["back"] = page.path
         values["mayShip"] = page.may(OrderAction.ship.operation)
+        values["mayImport"] = page.may(.ordersPlace)
         // Export what the list shows: the same filter, every page of it.
         let exportQuery = filter.linkQuery
         values["exports"] = [SpreadsheetFormat.xlsx, .csv].map { format -> [String: Any] in

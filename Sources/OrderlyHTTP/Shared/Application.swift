@@ -18,6 +18,8 @@ public struct AppDependencies: Sendable {
     public var jobs: JobStatus
     /// Reading uploaded CSV/XLSX files and writing exports.
     public var spreadsheets: any Spreadsheets
+    /// Long console work (imports, large exports) and the files it reads and writes.
+    public var tasks: ConsoleTasks
     /// Take client addresses from `X-Forwarded-For`: only behind a proxy that sets it.
     public var trustForwardedFor: Bool
     public var console: ConsoleSettings
@@ -27,9 +29,14 @@ public struct AppDependencies: Sendable {
 
     public init(
         orders: OrderService, catalogue: CatalogueService, access: AccessService, outbox: OutboxService,
-        jobs: JobStatus, spreadsheets: any Spreadsheets, trustForwardedFor: Bool = false, console: ConsoleSettings = ConsoleSettings(),
-        clock: any Clock = SystemClock()
+        jobs: JobStatus, spreadsheets: any Spreadsheets, tasks: ConsoleTasks? = nil, trustForwardedFor: Bool = false,
+        console: ConsoleSettings = ConsoleSettings(), clock: any Clock = SystemClock()
     ) {
+        self.tasks =
+            tasks
+            ?? ConsoleTasks(
+                directory: FileManager.default.temporaryDirectory.appendingPathComponent(
+                    "orderly-\(UUID().uuidString.lowercased())", isDirectory: true))
         self.orders = orders
         self.catalogue = catalogue
         self.access = access
@@ -102,6 +109,7 @@ public func buildRouter(_ dependencies: AppDependencies) -> Router<OrderlyReques
     ConsoleLogRoutes(dependencies: dependencies).register(on: router)
     ConsoleBatchRoutes(dependencies: dependencies).register(on: router)
     ConsoleExportRoutes(dependencies: dependencies).register(on: router)
+    ConsoleImportRoutes(dependencies: dependencies).register(on: router)
     TrackingRoutes(dependencies: dependencies).register(on: router)
     ConsoleSystemRoutes(dependencies: dependencies).register(on: router)
     return router

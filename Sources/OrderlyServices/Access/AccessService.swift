@@ -364,6 +364,20 @@ public struct AccessService: Sendable {
                 after: .object(after)))
     }
 
+    /// Records that `actor` imported an order file: its name and what became of its orders.
+    public func recordImport(file: String, orders: Int, created: Int, already: Int, failed: Int, actor: Actor)
+        async throws
+    {
+        let after: [String: JSONValue] = [
+            "orders": .int(Int64(orders)), "created": .int(Int64(created)), "already": .int(Int64(already)),
+            "failed": .int(Int64(failed)),
+        ]
+        try await store.appendAudit(
+            AuditEntry(
+                actor, at: clock.now(), action: "data.import", target: "file:\(file)", before: nil,
+                after: .object(after)))
+    }
+
     public func revokeAPIKey(id: String, actor: Actor) async throws {
         // Whatever happens below, this process stops trusting what it remembered.
         defer { apiKeyCache.forget(id) }

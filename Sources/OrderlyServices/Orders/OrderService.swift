@@ -195,7 +195,9 @@ public struct OrderService: Sendable {
     ) async throws -> CommandResult<Order> {
         var errors = FieldErrors()
         RequestedLine.validate(lines, policy: policy, into: &errors)
-        if expectedVersion < 1 { errors.add("expected_version", "must be a positive version", code: "must_be_positive") }
+        if expectedVersion < 1 {
+            errors.add("expected_version", "must be a positive version", code: "must_be_positive")
+        }
         try errors.throwIfAny()
         return try await transition("order.edit", number, actor, idempotency) { order, now in
             let products = try await catalogue.products(Array(Set(lines.compactMap { SKU($0.sku) })))
@@ -241,6 +243,10 @@ public struct OrderService: Sendable {
     /// How long a response is kept for its idempotency key: a client retrying later
     /// than this is sending a new request.
     public static let idempotencyRetentionSeconds: TimeInterval = 24 * 3600
+    /// The idempotency scope of orders imported from files, keyed by channel and
+    /// external order number: kept for good (never purged), so a file imported again
+    /// months later still creates nothing new.
+    public static let importScope = "order-import"
 
     /// Forgets idempotency keys older than the retention period.
     @discardableResult

@@ -238,10 +238,15 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
     public func purgeIdempotencyRecords(createdBefore cutoff: Date) async throws -> Int {
         let doomed =
             try await db.query(
-                "SELECT COUNT(*) AS doomed FROM idempotency_keys WHERE created_at < ?", [SQLValue(cutoff)]
+                "SELECT COUNT(*) AS doomed FROM idempotency_keys WHERE created_at < ? AND scope <> ?",
+                [SQLValue(cutoff), SQLValue(OrderService.importScope)]
             ).first?.int("doomed") ?? 0
         guard doomed > 0 else { return 0 }
-        try await db.write([SQLStatement("DELETE FROM idempotency_keys WHERE created_at < ?", [SQLValue(cutoff)])])
+        try await db.write([
+            SQLStatement(
+                "DELETE FROM idempotency_keys WHERE created_at < ? AND scope <> ?",
+                [SQLValue(cutoff), SQLValue(OrderService.importScope)])
+        ])
         return Int(doomed)
     }
 

@@ -69,6 +69,43 @@ struct ConsoleExportTests {
         }
     }
 
+    /// A list longer than downloads at once is written by a task: its page shows the
+    /// progress, then the file, which only its owner can download (more than once).
+    @Test(arguments: Backend.available)
+    func aLongListIsExportedByATask(_ backend: Backend) async throws {
+        try await withApp(backend, console: ConsoleSettings(directExportRows: 10)) { shop, api, _ in
+            try await shop.stock([("TEA-001", 10_000, 10_000)])
+            for _ in 0..<30 { _ = try await shop.place([("TEA-001", 1)]) }
+            let (finance, _) = try await shop.console(.finance, api)
+            let list = try await finance.call(.get, "/console/orders", headers: ConsoleBatchTests.chinese)
+            #expect(list.text.contains("共 30 条"), "\(list.text.suffix(2000))")
+
+            let started = try await finance.call(
+                .get, "/console/orders/export?format=xlsx", headers: ConsoleBatchTests.chinese)
+            #expect(started.status == .seeOther)
+            let location = try #require(started.headers[.location])
+            var page = try await finance.call(.get, location, headers: ConsoleBatchTests.chinese)
+            for _ in 0..<200 where page.text.contains("http-equiv=\"refresh\"") {
+                try await Task.sleep(for: .milliseconds(25))
+                page = try await finance.call(.get, location, headers: ConsoleBatchTests.chinese)
+            }
+            #expect(page.text.contains("文件已生成：共 30 行。"), "\(page.text.suffix(2000))")
+            #expect(page.text.contains("\(location)/download"))
+            for _ in 0..<2 {
+                let file = try await finance.call(.get, "\(location)/download", headers: ConsoleBatchTests.chinese)
+                #expect(file.status == .ok && file.contentType == SpreadsheetFormat.xlsx.mediaType)
+                let rows = try OfficeSpreadsheets().rows(of: file.bytes, filename: "x.xlsx")
+                #expect(rows.count == 31 && rows[0][0] == "订单号")
+            }
+            let (other, _) = try await shop.console(.finance, api, username: "finance-2")
+            #expect(try await other.call(.get, "\(location)/download").status == .notFound)
+            #expect(try await shop.count("SELECT COUNT(*) FROM audit_log WHERE action = 'data.export'") == 1)
+            // A short list still downloads at once.
+            let short = try await finance.call(.get, "/console/orders/export?format=csv&q=TEA-001&channel=app")
+            #expect(short.status == .ok)
+        }
+    }
+
     @Test(arguments: Backend.available)
     func exportsTheFilteredStock(_ backend: Backend) async throws {
         try await withAPI(backend) { shop, api in

@@ -148,11 +148,15 @@ func withAPI(
 
 /// `withAPI`, with the dependencies the router was built on (its task board, say).
 func withApp(
-    _ backend: Backend, policy: OrderPolicy = OrderPolicy(),
+    _ backend: Backend, policy: OrderPolicy = OrderPolicy(), console: ConsoleSettings = ConsoleSettings(),
     _ body: @escaping @Sendable (TestShop, API, AppDependencies) async throws -> Void
 ) async throws {
     try await TestShop.with(backend, policy: policy) { shop in
-        let dependencies = shop.dependencies
+        let dependencies = {
+            var dependencies = shop.dependencies
+            dependencies.console = console
+            return dependencies
+        }()
         defer { try? FileManager.default.removeItem(at: dependencies.tasks.directory) }
         let app = Application(router: buildRouter(dependencies))
         let secret = try await shop.apiKey()

@@ -6,10 +6,12 @@ import OrderlyCore
 import OrderlyServices
 
 /// The order and stock lists as files: CSV or XLSX, with the list's filter, every
-/// page of it. Rows are read a page at a time and written row by row to a temporary file,
-/// which is then sent in chunks and removed, so memory stays flat however many
-/// rows match. Phone numbers are masked as on the page for roles that see them
-/// masked; every export is in the audit log with its filter and row count.
+/// page of it. Rows are read a page at a time and written row by row to a file,
+/// which is then sent in chunks, so memory stays flat however many rows match. A
+/// list of up to `ConsoleSettings.directExportRows` orders downloads at once; a longer one is written by
+/// a task whose page shows its progress and then offers the file. Phone numbers are
+/// masked as on the page for roles that see them masked; every export is in the
+/// audit log with its filter and row count.
 struct ConsoleExportRoutes: Sendable {
     let dependencies: AppDependencies
 
@@ -30,13 +32,13 @@ struct ConsoleExportRoutes: Sendable {
         return format
     }
 
-    /// Writes a header and what `rows` appends to a temporary file; the file's path
-    /// and the number of rows. The file is removed if anything fails.
+    /// Writes a header and what `rows` appends to a new file among the console's
+    /// files; the file's path and the number of rows. The file is removed if anything fails.
     func write(
         _ format: SpreadsheetFormat, sheet: String, header: [String],
         rows: (any SpreadsheetWriter) async throws -> Int
     ) async throws -> (path: String, rows: Int) {
-        let path = NSTemporaryDirectory() + "orderly-export-\(UUID().uuidString).\(format.rawValue)"
+        let path = try dependencies.tasks.newFile("exports", extension: format.rawValue).path
         do {
             let writer = try dependencies.spreadsheets.writer(to: path, format: format, sheetName: sheet)
             try writer.append(header.map { .text($0) })
@@ -110,27 +112,49 @@ struct ConsoleExportRoutes: Sendable {
             try await dependencies.catalogue.warehouses().map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
         filter.query.limit = Self.pageSize
         filter.query.after = nil
-        let file = try await write(
-            format, sheet: page.text("export.sheet"), header: Self.columns.map { page.text("export.\($0)") }
-        ) { writer in
-            var count = 0
-            while true {
-                let result = try await dependencies.orders.search(filter.query)
-                for order in result.items {
-                    try writer.append(
-                        Self.row(order, page, phonesInFull: phonesInFull, warehouse: warehouses[order.warehouse]))
+        let actor = try context.actor()
+        let name = "\(page.text("export.filename"))-\(day(page)).\(format.rawValue)"
+        let parameters = Dictionary(uniqueKeysWithValues: filter.parameters)
+        let query = filter.query
+        let dependencies = dependencies
+        // Writes the file, reporting each page written; records the export.
+        @Sendable func export(_ progress: ConsoleTaskProgress?) async throws -> (path: String, rows: Int) {
+            var query = query
+            let file = try await write(
+                format, sheet: page.text("export.sheet"), header: Self.columns.map { page.text("export.\($0)") }
+            ) { writer in
+                var count = 0
+                while true {
+                    let result = try await dependencies.orders.search(query)
+                    for order in result.items {
+                        try writer.append(
+                            Self.row(order, page, phonesInFull: phonesInFull, warehouse: warehouses[order.warehouse]))
+                    }
+                    count += result.items.count
+                    await progress?.done(count)
+                    guard result.hasMore, let last = result.items.last else { return count }
+                    query.after = OrderCursor(createdAt: last.createdAt, number: last.number)
                 }
-                count += result.items.count
-                guard result.hasMore, let last = result.items.last else { return count }
-                filter.query.after = OrderCursor(createdAt: last.createdAt, number: last.number)
             }
+            try await dependencies.access.recordExport(
+                of: "orders", format: format.rawValue, filter: parameters, rows: file.rows, actor: actor)
+            return file
         }
-        try await dependencies.access.recordExport(
-            of: "orders", format: format.rawValue, filter: Dictionary(uniqueKeysWithValues: filter.parameters),
-            rows: file.rows, actor: try context.actor())
-        return try Self.download(
-            file.path, format: format, ascii: "orders",
-            name: "\(page.text("export.filename"))-\(day(page)).\(format.rawValue)")
+        let count = try await dependencies.orders.count(query, upTo: ConsoleRoutes.countCap)
+        guard count > dependencies.console.directExportRows else {
+            let file = try await export(nil)
+            return try Self.download(file.path, format: format, ascii: "orders", name: name)
+        }
+        let id = await dependencies.tasks.start(
+            owner: actor.principal.id, kind: "export", total: count > ConsoleRoutes.countCap ? nil : count,
+            now: dependencies.clock.now()
+        ) { progress in
+            let file = try await export(progress)
+            return ConsoleTaskResult(
+                summary: page.text("task.export_done", ["rows": ConsoleRoutes.grouped(file.rows)]),
+                file: .init(path: URL(fileURLWithPath: file.path), format: format, ascii: "orders", name: name))
+        }
+        return Response(status: .seeOther, headers: [.location: "/console/tasks/\(id)"])
     }
 
     private func day(_ page: ConsolePage) -> String {

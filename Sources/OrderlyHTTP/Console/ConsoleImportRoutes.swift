@@ -214,7 +214,7 @@ struct ConsoleImportRoutes: Sendable {
         }
         guard !sheet.orders.isEmpty else { return refuse(page.text("import.no_orders")) }
         // Kept until the confirmation (or an hour), under a name no one can guess.
-        Self.forgetOldUploads(in: dependencies.tasks, now: dependencies.clock.now())
+        dependencies.tasks.removeOldFiles(now: Date())
         let kept = try dependencies.tasks.newFile(
             "uploads", extension: file.filename.lowercased().hasSuffix(".xlsx") ? "xlsx" : "csv")
         try Data(file.bytes).write(to: kept)
@@ -228,19 +228,6 @@ struct ConsoleImportRoutes: Sendable {
             return nil
         }
         return tasks.directory.appendingPathComponent("uploads", isDirectory: true).appendingPathComponent(name)
-    }
-
-    static func forgetOldUploads(in tasks: ConsoleTasks, now: Date) {
-        let folder = tasks.directory.appendingPathComponent("uploads", isDirectory: true)
-        let files =
-            (try? FileManager.default.contentsOfDirectory(
-                at: folder, includingPropertiesForKeys: [.contentModificationDateKey])) ?? []
-        for file in files {
-            let modified = (try? file.resourceValues(forKeys: [.contentModificationDateKey]))?.contentModificationDate
-            if let modified, now.timeIntervalSince(modified) > ConsoleTasks.keepSeconds {
-                try? FileManager.default.removeItem(at: file)
-            }
-        }
     }
 
     private func problemText(_ problem: ImportedOrder.Problem, _ page: ConsolePage) -> String {
@@ -401,11 +388,17 @@ struct ConsoleImportRoutes: Sendable {
         guard let task = await dependencies.tasks.task(id, owner: try context.actor().principal.id) else {
             throw NotFound("task", id)
         }
-        let percent = task.total == 0 ? 100 : task.done * 100 / task.total
         var values: [String: Any] = [
-            "running": !task.finished, "done": String(task.done), "total": String(task.total),
-            "percent": String(percent),
-            "progress": page.text("task.progress", ["done": String(task.done), "total": String(task.total)]),
+            "running": !task.finished, "done": String(task.done),
+            // Without a total the bar is indeterminate, and the text counts what is done.
+            "bar": task.total.map { total in
+                ["total": String(total), "done": String(task.done)] as [String: Any]
+            } ?? false,
+            "progress": task.total.map {
+                page.text(
+                    "task.progress",
+                    ["done": ConsoleRoutes.grouped(task.done), "total": ConsoleRoutes.grouped($0)])
+            } ?? page.text("task.progress_open", ["done": ConsoleRoutes.grouped(task.done)]),
             "failed": task.failure != nil, "summary": task.result?.summary ?? "",
             "download": task.result?.file != nil ? "/console/tasks/\(task.id)/download" : false,
             "downloadLabel": task.result?.file.map { page.text("task.download", ["name": $0.name]) } ?? "",

@@ -12,11 +12,18 @@ public struct ConsoleSettings: Sendable {
     public var secureCookies: Bool
     /// SKUs with this many units available or fewer are low on stock.
     public var lowStockAvailable: Int
+    /// Exports of up to this many orders download at once; longer ones run as a
+    /// task with progress, then offer the file.
+    public var directExportRows: Int
 
-    public init(utcOffsetMinutes: Int = 480, secureCookies: Bool = false, lowStockAvailable: Int = 10) {
+    public init(
+        utcOffsetMinutes: Int = 480, secureCookies: Bool = false, lowStockAvailable: Int = 10,
+        directExportRows: Int = 2_000
+    ) {
         self.utcOffsetMinutes = utcOffsetMinutes
         self.secureCookies = secureCookies
         self.lowStockAvailable = lowStockAvailable
+        self.directExportRows = directExportRows
     }
 
     private var offsetSeconds: TimeInterval { TimeInterval(utcOffsetMinutes * 60) }

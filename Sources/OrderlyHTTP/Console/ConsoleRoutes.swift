@@ -186,6 +186,24 @@ struct ConsoleRoutes: Sendable {
     /// The channels the order list filters by; an order from any other channel is
     /// still found by searching without one.
     static let channels = ["web", "app", "mini_program", "marketplace"]
+    /// Lists count their orders exactly up to this many, then say "10,000+".
+    static let countCap = 10_000
+
+    /// `共 1,234 条`, or `共 10,000+ 条` past the cap.
+    static func countText(_ count: Int, _ page: ConsolePage) -> String {
+        let number = count > countCap ? "\(grouped(countCap))+" : grouped(count)
+        return page.text("orders.count", ["count": number])
+    }
+
+    static func grouped(_ number: Int) -> String {
+        let digits = String(number)
+        var out = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { out.append(",") }
+            out.append(digit)
+        }
+        return out
+    }
 
     /// The order list's filter as typed into its form (and kept in its links), read
     /// into a query; each part that cannot be read is a message.
@@ -267,7 +285,16 @@ struct ConsoleRoutes: Sendable {
         let (query, messages, text, channel, from, to) = (
             filter.query, filter.messages, filter.text, filter.channel, filter.from, filter.to
         )
-        let result = messages.isEmpty ? try await orders.search(query) : Page(items: [], hasMore: false)
+        var result = Page<Order>(items: [], hasMore: false)
+        var count = 0
+        if messages.isEmpty {
+            // The whole list's count (not this page's), exact up to a cap so it stays cheap.
+            var whole = query
+            whole.after = nil
+            async let counted = orders.count(whole, upTo: Self.countCap)
+            result = try await orders.search(query)
+            count = try await counted
+        }
         // A scanner types an order number and Enter: that order opens at once.
         if let number = OrderNumber(text), query.after == nil, result.items.count == 1,
             result.items[0].number == number
@@ -288,6 +315,7 @@ struct ConsoleRoutes: Sendable {
                 ["code": code, "label": page.language.channel(code), "selected": code == channel]
             },
             "hasOrders": !result.items.isEmpty,
+            "count": messages.isEmpty ? Self.countText(count, page) : false,
             "orders": result.items.map { order -> [String: Any] in
                 [
                     "number": order.number.value, "placed": page.time(order.createdAt),

@@ -27,13 +27,32 @@ public actor ConsoleTasks {
         return folder.appendingPathComponent("\(UUID().uuidString.lowercased()).\(`extension`)")
     }
 
+    /// Removes exports and uploads older than a task is kept (left by a restart, or
+    /// checked and never imported).
+    nonisolated func removeOldFiles(now: Date) {
+        for kind in ["exports", "uploads"] {
+            let folder = directory.appendingPathComponent(kind, isDirectory: true)
+            let files =
+                (try? FileManager.default.contentsOfDirectory(
+                    at: folder, includingPropertiesForKeys: [.contentModificationDateKey])) ?? []
+            for file in files {
+                let values = try? file.resourceValues(forKeys: [.contentModificationDateKey])
+                if let modified = values?.contentModificationDate, now.timeIntervalSince(modified) > Self.keepSeconds {
+                    try? FileManager.default.removeItem(at: file)
+                }
+            }
+        }
+    }
+
     /// Starts `work` and returns the task's id at once. `work` reports progress
     /// through the handle it is given.
     func start(
-        owner: String, kind: String, total: Int, now: Date,
+        owner: String, kind: String, total: Int?, now: Date,
         work: @escaping @Sendable (ConsoleTaskProgress) async throws -> ConsoleTaskResult
     ) -> String {
         forgetOld(now: now)
+        // Files are dated by the file system's clock, so they are aged by it too.
+        removeOldFiles(now: Date())
         let id = UUID().uuidString.lowercased()
         tasks[id] = ConsoleTask(id: id, kind: kind, owner: owner, startedAt: now, done: 0, total: total)
         let progress = ConsoleTaskProgress(tasks: self, id: id)
@@ -60,7 +79,7 @@ public actor ConsoleTasks {
         tasks[id]?.result = result
         tasks[id]?.failure = failure
         tasks[id]?.finished = true
-        if let total = tasks[id]?.total, failure == nil { tasks[id]?.done = total }
+        if let total = tasks[id]?.total ?? nil, failure == nil { tasks[id]?.done = total }
     }
 
     private func forgetOld(now: Date) {
@@ -87,13 +106,14 @@ struct ConsoleTask: Sendable {
     var owner: String
     var startedAt: Date
     var done: Int
-    var total: Int
+    /// How many there are to do, when known beforehand.
+    var total: Int?
     var finished = false
     var result: ConsoleTaskResult?
     /// Why it stopped, for the log; the page says so in its own words.
     var failure: String?
 
-    init(id: String, kind: String, owner: String, startedAt: Date, done: Int, total: Int) {
+    init(id: String, kind: String, owner: String, startedAt: Date, done: Int, total: Int?) {
         self.id = id
         self.kind = kind
         self.owner = owner

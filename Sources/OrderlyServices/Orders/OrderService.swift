@@ -55,6 +55,12 @@ public struct OrderService: Sendable {
         try await orders.searchOrders(query)
     }
 
+    /// How many orders match, exactly up to `cap`; `cap + 1` stands for more (so a
+    /// list can say "10,000+" without counting a million orders).
+    public func count(_ query: OrderQuery, upTo cap: Int = 10_000) async throws -> Int {
+        try await orders.countOrders(query, upTo: cap)
+    }
+
     /// An order for its customer: found only when the number exists and the
     /// recipient's phone ends in `phoneLast4`. Any mismatch is the same `NotFound`,
     /// so the answer never says whether a guessed number exists.

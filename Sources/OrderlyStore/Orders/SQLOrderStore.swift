@@ -57,6 +57,24 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
     }
 
     public func searchOrders(_ query: OrderQuery) async throws -> Page<Order> {
+        let rows = try await matchingRows(query, columns: Self.orderColumns)
+        let orders = try await withLines(Array(rows.prefix(query.limit)))
+        return Page(items: orders, hasMore: rows.count > query.limit)
+    }
+
+    /// How many orders the query matches, counted up to `cap`: `cap + 1` means more.
+    /// Only the matches' keys are read, at most `cap + 1` of them, so a count stays
+    /// cheap however many orders there are.
+    public func countOrders(_ query: OrderQuery, upTo cap: Int) async throws -> Int {
+        var query = query
+        query.limit = cap
+        query.after = nil
+        return try await matchingRows(query, columns: "created_at, number").count
+    }
+
+    /// Up to `query.limit + 1` rows of `columns` of the orders the query matches,
+    /// newest first. `columns` includes `created_at` and `number`.
+    private func matchingRows(_ query: OrderQuery, columns: String) async throws -> [SQLRow] {
         var filter = SQLFilter()
         if let status = query.status { filter.add("status = ?", .text(status.rawValue)) }
         if let channel = query.channel { filter.add("channel = ?", .text(channel)) }
@@ -89,14 +107,11 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
                             "(created_at, number) < (?, ?)", SQLValue(after.createdAt), .text(after.number.value))
                     }
                     let found = try await db.query(
-                        "SELECT \(Self.orderColumns) FROM orders \(identified.whereClause) \(Self.newestFirst) LIMIT ?",
+                        "SELECT \(columns) FROM orders \(identified.whereClause) \(Self.newestFirst) LIMIT ?",
                         identified.binds + [SQLValue(query.limit + 1)])
                     rows = Self.mergedNewestFirst(rows, found, limit: query.limit + 1)
                 }
-                if !rows.isEmpty {
-                    let orders = try await withLines(Array(rows.prefix(query.limit)))
-                    return Page(items: orders, hasMore: rows.count > query.limit)
-                }
+                if !rows.isEmpty { return rows }
                 words = text
             } else {
                 words = text
@@ -106,16 +121,10 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
             // A row value, so both databases seek the index instead of walking to the cursor.
             filter.add("(created_at, number) < (?, ?)", SQLValue(after.createdAt), .text(after.number.value))
         }
-        let rows =
-            if let words {
-                try await ordersMatching(words, filter, limit: query.limit + 1)
-            } else {
-                try await db.query(
-                    "SELECT \(Self.orderColumns) FROM orders \(filter.whereClause) \(Self.newestFirst) LIMIT ?",
-                    filter.binds + [SQLValue(query.limit + 1)])
-            }
-        let orders = try await withLines(Array(rows.prefix(query.limit)))
-        return Page(items: orders, hasMore: rows.count > query.limit)
+        if let words { return try await ordersMatching(words, filter, limit: query.limit + 1, columns: columns) }
+        return try await db.query(
+            "SELECT \(columns) FROM orders \(filter.whereClause) \(Self.newestFirst) LIMIT ?",
+            filter.binds + [SQLValue(query.limit + 1)])
     }
 
     static let newestFirst = "ORDER BY created_at DESC, number DESC"
@@ -139,7 +148,7 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
     /// PostgreSQL gathers every order of the product before returning one.
     func ordersMatching(
         _ text: String, _ filter: SQLFilter, limit: Int, recentWindow: Int = SQLOrderStore.recentWindow,
-        skuListLimit: Int = SQLOrderStore.skuListLimit
+        skuListLimit: Int = SQLOrderStore.skuListLimit, columns: String = SQLOrderStore.orderColumns
     ) async throws -> [SQLRow] {
         // SKUs in any letter case (`tea-001`); the catalogue is small, so no index is needed.
         let productMatch = "UPPER(sku) = ? OR LOWER(name) LIKE ? ESCAPE '\\'"
@@ -151,7 +160,7 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
         var byRecipient = filter
         byRecipient.add("recipient = ?", .text(text))
         let recipients = try await db.query(
-            "SELECT \(Self.orderColumns) FROM orders \(byRecipient.whereClause) \(Self.newestFirst) LIMIT ?",
+            "SELECT \(columns) FROM orders \(byRecipient.whereClause) \(Self.newestFirst) LIMIT ?",
             byRecipient.binds + [SQLValue(limit)])
         guard !skus.isEmpty else { return recipients }
 
@@ -159,12 +168,13 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
             skus.count > skuListLimit
             ? ("SELECT sku FROM products WHERE \(productMatch)", productBinds)
             : (SQLText.placeholders(skus.count), skus.map { .text($0.text("sku")) })
-        let products = try await ordersWithSKUs(skuSet, skuBinds, filter, limit: limit, recentWindow: recentWindow)
+        let products = try await ordersWithSKUs(
+            skuSet, skuBinds, filter, limit: limit, recentWindow: recentWindow, columns: columns)
         return Self.mergedNewestFirst(recipients, products, limit: limit)
     }
 
     private func ordersWithSKUs(
-        _ skuSet: String, _ skuBinds: [SQLValue], _ filter: SQLFilter, limit: Int, recentWindow: Int
+        _ skuSet: String, _ skuBinds: [SQLValue], _ filter: SQLFilter, limit: Int, recentWindow: Int, columns: String
     ) async throws -> [SQLRow] {
         let windowEdge = try await db.query(
             "SELECT created_at, number FROM orders \(filter.whereClause) \(Self.newestFirst) LIMIT 1 OFFSET ?",
@@ -179,7 +189,7 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
             "EXISTS (SELECT 1 FROM order_lines l WHERE l.order_number = orders.number AND l.sku IN (\(skuSet)))")
         recent.binds += skuBinds
         let found = try await db.query(
-            "SELECT \(Self.orderColumns) FROM orders \(recent.whereClause) \(Self.newestFirst) LIMIT ?",
+            "SELECT \(columns) FROM orders \(recent.whereClause) \(Self.newestFirst) LIMIT ?",
             recent.binds + [SQLValue(limit)])
         // Without an edge the window held every order the filter allows.
         if found.count == limit || windowEdge == nil { return found }
@@ -189,7 +199,7 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
         // against the set of matches.
         return try await db.query(
             """
-            SELECT \(Self.orderColumns) FROM (SELECT DISTINCT order_number AS matched FROM order_lines \
+            SELECT \(columns) FROM (SELECT DISTINCT order_number AS matched FROM order_lines \
             WHERE sku IN (\(skuSet))) AS matching \
             CROSS JOIN orders \(joined.whereClause) \(Self.newestFirst) LIMIT ?
             """,

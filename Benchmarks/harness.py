@@ -6,7 +6,9 @@ must find every invariant intact, or the run fails.
 """
 import argparse
 import asyncio
+import datetime
 import http.client
+import http.cookiejar
 import json
 import os
 import platform
@@ -16,6 +18,7 @@ import sys
 import tempfile
 import time
 import urllib.parse
+import urllib.request
 import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -140,6 +143,64 @@ def search_at_scale(binary, database, orders):
     return results
 
 
+def console_session(port, username, password):
+    """An opener signed in to the console as `username`, speaking English."""
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    opener.addheaders = [("Accept-Language", "en")]
+    form = opener.open(f"http://127.0.0.1:{port}/console/login", timeout=30).read().decode()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    body = urllib.parse.urlencode({"username": username, "password": password, "csrf_token": token}).encode()
+    opener.open(f"http://127.0.0.1:{port}/console/login", data=body, timeout=30).read()
+    return opener
+
+
+def export_orders(binary, database, query, label):
+    """Exports the order list (XLSX, filtered by `query`) through the console on a
+    server of its own, so the peak memory is the export's: started, followed to its
+    task, waited for, downloaded. Returns rows, seconds and peak RSS."""
+    password = "Bench-pass-" + uuid.uuid4().hex[:12]
+    subprocess.run([binary, "user", "reset-password", "admin", "--password-stdin", "--database", database],
+                   input=password, check=True, capture_output=True, text=True)
+    with server(binary, database) as running:
+        opener = console_session(PORT, "admin", password)
+        base = f"http://127.0.0.1:{PORT}"
+        idle = running.peak_rss_mib()
+        started = time.time()
+        response = opener.open(f"{base}/console/orders/export?format=xlsx{query}", timeout=600)
+        task_url = response.geturl()
+        page = response.read().decode()
+        while 'http-equiv="refresh"' in page:
+            time.sleep(0.5)
+            page = opener.open(task_url, timeout=60).read().decode()
+        rows = int(re.search(r"The file is ready: ([\d,]+) rows", page).group(1).replace(",", ""))
+        size = 0
+        with opener.open(f"{task_url}/download", timeout=600) as download:
+            while chunk := download.read(1 << 20):
+                size += len(chunk)
+        log(f"  export {label}: {rows:,} rows, {size / 1048576:.0f} MiB file")
+        return {"rows": rows, "seconds": time.time() - started, "file_mib": size / 1048576,
+                "idle_rss_mib": idle, "peak_rss_mib": running.peak_rss_mib()}
+
+
+def export_memory(binary, database, orders):
+    """The whole list and about a tenth of it (from the day the newest tenth begins):
+    peak memory should be close, as exports stream."""
+    with server(binary, database) as running:
+        cursor, seen, boundary = None, 0, None
+        while seen < orders // 10:
+            _, page = running.call("GET", "/v1/orders?limit=200" + (f"&cursor={cursor}" if cursor else ""))
+            seen += len(page["data"])
+            boundary = page["data"][-1]["created_at"]
+            cursor = page.get("next_cursor")
+            if not cursor:
+                break
+    # The shop's day (UTC+8) of that order.
+    placed = datetime.datetime.fromisoformat(boundary.replace("Z", "+00:00"))
+    day = (placed + datetime.timedelta(hours=8)).strftime("%Y-%m-%d")
+    return {"tenth": export_orders(binary, database, f"&from={day}", "a tenth"),
+            "all": export_orders(binary, database, "", "all")}
+
+
 def fresh_database(backend, postgres_admin, workdir, name):
     if backend == "sqlite":
         return f"sqlite:{workdir}/{name}.sqlite"
@@ -180,6 +241,8 @@ def run_backend(backend, args, workdir):
         log(f"[{backend}] search at scale: {args.search_orders:,} orders")
         database = fresh_database(backend, args.postgres, workdir, "search")
         results["search"] = search_at_scale(args.binary, database, args.search_orders)
+        log(f"[{backend}] export memory: a tenth and all of {args.search_orders:,} orders")
+        results["export"] = export_memory(args.binary, database, args.search_orders)
         check(args.binary, database)
     return results
 
@@ -228,6 +291,14 @@ def table(results):
                              f"{measured['count']} requests, {measured['failures']} failed",
                              milliseconds(measured['p50_ms']), milliseconds(measured['p99_ms']), "", "",
                              f"{search['peak_rss_mib']:.0f}"))
+        export = result.get("export")
+        if export:
+            for part in ("tenth", "all"):
+                measured = export[part]
+                rows.append((f"export {measured['rows']:,} orders as XLSX", backend,
+                             f"{measured['seconds']:.1f} s, {measured['file_mib']:.0f} MiB file "
+                             f"(idle {measured['idle_rss_mib']:.0f} MiB)", "", "", "", "",
+                             f"{measured['peak_rss_mib']:.0f}"))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["| " + " | ".join(cell.ljust(width) for cell, width in zip(row, widths)) + " |" for row in rows]
     lines.insert(1, "|" + "|".join("-" * (width + 2) for width in widths) + "|")

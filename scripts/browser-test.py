@@ -10,7 +10,8 @@ operator sees no button they may not use, that a page beyond their role is refus
 that a wrong password is refused with a message, and that the language switch works.
 The warehouse operator then ships a batch from rows pasted as from a spreadsheet, another
 from an Excel file openpyxl wrote, and exports the shipped orders as XLSX (read back
-by openpyxl) and CSV.
+by openpyxl) and CSV; the data-entry clerk imports an order file twice (the second
+time, in English on a phone, creates nothing).
 Then every demo operator (one per role) tours the console in both languages at
 desktop and phone sizes: each section the navigation offers, and an order. Every
 page must be in its language (a Chinese page with no two English words in a row in
@@ -168,7 +169,7 @@ def batch_ship(passwords, numbers, artifacts, failures):
         browser.screenshot(os.path.join(artifacts, "export-1-list.png"))
         for link_text, fmt in [("Excel 表格", "xlsx"), ("CSV 文本", "csv")]:
             href = browser.execute(
-                "return [...document.querySelectorAll('a[download]')].find(a => a.textContent === arguments[0]).href;",
+                "return [...document.querySelectorAll('.actions a')].find(a => a.textContent === arguments[0]).href;",
                 link_text)
             # As the browser asks for it: its cookies and its language.
             request = urllib.request.Request(href, headers={"Cookie": browser.cookies(), "Accept-Language": "zh-CN"})
@@ -188,6 +189,62 @@ def batch_ship(passwords, numbers, artifacts, failures):
                     failures.append(f"[export {fmt}] {number}: {row}")
             if any("****" not in row[header.index("手机号")] for row in rows[1:]):
                 failures.append(f"[export {fmt}] the warehouse sees whole phone numbers")
+
+
+def import_orders(passwords, artifacts, failures):
+    """The data-entry clerk imports an order file openpyxl wrote (two orders, one of
+    two lines, and one with a mistake): the check shows the mistake by row and
+    column, the import creates the two orders, and the same file imported again, in
+    English on a phone, creates nothing new."""
+    path = os.path.join(artifacts, "orders.xlsx")
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["外部单号", "收货人", "收货人手机", "省", "市", "区", "详细地址", "SKU", "数量", "买家留言"])
+    sheet.append(["BT-1001", "周杰", "13900001111", "浙江省", "杭州市", "西湖区", "文三路 90 号", "TEA-001", 2, "工作日送"])
+    sheet.append(["BT-1001", None, None, None, None, None, None, "cup-001", 1, None])
+    sheet.append(["BT-1002", "吴敏", "13900002222", "江苏省", "苏州市", "姑苏区", "人民路 8 号", "TEA-002", 1, None])
+    sheet.append(["BT-1003", "郑爽", "12345", "上海市", "上海市", "徐汇区", "漕溪北路 1 号", "TEA-003", 1, None])
+    workbook.save(path)
+    counts = []
+    for attempt, (language, size) in enumerate([("zh", "desktop"), ("en", "phone")], start=1):
+        with Browser(TEXT[language]["language"], *SIZES[size]) as browser:
+            def shot(name):
+                browser.screenshot(os.path.join(artifacts, f"import-{attempt}-{language}-{size}-{name}.png"))
+            browser.open(f"{BASE}/console/login")
+            browser.type("input[name=username]", "clerk")
+            browser.type("input[name=password]", passwords["clerk"])
+            browser.click(browser.find("form[action='/console/login'] button"))
+            browser.until(lambda: TEXT[language]["dashboard"] in browser.title)
+            browser.open(f"{BASE}/console/orders")
+            browser.click(browser.find("a[href='/console/orders/import']"))
+            browser.type("input[type=file][name=file]", os.path.abspath(path))
+            shot("1-chosen")
+            browser.click(browser.find("form[action='/console/orders/import'] button[type=submit]"))
+            summary = browser.until(lambda: browser.text(".flash"))
+            expected = "3 单（4 行），可导入 2 单，有错误 1 单" if language == "zh" else \
+                "3 orders on 4 rows; 2 can be imported, 1 have mistakes"
+            if expected not in (summary or ""):
+                failures.append(f"[import {attempt}] check: {summary}")
+            problems = browser.text("table.problems")
+            mistake = "收货人手机" if language == "zh" else "Recipient phone"
+            if "5" not in problems or mistake not in problems:
+                failures.append(f"[import {attempt}] the mistake's row and column: {problems}")
+            if size == "phone" and browser.execute(OVERFLOW) > 1:
+                failures.append(f"[import {attempt}] the check is wider than the phone")
+            shot("2-checked")
+            browser.click(browser.find("button[name=confirm]"))
+            outcome = browser.until(lambda: "http-equiv" not in browser.page_source() and browser.text(".flash"), 60)
+            shot("3-imported")
+            counts.append(outcome or "")
+            if attempt == 1:
+                browser.click(browser.find("a[href^='/console/orders/2']"))
+                if "周杰" not in browser.page_source():
+                    failures.append(f"[import 1] the imported order's page: {browser.title}")
+                shot("4-order")
+    if "新建 2 单，已导入过 0 单" not in counts[0]:
+        failures.append(f"[import 1] outcome: {counts[0]}")
+    if len(counts) < 2 or "0 orders created, 2 imported before" not in counts[1]:
+        failures.append(f"[import 2] the same file again: {counts[1:]}")
 
 
 def orders_awaiting_shipment(key):
@@ -299,6 +356,10 @@ def main():
                 batch_ship(passwords, numbers[2:6], args.artifacts, failures)
             except WebDriverError as error:
                 failures.append(f"[batch ship] {str(error)[:300]}")
+            try:
+                import_orders(passwords, args.artifacts, failures)
+            except WebDriverError as error:
+                failures.append(f"[import] {str(error)[:300]}")
             for language in ["en", "zh"]:
                 for size in SIZES:
                     try:

@@ -92,6 +92,7 @@ struct ConsoleImportTests {
                 "\(preview.text.suffix(3000))")
             // Each mistake with its rows and column, in words.
             #expect(preview.text.contains("收货人手机须为 11 位大陆手机号"))
+            #expect(!preview.text.contains("买家手机须为"), "the recipient's phone stands in for the buyer's: said once")
             #expect(preview.text.contains("没有 SKU 为 NOPE-1 的商品。"))
             #expect(preview.text.contains("这些行没有外部单号，不会导入。"))
             #expect(preview.text.contains("<td data-label=\"行号\">6</td>"))

@@ -240,10 +240,12 @@ public struct OrderImportSheet: Sendable {
             for fieldError in error.errors {
                 let (column, lineIndex) = Self.column(of: fieldError.path)
                 let rows = lineIndex.flatMap { rowNumbers.indices.contains($0) ? [rowNumbers[$0]] : nil } ?? rowNumbers
-                // Quantities already reported as not numbers are not reported twice.
+                // Quantities already reported as not numbers are not reported twice, nor
+                // the recipient's phone again as the customer's when it stood in for it.
                 if column == .quantity, problems.contains(where: { $0.column == .quantity && $0.rows == rows }) {
                     continue
                 }
+                if column == .customerPhone, customerPhone == nil { continue }
                 problem(column, fieldError, rows: rows)
             }
         }

@@ -417,7 +417,9 @@ struct ConsoleImportRoutes: Sendable {
                 "outcome": page.text("batch.outcome_\(outcome.kind)"), "detail": outcome.detail,
             ]
         }
-        let title = page.text(task.kind == "order_import" ? "import.task_title" : "task.export_title")
+        let title = page.text(
+            task.kind == "order_import"
+                ? (task.finished ? "import.result_title" : "import.task_title") : "task.export_title")
         return htmlResponse(
             page.render(
                 title, ConsoleResources.render("task", page.templateValues(values)),

@@ -2,6 +2,7 @@
 # Time checking and importing an order file of N rows (N/2 orders of two lines)
 # through the console, on SQLite with the demo shop:
 #   Benchmarks/experiments/import-time.sh .build/release/orderly 10000
+# Needs the sqlite3 shell and openpyxl (pip install openpyxl==3.1.5).
 set -euo pipefail
 bin=$1; rows=$2; dir=/tmp/imp; db=sqlite:$dir/db.sqlite; port=18092
 rm -rf $dir; mkdir -p $dir

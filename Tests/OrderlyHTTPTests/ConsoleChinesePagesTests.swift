@@ -160,6 +160,24 @@ struct ConsoleChinesePagesTests {
                 try await get("/console/orders/ship-import")
                 let pasted = numbers.map { "\($0.value)%09SF%09SF\($0.value.suffix(8))" }.joined(separator: "%0A")
                 try await post("/console/orders/ship-import", "rows=" + pasted + "%0Anonsense")
+                // An order file with mistakes of every kind, its check, and its import's task.
+                try await get("/console/orders/import")
+                var rows = ConsoleImportTests.rows
+                rows[2][8] = "两件"
+                rows[3][3] = ""
+                let upload = try ConsoleImportTests.upload(rows, csrf: csrf)
+                let preview = try await operator_.call(
+                    .post, "/console/orders/import", bytes: upload.body, headers: upload.headers)
+                pages.append(("\(role) order file check", preview))
+                if preview.status == .ok {
+                    let started = try await operator_.call(
+                        .post, "/console/orders/import", try ConsoleImportTests.confirm(preview, csrf: csrf),
+                        headers: Self.chinese)
+                    if let task = started.headers[.location] {
+                        try await Task.sleep(for: .milliseconds(200))
+                        try await get(task)
+                    }
+                }
             }
             let anonymous = api.as(.anonymous)
             pages.append(("login", try await anonymous.call(.get, "/console/login", headers: Self.chinese)))

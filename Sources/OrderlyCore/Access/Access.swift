@@ -12,6 +12,7 @@ public enum Permission: String, CaseIterable, Sendable, Codable, Comparable {
     case paymentsRecord = "payments.record"
     case ordersShip = "orders.ship"
     case ordersDeliver = "orders.deliver"
+    case ordersAnnotate = "orders.annotate"
     case catalogueRead = "catalogue.read"
     case catalogueWrite = "catalogue.write"
     case stockRead = "stock.read"
@@ -37,6 +38,7 @@ public enum Permission: String, CaseIterable, Sendable, Codable, Comparable {
         case .paymentsRecord: return "record payments"
         case .ordersShip: return "ship orders"
         case .ordersDeliver: return "mark orders delivered and complete them"
+        case .ordersAnnotate: return "write the staff note and set the flag of orders"
         case .catalogueRead: return "list products and warehouses"
         case .catalogueWrite: return "create products and warehouses"
         case .stockRead: return "read stock levels and movements"
@@ -64,15 +66,15 @@ public enum Role: String, CaseIterable, Sendable, Codable {
         case .administrator:
             return Set(Permission.allCases)
         case .dataEntryClerk:
-            return [.ordersRead, .ordersPlace, .ordersEdit, .catalogueRead, .catalogueWrite, .stockRead]
+            return [.ordersRead, .ordersAnnotate, .ordersPlace, .ordersEdit, .catalogueRead, .catalogueWrite, .stockRead]
         case .reviewer:
-            return [.ordersRead, .ordersReview, .catalogueRead, .stockRead, .auditRead]
+            return [.ordersRead, .ordersAnnotate, .ordersReview, .catalogueRead, .stockRead, .auditRead]
         case .finance:
-            return [.ordersRead, .paymentsRecord, .catalogueRead]
+            return [.ordersRead, .ordersAnnotate, .paymentsRecord, .catalogueRead]
         case .customerService:
-            return [.ordersRead, .ordersEdit, .ordersCancel, .catalogueRead, .stockRead]
+            return [.ordersRead, .ordersAnnotate, .ordersEdit, .ordersCancel, .catalogueRead, .stockRead]
         case .warehouse:
-            return [.ordersRead, .ordersShip, .ordersDeliver, .catalogueRead, .stockRead, .stockWrite]
+            return [.ordersRead, .ordersAnnotate, .ordersShip, .ordersDeliver, .catalogueRead, .stockRead, .stockWrite]
         }
     }
 
@@ -99,7 +101,7 @@ public enum APIScope: String, CaseIterable, Sendable, Codable {
     public var permissions: Set<Permission> {
         switch self {
         case .ordersRead: return [.ordersRead]
-        case .ordersWrite: return [.ordersPlace, .ordersEdit, .ordersCancel]
+        case .ordersWrite: return [.ordersPlace, .ordersEdit, .ordersCancel, .ordersAnnotate]
         case .ordersReview: return [.ordersReview]
         case .paymentsWrite: return [.paymentsRecord]
         case .fulfilmentWrite: return [.ordersShip, .ordersDeliver]

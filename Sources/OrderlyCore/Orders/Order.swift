@@ -99,6 +99,9 @@ public struct Order: Hashable, Sendable {
     /// Bumped by every change; guards against lost updates.
     public var version: Int
     public var editCount: Int
+    /// The operators' own note (卖家备注), never shown to the buyer.
+    public var staffNote: String?
+    public var flag: OrderFlag?
 
     public init(
         number: OrderNumber, channel: String, customer: Customer, shippingAddress: ShippingAddress,
@@ -106,7 +109,7 @@ public struct Order: Hashable, Sendable {
         fulfillmentStatus: FulfillmentStatus, paymentMethod: String, note: String?, warehouse: WarehouseCode,
         reviewReasons: [String], createdAt: Date, updatedAt: Date, paymentDueAt: Date?, shipment: Shipment?,
         deliveredAt: Date?, completedAt: Date?, cancelledAt: Date?, cancelReason: String?, version: Int,
-        editCount: Int
+        editCount: Int, staffNote: String? = nil, flag: OrderFlag? = nil
     ) {
         self.number = number
         self.channel = channel
@@ -131,6 +134,8 @@ public struct Order: Hashable, Sendable {
         self.cancelReason = cancelReason
         self.version = version
         self.editCount = editCount
+        self.staffNote = staffNote
+        self.flag = flag
     }
 
     /// Quantity per SKU, with lines of the same SKU summed.

@@ -6,13 +6,15 @@ public enum TimelineReplay {
         case transition(OrderStatus.Event)
         /// Changes lines only, and only while payment is awaited.
         case edit
+        /// The operators' note or flag: any time, no status.
+        case annotation
     }
 
     static let steps: [String: Step] = [
         "held_for_review": .transition(.hold), "approved": .transition(.approve), "rejected": .transition(.reject),
         "cancelled": .transition(.cancel), "expired": .transition(.expire), "payment_recorded": .transition(.pay),
         "shipped": .transition(.ship), "delivered": .transition(.deliver), "completed": .transition(.complete),
-        "edited": .edit,
+        "edited": .edit, "annotated": .annotation,
     ]
 
     /// The status the timeline leads to, or why it cannot be replayed.
@@ -25,6 +27,8 @@ public enum TimelineReplay {
                 return .failure(.unknownEvent(index: index, type: type))
             case .edit?:
                 if status != .pendingPayment { return .failure(.illegal(index: index, type: type, from: status)) }
+            case .annotation?:
+                continue
             case .transition(let event)?:
                 guard let next = try? status.applying(event) else {
                     return .failure(.illegal(index: index, type: type, from: status))

@@ -42,6 +42,7 @@ public enum RouteTable {
         "GET /console/orders": .operation(.searchOrders),
         "GET /console/orders/{number}": .operation(.getOrder),
         "POST /console/orders/{number}/reveal-phone": .operation(.getOrder),
+        "POST /console/orders/{number}/annotate": .permission(.ordersAnnotate),
         // Each ticked order's action is checked against its own permission.
         "POST /console/orders/batch": .operation(.searchOrders),
         "GET /console/orders/export": .operation(.searchOrders),

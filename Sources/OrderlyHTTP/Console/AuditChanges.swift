@@ -68,6 +68,7 @@ struct AuditChanges {
         case "field": return language.strings.word("personal_field", text)
         case "format": return page.text("export.format_\(text)")
         case "channel": return language.channel(text)
+        case "flag": return language.strings.word("flag", text)
         case "expires_at", "revoked_at": return UTCTime.parseRFC3339(text).map(page.time) ?? text
         default: return ConsolePage.readable(text)
         }

@@ -163,8 +163,8 @@ struct ConsoleExportRoutes: Sendable {
 
     static let columns = [
         "number", "placed", "channel", "status", "payment_status", "customer_id", "recipient", "phone", "province",
-        "city", "district", "street", "items", "quantity", "total", "currency", "note", "warehouse", "carrier",
-        "tracking_number",
+        "city", "district", "street", "items", "quantity", "total", "currency", "note", "staff_note", "flag",
+        "warehouse", "carrier", "tracking_number",
     ]
 
     static func row(_ order: Order, _ page: ConsolePage, phonesInFull: Bool, warehouse: String?) -> [SpreadsheetCell] {
@@ -177,7 +177,8 @@ struct ConsoleExportRoutes: Sendable {
             .text(address.city), .text(address.district), .text(address.street),
             .text(order.lines.map { "\($0.sku.value) × \($0.quantity)" }.joined(separator: "; ")),
             .number(Double(order.lines.reduce(0) { $0 + $1.quantity })), .money(order.totals.grandTotal.amount),
-            .text(order.totals.grandTotal.currency.code), .text(order.note ?? ""),
+            .text(order.totals.grandTotal.currency.code), .text(order.note ?? ""), .text(order.staffNote ?? ""),
+            .text(order.flag.map { page.language.strings.word("flag", $0.rawValue) } ?? ""),
             .text(warehouse ?? order.warehouse.value),
             .text(order.shipment.map { page.language.carrier($0.carrier) } ?? ""),
             .text(order.shipment?.trackingNumber ?? ""),

@@ -223,6 +223,7 @@ struct ConsoleRoutes: Sendable {
             if !text.isEmpty { parameters.append(("q", text)) }
             if let status = query.status { parameters.append(("status", status.rawValue)) }
             if !channel.isEmpty { parameters.append(("channel", channel)) }
+            if let flag = query.flag { parameters.append(("flag", flag.rawValue)) }
             if !from.isEmpty { parameters.append(("from", from)) }
             if !to.isEmpty { parameters.append(("to", to)) }
             return parameters
@@ -243,6 +244,11 @@ struct ConsoleRoutes: Sendable {
             filter.messages.append(page.text("orders.text_too_long", ["max": String(OrderQuery.maxTextLength)]))
         } else if !filter.text.isEmpty {
             filter.query.text = filter.text
+        }
+        let flagRaw = parameters.get("flag") ?? ""
+        if !flagRaw.isEmpty {
+            filter.query.flag = OrderFlag(rawValue: flagRaw)
+            if filter.query.flag == nil { filter.messages.append(page.text("annotate.unknown_flag")) }
         }
         let statusRaw = parameters.get("status") ?? ""
         if !statusRaw.isEmpty {
@@ -314,6 +320,7 @@ struct ConsoleRoutes: Sendable {
             "channels": channels.map { code -> [String: Any] in
                 ["code": code, "label": page.language.channel(code), "selected": code == channel]
             },
+            "flags": ConsoleAnnotationRoutes.flagOptions(selected: query.flag, page),
             "hasOrders": !result.items.isEmpty,
             "count": messages.isEmpty ? Self.countText(count, page) : false,
             "orders": result.items.map { order -> [String: Any] in
@@ -323,6 +330,10 @@ struct ConsoleRoutes: Sendable {
                     "statusCode": order.status.rawValue, "status": page.language.orderStatus(order.status),
                     "paymentStatus": page.language.paymentStatus(order.paymentStatus),
                     "hasNote": !(order.note ?? "").trimmed.isEmpty,
+                    "hasStaffNote": order.staffNote != nil,
+                    "flag": order.flag.map { flag -> [String: Any] in
+                        ["code": flag.rawValue, "label": page.language.strings.word("flag", flag.rawValue)]
+                    } ?? false,
                     "channel": page.language.channel(order.channel),
                 ]
             },

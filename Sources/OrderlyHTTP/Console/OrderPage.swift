@@ -66,6 +66,18 @@ struct OrderPage {
             values["held"] = ["reasons": order.reviewReasons.map(language.reviewReason)]
         }
         if let note = order.note, !note.isEmpty { values["note"] = note }
+        // The operators' marks: shown to all, changed by those who may.
+        if let staffNote = order.staffNote { values["staffNote"] = staffNote }
+        if let flag = order.flag {
+            values["flag"] = ["code": flag.rawValue, "label": language.strings.word("flag", flag.rawValue)]
+        }
+        values["annotate"] =
+            page.may(.ordersAnnotate)
+            ? [
+                "staffNote": order.staffNote ?? "", "noFlag": order.flag == nil,
+                "flags": ConsoleAnnotationRoutes.flagOptions(selected: order.flag, page),
+                "maxLength": OrderWorkflow.maxStaffNoteLength,
+            ] as [String: Any] : false
         if let shipment = order.shipment {
             values["shipment"] = [
                 "carrier": language.carrier(shipment.carrier), "trackingNumber": shipment.trackingNumber,
@@ -101,6 +113,7 @@ struct OrderPage {
                 guard case .int(let from)? = change["from"], case .int(let to)? = change["to"] else { return nil }
                 text = "\(display(Money(from, moneyCurrency))) → \(display(Money(to, moneyCurrency)))"
             case ("method", .string(let method)): text = page.language.paymentMethod(method)
+            case ("flag", .string(let flag)): text = page.language.strings.word("flag", flag)
             case ("carrier", .string(let carrier)): text = page.language.carrier(carrier)
             case ("payment_due_at", .string(let time)):
                 text = JSONCoding.parseTimestamp(time).map(page.time) ?? time

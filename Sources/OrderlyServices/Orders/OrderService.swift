@@ -127,6 +127,28 @@ public struct OrderService: Sendable {
         }
     }
 
+    /// Sets the staff note and flag (nil clears them). Unchanged marks are no change:
+    /// the order comes back as it is, with nothing in its timeline.
+    public func annotate(
+        _ number: OrderNumber, staffNote: String?, flag: OrderFlag?, actor: Actor,
+        idempotency: Idempotency<Order>? = nil
+    ) async throws -> CommandResult<Order> {
+        if let staffNote, staffNote.trimmed.scalarCount > OrderWorkflow.maxStaffNoteLength {
+            throw ValidationFailure([
+                FieldError(
+                    path: "staff_note", message: "must be at most \(OrderWorkflow.maxStaffNoteLength) characters",
+                    code: "max_length", values: ["max": String(OrderWorkflow.maxStaffNoteLength)])
+            ])
+        }
+        guard let order = try await orders.order(number) else { throw NotFound("order", number.value) }
+        guard OrderWorkflow.changesAnnotations(order, staffNote: staffNote, flag: flag) else {
+            return .applied(order, nil)
+        }
+        return try await transition("order.annotate", number, actor, idempotency) { order, now in
+            try OrderWorkflow.annotate(order, staffNote: staffNote, flag: flag, now: now, actor: actor.name)
+        }
+    }
+
     public func recordPayment(
         _ number: OrderNumber, method: String, amount: Money, reference: String?, actor: Actor,
         idempotency: Idempotency<Order>? = nil
@@ -379,13 +401,16 @@ public struct OrderService: Sendable {
     }
 
     static func auditSummary(_ order: Order) -> JSONValue {
-        [
+        var summary: [String: JSONValue] = [
             "status": .string(order.status.rawValue), "payment_status": .string(order.paymentStatus.rawValue),
             "fulfillment_status": .string(order.fulfillmentStatus.rawValue),
             "total": .string("\(order.totals.grandTotal.amount) \(order.totals.grandTotal.currency.code)"),
             "lines": .array(order.lines.map { .string("\($0.sku.value)×\($0.quantity)") }),
             "version": .int(Int64(order.version)),
         ]
+        if let note = order.staffNote { summary["staff_note"] = .string(note) }
+        if let flag = order.flag { summary["flag"] = .string(flag.rawValue) }
+        return .object(summary)
     }
 
     /// The shortage behind a failed reservation, with what is available now.

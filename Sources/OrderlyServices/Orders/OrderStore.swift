@@ -18,6 +18,8 @@ public struct OrderQuery: Hashable, Sendable {
     public var text: String?
     public var status: OrderStatus?
     public var channel: String?
+    /// Orders with this flag only.
+    public var flag: OrderFlag?
     public var createdFrom: Date?
     public var createdTo: Date?
     public var after: OrderCursor?
@@ -28,9 +30,10 @@ public struct OrderQuery: Hashable, Sendable {
 
     public init(
         text: String? = nil, status: OrderStatus? = nil, channel: String? = nil, createdFrom: Date? = nil,
-        createdTo: Date? = nil, after: OrderCursor? = nil, limit: Int = 50
+        createdTo: Date? = nil, after: OrderCursor? = nil, limit: Int = 50, flag: OrderFlag? = nil
     ) {
         self.text = text
+        self.flag = flag
         self.status = status
         self.channel = channel
         self.createdFrom = createdFrom

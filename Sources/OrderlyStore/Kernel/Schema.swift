@@ -348,6 +348,15 @@ enum Schema {
                 "CREATE INDEX orders_by_customer_email ON orders (lower(customer_email))",
                 "CREATE INDEX orders_by_customer_id ON orders (customer_id) WHERE customer_id IS NOT NULL",
             ]),
+        Migration(
+            version: 8, name: "staff notes and flags",
+            // Most orders carry no flag; a partial index holds only those that do, so
+            // placing an order writes no entry to it.
+            statements: [
+                "ALTER TABLE orders ADD COLUMN staff_note TEXT",
+                "ALTER TABLE orders ADD COLUMN flag TEXT",
+                "CREATE INDEX orders_by_flag ON orders (flag, created_at, number) WHERE flag IS NOT NULL",
+            ]),
     ]
 
     private static func outboxByAggregate(clustered: Bool) -> [String] {

@@ -12,7 +12,7 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
         province, city, district, street, postal_code, status, payment_status, fulfillment_status, payment_method, \
         note, warehouse, review_reasons, currency, subtotal, shipping, discount, created_at, updated_at, \
         payment_due_at, carrier, tracking_number, shipped_at, delivered_at, completed_at, cancelled_at, \
-        cancel_reason, version, edit_count
+        cancel_reason, version, edit_count, staff_note, flag
         """
 
     /// The order and its lines. They are two reads, and an edit that commits between
@@ -78,6 +78,7 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
         var filter = SQLFilter()
         if let status = query.status { filter.add("status = ?", .text(status.rawValue)) }
         if let channel = query.channel { filter.add("channel = ?", .text(channel)) }
+        if let flag = query.flag { filter.add("flag = ?", .text(flag.rawValue)) }
         if let from = query.createdFrom { filter.add("created_at >= ?", SQLValue(from)) }
         if let to = query.createdTo { filter.add("created_at < ?", SQLValue(to)) }
         var words: String?
@@ -336,7 +337,8 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
             deliveredAt: row.optionalDate("delivered_at"), completedAt: row.optionalDate("completed_at"),
             cancelledAt: row.optionalDate("cancelled_at"),
             cancelReason: row.optionalText("cancel_reason"), version: Int(row.int("version")),
-            editCount: Int(row.int("edit_count")))
+            editCount: Int(row.int("edit_count")), staffNote: row.optionalText("staff_note"),
+            flag: row.optionalText("flag").flatMap(OrderFlag.init(rawValue:)))
     }
 
     // MARK: - Orders: the write
@@ -424,7 +426,8 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
             ("shipped_at", SQLValue(order.shipment?.shippedAt)), ("delivered_at", SQLValue(order.deliveredAt)),
             ("completed_at", SQLValue(order.completedAt)), ("cancelled_at", SQLValue(order.cancelledAt)),
             ("cancel_reason", SQLValue(order.cancelReason)), ("version", SQLValue(order.version)),
-            ("edit_count", SQLValue(order.editCount)),
+            ("edit_count", SQLValue(order.editCount)), ("staff_note", SQLValue(order.staffNote)),
+            ("flag", SQLValue(order.flag?.rawValue)),
         ]
     }
 

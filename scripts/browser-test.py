@@ -11,7 +11,8 @@ that a wrong password is refused with a message, and that the language switch wo
 The warehouse operator then ships a batch from rows pasted as from a spreadsheet, another
 from an Excel file openpyxl wrote, and exports the shipped orders as XLSX (read back
 by openpyxl) and CSV; the data-entry clerk imports an order file twice (the second
-time, in English on a phone, creates nothing).
+time, in English on a phone, creates nothing); customer service writes a staff note
+and a red flag on an order and finds it by the flag.
 Then every demo operator (one per role) tours the console in both languages at
 desktop and phone sizes: each section the navigation offers, and an order. Every
 page must be in its language (a Chinese page with no two English words in a row in
@@ -247,6 +248,42 @@ def import_orders(passwords, artifacts, failures):
         failures.append(f"[import 2] the same file again: {counts[1:]}")
 
 
+def note_and_flag(passwords, number, artifacts, failures):
+    """Customer service writes a staff note and puts a red flag on an order, sees
+    both on the order and in its timeline, and finds the order again by its flag."""
+    with Browser(TEXT["zh"]["language"], *SIZES["phone"]) as browser:
+        def shot(name):
+            browser.screenshot(os.path.join(artifacts, f"note-{name}.png"))
+        browser.open(f"{BASE}/console/login")
+        browser.type("input[name=username]", "service")
+        browser.type("input[name=password]", passwords["service"])
+        browser.click(browser.find("form[action='/console/login'] button"))
+        browser.until(lambda: TEXT["zh"]["dashboard"] in browser.title)
+        browser.open(f"{BASE}/console/orders/{number}")
+        browser.click(browser.find("details.annotate summary"))
+        browser.type("textarea[name=staff_note]", "客户来电：改发顺丰，周六前送到")
+        browser.click(browser.find("input[name=flag][value=red]"))
+        shot("1-typed")
+        browser.click(browser.find("form[action$='/annotate'] button[type=submit]"))
+        saved = browser.until(lambda: "已保存" in browser.text(".flash") and browser.text(".flash"))
+        if not saved:
+            failures.append("[note] no confirmation after saving the note")
+        if "改发顺丰" not in browser.text("#staff-note") or "红旗" not in browser.text("#order-flag"):
+            failures.append("[note] the note and flag are not on the order")
+        if "修改备注或旗帜" not in browser.page_source():
+            failures.append("[note] the change is not in the timeline")
+        shot("2-saved")
+        browser.open(f"{BASE}/console/orders")
+        browser.click(browser.find("select[name=flag] option[value=red]"))
+        browser.click(browser.find("form.filters button[type=submit]"))
+        found = browser.until(lambda: "flag=red" in browser.url and browser.page_source())
+        if not found or number not in found or "共 1 条" not in found:
+            failures.append(f"[note] filtering by the red flag: {browser.url}")
+        if browser.execute(OVERFLOW) > 1:
+            failures.append("[note] the filtered list is wider than the phone")
+        shot("3-found-by-flag")
+
+
 def orders_awaiting_shipment(key):
     request = urllib.request.Request(f"{BASE}/v1/orders?status=paid", headers={"Authorization": f"Bearer {key}"})
     with urllib.request.urlopen(request) as response:
@@ -356,6 +393,10 @@ def main():
                 batch_ship(passwords, numbers[2:6], args.artifacts, failures)
             except WebDriverError as error:
                 failures.append(f"[batch ship] {str(error)[:300]}")
+            try:
+                note_and_flag(passwords, numbers[-2], args.artifacts, failures)
+            except WebDriverError as error:
+                failures.append(f"[note] {str(error)[:300]}")
             try:
                 import_orders(passwords, args.artifacts, failures)
             except WebDriverError as error:

@@ -80,8 +80,9 @@ struct ConsoleAnnotationTests {
                 #expect(reply.status == .seeOther, "\(role)")
                 #expect(try await shop.orders.details(order.number).order.staffNote == role.rawValue)
             }
-            #expect(TimelineReplay.status(after: try await shop.orders.timeline(order.number).map(\.type))
-                == .success(.cancelled))
+            #expect(
+                TimelineReplay.status(after: try await shop.orders.timeline(order.number).map(\.type))
+                    == .success(.cancelled))
         }
     }
 }

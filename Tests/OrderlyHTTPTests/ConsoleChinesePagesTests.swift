@@ -133,6 +133,11 @@ struct ConsoleChinesePagesTests {
                 }
                 for number in numbers {
                     try await get("/console/orders/\(number.value)")
+                    try await get("/console/orders/\(number.value)/edit")
+                    try await post(
+                        "/console/orders/\(number.value)/edit", "preview=yes&sku=TEA-001&quantity=2&sku=NOPE&quantity=x"
+                    )
+                    try await post("/console/orders/\(number.value)/edit", "preview=yes&sku=TEA-001&quantity=2")
                     for action in OrderAction.allCases {
                         try await get("/console/orders/\(number.value)/\(action.rawValue)")
                     }

@@ -43,6 +43,8 @@ public enum RouteTable {
         "GET /console/orders/{number}": .operation(.getOrder),
         "POST /console/orders/{number}/reveal-phone": .operation(.getOrder),
         "POST /console/orders/{number}/annotate": .permission(.ordersAnnotate),
+        "GET /console/orders/{number}/edit": .operation(.editOrder),
+        "POST /console/orders/{number}/edit": .operation(.editOrder),
         // Each ticked order's action is checked against its own permission.
         "POST /console/orders/batch": .operation(.searchOrders),
         "GET /console/orders/export": .operation(.searchOrders),

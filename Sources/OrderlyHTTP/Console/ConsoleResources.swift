@@ -21,6 +21,7 @@ enum ConsoleResources {
         ("order_import", PackageResources.order_import_mustache),
         ("import_preview", PackageResources.import_preview_mustache),
         ("task", PackageResources.task_mustache),
+        ("edit_order", PackageResources.edit_order_mustache),
     ]
 
     static let stylesheet = String(decoding: PackageResources.console_css, as: UTF8.self)

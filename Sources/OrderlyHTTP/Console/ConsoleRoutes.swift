@@ -393,9 +393,12 @@ struct ConsoleRoutes: Sendable {
         let order = details.order
         let actions = OrderAction.allCases.filter { $0.isOffered(for: order) && page.may($0.operation) }
         let warehouse = try await dependencies.catalogue.warehouses().first { $0.code == order.warehouse }
+        let editable =
+            page.may(.editOrder)
+            && ConsoleEditRoutes.refusal(order, policy: orders.policy, now: dependencies.clock.now(), page) == nil
         let view = OrderPage(
             details: details, actions: actions, page: page, warehouseName: warehouse?.name,
-            phoneRevealed: phoneRevealed)
+            phoneRevealed: phoneRevealed, editable: editable)
         return htmlResponse(
             page.render(
                 template: "order", title: page.text("order.title", ["number": order.number.value]), view.values,

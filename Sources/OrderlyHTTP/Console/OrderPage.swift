@@ -12,6 +12,8 @@ struct OrderPage {
     var warehouseName: String? = nil
     /// The operator asked to see the phone number in full, and that was audited.
     var phoneRevealed = false
+    /// The operator may change the lines now (the order's state, window and limit allow).
+    var editable = false
 
     /// The phone number as this operator may see it: in full for roles whose work
     /// needs it, or once revealed; masked otherwise.
@@ -29,7 +31,7 @@ struct OrderPage {
             "actions": actions.map { action -> [String: Any] in
                 ["href": "/console/orders/\(order.number.value)/\(action.rawValue)", "label": action.title(language)]
             },
-            "hasActions": !actions.isEmpty,
+            "hasActions": !actions.isEmpty || editable, "editable": editable,
             "customer": order.customer.name, "recipient": address.recipient,
             "phone": phoneShownInFull ? address.phone : PersonalData.maskedPhone(address.phone),
             "phoneMasked": !phoneShownInFull,

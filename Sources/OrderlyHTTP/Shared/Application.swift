@@ -111,6 +111,7 @@ public func buildRouter(_ dependencies: AppDependencies) -> Router<OrderlyReques
     ConsoleExportRoutes(dependencies: dependencies).register(on: router)
     ConsoleImportRoutes(dependencies: dependencies).register(on: router)
     ConsoleAnnotationRoutes(dependencies: dependencies).register(on: router)
+    ConsoleEditRoutes(dependencies: dependencies).register(on: router)
     TrackingRoutes(dependencies: dependencies).register(on: router)
     ConsoleSystemRoutes(dependencies: dependencies).register(on: router)
     return router

@@ -11,8 +11,9 @@ that a wrong password is refused with a message, and that the language switch wo
 The warehouse operator then ships a batch from rows pasted as from a spreadsheet, another
 from an Excel file openpyxl wrote, and exports the shipped orders as XLSX (read back
 by openpyxl) and CSV; the data-entry clerk imports an order file twice (the second
-time, in English on a phone, creates nothing); customer service writes a staff note
-and a red flag on an order and finds it by the flag.
+time, in English on a phone, creates nothing); customer service changes an order's items
+through the preview, writes a staff note and a red flag on an order and finds it by
+the flag.
 Then every demo operator (one per role) tours the console in both languages at
 desktop and phone sizes: each section the navigation offers, and an order. Every
 page must be in its language (a Chinese page with no two English words in a row in
@@ -33,7 +34,7 @@ import urllib.request
 import openpyxl
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from orderly_http import Server, demo_credentials  # noqa: E402
+from orderly_http import Server, demo_credentials, order_body  # noqa: E402
 from webdriver import Browser, WebDriverError  # noqa: E402
 
 PORT = 18097
@@ -284,6 +285,44 @@ def note_and_flag(passwords, number, artifacts, failures):
         shot("3-found-by-flag")
 
 
+def edit_order(passwords, key, artifacts, failures):
+    """Customer service changes the items of an order placed a moment ago: the edit
+    form, a preview with the new total and the stock it takes, then the change."""
+    request = urllib.request.Request(f"{BASE}/v1/orders", data=order_body([("CUP-002", 1)]), method="POST",
+                                     headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"})
+    with urllib.request.urlopen(request) as response:
+        number = json.loads(response.read())["number"]
+    with Browser(TEXT["zh"]["language"], *SIZES["desktop"]) as browser:
+        def shot(name):
+            browser.screenshot(os.path.join(artifacts, f"edit-{name}.png"))
+        browser.open(f"{BASE}/console/login")
+        browser.type("input[name=username]", "service")
+        browser.type("input[name=password]", passwords["service"])
+        browser.click(browser.find("form[action='/console/login'] button"))
+        browser.until(lambda: TEXT["zh"]["dashboard"] in browser.title)
+        browser.open(f"{BASE}/console/orders/{number}")
+        browser.click(browser.find_link("修改商品"))
+        quantities = browser.execute("return document.querySelectorAll('input[name=quantity]').length;")
+        browser.execute("document.querySelectorAll('input[name=quantity]')[0].value = '';")
+        browser.type("input[name=quantity]", "2")
+        browser.execute("document.querySelectorAll('input[name=sku]')[1].value = 'tea-002';"
+                        "document.querySelectorAll('input[name=quantity]')[1].value = '1';")
+        shot("1-form")
+        browser.click(browser.find("button[name=preview]"))
+        totals = browser.until(lambda: browser.text("#edit-totals"))
+        if not totals or "→" not in totals or quantities < 2:
+            failures.append(f"[edit] preview totals: {totals}")
+        shot("2-preview")
+        if browser.execute("return document.querySelector('button[name=confirm]').disabled;"):
+            failures.append(f"[edit] the change is not offered: {browser.text('#edit-preview ~ ul')}")
+            return
+        browser.click(browser.find("button[name=confirm]"))
+        done = browser.until(lambda: "商品已修改" in browser.text(".flash") and browser.text(".flash"))
+        if not done or "TEA-002" not in browser.page_source():
+            failures.append(f"[edit] after confirming: {browser.text('.flash')}")
+        shot("3-changed")
+
+
 def orders_awaiting_shipment(key):
     request = urllib.request.Request(f"{BASE}/v1/orders?status=paid", headers={"Authorization": f"Bearer {key}"})
     with urllib.request.urlopen(request) as response:
@@ -393,6 +432,10 @@ def main():
                 batch_ship(passwords, numbers[2:6], args.artifacts, failures)
             except WebDriverError as error:
                 failures.append(f"[batch ship] {str(error)[:300]}")
+            try:
+                edit_order(passwords, key, args.artifacts, failures)
+            except WebDriverError as error:
+                failures.append(f"[edit] {str(error)[:300]}")
             try:
                 note_and_flag(passwords, numbers[-2], args.artifacts, failures)
             except WebDriverError as error:

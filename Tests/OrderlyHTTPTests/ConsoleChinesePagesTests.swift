@@ -165,6 +165,14 @@ struct ConsoleChinesePagesTests {
                 try await get("/console/orders/ship-import")
                 let pasted = numbers.map { "\($0.value)%09SF%09SF\($0.value.suffix(8))" }.joined(separator: "%0A")
                 try await post("/console/orders/ship-import", "rows=" + pasted + "%0Anonsense")
+                // An order by hand: the form, its mistakes and its preview.
+                try await get("/console/orders/new")
+                try await post(
+                    "/console/orders/new",
+                    "preview=yes&" + ConsoleNewOrderTests.fields(recipientPhone: "1", quantity: "x"))
+                try await post(
+                    "/console/orders/new",
+                    "preview=yes&" + ConsoleNewOrderTests.fields().replacingOccurrences(of: "tea-001", with: "TEA-001"))
                 // An order file with mistakes of every kind, its check, and its import's task.
                 try await get("/console/orders/import")
                 var rows = ConsoleImportTests.rows

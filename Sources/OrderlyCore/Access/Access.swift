@@ -66,13 +66,16 @@ public enum Role: String, CaseIterable, Sendable, Codable {
         case .administrator:
             return Set(Permission.allCases)
         case .dataEntryClerk:
-            return [.ordersRead, .ordersAnnotate, .ordersPlace, .ordersEdit, .catalogueRead, .catalogueWrite, .stockRead]
+            return [
+                .ordersRead, .ordersAnnotate, .ordersPlace, .ordersEdit, .catalogueRead, .catalogueWrite, .stockRead,
+            ]
         case .reviewer:
             return [.ordersRead, .ordersAnnotate, .ordersReview, .catalogueRead, .stockRead, .auditRead]
         case .finance:
             return [.ordersRead, .ordersAnnotate, .paymentsRecord, .catalogueRead]
         case .customerService:
-            return [.ordersRead, .ordersAnnotate, .ordersEdit, .ordersCancel, .catalogueRead, .stockRead]
+            // Customer service takes orders on the phone and over WeChat (代客下单).
+            return [.ordersRead, .ordersAnnotate, .ordersPlace, .ordersEdit, .ordersCancel, .catalogueRead, .stockRead]
         case .warehouse:
             return [.ordersRead, .ordersAnnotate, .ordersShip, .ordersDeliver, .catalogueRead, .stockRead, .stockWrite]
         }

@@ -28,7 +28,9 @@ public struct Customer: Hashable, Sendable, Codable {
                 "\(prefix).phone", "must be a mainland mobile number (11 digits) or an E.164 number (+country…)",
                 code: "phone_format")
         }
-        if let email, !EmailAddress.isValid(email) { errors.add("\(prefix).email", "is not a valid email address", code: "email_format") }
+        if let email, !EmailAddress.isValid(email) {
+            errors.add("\(prefix).email", "is not a valid email address", code: "email_format")
+        }
     }
 }
 

@@ -69,9 +69,11 @@ extension RequestedLine {
     /// Checks count, SKU syntax and quantities of a list of lines.
     public static func validate(_ lines: [RequestedLine], policy: OrderPolicy, into errors: inout FieldErrors) {
         if lines.isEmpty { errors.add("lines", "must have at least one line", code: "at_least_one_line") }
-        if lines.count > policy.maxLines { errors.add(
+        if lines.count > policy.maxLines {
+            errors.add(
                 "lines", "must have at most \(policy.maxLines) lines", code: "at_most_lines",
-                values: ["max": String(policy.maxLines)]) }
+                values: ["max": String(policy.maxLines)])
+        }
         for (index, line) in lines.enumerated() {
             if SKU(line.sku) == nil { errors.add("lines[\(index)].sku", "is not a valid SKU", code: "invalid_sku") }
             if line.quantity < 1 || line.quantity > policy.maxQuantityPerLine {
@@ -90,7 +92,8 @@ extension RequestedLine {
         var priced: [OrderLine] = []
         for (index, line) in lines.enumerated() {
             guard let sku = SKU(line.sku), let product = catalogue[sku] else {
-                errors.add("lines[\(index)].sku", "unknown SKU \(line.sku)", code: "unknown_sku", values: ["sku": line.sku])
+                errors.add(
+                    "lines[\(index)].sku", "unknown SKU \(line.sku)", code: "unknown_sku", values: ["sku": line.sku])
                 continue
             }
             priced.append(OrderLine(sku: sku, name: product.name, quantity: line.quantity, unitPrice: product.price))

@@ -53,17 +53,20 @@ public struct ImportedOrder: Sendable, Hashable {
 
     public var isReady: Bool { problems.isEmpty }
 
-    /// What makes the order the same order when the file is imported again: every
-    /// field of the draft, in a fixed order.
+    /// What makes the order the same order when the file is imported again.
+    public var fingerprint: String { draft.fingerprint }
+}
+
+extension OrderDraft {
+    /// Every field of the draft in a fixed order: the same text for the same order,
+    /// for idempotency keys that must not be reused for another.
     public var fingerprint: String {
-        let customer = draft.customer
-        let address = draft.shippingAddress
         let fields: [String?] = [
-            draft.channel, customer.id, customer.name, customer.phone, customer.email, address.recipient,
-            address.phone, address.province, address.city, address.district, address.street, address.postalCode,
-            draft.paymentMethod, draft.note,
+            channel, customer.id, customer.name, customer.phone, customer.email, shippingAddress.recipient,
+            shippingAddress.phone, shippingAddress.province, shippingAddress.city, shippingAddress.district,
+            shippingAddress.street, shippingAddress.postalCode, paymentMethod, note,
         ]
-        let lines = draft.lines.map { "\($0.sku)×\($0.quantity)" }
+        let lines = lines.map { "\($0.sku)×\($0.quantity)" }
         return (fields.map { $0 ?? "\u{0}" } + lines).joined(separator: "\u{1F}")
     }
 }
@@ -253,7 +256,7 @@ public struct OrderImportSheet: Sendable {
     }
 
     /// The column a draft's field path stands for, and the line's index for a line's field.
-    static func column(of path: String) -> (OrderImportColumn?, Int?) {
+    public static func column(of path: String) -> (OrderImportColumn?, Int?) {
         let fields: [String: OrderImportColumn] = [
             "channel": .channel, "customer.id": .customerID, "customer.name": .customerName,
             "customer.phone": .customerPhone, "customer.email": .customerEmail,

@@ -51,6 +51,8 @@ public enum RouteTable {
         "GET /console/stock/export": .operation(.listStock),
         "GET /console/orders/ship-import": .operation(.shipOrder),
         "POST /console/orders/ship-import": .operation(.shipOrder),
+        "GET /console/orders/new": .operation(.placeOrder),
+        "POST /console/orders/new": .operation(.placeOrder),
         "GET /console/orders/import": .permission(.ordersPlace),
         "GET /console/orders/import/template": .permission(.ordersPlace),
         "POST /console/orders/import": .permission(.ordersPlace),

@@ -22,6 +22,7 @@ enum ConsoleResources {
         ("import_preview", PackageResources.import_preview_mustache),
         ("task", PackageResources.task_mustache),
         ("edit_order", PackageResources.edit_order_mustache),
+        ("new_order", PackageResources.new_order_mustache),
     ]
 
     static let stylesheet = String(decoding: PackageResources.console_css, as: UTF8.self)

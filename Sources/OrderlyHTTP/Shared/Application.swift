@@ -112,6 +112,7 @@ public func buildRouter(_ dependencies: AppDependencies) -> Router<OrderlyReques
     ConsoleImportRoutes(dependencies: dependencies).register(on: router)
     ConsoleAnnotationRoutes(dependencies: dependencies).register(on: router)
     ConsoleEditRoutes(dependencies: dependencies).register(on: router)
+    ConsoleNewOrderRoutes(dependencies: dependencies).register(on: router)
     TrackingRoutes(dependencies: dependencies).register(on: router)
     ConsoleSystemRoutes(dependencies: dependencies).register(on: router)
     return router

@@ -186,6 +186,13 @@ struct ConsoleRoutes: Sendable {
     /// The channels the order list filters by; an order from any other channel is
     /// still found by searching without one.
     static let channels = ["web", "app", "mini_program", "marketplace"]
+    /// The page sizes offered; the first is the default.
+    static let pageSizes = [25, 50, 100]
+    /// The saved views over the list, as tabs: the queues operators work through.
+    static let views: [(key: String, status: OrderStatus?)] = [
+        ("all", nil), ("review", .pendingReview), ("payment", .pendingPayment), ("shipment", .paid),
+    ]
+
     /// Lists count their orders exactly up to this many, then say "10,000+".
     static let countCap = 10_000
 
@@ -215,6 +222,8 @@ struct ConsoleRoutes: Sendable {
         var channel = ""
         var from = ""
         var to = ""
+        /// Orders per page, from `pageSizes`.
+        var pageSize = ConsoleRoutes.pageSizes[0]
 
         /// The filter's parameters as the form names them: what its links carry and
         /// what an export records.
@@ -226,6 +235,7 @@ struct ConsoleRoutes: Sendable {
             if let flag = query.flag { parameters.append(("flag", flag.rawValue)) }
             if !from.isEmpty { parameters.append(("from", from)) }
             if !to.isEmpty { parameters.append(("to", to)) }
+            if pageSize != ConsoleRoutes.pageSizes[0] { parameters.append(("size", String(pageSize))) }
             return parameters
         }
 
@@ -275,6 +285,14 @@ struct ConsoleRoutes: Sendable {
                 filter.query.createdFrom = dayStart
             }
         }
+        if let raw = parameters.get("size"), !raw.isEmpty {
+            if let size = Int(raw), Self.pageSizes.contains(size) {
+                filter.pageSize = size
+                filter.query.limit = size
+            } else {
+                filter.messages.append(page.text("orders.bad_page_size"))
+            }
+        }
         if let raw = parameters.get("cursor") {
             if let cursor = try? OrderRoutes.decodeCursor(raw) {
                 filter.query.after = cursor
@@ -321,6 +339,15 @@ struct ConsoleRoutes: Sendable {
                 ["code": code, "label": page.language.channel(code), "selected": code == channel]
             },
             "flags": ConsoleAnnotationRoutes.flagOptions(selected: query.flag, page),
+            "sizes": Self.pageSizes.map { size -> [String: Any] in
+                ["code": String(size), "label": String(size), "selected": size == filter.pageSize]
+            },
+            "views": Self.views.map { view -> [String: Any] in
+                [
+                    "href": view.status.map { "/console/orders?status=\($0.rawValue)" } ?? "/console/orders",
+                    "label": page.text("orders.view_\(view.key)"), "current": view.status == query.status,
+                ]
+            },
             "hasOrders": !result.items.isEmpty,
             "count": messages.isEmpty ? Self.countText(count, page) : false,
             "orders": result.items.map { order -> [String: Any] in

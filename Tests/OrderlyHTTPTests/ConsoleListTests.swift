@@ -1,0 +1,46 @@
+import Foundation
+import HTTPTypes
+import OrderlyCore
+import OrderlyServices
+import OrderlyTestSupport
+import Testing
+
+@testable import OrderlyHTTP
+
+/// The order list's saved views (tabs for the queues), its page size and count.
+@Suite("Console: the order list")
+struct ConsoleListTests {
+    static let chinese = ConsoleFormsTests.chinese
+
+    @Test func viewsPageSizesAndTheCount() async throws {
+        try await withAPI(.sqlite) { shop, api in
+            try await shop.stock([("TEA-001", 1000, 1000)])
+            for _ in 0..<60 { _ = try await shop.place([("TEA-001", 1)]) }
+            let paid = try await ConsoleBatchTests.paidOrders(2, shop)
+            let (service, _) = try await shop.console(.customerService, api)
+
+            let all = try await service.call(.get, "/console/orders", headers: Self.chinese)
+            #expect(all.text.contains("<a href=\"/console/orders\" aria-current=\"page\">全部订单</a>"))
+            #expect(all.text.contains("href=\"/console/orders?status=paid\">待发货</a>"))
+            #expect(all.text.contains("共 62 条"))
+            #expect(all.text.components(separatedBy: "<td data-label=\"订单号\">").count - 1 == 25)
+
+            let toShip = try await service.call(.get, "/console/orders?status=paid", headers: Self.chinese)
+            #expect(toShip.text.contains("<a href=\"/console/orders?status=paid\" aria-current=\"page\">待发货</a>"))
+            #expect(toShip.text.contains("共 2 条") && toShip.text.contains(paid[0].number.value))
+
+            let fifty = try await service.call(.get, "/console/orders?size=50", headers: Self.chinese)
+            #expect(fifty.text.components(separatedBy: "<td data-label=\"订单号\">").count - 1 == 50)
+            #expect(fifty.text.contains("<option value=\"50\" selected>50</option>"))
+            let next = try #require(
+                fifty.text.firstMatch(of: /href="(\/console\/orders\?cursor=[^"]+)" rel="next"/)?.output.1)
+            #expect(next.contains("size=50"))
+            let second = try await service.call(
+                .get, String(next).replacingOccurrences(of: "&amp;", with: "&"), headers: Self.chinese)
+            #expect(second.text.components(separatedBy: "<td data-label=\"订单号\">").count - 1 == 12)
+
+            let bad = try await service.call(.get, "/console/orders?size=7", headers: Self.chinese)
+            #expect(bad.status == .unprocessableContent && bad.text.contains("每页可选 25、50 或 100 条。"))
+        }
+    }
+}

@@ -128,6 +128,7 @@ struct ConsoleChinesePagesTests {
                     "/console/api-keys", "/console/audit", "/console/audit?from=2026-13-01&action=nope",
                     "/console/logins", "/console/logins?outcome=failure", "/console/exceptions", "/console/system",
                     "/console/system?status=lost", "/console/orders/2611219999999999",
+                    "/console/customer?phone=13800138000", "/console/orders?status=paid&size=50",
                 ] {
                     try await get(path)
                 }

@@ -51,6 +51,7 @@ public enum RouteTable {
         "GET /console/stock/export": .operation(.listStock),
         "GET /console/orders/ship-import": .operation(.shipOrder),
         "POST /console/orders/ship-import": .operation(.shipOrder),
+        "GET /console/customer": .operation(.searchOrders),
         "GET /console/orders/new": .operation(.placeOrder),
         "POST /console/orders/new": .operation(.placeOrder),
         "GET /console/orders/import": .permission(.ordersPlace),

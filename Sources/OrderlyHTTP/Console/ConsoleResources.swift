@@ -23,6 +23,7 @@ enum ConsoleResources {
         ("task", PackageResources.task_mustache),
         ("edit_order", PackageResources.edit_order_mustache),
         ("new_order", PackageResources.new_order_mustache),
+        ("customer", PackageResources.customer_mustache),
     ]
 
     static let stylesheet = String(decoding: PackageResources.console_css, as: UTF8.self)

@@ -32,7 +32,8 @@ struct OrderPage {
                 ["href": "/console/orders/\(order.number.value)/\(action.rawValue)", "label": action.title(language)]
             },
             "hasActions": !actions.isEmpty || editable, "editable": editable,
-            "customer": order.customer.name, "recipient": address.recipient,
+            "customer": order.customer.name, "customerHref": ConsoleCustomerRoutes.href(for: order),
+            "recipient": address.recipient,
             "phone": phoneShownInFull ? address.phone : PersonalData.maskedPhone(address.phone),
             "phoneMasked": !phoneShownInFull,
             "address": Self.address(address), "channel": language.channel(order.channel),

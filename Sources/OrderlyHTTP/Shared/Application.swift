@@ -113,6 +113,7 @@ public func buildRouter(_ dependencies: AppDependencies) -> Router<OrderlyReques
     ConsoleAnnotationRoutes(dependencies: dependencies).register(on: router)
     ConsoleEditRoutes(dependencies: dependencies).register(on: router)
     ConsoleNewOrderRoutes(dependencies: dependencies).register(on: router)
+    ConsoleCustomerRoutes(dependencies: dependencies).register(on: router)
     TrackingRoutes(dependencies: dependencies).register(on: router)
     ConsoleSystemRoutes(dependencies: dependencies).register(on: router)
     return router

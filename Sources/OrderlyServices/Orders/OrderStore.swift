@@ -20,6 +20,9 @@ public struct OrderQuery: Hashable, Sendable {
     public var channel: String?
     /// Orders with this flag only.
     public var flag: OrderFlag?
+    /// One customer's orders: by their customer ID, or the recipient's phone number.
+    public var customerID: String?
+    public var phone: String?
     public var createdFrom: Date?
     public var createdTo: Date?
     public var after: OrderCursor?

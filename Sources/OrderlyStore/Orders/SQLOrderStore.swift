@@ -79,6 +79,10 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
         if let status = query.status { filter.add("status = ?", .text(status.rawValue)) }
         if let channel = query.channel { filter.add("channel = ?", .text(channel)) }
         if let flag = query.flag { filter.add("flag = ?", .text(flag.rawValue)) }
+        if let customerID = query.customerID { filter.add("customer_id = ?", .text(customerID)) }
+        if let phone = query.phone {
+            filter.add("recipient_phone IN (?, ?)", .text(phone), .text(SQLText.otherFormOfPhone(phone)))
+        }
         if let from = query.createdFrom { filter.add("created_at >= ?", SQLValue(from)) }
         if let to = query.createdTo { filter.add("created_at < ?", SQLValue(to)) }
         var words: String?

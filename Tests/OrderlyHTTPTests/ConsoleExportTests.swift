@@ -100,9 +100,12 @@ struct ConsoleExportTests {
             let (other, _) = try await shop.console(.finance, api, username: "finance-2")
             #expect(try await other.call(.get, "\(location)/download").status == .notFound)
             #expect(try await shop.count("SELECT COUNT(*) FROM audit_log WHERE action = 'data.export'") == 1)
-            // A short list still downloads at once.
-            let short = try await finance.call(.get, "/console/orders/export?format=csv&q=TEA-001&channel=app")
+            // A short list still downloads at once; a search by product is not counted,
+            // so it is a task whatever its length.
+            let short = try await finance.call(.get, "/console/orders/export?format=csv&q=13800138000&channel=app")
             #expect(short.status == .ok)
+            let byProduct = try await finance.call(.get, "/console/orders/export?format=csv&q=TEA-001")
+            #expect(byProduct.status == .seeOther)
         }
     }
 

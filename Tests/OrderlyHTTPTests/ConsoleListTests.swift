@@ -39,6 +39,12 @@ struct ConsoleListTests {
                 .get, String(next).replacingOccurrences(of: "&amp;", with: "&"), headers: Self.chinese)
             #expect(second.text.components(separatedBy: "<td data-label=\"订单号\">").count - 1 == 12)
 
+            // A search by product or name is not counted (that would read every order with the SKU).
+            let byProduct = try await service.call(.get, "/console/orders?q=TEA-001", headers: Self.chinese)
+            #expect(byProduct.status == .ok && !byProduct.text.contains("共 "))
+            let byPhone = try await service.call(.get, "/console/orders?q=8000", headers: Self.chinese)
+            #expect(byPhone.text.contains("共 62 条"))
+
             let bad = try await service.call(.get, "/console/orders?size=7", headers: Self.chinese)
             #expect(bad.status == .unprocessableContent && bad.text.contains("每页可选 25、50 或 100 条。"))
         }

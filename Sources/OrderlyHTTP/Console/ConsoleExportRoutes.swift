@@ -140,13 +140,15 @@ struct ConsoleExportRoutes: Sendable {
                 of: "orders", format: format.rawValue, filter: parameters, rows: file.rows, actor: actor)
             return file
         }
+        // A search by name is not counted: it is exported by a task, its total unknown.
         let count = try await dependencies.orders.count(query, upTo: ConsoleRoutes.countCap)
-        guard count > dependencies.console.directExportRows else {
+        guard (count ?? .max) > dependencies.console.directExportRows else {
             let file = try await export(nil)
             return try Self.download(file.path, format: format, ascii: "orders", name: name)
         }
         let id = await dependencies.tasks.start(
-            owner: actor.principal.id, kind: "export", total: count > ConsoleRoutes.countCap ? nil : count,
+            owner: actor.principal.id, kind: "export",
+            total: count.flatMap { $0 > ConsoleRoutes.countCap ? nil : $0 },
             now: dependencies.clock.now()
         ) { progress in
             let file = try await export(progress)

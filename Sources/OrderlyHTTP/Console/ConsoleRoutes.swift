@@ -310,7 +310,7 @@ struct ConsoleRoutes: Sendable {
             filter.query, filter.messages, filter.text, filter.channel, filter.from, filter.to
         )
         var result = Page<Order>(items: [], hasMore: false)
-        var count = 0
+        var count: Int?
         if messages.isEmpty {
             // The whole list's count (not this page's), exact up to a cap so it stays cheap.
             var whole = query
@@ -349,7 +349,7 @@ struct ConsoleRoutes: Sendable {
                 ]
             },
             "hasOrders": !result.items.isEmpty,
-            "count": messages.isEmpty ? Self.countText(count, page) : false,
+            "count": count.map { Self.countText($0, page) } ?? false,
             "orders": result.items.map { order -> [String: Any] in
                 [
                     "number": order.number.value, "placed": page.time(order.createdAt),

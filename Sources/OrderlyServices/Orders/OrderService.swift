@@ -57,7 +57,7 @@ public struct OrderService: Sendable {
 
     /// How many orders match, exactly up to `cap`; `cap + 1` stands for more (so a
     /// list can say "10,000+" without counting a million orders).
-    public func count(_ query: OrderQuery, upTo cap: Int = 10_000) async throws -> Int {
+    public func count(_ query: OrderQuery, upTo cap: Int = 10_000) async throws -> Int? {
         try await orders.countOrders(query, upTo: cap)
     }
 

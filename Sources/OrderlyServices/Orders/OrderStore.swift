@@ -51,8 +51,9 @@ public protocol OrderStore: Sendable {
     func timeline(_ number: OrderNumber) async throws -> [TimelineEvent]
     func payments(_ number: OrderNumber) async throws -> [Payment]
     func searchOrders(_ query: OrderQuery) async throws -> Page<Order>
-    /// How many orders match, counted up to `cap`; `cap + 1` stands for more than `cap`.
-    func countOrders(_ query: OrderQuery, upTo cap: Int) async throws -> Int
+    /// How many orders match, counted up to `cap`; `cap + 1` stands for more than `cap`;
+    /// nil when counting would mean reading far more than a page (a search by name).
+    func countOrders(_ query: OrderQuery, upTo cap: Int) async throws -> Int?
     /// Writes the change, its stock effects, events, payment, idempotency record and
     /// audit entry in one transaction, or nothing: a failed guard throws `StoreConflict`.
     func apply(_ change: OrderChange, idempotency: IdempotencyRecord?, audit: AuditEntry) async throws

@@ -57,24 +57,27 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
     }
 
     public func searchOrders(_ query: OrderQuery) async throws -> Page<Order> {
-        let rows = try await matchingRows(query, columns: Self.orderColumns)
+        let rows = try await matchingRows(query, columns: Self.orderColumns, countingOnly: false) ?? []
         let orders = try await withLines(Array(rows.prefix(query.limit)))
         return Page(items: orders, hasMore: rows.count > query.limit)
     }
 
     /// How many orders the query matches, counted up to `cap`: `cap + 1` means more.
     /// Only the matches' keys are read, at most `cap + 1` of them, so a count stays
-    /// cheap however many orders there are.
-    public func countOrders(_ query: OrderQuery, upTo cap: Int) async throws -> Int {
+    /// cheap however many orders there are. Nil for a search by name or product: its
+    /// matches are found newest first a page at a time, and counting them all would
+    /// read every order with a popular SKU.
+    public func countOrders(_ query: OrderQuery, upTo cap: Int) async throws -> Int? {
         var query = query
         query.limit = cap
         query.after = nil
-        return try await matchingRows(query, columns: "created_at, number").count
+        return try await matchingRows(query, columns: "created_at, number", countingOnly: true)?.count
     }
 
     /// Up to `query.limit + 1` rows of `columns` of the orders the query matches,
-    /// newest first. `columns` includes `created_at` and `number`.
-    private func matchingRows(_ query: OrderQuery, columns: String) async throws -> [SQLRow] {
+    /// newest first. `columns` includes `created_at` and `number`. When only counting,
+    /// a search by name or product is nil rather than a scan.
+    private func matchingRows(_ query: OrderQuery, columns: String, countingOnly: Bool) async throws -> [SQLRow]? {
         var filter = SQLFilter()
         if let status = query.status { filter.add("status = ?", .text(status.rawValue)) }
         if let channel = query.channel { filter.add("channel = ?", .text(channel)) }
@@ -126,7 +129,10 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
             // A row value, so both databases seek the index instead of walking to the cursor.
             filter.add("(created_at, number) < (?, ?)", SQLValue(after.createdAt), .text(after.number.value))
         }
-        if let words { return try await ordersMatching(words, filter, limit: query.limit + 1, columns: columns) }
+        if let words {
+            if countingOnly { return nil }
+            return try await ordersMatching(words, filter, limit: query.limit + 1, columns: columns)
+        }
         return try await db.query(
             "SELECT \(columns) FROM orders \(filter.whereClause) \(Self.newestFirst) LIMIT ?",
             filter.binds + [SQLValue(query.limit + 1)])

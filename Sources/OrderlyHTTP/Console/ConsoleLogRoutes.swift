@@ -13,10 +13,11 @@ struct ConsoleLogRoutes: Sendable {
     /// Every action the audit log records, in the order the drop-down offers them.
     static let auditActions = [
         "order.place", "order.edit", "order.approve", "order.reject", "order.record_payment", "order.ship",
-        "order.deliver", "order.complete", "order.auto_complete", "order.cancel", "order.expire", "stock.set",
+        "order.deliver", "order.complete", "order.auto_complete", "order.cancel", "order.expire", "order.annotate",
+        "stock.set",
         "product.create", "warehouse.create", "user.add", "user.grant", "user.disable", "user.enable",
         "user.reset_password", "api_key.create", "api_key.revoke", "outbox.retry", "outbox.discard",
-        "personal_data.reveal", "data.export",
+        "personal_data.reveal", "data.export", "data.import",
     ]
 
     /// The outcomes the login log filters by (a pending attempt is a moment, not a result).

@@ -52,9 +52,6 @@ public struct ImportedOrder: Sendable, Hashable {
     public var problems: [Problem]
 
     public var isReady: Bool { problems.isEmpty }
-
-    /// What makes the order the same order when the file is imported again.
-    public var fingerprint: String { draft.fingerprint }
 }
 
 extension OrderDraft {

@@ -56,7 +56,7 @@ struct ConsoleCustomerRoutes: Sendable {
             "summary": page.text(
                 "customer.summary",
                 [
-                    "orders": ConsoleRoutes.grouped(orders.count), "spent": display(total),
+                    "orders": grouped(orders.count), "spent": display(total),
                     "first": page.time(orders.last?.createdAt ?? newest.createdAt),
                     "last": page.time(newest.createdAt),
                 ]),

@@ -77,13 +77,7 @@ struct ConsoleEditRoutes: Sendable {
             lines.append(RequestedLine(sku: row.sku, quantity: quantity))
         }
         // A SKU typed in another case (`tea-001`) is the catalogue's own.
-        let typed = Set(lines.map(\.sku)).flatMap { [$0, $0.uppercased()] }.compactMap(SKU.init)
-        let known = try await dependencies.catalogue.products(typed)
-        for index in lines.indices where SKU(lines[index].sku).map({ known[$0] == nil }) ?? false {
-            if let sku = known.keys.first(where: { $0.value.uppercased() == lines[index].sku.uppercased() }) {
-                lines[index].sku = sku.value
-            }
-        }
+        let known = try await dependencies.catalogue.spellSKUs(of: &lines)
         var errors = FieldErrors()
         RequestedLine.validate(lines, policy: policy, into: &errors)
         messages += errors.errors.map { page.message(for: $0) }

@@ -153,7 +153,7 @@ struct ConsoleExportRoutes: Sendable {
         ) { progress in
             let file = try await export(progress)
             return ConsoleTaskResult(
-                summary: page.text("task.export_done", ["rows": ConsoleRoutes.grouped(file.rows)]),
+                summary: page.text("task.export_done", ["rows": grouped(file.rows)]),
                 file: .init(path: URL(fileURLWithPath: file.path), format: format, ascii: "orders", name: name))
         }
         return Response(status: .seeOther, headers: [.location: "/console/tasks/\(id)"])

@@ -132,23 +132,23 @@ struct ConsoleImportRoutes: Sendable {
         text.lowercased().filter { !$0.isWhitespace && !"_*＊（）()".contains($0) }
     }
 
-    /// The file read into orders, each line priced from the catalogue (an unknown
-    /// SKU is a problem of its row; a SKU in another case finds its product).
-    func read(_ rows: [[String]], channel: String, method: String) async throws -> OrderImportSheet {
+    /// The file read into orders, each line's SKU looked up in the catalogue (an
+    /// unknown SKU is a problem of its row; a SKU in another case finds its
+    /// product), and the products found, for pricing.
+    func read(_ rows: [[String]], channel: String, method: String) async throws -> (
+        sheet: OrderImportSheet, products: [SKU: Product]
+    ) {
         var sheet = OrderImportSheet(
             rows: rows, vocabulary: Self.vocabulary, defaultChannel: channel, defaultPaymentMethod: method,
             policy: dependencies.orders.policy)
         let typed = Set(sheet.orders.flatMap { $0.draft.lines.map(\.sku) })
-        let candidates = Set(typed.flatMap { [$0, $0.uppercased()] }).compactMap(SKU.init)
-        let products = try await dependencies.catalogue.products(Array(candidates))
-        let byFolded = Dictionary(products.keys.map { ($0.value.uppercased(), $0) }, uniquingKeysWith: { a, _ in a })
+        let known = try await dependencies.catalogue.products(typedInAnyCase: Array(typed))
         for index in sheet.orders.indices {
             var order = sheet.orders[index]
             for (line, requested) in order.draft.lines.enumerated() {
                 guard SKU(requested.sku) != nil else { continue }  // reported already
-                if let sku = SKU(requested.sku), products[sku] != nil { continue }
-                if let sku = byFolded[requested.sku.uppercased()] {
-                    order.draft.lines[line].sku = sku.value
+                if let product = known[requested.sku] {
+                    order.draft.lines[line].sku = product.sku.value
                     continue
                 }
                 order.problems.append(
@@ -159,13 +159,12 @@ struct ConsoleImportRoutes: Sendable {
             }
             sheet.orders[index] = order
         }
-        return sheet
+        return (sheet, Dictionary(known.values.map { ($0.sku, $0) }, uniquingKeysWith: { first, _ in first }))
     }
 
-    private func prices(_ order: ImportedOrder) async -> Money? {
-        let skus = order.draft.lines.compactMap { SKU($0.sku) }
-        guard let products = try? await dependencies.catalogue.products(skus),
-            let lines = try? RequestedLine.price(order.draft.lines, catalogue: products), let first = lines.first
+    /// The goods total of a ready order, from the products the file's check found.
+    private static func goodsTotal(_ order: ImportedOrder, _ products: [SKU: Product]) -> Money? {
+        guard let lines = try? RequestedLine.price(order.draft.lines, catalogue: products), let first = lines.first
         else { return nil }
         return lines.dropFirst().reduce(first.total) { $0 + $1.total }
     }
@@ -190,7 +189,7 @@ struct ConsoleImportRoutes: Sendable {
             let name = (form["filename"] ?? "").trimmed.prefix(scalars: 200)
             let bytes = try Data(contentsOf: upload)
             let rows = try dependencies.spreadsheets.rows(of: [UInt8](bytes), filename: upload.lastPathComponent)
-            let sheet = try await read(rows, channel: channel, method: method)
+            let sheet = try await read(rows, channel: channel, method: method).sheet
             let id = await start(sheet, file: name, upload: upload, page, try context.actor())
             return Response(status: .seeOther, headers: [.location: "/console/tasks/\(id)"])
         }
@@ -202,7 +201,7 @@ struct ConsoleImportRoutes: Sendable {
         guard rows.count <= Self.maxRows + 1 else {
             return refuse(page.text("import.too_many_rows", ["max": String(Self.maxRows)]))
         }
-        let sheet = try await read(rows, channel: channel, method: method)
+        let (sheet, products) = try await read(rows, channel: channel, method: method)
         guard sheet.missingColumns.isEmpty else {
             return refuse(
                 page.text(
@@ -218,7 +217,8 @@ struct ConsoleImportRoutes: Sendable {
         let kept = try dependencies.tasks.newFile(
             "uploads", extension: file.filename.lowercased().hasSuffix(".xlsx") ? "xlsx" : "csv")
         try Data(file.bytes).write(to: kept)
-        return try await preview(sheet, upload: kept, filename: file.filename, channel: channel, method: method, page)
+        return preview(
+            sheet, products: products, upload: kept, filename: file.filename, channel: channel, method: method, page)
     }
 
     /// An upload's path from the name the preview gave it; nil for anything else.
@@ -236,8 +236,9 @@ struct ConsoleImportRoutes: Sendable {
     }
 
     private func preview(
-        _ sheet: OrderImportSheet, upload: URL, filename: String, channel: String, method: String, _ page: ConsolePage
-    ) async throws -> Response {
+        _ sheet: OrderImportSheet, products: [SKU: Product], upload: URL, filename: String, channel: String,
+        method: String, _ page: ConsolePage
+    ) -> Response {
         let ready = sheet.orders.filter(\.isReady)
         let lineCount = sheet.orders.reduce(0) { $0 + $1.rows.count }
         var problems: [[String: Any]] = sheet.orders.flatMap { order in
@@ -259,7 +260,7 @@ struct ConsoleImportRoutes: Sendable {
         }
         var shown: [[String: Any]] = []
         for order in ready.prefix(Self.previewOrders) {
-            let total = await prices(order)
+            let total = Self.goodsTotal(order, products)
             shown.append([
                 "number": order.externalNumber, "rows": order.rows.map(String.init).joined(separator: ", "),
                 "recipient": order.draft.shippingAddress.recipient,
@@ -300,7 +301,7 @@ struct ConsoleImportRoutes: Sendable {
     static func idempotency(_ order: ImportedOrder) -> Idempotency<Order> {
         Idempotency(
             scope: OrderService.importScope, key: "\(order.draft.channel):\(order.externalNumber)",
-            fingerprint: hexEncoded(SHA256.hash(data: Data(order.fingerprint.utf8)))
+            fingerprint: hexEncoded(SHA256.hash(data: Data(order.draft.fingerprint.utf8)))
         ) { order in StoredResponse(status: 201, body: order.number.value) }
     }
 
@@ -397,8 +398,8 @@ struct ConsoleImportRoutes: Sendable {
             "progress": task.total.map {
                 page.text(
                     "task.progress",
-                    ["done": ConsoleRoutes.grouped(task.done), "total": ConsoleRoutes.grouped($0)])
-            } ?? page.text("task.progress_open", ["done": ConsoleRoutes.grouped(task.done)]),
+                    ["done": grouped(task.done), "total": grouped($0)])
+            } ?? page.text("task.progress_open", ["done": grouped(task.done)]),
             "failed": task.failure != nil, "summary": task.result?.summary ?? "",
             "download": task.result?.file != nil ? "/console/tasks/\(task.id)/download" : false,
             "downloadLabel": task.result?.file.map { page.text("task.download", ["name": $0.name]) } ?? "",

@@ -38,11 +38,7 @@ struct ConsoleNewOrderRoutes: Sendable {
             let text = (form[column.rawValue] ?? "").trimmed
             return text.isEmpty ? nil : text
         }
-        let skus = form.fields.filter { $0.0 == "sku" }.map { $0.1.trimmed }
-        let quantities = form.fields.filter { $0.0 == "quantity" }.map { $0.1.trimmed }
-        let lines = zip(skus, quantities).filter { !$0.0.isEmpty || !$0.1.isEmpty }.map {
-            RequestedLine(sku: $0.0, quantity: Int($0.1) ?? 0)
-        }
+        let lines = ConsoleEditRoutes.rows(form).map { RequestedLine(sku: $0.sku, quantity: Int($0.quantity) ?? 0) }
         let recipientPhone = PhoneNumber.withoutSpaces(value(.recipientPhone) ?? "")
         let email = value(.customerEmail)
         return OrderDraft(
@@ -73,15 +69,7 @@ struct ConsoleNewOrderRoutes: Sendable {
         let page = ConsolePage(request, context, settings: dependencies.console)
         var draft = Self.draft(form)
         // SKUs as the catalogue spells them (`tea-001` is TEA-001).
-        let typed = Set(draft.lines.map(\.sku)).flatMap { [$0, $0.uppercased()] }.compactMap(SKU.init)
-        let products = try await dependencies.catalogue.products(typed)
-        for index in draft.lines.indices {
-            if let sku = products.keys.first(where: { $0.value.uppercased() == draft.lines[index].sku.uppercased() }),
-                SKU(draft.lines[index].sku).map({ products[$0] == nil }) ?? false
-            {
-                draft.lines[index].sku = sku.value
-            }
-        }
+        let products = try await dependencies.catalogue.spellSKUs(of: &draft.lines)
         var messages: [String] = []
         do { try draft.validate(policy: dependencies.orders.policy) } catch {
             // A phone left out for the buyer is the recipient's: its mistake is said once.

@@ -202,16 +202,6 @@ struct ConsoleRoutes: Sendable {
         return page.text("orders.count", ["count": number])
     }
 
-    static func grouped(_ number: Int) -> String {
-        let digits = String(number)
-        var out = ""
-        for (index, digit) in digits.enumerated() {
-            if index > 0, (digits.count - index) % 3 == 0 { out.append(",") }
-            out.append(digit)
-        }
-        return out
-    }
-
     /// The order list's filter as typed into its form (and kept in its links), read
     /// into a query; each part that cannot be read is a message.
     struct OrderFilter {

@@ -121,15 +121,20 @@ func urlEncoded(_ text: String) -> String {
 func display(_ money: Money) -> String {
     let negative = money.amount < 0
     let units = abs(money.amount)
-    var whole = String(units / 100)
-    var grouped = ""
-    while whole.count > 3 {
-        grouped = "," + whole.suffix(3) + grouped
-        whole = String(whole.dropLast(3))
-    }
     let symbol = money.currency.code == "CNY" ? "¥" : money.currency.code + " "
     let cents = units % 100
-    return (negative ? "-" : "") + symbol + whole + grouped + "." + (cents < 10 ? "0" : "") + String(cents)
+    return (negative ? "-" : "") + symbol + grouped(units / 100) + "." + (cents < 10 ? "0" : "") + String(cents)
+}
+
+/// A whole number with its thousands grouped: `1,234,567`.
+func grouped<Number: BinaryInteger>(_ number: Number) -> String {
+    var whole = String(number.magnitude)
+    var groups = ""
+    while whole.count > 3 {
+        groups = "," + whole.suffix(3) + groups
+        whole = String(whole.dropLast(3))
+    }
+    return (number < 0 ? "-" : "") + whole + groups
 }
 
 /// A time in the shop's offset: `2026-11-21 16:30`.

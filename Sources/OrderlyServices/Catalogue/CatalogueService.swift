@@ -66,6 +66,32 @@ public struct CatalogueService: Sendable {
     /// The products of `skus` that exist, by SKU (one query for a page of stock).
     public func products(_ skus: [SKU]) async throws -> [SKU: Product] { try await catalogue.products(skus) }
 
+    /// The products of SKUs as operators type them, in any letter case (`tea-001` is
+    /// TEA-001; an exact match wins), keyed by the text as typed; unknown ones are absent.
+    public func products(typedInAnyCase typed: [String]) async throws -> [String: Product] {
+        let candidates = Set(typed.flatMap { [$0, $0.uppercased()] }).compactMap(SKU.init)
+        let products = try await catalogue.products(candidates)
+        let byFolded = Dictionary(
+            products.values.map { ($0.sku.value.uppercased(), $0) }, uniquingKeysWith: { first, _ in first })
+        var found: [String: Product] = [:]
+        for text in typed {
+            if let product = SKU(text).flatMap({ products[$0] }) ?? byFolded[text.uppercased()] {
+                found[text] = product
+            }
+        }
+        return found
+    }
+
+    /// Spells each line's SKU as the catalogue does, where it knows it in any case;
+    /// the products found, by SKU, for pricing the lines.
+    public func spellSKUs(of lines: inout [RequestedLine]) async throws -> [SKU: Product] {
+        let found = try await products(typedInAnyCase: lines.map(\.sku))
+        for index in lines.indices {
+            if let product = found[lines[index].sku] { lines[index].sku = product.sku.value }
+        }
+        return Dictionary(found.values.map { ($0.sku, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
     public func product(_ sku: SKU) async throws -> Product {
         guard let product = try await catalogue.product(sku) else { throw NotFound("product", sku.value) }
         return product

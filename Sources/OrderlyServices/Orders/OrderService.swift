@@ -133,13 +133,7 @@ public struct OrderService: Sendable {
         _ number: OrderNumber, staffNote: String?, flag: OrderFlag?, actor: Actor,
         idempotency: Idempotency<Order>? = nil
     ) async throws -> CommandResult<Order> {
-        if let staffNote, staffNote.trimmed.scalarCount > OrderWorkflow.maxStaffNoteLength {
-            throw ValidationFailure([
-                FieldError(
-                    path: "staff_note", message: "must be at most \(OrderWorkflow.maxStaffNoteLength) characters",
-                    code: "max_length", values: ["max": String(OrderWorkflow.maxStaffNoteLength)])
-            ])
-        }
+        // A note too long is always a change, so the workflow's check below refuses it.
         guard let order = try await orders.order(number) else { throw NotFound("order", number.value) }
         guard OrderWorkflow.changesAnnotations(order, staffNote: staffNote, flag: flag) else {
             return .applied(order, nil)

@@ -100,7 +100,8 @@ def timed_gets(paths, api_key, limit_seconds=60):
 def search_at_scale(binary, database, orders):
     """Loads `orders` finished orders with `orderly bulk-load`, then times lookups by
     number, searches by phone (whole, last four digits, with +86), e-mail, customer
-    ID, waybill number, SKU in lower case and product name, and a filtered page."""
+    ID, waybill number, SKU in lower case, product name, part of a name, part of an
+    order number, and a filtered page."""
     started = time.time()
     loaded = subprocess.run([binary, "bulk-load", "--orders", str(orders), "--database", database],
                             capture_output=True, text=True)
@@ -136,6 +137,20 @@ def search_at_scale(binary, database, orders):
             [f"/v1/orders?q={urllib.parse.quote(name)}&limit=20" for name in rounds(names, 50)], running.api_key)
         results["by_unknown_product"] = timed_gets(
             [f"/v1/orders?q={urllib.parse.quote(f'无此商品{i}')}&limit=20" for i in range(50)], running.api_key)
+        # Part of a name: the surname alone, the given name of a three-character name,
+        # the whole name; part of an order number: its last six digits, its first ten.
+        recipients = [o["shipping_address"]["recipient"] for o in sample]
+        results["by_surname"] = timed_gets(
+            [f"/v1/orders?q={urllib.parse.quote(r[0])}&limit=20" for r in rounds(recipients, 300)], running.api_key)
+        given = [r[1:] for r in recipients if len(r) == 3]
+        results["by_given_name"] = timed_gets(
+            [f"/v1/orders?q={urllib.parse.quote(g)}&limit=20" for g in rounds(given, 300)], running.api_key)
+        results["by_whole_name"] = timed_gets(
+            [f"/v1/orders?q={urllib.parse.quote(r)}&limit=20" for r in rounds(recipients, 300)], running.api_key)
+        results["by_number_end"] = timed_gets(
+            [f"/v1/orders?q={o['number'][-6:]}&limit=20" for o in rounds(sample, 300)], running.api_key)
+        results["by_number_start"] = timed_gets(
+            [f"/v1/orders?q={o['number'][:10]}&limit=20" for o in rounds(sample, 300)], running.api_key)
         results["filtered_page"] = timed_gets(
             [f"/v1/orders?status=completed&channel={c}&limit=50" for c in rounds(["web", "app", "mini_program"], 300)],
             running.api_key)
@@ -285,7 +300,13 @@ def table(results):
                                 ("by_tracking_number", "search by waybill number"),
                                 ("by_sku_lower_case", "search by SKU in lower case"),
                                 ("by_product_name", "search by product name"),
-                                ("by_unknown_product", "search by a name no product has"), ("filtered_page", "status+channel page")]:
+                                ("by_unknown_product", "search by a name no product has"),
+                                ("by_surname", "search by surname (1 character)"),
+                                ("by_given_name", "search by given name (2 of 3 characters)"),
+                                ("by_whole_name", "search by whole name"),
+                                ("by_number_end", "search by number's last 6 digits"),
+                                ("by_number_start", "search by number's first 10 digits"),
+                                ("filtered_page", "status+channel page")]:
                 measured = search[name]
                 rows.append((f"{label}, {search['orders']:,} orders", backend,
                              f"{measured['count']} requests, {measured['failures']} failed",

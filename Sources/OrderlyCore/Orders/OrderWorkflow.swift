@@ -22,6 +22,9 @@ public struct OrderChange: Sendable {
     public var payment: Payment?
     /// The order's status before the change; nil for a new order.
     public var previousStatus: OrderStatus?
+    /// The order's search terms before the change, when the change alters the text
+    /// they are made of (a staff note, say); nil when they stay as they were.
+    public var searchTermsBefore: Set<String>?
 
     public init(
         order: Order, expectedVersion: Int?, linesChanged: Bool, stock: [StockEffect], events: [TimelineEvent],
@@ -67,9 +70,13 @@ public enum OrderWorkflow {
     static func change(
         _ before: Order, _ after: Order, stock: [StockEffect] = [], events: [TimelineEvent]
     ) -> OrderChange {
-        OrderChange(
+        var change = OrderChange(
             order: after, expectedVersion: before.version, linesChanged: false, stock: stock, events: events,
             previousStatus: before.status)
+        if OrderSearchTerms.searchedText(of: before) != OrderSearchTerms.searchedText(of: after) {
+            change.searchTermsBefore = OrderSearchTerms.terms(of: before)
+        }
+        return change
     }
 
     static func releaseAll(_ order: Order) -> [StockEffect] {

@@ -51,7 +51,9 @@ public struct BulkHistory: Sendable {
         // Ten days before `end` at the latest, so every step is in the past.
         let placedAt = end.addingTimeInterval(-Double(10 * 86_400 + random.next() % (355 * 86_400)))
         let phone = "1" + pick(["3", "5", "7", "8", "9"]) + String(format: "%09d", random.next() % 1_000_000_000)
-        let name = String(pick(Self.surnames)) + String(pick(Self.givenNames))
+        // Half the names have a given name of two characters, as many do (王小明).
+        let givenName = (0..<(1 + random.next() % 2)).map { _ in String(pick(Self.givenNames)) }.joined()
+        let name = String(pick(Self.surnames)) + givenName
         let (province, city, district) = pick(Self.places)
         let address = ShippingAddress(
             recipient: name, phone: phone, province: province, city: city, district: district,

@@ -13,8 +13,9 @@ public struct OrderCursor: Hashable, Sendable {
 }
 
 public struct OrderQuery: Hashable, Sendable {
-    /// An order number matches that order; digits (with an optional '+') match the
-    /// recipient's phone; other text matches the recipient's name or a product name.
+    /// An order number matches that order; digits match the recipient's phone (or its
+    /// last four), the start or end of an order number, a waybill or customer ID; other
+    /// text matches part of a name or staff note, or a product.
     public var text: String?
     public var status: OrderStatus?
     public var channel: String?

@@ -1,3 +1,5 @@
+import OrderlyCore
+
 /// A versioned schema change. Versions only ever grow; an applied migration is never
 /// edited, a new one is added instead.
 struct Migration: Sendable {
@@ -357,7 +359,57 @@ enum Schema {
                 "ALTER TABLE orders ADD COLUMN flag TEXT",
                 "CREATE INDEX orders_by_flag ON orders (flag, created_at, number) WHERE flag IS NOT NULL",
             ]),
+        Migration(
+            version: 9, name: "order search by part of a name or number",
+            // `OrderSearchTerms`: one row per term of an order, clustered on SQLite. On
+            // PostgreSQL terms compare byte by byte (`COLLATE "C"`), so a range of
+            // number tails is the same range under any database locale.
+            statements: orderTerms(
+                termType: "TEXT COLLATE \"C\"", clustered: false,
+                fold: {
+                    "translate(\($0), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ' || ' ' || chr(12288) || chr(9) || chr(10) || chr(13), "
+                        + "'abcdefghijklmnopqrstuvwxyz')"
+                }),
+            sqliteStatements: orderTerms(
+                termType: "TEXT", clustered: true,
+                fold: { text in
+                    // SQLite's lower() changes ASCII letters only, as the fold does.
+                    ["' '", "char(12288)", "char(9)", "char(10)", "char(13)"].reduce("lower(\(text))") {
+                        "replace(\($0), \($1), '')"
+                    }
+                })),
     ]
+
+    /// The terms table, and the terms of the orders already stored as
+    /// `OrderSearchTerms.terms(of:)` makes them, in SQL. `fold` is the dialect's SQL
+    /// for `OrderSearchTerms.fold`.
+    private static func orderTerms(termType: String, clustered: Bool, fold: (String) -> String) -> [String] {
+        // Longer than any name or staff note.
+        let longestText = 600
+        let reversedNumber = (1...OrderNumber.length).reversed().map { "substr(number, \($0), 1)" }
+            .joined(separator: " || ")
+        return [
+            """
+            CREATE TABLE order_terms (
+                term \(termType) NOT NULL,
+                created_at BIGINT NOT NULL,
+                number TEXT NOT NULL,
+                PRIMARY KEY (term, created_at, number)
+            )\(clustered ? " WITHOUT ROWID" : "")
+            """,
+            """
+            WITH RECURSIVE positions (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM positions WHERE i < \(longestText)), \
+            texts (folded, created_at, number) AS ( \
+            SELECT \(fold("recipient")), created_at, number FROM orders \
+            UNION SELECT \(fold("customer_name")), created_at, number FROM orders \
+            UNION SELECT \(fold("staff_note")), created_at, number FROM orders WHERE staff_note IS NOT NULL) \
+            INSERT INTO order_terms (term, created_at, number) \
+            SELECT substr(folded, i, 1), created_at, number FROM texts JOIN positions ON i <= length(folded) \
+            UNION SELECT substr(folded, i, 2), created_at, number FROM texts JOIN positions ON i < length(folded) \
+            UNION SELECT '\(OrderSearchTerms.numberMark)' || \(reversedNumber), created_at, number FROM orders
+            """,
+        ]
+    }
 
     private static func outboxByAggregate(clustered: Bool) -> [String] {
         [

@@ -56,176 +56,6 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
         }
     }
 
-    public func searchOrders(_ query: OrderQuery) async throws -> Page<Order> {
-        let rows = try await matchingRows(query, columns: Self.orderColumns, countingOnly: false) ?? []
-        let orders = try await withLines(Array(rows.prefix(query.limit)))
-        return Page(items: orders, hasMore: rows.count > query.limit)
-    }
-
-    /// How many orders the query matches, counted up to `cap`: `cap + 1` means more.
-    /// Only the matches' keys are read, at most `cap + 1` of them, so a count stays
-    /// cheap however many orders there are. Nil for a search by name or product: its
-    /// matches are found newest first a page at a time, and counting them all would
-    /// read every order with a popular SKU.
-    public func countOrders(_ query: OrderQuery, upTo cap: Int) async throws -> Int? {
-        var query = query
-        query.limit = cap
-        query.after = nil
-        return try await matchingRows(query, columns: "created_at, number", countingOnly: true)?.count
-    }
-
-    /// Up to `query.limit + 1` rows of `columns` of the orders the query matches,
-    /// newest first. `columns` includes `created_at` and `number`. When only counting,
-    /// a search by name or product is nil rather than a scan.
-    private func matchingRows(_ query: OrderQuery, columns: String, countingOnly: Bool) async throws -> [SQLRow]? {
-        var filter = SQLFilter()
-        if let status = query.status { filter.add("status = ?", .text(status.rawValue)) }
-        if let channel = query.channel { filter.add("channel = ?", .text(channel)) }
-        if let flag = query.flag { filter.add("flag = ?", .text(flag.rawValue)) }
-        if let customerID = query.customerID { filter.add("customer_id = ?", .text(customerID)) }
-        if let phone = query.phone {
-            filter.add("recipient_phone IN (?, ?)", .text(phone), .text(SQLText.otherFormOfPhone(phone)))
-        }
-        if let from = query.createdFrom { filter.add("created_at >= ?", SQLValue(from)) }
-        if let to = query.createdTo { filter.add("created_at < ?", SQLValue(to)) }
-        var words: String?
-        if let text = query.text?.trimmed, !text.isEmpty {
-            // What the text looks like decides where to look, so each kind of search
-            // uses its index: an OR across all of them scans every order.
-            if OrderNumber(text) != nil {
-                filter.add("number = ?", .text(text))
-            } else if text.count == 4, text.allSatisfy({ $0.isASCII && $0.isNumber }) {
-                // The last four digits of the recipient's phone, as customers give them.
-                filter.add("substr(recipient_phone, length(recipient_phone) - 3) = ?", .text(text))
-            } else if SQLText.looksLikePhone(text) {
-                // A mainland number with or without +86.
-                filter.add("recipient_phone IN (?, ?)", .text(text), .text(SQLText.otherFormOfPhone(text)))
-            } else if text.contains("@") {
-                filter.add("lower(customer_email) = ?", .text(text.lowercased()))
-            } else if SQLText.looksLikeIdentifier(text) {
-                // A waybill number or a customer ID, else a SKU, a product or a recipient.
-                // One query per column: with both in one OR, PostgreSQL walks every order
-                // newest first to find none.
-                var rows: [SQLRow] = []
-                for column in ["tracking_number", "customer_id"] {
-                    var identified = filter
-                    identified.add("\(column) = ?", .text(text))
-                    if let after = query.after {
-                        identified.add(
-                            "(created_at, number) < (?, ?)", SQLValue(after.createdAt), .text(after.number.value))
-                    }
-                    let found = try await db.query(
-                        "SELECT \(columns) FROM orders \(identified.whereClause) \(Self.newestFirst) LIMIT ?",
-                        identified.binds + [SQLValue(query.limit + 1)])
-                    rows = Self.mergedNewestFirst(rows, found, limit: query.limit + 1)
-                }
-                if !rows.isEmpty { return rows }
-                words = text
-            } else {
-                words = text
-            }
-        }
-        if let after = query.after {
-            // A row value, so both databases seek the index instead of walking to the cursor.
-            filter.add("(created_at, number) < (?, ?)", SQLValue(after.createdAt), .text(after.number.value))
-        }
-        if let words {
-            if countingOnly { return nil }
-            return try await ordersMatching(words, filter, limit: query.limit + 1, columns: columns)
-        }
-        return try await db.query(
-            "SELECT \(columns) FROM orders \(filter.whereClause) \(Self.newestFirst) LIMIT ?",
-            filter.binds + [SQLValue(query.limit + 1)])
-    }
-
-    static let newestFirst = "ORDER BY created_at DESC, number DESC"
-
-    /// How many of the newest orders a name search looks through before it turns to
-    /// the product index.
-    static let recentWindow = 2_000
-
-    /// More products than this matching a search word (a single letter, say) are
-    /// looked up by a subquery instead of a list of SKUs.
-    static let skuListLimit = 500
-
-    /// Orders whose recipient is `text`, or with a line for a product whose name
-    /// contains it (or whose SKU is it), newest first. Product names are matched in
-    /// the catalogue, which is small, so a name no product has costs one query. A
-    /// popular product is in thousands of orders and sorting them all for one page is
-    /// slow, so the newest orders are walked first (in index order, stopping when the
-    /// page is full) up to a window; only when the window does not fill the page are
-    /// all the orders the SKU index knows gathered and sorted, which is cheap because
-    /// there are few. Recipients are looked up apart: in one OR with the products,
-    /// PostgreSQL gathers every order of the product before returning one.
-    func ordersMatching(
-        _ text: String, _ filter: SQLFilter, limit: Int, recentWindow: Int = SQLOrderStore.recentWindow,
-        skuListLimit: Int = SQLOrderStore.skuListLimit, columns: String = SQLOrderStore.orderColumns
-    ) async throws -> [SQLRow] {
-        // SKUs in any letter case (`tea-001`); the catalogue is small, so no index is needed.
-        let productMatch = "UPPER(sku) = ? OR LOWER(name) LIKE ? ESCAPE '\\'"
-        let productBinds: [SQLValue] = [
-            .text(text.uppercased()), .text("%\(SQLText.escapeLike(text.lowercased()))%"),
-        ]
-        let skus = try await db.query(
-            "SELECT sku FROM products WHERE \(productMatch) LIMIT ?", productBinds + [SQLValue(skuListLimit + 1)])
-        var byRecipient = filter
-        byRecipient.add("recipient = ?", .text(text))
-        let recipients = try await db.query(
-            "SELECT \(columns) FROM orders \(byRecipient.whereClause) \(Self.newestFirst) LIMIT ?",
-            byRecipient.binds + [SQLValue(limit)])
-        guard !skus.isEmpty else { return recipients }
-
-        let (skuSet, skuBinds): (String, [SQLValue]) =
-            skus.count > skuListLimit
-            ? ("SELECT sku FROM products WHERE \(productMatch)", productBinds)
-            : (SQLText.placeholders(skus.count), skus.map { .text($0.text("sku")) })
-        let products = try await ordersWithSKUs(
-            skuSet, skuBinds, filter, limit: limit, recentWindow: recentWindow, columns: columns)
-        return Self.mergedNewestFirst(recipients, products, limit: limit)
-    }
-
-    private func ordersWithSKUs(
-        _ skuSet: String, _ skuBinds: [SQLValue], _ filter: SQLFilter, limit: Int, recentWindow: Int, columns: String
-    ) async throws -> [SQLRow] {
-        let windowEdge = try await db.query(
-            "SELECT created_at, number FROM orders \(filter.whereClause) \(Self.newestFirst) LIMIT 1 OFFSET ?",
-            filter.binds + [SQLValue(recentWindow - 1)]
-        ).first
-        var recent = filter
-        if let windowEdge {
-            recent.add(
-                "(created_at, number) >= (?, ?)", .int(windowEdge.int("created_at")), .text(windowEdge.text("number")))
-        }
-        recent.conditions.append(
-            "EXISTS (SELECT 1 FROM order_lines l WHERE l.order_number = orders.number AND l.sku IN (\(skuSet)))")
-        recent.binds += skuBinds
-        let found = try await db.query(
-            "SELECT \(columns) FROM orders \(recent.whereClause) \(Self.newestFirst) LIMIT ?",
-            recent.binds + [SQLValue(limit)])
-        // Without an edge the window held every order the filter allows.
-        if found.count == limit || windowEdge == nil { return found }
-        var joined = filter
-        joined.conditions.insert("orders.number = matching.matched", at: 0)
-        // CROSS JOIN keeps SQLite from walking every order in date order to test each
-        // against the set of matches.
-        return try await db.query(
-            """
-            SELECT \(columns) FROM (SELECT DISTINCT order_number AS matched FROM order_lines \
-            WHERE sku IN (\(skuSet))) AS matching \
-            CROSS JOIN orders \(joined.whereClause) \(Self.newestFirst) LIMIT ?
-            """,
-            skuBinds + joined.binds + [SQLValue(limit)])
-    }
-
-    /// Two newest-first lists of order rows as one, without repeats, cut at `limit`.
-    static func mergedNewestFirst(_ first: [SQLRow], _ second: [SQLRow], limit: Int) -> [SQLRow] {
-        var seen = Set<String>()
-        return (first + second)
-            .filter { seen.insert($0.text("number")).inserted }
-            .sorted { ($0.int("created_at"), $0.text("number")) > ($1.int("created_at"), $1.text("number")) }
-            .prefix(limit).map { $0 }
-    }
-
     public func ordersPastPaymentDue(_ dueBy: Date, limit: Int) async throws -> [Order] {
         let rows = try await db.query(
             """
@@ -297,7 +127,7 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
     }
 
     /// Decodes order rows and fetches all their lines in one query.
-    private func withLines(_ rows: [SQLRow]) async throws -> [Order] {
+    func withLines(_ rows: [SQLRow]) async throws -> [Order] {
         guard !rows.isEmpty else { return [] }
         let numbers = rows.map { $0.text("number") }
         let lineRows = try await db.query(
@@ -389,6 +219,10 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
             }
         } else {
             statements.append(orderInsert([order]).statement)
+            statements.append(termsInsert([order]).statement)
+        }
+        if let before = change.searchTermsBefore {
+            statements += termsReplacement(order, before: before)
         }
         if change.linesChanged, !order.lines.isEmpty {
             statements.append(linesInsert([order]).statement)
@@ -467,6 +301,7 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
         let inserts = [
             Self.orderInsert(histories.map(\.order)),
             Self.linesInsert(histories.map(\.order)),
+            Self.termsInsert(histories.map(\.order)),
             Self.eventsInsert(histories.map { ($0.order.number, $0.events) }),
             Self.paymentsInsert(histories.flatMap { history in history.payments.map { (history.order.number, $0) } }),
         ]
@@ -489,6 +324,41 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
         return RowInsert(
             table: "orders", columns: rows.first?.map(\.0) ?? [], rows: rows.map { $0.map(\.1) },
             onDuplicate: .duplicate(what: "order number"))
+    }
+
+    /// The search terms of orders being placed (`OrderSearchTerms`).
+    static func termsInsert(_ orders: [Order]) -> RowInsert {
+        RowInsert(
+            table: "order_terms", columns: ["term", "created_at", "number"],
+            rows: orders.flatMap { order in
+                OrderSearchTerms.terms(of: order).sorted().map {
+                    [.text($0), SQLValue(order.createdAt), .text(order.number.value)]
+                }
+            })
+    }
+
+    /// The statements that make an order's terms what its text now gives, from what
+    /// it gave before: the terms it lost deleted, those it gained inserted.
+    static func termsReplacement(_ order: Order, before: Set<String>) -> [SQLStatement] {
+        let after = OrderSearchTerms.terms(of: order)
+        let lost = before.subtracting(after).sorted()
+        let key: [SQLValue] = [SQLValue(order.createdAt), .text(order.number.value)]
+        var statements: [SQLStatement] = []
+        if !lost.isEmpty {
+            statements.append(
+                SQLStatement(
+                    "DELETE FROM order_terms WHERE created_at = ? AND number = ? AND term IN (\(SQLText.placeholders(lost.count)))",
+                    key + lost.map { .text($0) }))
+        }
+        let gained = after.subtracting(before).sorted()
+        if !gained.isEmpty {
+            statements.append(
+                RowInsert(
+                    table: "order_terms", columns: ["term", "created_at", "number"],
+                    rows: gained.map { [.text($0)] + key }
+                ).statement)
+        }
+        return statements
     }
 
     static func linesInsert(_ orders: [Order]) -> RowInsert {

@@ -82,7 +82,8 @@ enum PolicySettings {
         ["1", "true", "yes"].contains(environment[name]?.lowercased() ?? "")
     }
 
-    /// The console: the shop's UTC offset, cookies' `Secure`, the low-stock line.
+    /// The console: the shop's UTC offset, cookies' `Secure`, the low-stock line, the
+    /// hours within which paid orders are to ship.
     static func console(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws
         -> ConsoleSettings
     {
@@ -91,6 +92,12 @@ enum PolicySettings {
         if let raw = environment["ORDERLY_LOW_STOCK"] {
             guard let units = Int(raw), units >= 0 else { throw InvalidSetting(name: "ORDERLY_LOW_STOCK", value: raw) }
             settings.lowStockAvailable = units
+        }
+        if let raw = environment["ORDERLY_SHIP_WITHIN_HOURS"] {
+            guard let hours = Int(raw), hours > 0 else {
+                throw InvalidSetting(name: "ORDERLY_SHIP_WITHIN_HOURS", value: raw)
+            }
+            settings.shipWithinHours = hours
         }
         return settings
     }

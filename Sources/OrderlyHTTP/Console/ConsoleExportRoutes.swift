@@ -101,7 +101,8 @@ struct ConsoleExportRoutes: Sendable {
     @Sendable func exportOrders(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         let page = ConsolePage(request, context, settings: dependencies.console)
         let format = try Self.format(request)
-        var filter = try ConsoleRoutes.orderFilter(request, page, settings: dependencies.console)
+        var filter = try ConsoleRoutes.orderFilter(
+            request, page, settings: dependencies.console, now: dependencies.clock.now())
         guard filter.messages.isEmpty else {
             return ConsoleNotice.redirect(
                 "/console/orders?\(filter.linkQuery.dropFirst())", filter.messages.joined(separator: " "),

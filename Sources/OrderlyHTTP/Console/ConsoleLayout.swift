@@ -15,11 +15,14 @@ public struct ConsoleSettings: Sendable {
     /// Exports of up to this many orders download at once; longer ones run as a
     /// task with progress, then offer the file.
     public var directExportRows: Int
+    /// Paid orders not shipped this many hours after payment are overdue for shipment.
+    public var shipWithinHours: Int
 
     public init(
         utcOffsetMinutes: Int = 480, secureCookies: Bool = false, lowStockAvailable: Int = 10,
-        directExportRows: Int = 2_000
+        directExportRows: Int = 2_000, shipWithinHours: Int = 48
     ) {
+        self.shipWithinHours = shipWithinHours
         self.utcOffsetMinutes = utcOffsetMinutes
         self.secureCookies = secureCookies
         self.lowStockAvailable = lowStockAvailable

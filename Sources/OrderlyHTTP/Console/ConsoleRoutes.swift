@@ -21,7 +21,6 @@ struct ConsoleRoutes: Sendable {
         router.post("/console/login", use: login)
         router.post("/console/logout", use: logout)
         router.get("/console/language/:code", use: switchLanguage)
-        router.get("/console", use: dashboard)
         router.get("/console/orders", use: orderList)
         router.get("/console/orders/:number", use: orderDetail)
         router.post("/console/orders/:number/reveal-phone", use: revealPhone)
@@ -140,47 +139,6 @@ struct ConsoleRoutes: Sendable {
             ])
     }
 
-    // MARK: - Dashboard
-
-    @Sendable func dashboard(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
-        let page = page(request, context)
-        var values: [String: Any] = [:]
-        if page.may(.ordersRead) {
-            let figures = try await orders.dashboard(
-                dayStart: settings.startOfDay(containing: dependencies.clock.now()))
-            let currency = orders.policy.currency
-            func card(_ key: String, _ value: String, _ href: String? = nil) -> [String: Any] {
-                var card: [String: Any] = ["label": page.text("dashboard.\(key)"), "value": value]
-                if let href { card["href"] = href }
-                return card
-            }
-            values["figures"] = [
-                "cards": [
-                    card("orders_today", String(figures.ordersToday)),
-                    card("ordered_today", display(Money(figures.placedAmountToday, currency))),
-                    card("received_today", display(Money(figures.paidAmountToday, currency))),
-                    card("awaiting_review", String(figures.awaitingReview), "/console/orders?status=pending_review"),
-                    card("awaiting_payment", String(figures.awaitingPayment), "/console/orders?status=pending_payment"),
-                    card("awaiting_shipment", String(figures.awaitingShipment), "/console/orders?status=paid"),
-                ]
-            ]
-        }
-        if page.may(.stockRead) {
-            let low = try await dependencies.catalogue.lowStock(available: settings.lowStockAvailable, limit: 20)
-            values["stock"] = [
-                "hasLow": !low.isEmpty,
-                "low": low.map { level -> [String: Any] in
-                    [
-                        "sku": level.sku.value, "warehouse": level.warehouse.value,
-                        "warehouseCode": level.warehouse.value, "available": level.available,
-                        "onHand": level.onHand,
-                    ]
-                },
-            ]
-        }
-        return htmlResponse(page.render(template: "dashboard", title: page.text("dashboard.title"), values))
-    }
-
     // MARK: - Orders
 
     /// The channels the order list filters by; an order from any other channel is
@@ -189,8 +147,9 @@ struct ConsoleRoutes: Sendable {
     /// The page sizes offered; the first is the default.
     static let pageSizes = [25, 50, 100]
     /// The saved views over the list, as tabs: the queues operators work through.
-    static let views: [(key: String, status: OrderStatus?)] = [
-        ("all", nil), ("review", .pendingReview), ("payment", .pendingPayment), ("shipment", .paid),
+    static let views: [(key: String, status: OrderStatus?, overdue: Bool)] = [
+        ("all", nil, false), ("review", .pendingReview, false), ("payment", .pendingPayment, false),
+        ("shipment", .paid, false), ("overdue", nil, true),
     ]
 
     /// Lists count their orders exactly up to this many, then say "10,000+".
@@ -214,6 +173,8 @@ struct ConsoleRoutes: Sendable {
         var to = ""
         /// Orders per page, from `pageSizes`.
         var pageSize = ConsoleRoutes.pageSizes[0]
+        /// Only paid orders overdue for shipment (`ConsoleSettings.shipWithinHours`).
+        var overdue = false
 
         /// The filter's parameters as the form names them: what its links carry and
         /// what an export records.
@@ -225,6 +186,7 @@ struct ConsoleRoutes: Sendable {
             if let flag = query.flag { parameters.append(("flag", flag.rawValue)) }
             if !from.isEmpty { parameters.append(("from", from)) }
             if !to.isEmpty { parameters.append(("to", to)) }
+            if overdue { parameters.append(("overdue", "1")) }
             if pageSize != ConsoleRoutes.pageSizes[0] { parameters.append(("size", String(pageSize))) }
             return parameters
         }
@@ -233,9 +195,15 @@ struct ConsoleRoutes: Sendable {
         var linkQuery: String { parameters.map { "&\($0)=\(urlEncoded($1))" }.joined() }
     }
 
-    static func orderFilter(_ request: Request, _ page: ConsolePage, settings: ConsoleSettings) throws -> OrderFilter {
+    static func orderFilter(_ request: Request, _ page: ConsolePage, settings: ConsoleSettings, now: Date) throws
+        -> OrderFilter
+    {
         var filter = OrderFilter()
         let parameters = request.uri.queryParameters
+        if parameters.get("overdue") == "1" {
+            filter.overdue = true
+            filter.query.paidBefore = now.addingTimeInterval(-Double(settings.shipWithinHours) * 3_600)
+        }
         // A browser's GET form sends a space as `+`, which the URI's own query
         // reading keeps; read the typed fields as the form encoded them.
         let typed = try FormData(request.uri.query ?? "")
@@ -295,7 +263,7 @@ struct ConsoleRoutes: Sendable {
 
     @Sendable func orderList(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         let page = page(request, context)
-        let filter = try Self.orderFilter(request, page, settings: settings)
+        let filter = try Self.orderFilter(request, page, settings: settings, now: dependencies.clock.now())
         let (query, messages, text, channel, from, to) = (
             filter.query, filter.messages, filter.text, filter.channel, filter.from, filter.to
         )
@@ -334,10 +302,14 @@ struct ConsoleRoutes: Sendable {
             },
             "views": Self.views.map { view -> [String: Any] in
                 [
-                    "href": view.status.map { "/console/orders?status=\($0.rawValue)" } ?? "/console/orders",
-                    "label": page.text("orders.view_\(view.key)"), "current": view.status == query.status,
+                    "href": view.overdue
+                        ? ConsoleDashboardRoutes.overdueHref
+                        : view.status.map { "/console/orders?status=\($0.rawValue)" } ?? "/console/orders",
+                    "label": page.text("orders.view_\(view.key)"),
+                    "current": view.status == query.status && view.overdue == filter.overdue,
                 ]
             },
+            "overdue": filter.overdue,
             "hasOrders": !result.items.isEmpty,
             "count": count.map { Self.countText($0, page) } ?? false,
             "orders": result.items.map { order -> [String: Any] in

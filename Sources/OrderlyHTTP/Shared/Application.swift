@@ -105,6 +105,7 @@ public func buildRouter(_ dependencies: AppDependencies) -> Router<OrderlyReques
     CatalogueRoutes(catalogue: dependencies.catalogue).register(on: router.group("v1"))
     LogRoutes(access: dependencies.access).register(on: router.group("v1"))
     ConsoleRoutes(dependencies: dependencies).register(on: router)
+    ConsoleDashboardRoutes(dependencies: dependencies).register(on: router)
     ConsoleAdminRoutes(dependencies: dependencies).register(on: router)
     ConsoleLogRoutes(dependencies: dependencies).register(on: router)
     ConsoleBatchRoutes(dependencies: dependencies).register(on: router)

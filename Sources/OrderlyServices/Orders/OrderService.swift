@@ -394,6 +394,12 @@ public struct OrderService: Sendable {
         try await orders.dashboardFigures(dayStart: dayStart)
     }
 
+    public func dashboardTrends(firstDay: Date, days: Int, paidBefore: Date, topSKUs: Int) async throws
+        -> DashboardTrends
+    {
+        try await orders.dashboardTrends(firstDay: firstDay, days: days, paidBefore: paidBefore, topSKUs: topSKUs)
+    }
+
     static func auditSummary(_ order: Order) -> JSONValue {
         var summary: [String: JSONValue] = [
             "status": .string(order.status.rawValue), "payment_status": .string(order.paymentStatus.rawValue),

@@ -24,6 +24,9 @@ public struct OrderQuery: Hashable, Sendable {
     /// One customer's orders: by their customer ID, or the recipient's phone number.
     public var customerID: String?
     public var phone: String?
+    /// Paid orders not shipped whose last payment was recorded before this: overdue
+    /// for shipment.
+    public var paidBefore: Date?
     public var createdFrom: Date?
     public var createdTo: Date?
     public var after: OrderCursor?
@@ -67,6 +70,9 @@ public protocol OrderStore: Sendable {
     func purgeIdempotencyRecords(createdBefore cutoff: Date) async throws -> Int
     /// The dashboard's figures: orders and sales since `dayStart`, and the queues.
     func dashboardFigures(dayStart: Date) async throws -> DashboardFigures
+    /// The trends over `days` shop days from `firstDay` (the start of one), and how
+    /// many paid orders were paid before `paidBefore` and are not shipped yet.
+    func dashboardTrends(firstDay: Date, days: Int, paidBefore: Date, topSKUs: Int) async throws -> DashboardTrends
 }
 
 /// What the back office's dashboard shows at a glance.
@@ -92,5 +98,68 @@ public struct DashboardFigures: Hashable, Sendable {
         self.awaitingReview = awaitingReview
         self.awaitingPayment = awaitingPayment
         self.awaitingShipment = awaitingShipment
+    }
+}
+
+/// The dashboard's trends: each day's orders and money over a span of days, the
+/// channels and SKUs that made them, and the paid orders waiting too long to ship.
+public struct DashboardTrends: Hashable, Sendable {
+    public struct Day: Hashable, Sendable {
+        /// When the shop's day began.
+        public var start: Date
+        /// Orders placed that day, cancelled ones excluded, and their grand totals.
+        public var orders: Int
+        public var placedAmount: Int64
+        /// Money recorded as received that day.
+        public var paidAmount: Int64
+
+        public init(start: Date, orders: Int = 0, placedAmount: Int64 = 0, paidAmount: Int64 = 0) {
+            self.start = start
+            self.orders = orders
+            self.placedAmount = placedAmount
+            self.paidAmount = paidAmount
+        }
+    }
+
+    public struct Channel: Hashable, Sendable {
+        public var channel: String
+        public var orders: Int
+        public var amount: Int64
+
+        public init(channel: String, orders: Int, amount: Int64) {
+            self.channel = channel
+            self.orders = orders
+            self.amount = amount
+        }
+    }
+
+    public struct SKUSales: Hashable, Sendable {
+        public var sku: String
+        public var name: String
+        public var units: Int
+        public var amount: Int64
+
+        public init(sku: String, name: String, units: Int, amount: Int64) {
+            self.sku = sku
+            self.name = name
+            self.units = units
+            self.amount = amount
+        }
+    }
+
+    /// Oldest first, one for every day of the span, days without orders included.
+    public var days: [Day]
+    /// Most orders first.
+    public var channels: [Channel]
+    /// Most units first.
+    public var topSKUs: [SKUSales]
+    /// Paid orders not shipped whose payment is older than the shipping deadline.
+    public var overdueShipments: Int
+
+    public init(days: [Day], channels: [Channel], topSKUs: [SKUSales], overdueShipments: Int) {
+        self.days = days
+        self.channels = channels
+        self.topSKUs = topSKUs
+        self.overdueShipments = overdueShipments
     }
 }

@@ -369,7 +369,7 @@ enum Schema {
                 fold: {
                     "translate(\($0), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ' || ' ' || chr(12288) || chr(9) || chr(10) || chr(13), "
                         + "'abcdefghijklmnopqrstuvwxyz')"
-                }),
+                }) + [dropRecipientIndex],
             sqliteStatements: orderTerms(
                 termType: "TEXT", clustered: true,
                 fold: { text in
@@ -377,8 +377,11 @@ enum Schema {
                     ["' '", "char(12288)", "char(9)", "char(10)", "char(13)"].reduce("lower(\(text))") {
                         "replace(\($0), \($1), '')"
                     }
-                })),
+                }) + [dropRecipientIndex]),
     ]
+
+    /// A search by name reads the terms now, and a placement writes one index less.
+    private static let dropRecipientIndex = "DROP INDEX orders_by_recipient_newest"
 
     /// The terms table, and the terms of the orders already stored as
     /// `OrderSearchTerms.terms(of:)` makes them, in SQL. `fold` is the dialect's SQL

@@ -66,6 +66,7 @@ extension SQLOrderStore {
         if let phone = query.phone {
             filter.add("recipient_phone IN (?, ?)", .text(phone), .text(SQLText.otherFormOfPhone(phone)))
         }
+        if let paidBefore = query.paidBefore { filter.add(Self.overdueCondition, SQLValue(paidBefore)) }
         let window = PlacementWindow(from: query.createdFrom, to: query.createdTo, after: query.after)
         let limit = query.limit + 1
         if let text = query.text?.trimmed, !text.isEmpty {

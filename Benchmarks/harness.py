@@ -197,6 +197,26 @@ def export_orders(binary, database, query, label):
                 "idle_rss_mib": idle, "peak_rss_mib": running.peak_rss_mib()}
 
 
+def dashboard_at_scale(binary, database):
+    """The console's dashboard on a fresh server: the first load of each span adds up
+    its days (later loads within a minute share that reading), then one load more."""
+    password = "Bench-pass-" + uuid.uuid4().hex[:12]
+    subprocess.run([binary, "user", "reset-password", "admin", "--password-stdin", "--database", database],
+                   input=password, check=True, capture_output=True, text=True)
+    with server(binary, database) as running:
+        opener = console_session(PORT, "admin", password)
+        result = {}
+        for days in (7, 30):
+            for load in ("first", "again"):
+                started = time.time()
+                page = opener.open(f"http://127.0.0.1:{PORT}/console?days={days}", timeout=120).read().decode()
+                result[f"days_{days}_{load}_ms"] = (time.time() - started) * 1000
+                if '<svg class="chart"' not in page:
+                    raise SystemExit("the dashboard drew no chart")
+        result["peak_rss_mib"] = running.peak_rss_mib()
+        return result
+
+
 def export_memory(binary, database, orders):
     """The whole list and about a tenth of it (from the day the newest tenth begins):
     peak memory should be close, as exports stream."""
@@ -256,6 +276,8 @@ def run_backend(backend, args, workdir):
         log(f"[{backend}] search at scale: {args.search_orders:,} orders")
         database = fresh_database(backend, args.postgres, workdir, "search")
         results["search"] = search_at_scale(args.binary, database, args.search_orders)
+        log(f"[{backend}] dashboard trends on {args.search_orders:,} orders")
+        results["dashboard"] = dashboard_at_scale(args.binary, database)
         log(f"[{backend}] export memory: a tenth and all of {args.search_orders:,} orders")
         results["export"] = export_memory(args.binary, database, args.search_orders)
         check(args.binary, database)
@@ -312,6 +334,13 @@ def table(results):
                              f"{measured['count']} requests, {measured['failures']} failed",
                              milliseconds(measured['p50_ms']), milliseconds(measured['p99_ms']), "", "",
                              f"{search['peak_rss_mib']:.0f}"))
+        dashboard = result.get("dashboard")
+        if dashboard:
+            for days in (7, 30):
+                rows.append((f"dashboard, {days} days of trends", backend,
+                             f"first load {dashboard[f'days_{days}_first_ms']:.0f} ms, "
+                             f"again {dashboard[f'days_{days}_again_ms']:.0f} ms", "", "", "", "",
+                             f"{dashboard['peak_rss_mib']:.0f}"))
         export = result.get("export")
         if export:
             for part in ("tenth", "all"):

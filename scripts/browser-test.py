@@ -323,6 +323,63 @@ def edit_order(passwords, key, artifacts, failures):
         shot("3-changed")
 
 
+def all_orders(key):
+    request = urllib.request.Request(f"{BASE}/v1/orders?limit=200", headers={"Authorization": f"Bearer {key}"})
+    with urllib.request.urlopen(request) as response:
+        return json.loads(response.read())["data"]
+
+
+def find_orders(passwords, key, shipped, artifacts, failures):
+    """Customer service finds orders by what a caller says — part of a name, the last
+    four digits of the phone, the waybill number, the end of the order number — in
+    English on a desktop and in Chinese on a phone, and sees the dashboard's charts.
+    What each search should find is worked out here from the orders themselves."""
+    orders = all_orders(key)
+    def numbers_on(source):
+        return set(re.findall(r'href="/console/orders/(\d{16})"', source))
+    for language, size in [("en", "desktop"), ("zh", "phone")]:
+        with Browser(TEXT[language]["language"], *SIZES[size]) as browser:
+            def shot(name):
+                browser.screenshot(os.path.join(artifacts, f"find-{language}-{size}-{name}.png"))
+            browser.open(f"{BASE}/console/login")
+            browser.type("input[name=username]", "service")
+            browser.type("input[name=password]", passwords["service"])
+            browser.click(browser.find("form[action='/console/login'] button"))
+            browser.until(lambda: TEXT[language]["dashboard"] in browser.title)
+            charts = browser.execute("return document.querySelectorAll('svg.chart rect.bar').length;")
+            if not charts:
+                failures.append(f"[find {language}] the dashboard draws no chart bars")
+            shot("dashboard")
+            phone_tail = orders[0]["shipping_address"]["phone"][-4:]
+            # One character of a Chinese name, or a Latin name in lower case.
+            latin = [o["shipping_address"]["recipient"] for o in orders if o["shipping_address"]["recipient"].isascii()]
+            part = latin[0].split()[0].lower() if language == "en" and latin else orders[0]["shipping_address"]["recipient"][-1]
+            searches = [
+                ("part-of-name", part,
+                 # A name, or a product's name (宋词三百首 has a 三 in it).
+                 lambda o, t: t.lower() in o["shipping_address"]["recipient"].lower().replace(" ", "")
+                 or t.lower() in o["customer"]["name"].lower().replace(" ", "")
+                 or any(t.lower() in line["name"].lower() for line in o["lines"])),
+                # Four digits are also the end of an order number.
+                ("phone-tail", phone_tail,
+                 lambda o, t: o["shipping_address"]["phone"].endswith(t) or o["number"].endswith(t)),
+                ("waybill", shipped["tracking"], lambda o, t: o["number"] == shipped["number"]),
+                ("number-end", orders[-1]["number"][-6:], lambda o, t: o["number"].endswith(t)),
+            ]
+            for name, text, matches in searches:
+                expected = {o["number"] for o in orders if matches(o, text)}
+                browser.open(f"{BASE}/console/orders")
+                browser.type("input[name=q]", text + "\n")
+                browser.until(lambda: "q=" in browser.url)
+                found = numbers_on(browser.page_source())
+                if not expected or found != expected:
+                    failures.append(f"[find {language}] {name} {text!r}: found {sorted(found)}, "
+                                    f"expected {sorted(expected)}")
+                if size == "phone" and browser.execute(OVERFLOW) > 1:
+                    failures.append(f"[find {language}] the {name} results are wider than the phone")
+                shot(name)
+
+
 def orders_awaiting_shipment(key):
     request = urllib.request.Request(f"{BASE}/v1/orders?status=paid", headers={"Authorization": f"Bearer {key}"})
     with urllib.request.urlopen(request) as response:
@@ -440,6 +497,12 @@ def main():
                 note_and_flag(passwords, numbers[-2], args.artifacts, failures)
             except WebDriverError as error:
                 failures.append(f"[note] {str(error)[:300]}")
+            try:
+                # The Chinese run shipped the second order with this waybill number.
+                find_orders(passwords, key, {"number": numbers[1], "tracking": f"SF{numbers[1][-10:]}"},
+                            args.artifacts, failures)
+            except WebDriverError as error:
+                failures.append(f"[find] {str(error)[:300]}")
             try:
                 import_orders(passwords, args.artifacts, failures)
             except WebDriverError as error:

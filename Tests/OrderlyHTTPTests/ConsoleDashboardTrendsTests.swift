@@ -87,6 +87,6 @@ struct ConsoleDashboardTrendsTests {
         #expect(svg.components(separatedBy: "<rect").count == 3)
         #expect(svg.contains("Orders &lt;per&gt; day") && svg.contains("12-02: 4 &amp; more"))
         #expect(svg.contains(#"height="0.0""#), "a day without orders is a bar of no height")
-        #expect(BarChart.shortened("一二三四五六七八九十一二三四五六") == "一二三四五六七八九十一二三…")
+        #expect(BarChart.shortened("一二三四五六七八九十一二三四五六") == "一二三四五六七八九十一…")
     }
 }

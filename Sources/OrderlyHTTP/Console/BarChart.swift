@@ -19,8 +19,8 @@ struct BarChart {
     /// Columns over time, oldest on the left; every `labelEvery`-th label is written
     /// under the axis so thirty days stay legible on a phone.
     func columns(labelEvery: Int = 1) -> String {
-        let width = 640.0
-        let height = 180.0
+        let width = 420.0
+        let height = 190.0
         let axisLabels = 20.0
         let top = 14.0
         let plot = height - axisLabels - top
@@ -52,10 +52,10 @@ struct BarChart {
     /// Rows, largest first as given, each with its label on the left and its value
     /// at the end of the bar.
     func rows() -> String {
-        let width = 640.0
+        let width = 420.0
         let rowHeight = 24.0
-        let labelWidth = 190.0
-        let valueWidth = 110.0
+        let labelWidth = 150.0
+        let valueWidth = 120.0
         let height = rowHeight * Double(max(bars.count, 1))
         let maximum = Double(max(bars.map(\.value).max() ?? 0, 1))
         let room = width - labelWidth - valueWidth
@@ -80,7 +80,7 @@ struct BarChart {
     }
 
     /// A label long enough to run into the bars is cut, its whole text kept in the title.
-    static func shortened(_ label: String, to length: Int = 14) -> String {
+    static func shortened(_ label: String, to length: Int = 12) -> String {
         label.count <= length ? label : String(label.prefix(length - 1)) + "…"
     }
 

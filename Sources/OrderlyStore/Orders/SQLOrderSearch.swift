@@ -240,22 +240,29 @@ extension SQLOrderStore {
     /// long text whose every piece is common, matched by few orders, stops there.
     static let postingsPerPage = 20_000
 
+    /// How many of a long text's other pieces each posting is probed for: a few
+    /// leave almost only the orders that hold the whole text.
+    static let piecesProbed = 6
+
     /// Orders whose recipient, customer name or staff note contains `text` (folded as
     /// `OrderSearchTerms.fold`), newest first. Text of one or two characters is a term
-    /// itself: its orders are the term's rows, newest first. Longer text is looked up
-    /// by its rarest two-character piece, and each order found is checked for the
-    /// whole text.
+    /// itself: its orders are the term's rows, newest first. Longer text is walked by
+    /// its rarest two-character piece, keeping in the index the orders that have its
+    /// other pieces too (each a probe of the terms' key); the orders left are read
+    /// and checked for the whole text.
     func ordersContaining(
         _ text: String, _ filter: SQLFilter, _ window: PlacementWindow, limit: Int, columns: String
     ) async throws -> [SQLRow] {
         let folded = OrderSearchTerms.fold(text)
         guard !folded.isEmpty else { return [] }
         var term = folded
+        var otherPieces: [String] = []
         var contains: (@Sendable (SQLRow) -> Bool)?
         if folded.unicodeScalars.count > OrderSearchTerms.longestTerm {
-            let pieces = OrderSearchTerms.pieces(of: folded).filter { $0.unicodeScalars.count == 2 }
-            guard let rarest = try await rarestTerm(pieces.sorted()) else { return [] }
+            let pieces = OrderSearchTerms.pieces(of: folded).filter { $0.unicodeScalars.count == 2 }.sorted()
+            guard let rarest = try await rarestTerm(pieces) else { return [] }
             term = rarest
+            otherPieces = Array(pieces.filter { $0 != rarest }.prefix(Self.piecesProbed))
             contains = { row in
                 ["recipient", "customer_name", "staff_note"].contains { column in
                     row.optionalText(column).map { OrderSearchTerms.fold($0).contains(folded) } ?? false
@@ -267,7 +274,14 @@ extension SQLOrderStore {
         var batchSize = limit
         var read = 0
         while found.count < limit, read < Self.postingsPerPage {
-            let postings = SQLFilter(conditions: ["term = ?"], binds: [.text(term)]).adding(walked.conditions)
+            var postings = SQLFilter(conditions: ["term = ?"], binds: [.text(term)]).adding(walked.conditions)
+            for piece in otherPieces {
+                postings.add(
+                    """
+                    EXISTS (SELECT 1 FROM order_terms other WHERE other.term = ? \
+                    AND other.created_at = order_terms.created_at AND other.number = order_terms.number)
+                    """, .text(piece))
+            }
             let batch = try await db.query(
                 "SELECT created_at, number FROM order_terms \(postings.whereClause) \(Self.newestFirst) LIMIT ?",
                 postings.binds + [SQLValue(batchSize)])

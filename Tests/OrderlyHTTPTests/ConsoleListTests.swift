@@ -39,6 +39,30 @@ struct ConsoleListTests {
                 .get, String(next).replacingOccurrences(of: "&amp;", with: "&"), headers: Self.chinese)
             #expect(second.text.components(separatedBy: "<td data-label=\"订单号\">").count - 1 == 12)
 
+            // Forward two pages and back again: each page as it was, and none before the first.
+            func link(_ rel: String, _ page: String) throws -> String {
+                let found = try #require(
+                    page.firstMatch(of: try Regex(#"href="([^"]+)" rel="\#(rel)""#))?.output[1].substring)
+                return String(found).replacingOccurrences(of: "&amp;", with: "&")
+            }
+            func numbers(_ page: String) -> [String] {
+                page.matches(of: /<td data-label="订单号"><a href="\/console\/orders\/(\d{16})/).map {
+                    String($0.output.1)
+                }
+            }
+            let first = try await service.call(.get, "/console/orders?status=pending_payment", headers: Self.chinese)
+            #expect(!first.text.contains(#"rel="prev""#))
+            let page2 = try await service.call(.get, try link("next", first.text), headers: Self.chinese)
+            let page3 = try await service.call(.get, try link("next", page2.text), headers: Self.chinese)
+            #expect(numbers(page3.text).count == 10 && !page3.text.contains(#"rel="next""#))
+            let back2 = try await service.call(.get, try link("prev", page3.text), headers: Self.chinese)
+            #expect(numbers(back2.text) == numbers(page2.text) && numbers(page2.text).count == 25)
+            let back1 = try await service.call(.get, try link("prev", back2.text), headers: Self.chinese)
+            #expect(numbers(back1.text) == numbers(first.text) && !back1.text.contains(#"rel="prev""#))
+            #expect(try link("next", back1.text).contains("status=pending_payment"))
+            let forged = try await service.call(.get, "/console/orders?trail=nonsense", headers: Self.chinese)
+            #expect(forged.status == .unprocessableContent)
+
             // A search by product or name is not counted (that would read every order with the SKU).
             let byProduct = try await service.call(.get, "/console/orders?q=TEA-001", headers: Self.chinese)
             #expect(byProduct.status == .ok && !byProduct.text.contains("共 "))

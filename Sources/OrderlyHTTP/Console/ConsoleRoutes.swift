@@ -152,6 +152,9 @@ struct ConsoleRoutes: Sendable {
         ("shipment", .paid, false), ("overdue", nil, true),
     ]
 
+    /// How many pages back the list's links remember; further back is the first page.
+    static let trailLength = 50
+
     /// Lists count their orders exactly up to this many, then say "10,000+".
     static let countCap = 10_000
 
@@ -175,6 +178,28 @@ struct ConsoleRoutes: Sendable {
         var pageSize = ConsoleRoutes.pageSizes[0]
         /// Only paid orders overdue for shipment (`ConsoleSettings.shipWithinHours`).
         var overdue = false
+        /// This page's cursor as the link carried it, and those of the pages before
+        /// (`-` for the first page).
+        var cursor: String?
+        var trail: [String] = []
+
+        /// The link to the page after this one, which starts after `last`.
+        func nextPage(after last: Order) -> String {
+            let trail = (self.trail + [cursor ?? "-"]).suffix(ConsoleRoutes.trailLength)
+            return
+                "/console/orders?cursor=\(OrderRoutes.cursor(for: last))&trail=\(urlEncoded(trail.joined(separator: ",")))"
+                + linkQuery
+        }
+
+        /// The link to the page before this one; nil on the first page.
+        var previousPage: String? {
+            guard cursor != nil else { return nil }
+            guard let previous = trail.last else { return "/console/orders?" + linkQuery.dropFirst() }
+            let rest = trail.dropLast()
+            var parameters = previous == "-" ? [] : ["cursor=\(urlEncoded(previous))"]
+            if !rest.isEmpty { parameters.append("trail=\(urlEncoded(rest.joined(separator: ",")))") }
+            return "/console/orders?" + (parameters.joined(separator: "&") + linkQuery).trimmingPrefix("&")
+        }
 
         /// The filter's parameters as the form names them: what its links carry and
         /// what an export records.
@@ -243,6 +268,19 @@ struct ConsoleRoutes: Sendable {
                 filter.query.createdFrom = dayStart
             }
         }
+        // The cursors of the pages before this one, oldest first: the previous page is
+        // the last of them, so paging back needs no query that runs the other way.
+        let trail = (parameters.get("trail") ?? "").split(separator: ",", omittingEmptySubsequences: false)
+            .map(String.init)
+        if let raw = parameters.get("trail"), !raw.isEmpty {
+            if trail.count <= Self.trailLength,
+                trail.allSatisfy({ $0 == "-" || (try? OrderRoutes.decodeCursor($0)) != nil })
+            {
+                filter.trail = trail
+            } else {
+                filter.messages.append(page.text("orders.bad_cursor"))
+            }
+        }
         if let raw = parameters.get("size"), !raw.isEmpty {
             if let size = Int(raw), Self.pageSizes.contains(size) {
                 filter.pageSize = size
@@ -254,6 +292,7 @@ struct ConsoleRoutes: Sendable {
         if let raw = parameters.get("cursor") {
             if let cursor = try? OrderRoutes.decodeCursor(raw) {
                 filter.query.after = cursor
+                filter.cursor = raw
             } else {
                 filter.messages.append(page.text("orders.bad_cursor"))
             }
@@ -328,8 +367,9 @@ struct ConsoleRoutes: Sendable {
             },
         ]
         if result.hasMore, let last = result.items.last {
-            values["next"] = "/console/orders?cursor=\(OrderRoutes.cursor(for: last))\(filter.linkQuery)"
+            values["next"] = filter.nextPage(after: last)
         }
+        if let previous = filter.previousPage { values["previous"] = previous }
         // Ticking orders offers the batch actions this operator may do.
         let batchActions = ConsoleBatchRoutes.actions.filter { page.may($0.operation) }
         values["batch"] =

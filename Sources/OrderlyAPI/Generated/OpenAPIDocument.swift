@@ -1619,7 +1619,7 @@ public enum OpenAPIDocument {
                 "operationId": "searchOrders",
                 "parameters": [
                   {
-                    "description": "An order number; a phone number (exact, a mainland number with or without +86) or its last four digits; an e-mail address (any letter case); a customer ID or a waybill number; a recipient's name (exact); or part of a product's name or its SKU (any letter case); newest first",
+                    "description": "An order number, or its last four or more digits, or its first eight or more; a phone number (exact, a mainland number with or without +86) or its last four digits; an e-mail address (any letter case); a customer ID or a waybill number; part of the recipient's or the customer's name or of the staff note (any letter case, spaces ignored); or part of a product's name or its SKU (any letter case); newest first",
                     "in": "query",
                     "name": "q",
                     "required": false,

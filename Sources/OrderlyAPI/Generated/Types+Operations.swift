@@ -1425,7 +1425,7 @@ public enum Operations {
         public struct Input: Sendable, Hashable {
             /// - Remark: Generated from `#/paths/v1/orders/GET/query`.
             public struct Query: Sendable, Hashable {
-                /// An order number; a phone number (exact, a mainland number with or without +86) or its last four digits; an e-mail address (any letter case); a customer ID or a waybill number; a recipient's name (exact); or part of a product's name or its SKU (any letter case); newest first
+                /// An order number, or its last four or more digits, or its first eight or more; a phone number (exact, a mainland number with or without +86) or its last four digits; an e-mail address (any letter case); a customer ID or a waybill number; part of the recipient's or the customer's name or of the staff note (any letter case, spaces ignored); or part of a product's name or its SKU (any letter case); newest first
                 ///
                 /// - Remark: Generated from `#/paths/v1/orders/GET/query/q`.
                 public var q: Swift.String?
@@ -1464,7 +1464,7 @@ public enum Operations {
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
-                ///   - q: An order number; a phone number (exact, a mainland number with or without +86) or its last four digits; an e-mail address (any letter case); a customer ID or a waybill number; a recipient's name (exact); or part of a product's name or its SKU (any letter case); newest first
+                ///   - q: An order number, or its last four or more digits, or its first eight or more; a phone number (exact, a mainland number with or without +86) or its last four digits; an e-mail address (any letter case); a customer ID or a waybill number; part of the recipient's or the customer's name or of the staff note (any letter case, spaces ignored); or part of a product's name or its SKU (any letter case); newest first
                 ///   - status: Order status
                 ///   - channel: Sales channel
                 ///   - createdFrom: Inclusive lower bound

@@ -23,12 +23,14 @@ extension SQLOrderStore {
             FROM (SELECT (recorded_at - ?) / \(day) AS day, amount FROM payments WHERE recorded_at >= ?) AS paid \
             GROUP BY day
             """, [since, since])
+        // CROSS JOIN keeps SQLite reading the span's orders first: left to itself it
+        // walks every order line in SKU order to skip the sort (14 s at a million orders).
         async let skus = db.query(
             """
             SELECT l.sku AS sku, MAX(l.name) AS name, CAST(SUM(l.quantity) AS BIGINT) AS units, \
             CAST(SUM(l.quantity * l.unit_price) AS BIGINT) AS amount \
-            FROM orders o JOIN order_lines l ON l.order_number = o.number \
-            WHERE o.created_at >= ? AND o.status <> 'cancelled' \
+            FROM orders o CROSS JOIN order_lines l \
+            WHERE l.order_number = o.number AND o.created_at >= ? AND o.status <> 'cancelled' \
             GROUP BY l.sku ORDER BY units DESC, l.sku LIMIT ?
             """, [since, SQLValue(topSKUs)])
         async let overdue = db.query(

@@ -37,6 +37,11 @@ struct ConsoleAnnotationTests {
             #expect(saved.text.contains("修改备注或旗帜"), "in the timeline")
             let stored = try await shop.orders.details(flagged.number).order
             #expect(stored.staffNote == "客户要求顺丰，已电话确认" && stored.flag == .red)
+            // Integrations read both on the API's order; an order without them has neither.
+            let fromAPI = try await api.get("/v1/orders/\(flagged.number.value)").json
+            #expect(fromAPI["staff_note"] as? String == "客户要求顺丰，已电话确认" && fromAPI["flag"] as? String == "red")
+            let plain = try await api.get("/v1/orders/\(other.number.value)").json
+            #expect(plain["staff_note"] == nil && plain["flag"] == nil)
 
             let list = try await service.call(.get, "/console/orders?flag=red", headers: Self.chinese)
             #expect(list.text.contains(flagged.number.value) && !list.text.contains(other.number.value))

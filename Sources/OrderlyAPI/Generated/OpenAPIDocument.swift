@@ -462,6 +462,17 @@ public enum OpenAPIDocument {
                     "format": "int64",
                     "type": "integer"
                   },
+                  "flag": {
+                    "description": "The coloured flag (旗帜) operators put on the order; absent when none.",
+                    "enum": [
+                      "red",
+                      "yellow",
+                      "green",
+                      "blue",
+                      "purple"
+                    ],
+                    "type": "string"
+                  },
                   "fulfillment_status": {
                     "enum": [
                       "unfulfilled",
@@ -477,6 +488,7 @@ public enum OpenAPIDocument {
                     "type": "array"
                   },
                   "note": {
+                    "description": "The buyer's note (买家留言).",
                     "type": "string"
                   },
                   "number": {
@@ -518,6 +530,10 @@ public enum OpenAPIDocument {
                   },
                   "shipping_address": {
                     "$ref": "#/components/schemas/ShippingAddress"
+                  },
+                  "staff_note": {
+                    "description": "The staff note (卖家备注) operators write; never shown to the buyer.",
+                    "type": "string"
                   },
                   "status": {
                     "enum": [

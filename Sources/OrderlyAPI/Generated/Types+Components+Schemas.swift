@@ -500,6 +500,20 @@ extension Components {
             public var deliveredAt: Foundation.Date?
             /// - Remark: Generated from `#/components/schemas/Order/edit_count`.
             public var editCount: Swift.Int64
+            /// The coloured flag (旗帜) operators put on the order; absent when none.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Order/flag`.
+            @frozen public enum FlagPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case red = "red"
+                case yellow = "yellow"
+                case green = "green"
+                case blue = "blue"
+                case purple = "purple"
+            }
+            /// The coloured flag (旗帜) operators put on the order; absent when none.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Order/flag`.
+            public var flag: Components.Schemas.Order.FlagPayload?
             /// - Remark: Generated from `#/components/schemas/Order/fulfillment_status`.
             @frozen public enum FulfillmentStatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
                 case unfulfilled = "unfulfilled"
@@ -510,6 +524,8 @@ extension Components {
             public var fulfillmentStatus: Components.Schemas.Order.FulfillmentStatusPayload
             /// - Remark: Generated from `#/components/schemas/Order/lines`.
             public var lines: [Components.Schemas.OrderLine]
+            /// The buyer's note (买家留言).
+            ///
             /// - Remark: Generated from `#/components/schemas/Order/note`.
             public var note: Swift.String?
             /// - Remark: Generated from `#/components/schemas/Order/number`.
@@ -539,6 +555,10 @@ extension Components {
             public var shipment: Components.Schemas.Shipment?
             /// - Remark: Generated from `#/components/schemas/Order/shipping_address`.
             public var shippingAddress: Components.Schemas.ShippingAddress
+            /// The staff note (卖家备注) operators write; never shown to the buyer.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Order/staff_note`.
+            public var staffNote: Swift.String?
             /// - Remark: Generated from `#/components/schemas/Order/status`.
             @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
                 case pendingReview = "pending_review"
@@ -574,9 +594,10 @@ extension Components {
             ///   - customer:
             ///   - deliveredAt:
             ///   - editCount:
+            ///   - flag: The coloured flag (旗帜) operators put on the order; absent when none.
             ///   - fulfillmentStatus:
             ///   - lines:
-            ///   - note:
+            ///   - note: The buyer's note (买家留言).
             ///   - number:
             ///   - paymentDueAt: Present while the order waits for payment.
             ///   - paymentMethod:
@@ -585,6 +606,7 @@ extension Components {
             ///   - reviewReasons:
             ///   - shipment:
             ///   - shippingAddress:
+            ///   - staffNote: The staff note (卖家备注) operators write; never shown to the buyer.
             ///   - status:
             ///   - timeline: On GET /v1/orders/{number} only.
             ///   - totals:
@@ -600,6 +622,7 @@ extension Components {
                 customer: Components.Schemas.Customer,
                 deliveredAt: Foundation.Date? = nil,
                 editCount: Swift.Int64,
+                flag: Components.Schemas.Order.FlagPayload? = nil,
                 fulfillmentStatus: Components.Schemas.Order.FulfillmentStatusPayload,
                 lines: [Components.Schemas.OrderLine],
                 note: Swift.String? = nil,
@@ -611,6 +634,7 @@ extension Components {
                 reviewReasons: [Swift.String],
                 shipment: Components.Schemas.Shipment? = nil,
                 shippingAddress: Components.Schemas.ShippingAddress,
+                staffNote: Swift.String? = nil,
                 status: Components.Schemas.Order.StatusPayload,
                 timeline: [Components.Schemas.TimelineEvent]? = nil,
                 totals: Components.Schemas.Totals,
@@ -626,6 +650,7 @@ extension Components {
                 self.customer = customer
                 self.deliveredAt = deliveredAt
                 self.editCount = editCount
+                self.flag = flag
                 self.fulfillmentStatus = fulfillmentStatus
                 self.lines = lines
                 self.note = note
@@ -637,6 +662,7 @@ extension Components {
                 self.reviewReasons = reviewReasons
                 self.shipment = shipment
                 self.shippingAddress = shippingAddress
+                self.staffNote = staffNote
                 self.status = status
                 self.timeline = timeline
                 self.totals = totals
@@ -653,6 +679,7 @@ extension Components {
                 case customer
                 case deliveredAt = "delivered_at"
                 case editCount = "edit_count"
+                case flag
                 case fulfillmentStatus = "fulfillment_status"
                 case lines
                 case note
@@ -664,6 +691,7 @@ extension Components {
                 case reviewReasons = "review_reasons"
                 case shipment
                 case shippingAddress = "shipping_address"
+                case staffNote = "staff_note"
                 case status
                 case timeline
                 case totals

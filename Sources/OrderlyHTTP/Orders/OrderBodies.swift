@@ -76,6 +76,7 @@ extension Schemas.Order {
             cancelReason: order.cancelReason, cancelledAt: order.cancelledAt, channel: order.channel,
             completedAt: order.completedAt, createdAt: order.createdAt, customer: Schemas.Customer(order.customer),
             deliveredAt: order.deliveredAt, editCount: Int64(order.editCount),
+            flag: try order.flag.map { try FlagPayload(contract: $0.rawValue, field: "flag") },
             fulfillmentStatus: try FulfillmentStatusPayload(
                 contract: order.fulfillmentStatus.rawValue, field: "fulfillment_status"),
             lines: order.lines.map {
@@ -95,7 +96,7 @@ extension Schemas.Order {
             shipment: order.shipment.map {
                 Schemas.Shipment(carrier: $0.carrier, shippedAt: $0.shippedAt, trackingNumber: $0.trackingNumber)
             },
-            shippingAddress: Schemas.ShippingAddress(order.shippingAddress),
+            shippingAddress: Schemas.ShippingAddress(order.shippingAddress), staffNote: order.staffNote,
             status: try StatusPayload(contract: order.status.rawValue, field: "status"),
             timeline: timeline?.map(Schemas.TimelineEvent.init),
             totals: Schemas.Totals(

@@ -48,11 +48,10 @@ public enum OrderSearchTerms {
     }
 
     /// The order number read backwards, marked.
-    public static func numberTerm(_ number: OrderNumber) -> String {
-        numberMark + String(number.value.reversed())
-    }
+    public static func numberTerm(_ number: OrderNumber) -> String { numberTailTerm(number.value) }
 
-    /// The term every order number ending in `digits` starts with.
+    /// The term every order number ending in `digits` starts with (the whole number's
+    /// term, for all its digits).
     public static func numberTailTerm(_ digits: String) -> String {
         numberMark + String(digits.reversed())
     }

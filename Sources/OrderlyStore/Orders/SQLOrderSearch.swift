@@ -64,7 +64,7 @@ extension SQLOrderStore {
         if let flag = query.flag { filter.add("flag = ?", .text(flag.rawValue)) }
         if let customerID = query.customerID { filter.add("customer_id = ?", .text(customerID)) }
         if let phone = query.phone {
-            filter.add("recipient_phone IN (?, ?)", .text(phone), .text(SQLText.otherFormOfPhone(phone)))
+            filter = filter.adding(Self.samePhone(phone))
         }
         if let paidBefore = query.paidBefore { filter.add(Self.overdueCondition, SQLValue(paidBefore)) }
         let window = PlacementWindow(from: query.createdFrom, to: query.createdTo, after: query.after)
@@ -77,7 +77,7 @@ extension SQLOrderStore {
                 return try await ordersMatchingDigits(text, filter, window, limit: limit, columns: columns)
             } else if SQLText.looksLikePhone(text) {
                 // A mainland number with +86, stored with or without it.
-                filter.add("recipient_phone IN (?, ?)", .text(text), .text(SQLText.otherFormOfPhone(text)))
+                filter = filter.adding(Self.samePhone(text))
             } else if text.contains("@") {
                 filter.add("lower(customer_email) = ?", .text(text.lowercased()))
             } else {
@@ -92,15 +92,27 @@ extension SQLOrderStore {
                 return try await ordersMatching(text, filter, window: window, limit: limit, columns: columns)
             }
         }
+        let matching = filter.adding(window.conditions)
         return try await db.query(
-            "SELECT \(columns) FROM orders \(filter.adding(window.conditions).whereClause) \(Self.newestFirst) LIMIT ?",
-            filter.binds + window.conditions.binds + [SQLValue(limit)])
+            "SELECT \(columns) FROM orders \(matching.whereClause) \(Self.newestFirst) LIMIT ?",
+            matching.binds + [SQLValue(limit)])
     }
 
     static let newestFirst = "ORDER BY created_at DESC, number DESC"
 
     private static func equal(_ column: String, _ value: String) -> SQLFilter {
         SQLFilter(conditions: ["\(column) = ?"], binds: [.text(value)])
+    }
+
+    /// The recipient's phone as typed or in its other form (with or without +86).
+    private static func samePhone(_ phone: String) -> SQLFilter {
+        SQLFilter(
+            conditions: ["recipient_phone IN (?, ?)"], binds: [.text(phone), .text(SQLText.otherFormOfPhone(phone))])
+    }
+
+    /// One of these orders.
+    private static func numbered(_ numbers: [String]) -> SQLFilter {
+        SQLFilter(conditions: ["number IN (\(SQLText.placeholders(numbers.count)))"], binds: numbers.map { .text($0) })
     }
 
     /// Digits are the last four of a phone, a whole phone, a waybill number or a
@@ -114,10 +126,7 @@ extension SQLOrderStore {
             // The last four digits of the recipient's phone, as customers give them.
             lookups.append(Self.equal("substr(recipient_phone, length(recipient_phone) - 3)", digits))
         } else if SQLText.looksLikePhone(digits) {
-            lookups.append(
-                SQLFilter(
-                    conditions: ["recipient_phone IN (?, ?)"],
-                    binds: [.text(digits), .text(SQLText.otherFormOfPhone(digits))]))
+            lookups.append(Self.samePhone(digits))
         }
         let identified = try await ordersMatchingAny(lookups, filter, window, limit: limit, columns: columns)
         let numbered = try await ordersByPartOfNumber(digits, filter, window, limit: limit, columns: columns)
@@ -173,9 +182,7 @@ extension SQLOrderStore {
         }
         guard !candidates.isEmpty else { return [] }
         let unique = Array(Set(candidates)).sorted()
-        var matching = filter
-        matching.add("number IN (\(SQLText.placeholders(unique.count)))")
-        matching.binds += unique.map { .text($0) }
+        let matching = filter.adding(Self.numbered(unique))
         return try await db.query(
             "SELECT \(columns) FROM orders \(matching.whereClause) \(Self.newestFirst) LIMIT ?",
             matching.binds + [SQLValue(limit)])
@@ -286,9 +293,7 @@ extension SQLOrderStore {
                 "SELECT created_at, number FROM order_terms \(postings.whereClause) \(Self.newestFirst) LIMIT ?",
                 postings.binds + [SQLValue(batchSize)])
             guard let last = batch.last else { break }
-            var matching = filter
-            matching.add("number IN (\(SQLText.placeholders(batch.count)))")
-            matching.binds += batch.map { .text($0.text("number")) }
+            let matching = filter.adding(Self.numbered(batch.map { $0.text("number") }))
             let rows = try await db.query(
                 "SELECT \(columns) FROM orders \(matching.whereClause) \(Self.newestFirst)", matching.binds)
             // Each batch is older than the one before, so the finds stay newest first.

@@ -328,12 +328,15 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
 
     /// The search terms of orders being placed (`OrderSearchTerms`).
     static func termsInsert(_ orders: [Order]) -> RowInsert {
+        termRows(orders.map { ($0, OrderSearchTerms.terms(of: $0)) })
+    }
+
+    /// Rows of `order_terms`: each order with the terms of it to insert, in term order.
+    private static func termRows(_ terms: [(Order, Set<String>)]) -> RowInsert {
         RowInsert(
             table: "order_terms", columns: ["term", "created_at", "number"],
-            rows: orders.flatMap { order in
-                OrderSearchTerms.terms(of: order).sorted().map {
-                    [.text($0), SQLValue(order.createdAt), .text(order.number.value)]
-                }
+            rows: terms.flatMap { order, terms in
+                terms.sorted().map { [.text($0), SQLValue(order.createdAt), .text(order.number.value)] }
             })
     }
 
@@ -350,14 +353,8 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
                     "DELETE FROM order_terms WHERE created_at = ? AND number = ? AND term IN (\(SQLText.placeholders(lost.count)))",
                     key + lost.map { .text($0) }))
         }
-        let gained = after.subtracting(before).sorted()
-        if !gained.isEmpty {
-            statements.append(
-                RowInsert(
-                    table: "order_terms", columns: ["term", "created_at", "number"],
-                    rows: gained.map { [.text($0)] + key }
-                ).statement)
-        }
+        let gained = after.subtracting(before)
+        if !gained.isEmpty { statements.append(termRows([(order, gained)]).statement) }
         return statements
     }
 

@@ -84,6 +84,15 @@ def english_runs(text, data):
             if english(tokens[i - 1]) and english(tokens[i])]
 
 
+def sign_in(browser, user, password, language):
+    """Signs in on the console's form; true once the dashboard is shown."""
+    browser.open(f"{BASE}/console/login")
+    browser.type("input[name=username]", user)
+    browser.type("input[name=password]", password)
+    browser.click(browser.find("form[action='/console/login'] button"))
+    return browser.until(lambda: TEXT[language]["dashboard"] in browser.title)
+
+
 def tour(language, size, passwords, number, artifacts, failures):
     """Each operator signs in and opens every section they are offered and an order."""
     width, height = SIZES[size]
@@ -91,11 +100,7 @@ def tour(language, size, passwords, number, artifacts, failures):
     with Browser(TEXT[language]["language"], width, height) as browser:
         for user in OPERATORS:
             browser.delete_cookies()
-            browser.open(f"{BASE}/console/login")
-            browser.type("input[name=username]", user)
-            browser.type("input[name=password]", passwords[user])
-            browser.click(browser.find("form[action='/console/login'] button"))
-            if not browser.until(lambda: TEXT[language]["dashboard"] in browser.title):
+            if not sign_in(browser, user, passwords[user], language):
                 failures.append(f"[{language} {size}] {user} could not sign in: {browser.title}")
                 continue
             sections = browser.execute(
@@ -127,11 +132,7 @@ def batch_ship(passwords, numbers, artifacts, failures):
     by openpyxl, and as CSV by Python's csv module."""
     pasted, uploaded = numbers[:len(numbers) // 2], numbers[len(numbers) // 2:]
     with Browser(TEXT["zh"]["language"], *SIZES["desktop"]) as browser:
-        browser.open(f"{BASE}/console/login")
-        browser.type("input[name=username]", "warehouse")
-        browser.type("input[name=password]", passwords["warehouse"])
-        browser.click(browser.find("form[action='/console/login'] button"))
-        browser.until(lambda: TEXT["zh"]["dashboard"] in browser.title)
+        sign_in(browser, "warehouse", passwords["warehouse"], "zh")
 
         def ship(batch, fill, name):
             browser.open(f"{BASE}/console/orders?status=paid")
@@ -212,11 +213,7 @@ def import_orders(passwords, artifacts, failures):
         with Browser(TEXT[language]["language"], *SIZES[size]) as browser:
             def shot(name):
                 browser.screenshot(os.path.join(artifacts, f"import-{attempt}-{language}-{size}-{name}.png"))
-            browser.open(f"{BASE}/console/login")
-            browser.type("input[name=username]", "clerk")
-            browser.type("input[name=password]", passwords["clerk"])
-            browser.click(browser.find("form[action='/console/login'] button"))
-            browser.until(lambda: TEXT[language]["dashboard"] in browser.title)
+            sign_in(browser, "clerk", passwords["clerk"], language)
             browser.open(f"{BASE}/console/orders")
             browser.click(browser.find("a[href='/console/orders/import']"))
             browser.type("input[type=file][name=file]", os.path.abspath(path))
@@ -255,11 +252,7 @@ def note_and_flag(passwords, number, artifacts, failures):
     with Browser(TEXT["zh"]["language"], *SIZES["phone"]) as browser:
         def shot(name):
             browser.screenshot(os.path.join(artifacts, f"note-{name}.png"))
-        browser.open(f"{BASE}/console/login")
-        browser.type("input[name=username]", "service")
-        browser.type("input[name=password]", passwords["service"])
-        browser.click(browser.find("form[action='/console/login'] button"))
-        browser.until(lambda: TEXT["zh"]["dashboard"] in browser.title)
+        sign_in(browser, "service", passwords["service"], "zh")
         browser.open(f"{BASE}/console/orders/{number}")
         browser.click(browser.find("details.annotate summary"))
         browser.type("textarea[name=staff_note]", "客户来电：改发顺丰，周六前送到")
@@ -295,11 +288,7 @@ def edit_order(passwords, key, artifacts, failures):
     with Browser(TEXT["zh"]["language"], *SIZES["desktop"]) as browser:
         def shot(name):
             browser.screenshot(os.path.join(artifacts, f"edit-{name}.png"))
-        browser.open(f"{BASE}/console/login")
-        browser.type("input[name=username]", "service")
-        browser.type("input[name=password]", passwords["service"])
-        browser.click(browser.find("form[action='/console/login'] button"))
-        browser.until(lambda: TEXT["zh"]["dashboard"] in browser.title)
+        sign_in(browser, "service", passwords["service"], "zh")
         browser.open(f"{BASE}/console/orders/{number}")
         browser.click(browser.find_link("修改商品"))
         quantities = browser.execute("return document.querySelectorAll('input[name=quantity]').length;")
@@ -341,11 +330,7 @@ def find_orders(passwords, key, shipped, artifacts, failures):
         with Browser(TEXT[language]["language"], *SIZES[size]) as browser:
             def shot(name):
                 browser.screenshot(os.path.join(artifacts, f"find-{language}-{size}-{name}.png"))
-            browser.open(f"{BASE}/console/login")
-            browser.type("input[name=username]", "service")
-            browser.type("input[name=password]", passwords["service"])
-            browser.click(browser.find("form[action='/console/login'] button"))
-            browser.until(lambda: TEXT[language]["dashboard"] in browser.title)
+            sign_in(browser, "service", passwords["service"], language)
             charts = browser.execute("return document.querySelectorAll('svg.chart rect.bar').length;")
             if not charts:
                 failures.append(f"[find {language}] the dashboard draws no chart bars")

@@ -19,7 +19,7 @@ struct BulkLoad: AsyncParsableCommand {
         let store = try await db.openStore(logger: logger, sqliteCacheMebibytes: 256)
         let policy = try PolicySettings.fromEnvironment()
         try await loadDemo(store: store, policy: policy, logger: logger)
-        let products = try await store.catalogue.listProducts(after: nil, limit: 1000).items
+        let products = try await store.catalogue.listProducts(ProductFilter(disabled: false, limit: 1000)).items
         let history = BulkHistory(
             products: products, warehouses: try await store.catalogue.warehouses(), policy: policy, seed: seed,
             end: Date())

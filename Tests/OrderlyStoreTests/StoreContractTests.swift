@@ -29,10 +29,11 @@ struct StoreContractTests {
                         sku: SKU("TEA-001")!, name: "x", category: "c", brand: "b", price: Money(1, .cny),
                         weightGrams: 1), actor: "t")
             }
-            let first = try await shop.store.catalogue.listProducts(after: nil, limit: 1)
+            let first = try await shop.store.catalogue.listProducts(ProductFilter(limit: 1))
             #expect(first.items.map(\.sku.value) == ["CUP-010"])
             #expect(first.hasMore)
-            let second = try await shop.store.catalogue.listProducts(after: first.items.last!.sku, limit: 1)
+            let second = try await shop.store.catalogue.listProducts(
+                ProductFilter(after: first.items.last!.sku, limit: 1))
             #expect(second.items.map(\.sku.value) == ["TEA-001"])
             #expect(!second.hasMore)
 
@@ -434,7 +435,7 @@ struct BulkLoadTests {
         try await TestShop.with(backend) { shop in
             try await shop.stock([("TEA-001", 4500, 100), ("CUP-010", 3990, 100), ("POT-002", 9900, 100)])
             let history = BulkHistory(
-                products: try await shop.store.catalogue.listProducts(after: nil, limit: 100).items,
+                products: try await shop.store.catalogue.listProducts(ProductFilter(limit: 100)).items,
                 warehouses: try await shop.store.catalogue.warehouses(), policy: shop.orders.policy, seed: 7,
                 end: TestShop.start)
             var batch: [OrderHistory] = []

@@ -28,6 +28,7 @@ public enum APIOperation: String, CaseIterable, Sendable {
     case searchOrders
     case setStock
     case shipOrder
+    case updateProduct
 
     /// The HTTP method, as in `GET`.
     public var method: String {
@@ -58,6 +59,7 @@ public enum APIOperation: String, CaseIterable, Sendable {
         case .searchOrders: "GET"
         case .setStock: "PUT"
         case .shipOrder: "POST"
+        case .updateProduct: "PATCH"
         }
     }
 
@@ -90,6 +92,7 @@ public enum APIOperation: String, CaseIterable, Sendable {
         case .searchOrders: "/v1/orders"
         case .setStock: "/v1/stock/{warehouse}/{sku}"
         case .shipOrder: "/v1/orders/{number}/shipments"
+        case .updateProduct: "/v1/products/{sku}"
         }
     }
 
@@ -122,6 +125,7 @@ public enum APIOperation: String, CaseIterable, Sendable {
         case .searchOrders: "orders.read"
         case .setStock: "stock.write"
         case .shipOrder: "orders.ship"
+        case .updateProduct: "catalogue.write"
         }
     }
 
@@ -155,6 +159,7 @@ public enum APIOperation: String, CaseIterable, Sendable {
         case .searchOrders: nil
         case .setStock: ("SetStock", true)
         case .shipOrder: ("CreateShipment", true)
+        case .updateProduct: ("ProductUpdate", true)
         }
     }
 }

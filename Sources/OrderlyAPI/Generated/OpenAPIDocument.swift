@@ -888,6 +888,10 @@ public enum OpenAPIDocument {
                     "pattern": "^(?:[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]|\\r\\n)*$",
                     "type": "string"
                   },
+                  "disabled": {
+                    "description": "Disabled (停用), no longer sold; false when left out",
+                    "type": "boolean"
+                  },
                   "name": {
                     "maxLength": 200,
                     "minLength": 1,
@@ -938,6 +942,43 @@ public enum OpenAPIDocument {
                   "data",
                   "next_cursor"
                 ],
+                "type": "object"
+              },
+              "ProductUpdate": {
+                "additionalProperties": false,
+                "properties": {
+                  "brand": {
+                    "maxLength": 100,
+                    "minLength": 1,
+                    "pattern": "^(?:[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]|\\r\\n)*$",
+                    "type": "string"
+                  },
+                  "category": {
+                    "maxLength": 100,
+                    "minLength": 1,
+                    "pattern": "^(?:[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]|\\r\\n)*$",
+                    "type": "string"
+                  },
+                  "disabled": {
+                    "type": "boolean"
+                  },
+                  "name": {
+                    "maxLength": 200,
+                    "minLength": 1,
+                    "pattern": "^(?:[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]|\\r\\n)*$",
+                    "type": "string"
+                  },
+                  "price": {
+                    "$ref": "#/components/schemas/Money"
+                  },
+                  "weight_grams": {
+                    "format": "int64",
+                    "maximum": 1000000,
+                    "minimum": 0,
+                    "type": "integer"
+                  }
+                },
+                "required": [],
                 "type": "object"
               },
               "Reason": {
@@ -2481,6 +2522,63 @@ public enum OpenAPIDocument {
                 },
                 "summary": "A product",
                 "x-permission": "catalogue.read"
+              },
+              "patch": {
+                "description": "Fields left out stay as they are. A disabled product (停用) is no longer sold: new orders and edits adding it are refused with `product_disabled`; orders that already have it keep it. Orders placed before a price change keep their prices.",
+                "operationId": "updateProduct",
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/SKU"
+                  }
+                ],
+                "requestBody": {
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/ProductUpdate"
+                      }
+                    }
+                  },
+                  "required": true
+                },
+                "responses": {
+                  "200": {
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Product"
+                        }
+                      }
+                    },
+                    "description": "OK"
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "422": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                },
+                "summary": "Change a product's name, category, brand, price or weight, or disable or enable it",
+                "x-permission": "catalogue.write"
               }
             },
             "/v1/stock": {

@@ -1125,6 +1125,10 @@ extension Components {
             public var sku: Swift.String
             /// - Remark: Generated from `#/components/schemas/Product/weight_grams`.
             public var weightGrams: Swift.Int64
+            /// Disabled (停用), no longer sold; false when left out
+            ///
+            /// - Remark: Generated from `#/components/schemas/Product/disabled`.
+            public var disabled: Swift.Bool?
             /// Creates a new `Product`.
             ///
             /// - Parameters:
@@ -1134,13 +1138,15 @@ extension Components {
             ///   - price:
             ///   - sku:
             ///   - weightGrams:
+            ///   - disabled: Disabled (停用), no longer sold; false when left out
             public init(
                 brand: Swift.String,
                 category: Swift.String,
                 name: Swift.String,
                 price: Components.Schemas.Money,
                 sku: Swift.String,
-                weightGrams: Swift.Int64
+                weightGrams: Swift.Int64,
+                disabled: Swift.Bool? = nil
             ) {
                 self.brand = brand
                 self.category = category
@@ -1148,6 +1154,7 @@ extension Components {
                 self.price = price
                 self.sku = sku
                 self.weightGrams = weightGrams
+                self.disabled = disabled
             }
             public enum CodingKeys: String, CodingKey {
                 case brand
@@ -1156,6 +1163,54 @@ extension Components {
                 case price
                 case sku
                 case weightGrams = "weight_grams"
+                case disabled
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ProductUpdate`.
+        public struct ProductUpdate: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ProductUpdate/brand`.
+            public var brand: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ProductUpdate/category`.
+            public var category: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ProductUpdate/name`.
+            public var name: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ProductUpdate/price`.
+            public var price: Components.Schemas.Money?
+            /// - Remark: Generated from `#/components/schemas/ProductUpdate/weight_grams`.
+            public var weightGrams: Swift.Int64?
+            /// - Remark: Generated from `#/components/schemas/ProductUpdate/disabled`.
+            public var disabled: Swift.Bool?
+            /// Creates a new `ProductUpdate`.
+            ///
+            /// - Parameters:
+            ///   - brand:
+            ///   - category:
+            ///   - name:
+            ///   - price:
+            ///   - weightGrams:
+            ///   - disabled:
+            public init(
+                brand: Swift.String? = nil,
+                category: Swift.String? = nil,
+                name: Swift.String? = nil,
+                price: Components.Schemas.Money? = nil,
+                weightGrams: Swift.Int64? = nil,
+                disabled: Swift.Bool? = nil
+            ) {
+                self.brand = brand
+                self.category = category
+                self.name = name
+                self.price = price
+                self.weightGrams = weightGrams
+                self.disabled = disabled
+            }
+            public enum CodingKeys: String, CodingKey {
+                case brand
+                case category
+                case name
+                case price
+                case weightGrams = "weight_grams"
+                case disabled
             }
         }
         /// - Remark: Generated from `#/components/schemas/ProductList`.

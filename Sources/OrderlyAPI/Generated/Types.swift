@@ -124,6 +124,13 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /v1/products/{sku}`.
     /// - Remark: Generated from `#/paths//v1/products/{sku}/get(getProduct)`.
     func getProduct(_ input: Operations.GetProduct.Input) async throws -> Operations.GetProduct.Output
+    /// Change a product's name, category, brand, price or weight, or disable or enable it
+    ///
+    /// Fields left out stay as they are. A disabled product (停用) is no longer sold: new orders and edits adding it are refused with `product_disabled`; orders that already have it keep it. Orders placed before a price change keep their prices.
+    ///
+    /// - Remark: HTTP `PATCH /v1/products/{sku}`.
+    /// - Remark: Generated from `#/paths//v1/products/{sku}/patch(updateProduct)`.
+    func updateProduct(_ input: Operations.UpdateProduct.Input) async throws -> Operations.UpdateProduct.Output
     /// Stock levels per SKU and warehouse
     ///
     /// - Remark: HTTP `GET /v1/stock`.
@@ -424,6 +431,23 @@ extension APIProtocol {
         try await getProduct(Operations.GetProduct.Input(
             path: path,
             headers: headers
+        ))
+    }
+    /// Change a product's name, category, brand, price or weight, or disable or enable it
+    ///
+    /// Fields left out stay as they are. A disabled product (停用) is no longer sold: new orders and edits adding it are refused with `product_disabled`; orders that already have it keep it. Orders placed before a price change keep their prices.
+    ///
+    /// - Remark: HTTP `PATCH /v1/products/{sku}`.
+    /// - Remark: Generated from `#/paths//v1/products/{sku}/patch(updateProduct)`.
+    public func updateProduct(
+        path: Operations.UpdateProduct.Input.Path,
+        headers: Operations.UpdateProduct.Input.Headers = .init(),
+        body: Operations.UpdateProduct.Input.Body
+    ) async throws -> Operations.UpdateProduct.Output {
+        try await updateProduct(Operations.UpdateProduct.Input(
+            path: path,
+            headers: headers,
+            body: body
         ))
     }
     /// Stock levels per SKU and warehouse

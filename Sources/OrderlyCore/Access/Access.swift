@@ -40,7 +40,7 @@ public enum Permission: String, CaseIterable, Sendable, Codable, Comparable {
         case .ordersDeliver: return "mark orders delivered and complete them"
         case .ordersAnnotate: return "write the staff note and set the flag of orders"
         case .catalogueRead: return "list products and warehouses"
-        case .catalogueWrite: return "create products and warehouses"
+        case .catalogueWrite: return "create, edit and disable products; create warehouses"
         case .stockRead: return "read stock levels and movements"
         case .stockWrite: return "set on-hand stock"
         case .usersManage: return "add, disable and change operator accounts"

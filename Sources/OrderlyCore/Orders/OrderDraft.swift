@@ -84,16 +84,23 @@ extension RequestedLine {
         }
     }
 
-    /// Prices the lines from the catalogue; unknown SKUs are field errors.
-    public static func price(_ lines: [RequestedLine], catalogue: [SKU: Product]) throws(ValidationFailure)
-        -> [OrderLine]
-    {
+    /// Prices the lines from the catalogue; unknown SKUs, and disabled products other
+    /// than those in `keeping` (the lines an order already has), are field errors.
+    public static func price(
+        _ lines: [RequestedLine], catalogue: [SKU: Product], keeping: Set<SKU> = []
+    ) throws(ValidationFailure) -> [OrderLine] {
         var errors = FieldErrors()
         var priced: [OrderLine] = []
         for (index, line) in lines.enumerated() {
             guard let sku = SKU(line.sku), let product = catalogue[sku] else {
                 errors.add(
                     "lines[\(index)].sku", "unknown SKU \(line.sku)", code: "unknown_sku", values: ["sku": line.sku])
+                continue
+            }
+            if product.disabled, !keeping.contains(sku) {
+                errors.add(
+                    "lines[\(index)].sku", "SKU \(line.sku) is disabled and no longer sold", code: "product_disabled",
+                    values: ["sku": line.sku])
                 continue
             }
             priced.append(OrderLine(sku: sku, name: product.name, quantity: line.quantity, unitPrice: product.price))

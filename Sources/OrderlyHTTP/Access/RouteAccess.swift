@@ -60,6 +60,10 @@ public enum RouteTable {
         // A task is shown only to whoever started it.
         "GET /console/tasks/{id}": .signedIn,
         "GET /console/tasks/{id}/download": .signedIn,
+        "GET /console/products": .operation(.listProducts),
+        "POST /console/products": .operation(.createProduct),
+        "GET /console/products/{sku}": .operation(.getProduct),
+        "POST /console/products/{sku}": .operation(.updateProduct),
         "GET /console/stock": .operation(.listStock),
         "POST /console/stock": .operation(.setStock),
         "GET /console/users": .permission(.usersManage),

@@ -11,7 +11,7 @@ extension Schemas.Product: JSONRequestBody {
     init(_ product: Product) {
         self.init(
             brand: product.brand, category: product.category, name: product.name, price: Schemas.Money(product.price),
-            sku: product.sku.value, weightGrams: Int64(product.weightGrams))
+            sku: product.sku.value, weightGrams: Int64(product.weightGrams), disabled: product.disabled)
     }
 
     func product() throws -> Product {
@@ -22,7 +22,20 @@ extension Schemas.Product: JSONRequestBody {
         try errors.throwIfAny()
         return Product(
             sku: code!, name: name, category: category, brand: brand, price: money!,
-            weightGrams: Int(weightGrams))
+            weightGrams: Int(weightGrams), disabled: disabled ?? false)
+    }
+}
+
+extension Schemas.ProductUpdate: JSONRequestBody {
+    static let schemaName = "ProductUpdate"
+
+    func edit() throws -> ProductEdit {
+        var errors = FieldErrors()
+        let money = price.flatMap { $0.money(path: "price", into: &errors) }
+        try errors.throwIfAny()
+        return ProductEdit(
+            name: name, category: category, brand: brand, price: money, weightGrams: weightGrams.map { Int($0) },
+            disabled: disabled)
     }
 }
 

@@ -12,6 +12,7 @@ struct CatalogueRoutes: Sendable {
         group.post("products", use: createProduct)
         group.get("products", use: listProducts)
         group.get("products/:sku", use: showProduct)
+        group.patch("products/:sku", use: updateProduct)
         group.post("warehouses", use: createWarehouse)
         group.get("warehouses", use: listWarehouses)
         group.put("stock/:warehouse/:sku", use: setStock)
@@ -33,7 +34,7 @@ struct CatalogueRoutes: Sendable {
             guard let sku = SKU(try Cursor.decode(raw, parts: 1)[0]) else { throw Cursor.invalid }
             after = sku
         }
-        let page = try await catalogue.listProducts(after: after, limit: limit)
+        let page = try await catalogue.listProducts(ProductFilter(after: after, limit: limit))
         return try JSONCoding.pageResponse(page, body: Schemas.Product.init, cursor: { Cursor.encode([$0.sku.value]) })
     }
 
@@ -41,6 +42,14 @@ struct CatalogueRoutes: Sendable {
         let raw = try context.parameters.require("sku")
         guard let sku = SKU(raw) else { throw NotFound("product", raw) }
         return try JSONCoding.response(Schemas.Product(try await catalogue.product(sku)))
+    }
+
+    @Sendable func updateProduct(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
+        let raw = try context.parameters.require("sku")
+        guard let sku = SKU(raw) else { throw NotFound("product", raw) }
+        let (body, _) = try await request.decodeStrict(Schemas.ProductUpdate.self, context: context)
+        let edited = try await catalogue.editProduct(sku, try body.edit(), actor: try context.actor())
+        return try JSONCoding.response(Schemas.Product(edited))
     }
 
     @Sendable func createWarehouse(_ request: Request, context: OrderlyRequestContext) async throws -> Response {

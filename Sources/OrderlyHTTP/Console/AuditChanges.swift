@@ -34,7 +34,9 @@ struct AuditChanges {
             let new = after[name].map { value(name, $0, page) }
             // The version moves with every change; it says nothing an operator needs.
             if name == "version" || old == new { return nil }
-            let field = page.language.strings.word("audit_field", name)
+            // A field that reads differently for one kind of target (a product's `disabled`).
+            let strings = page.language.strings
+            let field = strings.entries["audit_field.\(kind)_\(name)"] ?? strings.word("audit_field", name)
             switch (old, new) {
             case (let old?, let new?): return ["field": field, "hasBefore": true, "before": old, "after": new]
             case (nil, let new?): return ["field": field, "hasBefore": false, "after": new]
@@ -51,6 +53,7 @@ struct AuditChanges {
             return list.map { value(name == "scopes" ? "scope" : name, $0, page) }.joined(separator: separator)
         }
         if let flag = raw as? Bool, name == "disabled" {
+            if kind == "product" { return page.text(flag ? "products.disabled" : "products.on_sale") }
             return page.text(flag ? "users.disabled" : "users.active")
         }
         if let number = raw as? NSNumber, !(raw is String) { return number.stringValue }
@@ -83,6 +86,7 @@ struct AuditChanges {
         switch kind {
         case "list": return (page.language.strings.word("audit_list", id), nil)
         case "order": return (text, "/console/orders/\(urlEncoded(id))")
+        case "product": return (text, "/console/products/\(urlEncoded(id))")
         case "stock":
             let parts = id.split(separator: "/", maxSplits: 1).map(String.init)
             guard parts.count == 2 else { return (text, nil) }

@@ -120,6 +120,7 @@ struct ConsoleAdminRoutes: Sendable {
                     ]
                 return [
                     "sku": level.sku.value, "product": products[level.sku]?.name ?? "—",
+                    "productHref": productHref(level.sku, page),
                     "warehouse": warehouseLabel(level.warehouse.value),
                     "onHand": level.onHand, "reserved": level.reserved, "available": level.available,
                     "low": level.available <= dependencies.console.lowStockAvailable,

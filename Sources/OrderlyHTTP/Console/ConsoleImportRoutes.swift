@@ -79,7 +79,8 @@ struct ConsoleImportRoutes: Sendable {
             .district: page.text("import.sample_district"), .street: page.text("import.sample_street"),
             .paymentMethod: page.language.paymentMethod("alipay"), .quantity: "1",
         ]
-        let skus = try await dependencies.catalogue.listProducts(after: nil, limit: 2).items.map(\.sku.value)
+        let skus = try await dependencies.catalogue.listProducts(ProductFilter(disabled: false, limit: 2)).items.map(
+            \.sku.value)
         let file = try await exports.write(
             format, sheet: page.text("import.sheet"),
             header: OrderImportColumn.allCases.map { page.text("import.column_\($0.rawValue)") }
@@ -133,8 +134,8 @@ struct ConsoleImportRoutes: Sendable {
     }
 
     /// The file read into orders, each line's SKU looked up in the catalogue (an
-    /// unknown SKU is a problem of its row; a SKU in another case finds its
-    /// product), and the products found, for pricing.
+    /// unknown SKU or a disabled product is a problem of its row; a SKU in another
+    /// case finds its product), and the products found, for pricing.
     func read(_ rows: [[String]], channel: String, method: String) async throws -> (
         sheet: OrderImportSheet, products: [SKU: Product]
     ) {
@@ -147,15 +148,19 @@ struct ConsoleImportRoutes: Sendable {
             var order = sheet.orders[index]
             for (line, requested) in order.draft.lines.enumerated() {
                 guard SKU(requested.sku) != nil else { continue }  // reported already
-                if let product = known[requested.sku] {
+                let product = known[requested.sku]
+                if let product, !product.disabled {
                     order.draft.lines[line].sku = product.sku.value
                     continue
                 }
-                order.problems.append(
-                    ImportedOrder.Problem(
-                        rows: [order.rows[line]], column: .sku,
-                        error: FieldError(
-                            path: "sku", message: "unknown SKU", code: "unknown_sku", values: ["sku": requested.sku])))
+                let error =
+                    product == nil
+                    ? FieldError(
+                        path: "sku", message: "unknown SKU", code: "unknown_sku", values: ["sku": requested.sku])
+                    : FieldError(
+                        path: "sku", message: "disabled product", code: "product_disabled",
+                        values: ["sku": requested.sku])
+                order.problems.append(ImportedOrder.Problem(rows: [order.rows[line]], column: .sku, error: error))
             }
             sheet.orders[index] = order
         }

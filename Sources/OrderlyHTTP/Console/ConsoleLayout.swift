@@ -107,6 +107,7 @@ struct ConsolePage {
         guard principal != nil else { return [] }
         var sections: [(String, String)] = [("/console", "nav.dashboard")]
         if may(.ordersRead) { sections.append(("/console/orders", "nav.orders")) }
+        if may(.catalogueRead) { sections.append(("/console/products", "nav.products")) }
         if may(.stockRead) { sections.append(("/console/stock", "nav.stock")) }
         if may(.usersManage) { sections.append(("/console/users", "nav.users")) }
         if may(.apiKeysManage) { sections.append(("/console/api-keys", "nav.api_keys")) }

@@ -15,7 +15,8 @@ struct ConsoleLogRoutes: Sendable {
         "order.place", "order.edit", "order.approve", "order.reject", "order.record_payment", "order.ship",
         "order.deliver", "order.complete", "order.auto_complete", "order.cancel", "order.expire", "order.annotate",
         "stock.set",
-        "product.create", "warehouse.create", "user.add", "user.grant", "user.disable", "user.enable",
+        "product.create", "product.edit", "product.disable", "product.enable", "warehouse.create", "user.add",
+        "user.grant", "user.disable", "user.enable",
         "user.reset_password", "api_key.create", "api_key.revoke", "outbox.retry", "outbox.discard",
         "personal_data.reveal", "data.export", "data.import",
     ]

@@ -24,6 +24,9 @@ enum ConsoleResources {
         ("edit_order", PackageResources.edit_order_mustache),
         ("new_order", PackageResources.new_order_mustache),
         ("customer", PackageResources.customer_mustache),
+        ("products", PackageResources.products_mustache), ("product", PackageResources.product_mustache),
+        ("product_fields", PackageResources.product_fields_mustache),
+        ("sku_link", PackageResources.sku_link_mustache),
     ]
 
     static let stylesheet = String(decoding: PackageResources.console_css, as: UTF8.self)

@@ -46,6 +46,7 @@ struct OrderPage {
             "lines": order.lines.map { line -> [String: Any] in
                 [
                     "sku": line.sku.value, "name": line.name, "quantity": line.quantity,
+                    "productHref": productHref(line.sku, page),
                     "unitPrice": display(line.unitPrice), "total": display(line.total),
                 ]
             },

@@ -107,6 +107,7 @@ public func buildRouter(_ dependencies: AppDependencies) -> Router<OrderlyReques
     ConsoleRoutes(dependencies: dependencies).register(on: router)
     ConsoleDashboardRoutes(dependencies: dependencies).register(on: router)
     ConsoleAdminRoutes(dependencies: dependencies).register(on: router)
+    ConsoleProductRoutes(dependencies: dependencies).register(on: router)
     ConsoleLogRoutes(dependencies: dependencies).register(on: router)
     ConsoleBatchRoutes(dependencies: dependencies).register(on: router)
     ConsoleExportRoutes(dependencies: dependencies).register(on: router)

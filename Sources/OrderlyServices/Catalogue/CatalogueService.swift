@@ -43,8 +43,42 @@ public struct CatalogueService: Sendable {
         return product
     }
 
-    public func listProducts(after: SKU?, limit: Int) async throws -> Page<Product> {
-        try await catalogue.listProducts(after: after, limit: limit)
+    /// Changes the product's fields named in `edit`; returns it as kept. Nothing
+    /// written when nothing differs. Only disabling or enabling is audited as such
+    /// (`product.disable`, `product.enable`); any other change is `product.edit` with
+    /// the fields before and after. Orders placed before keep their prices and names.
+    @discardableResult
+    public func editProduct(_ sku: SKU, _ edit: ProductEdit, actor: Actor) async throws -> Product {
+        for _ in 0..<8 {
+            let current = try await product(sku)
+            let edited = edit.applied(to: current)
+            var errors = FieldErrors()
+            edited.validate(shopCurrency: policy.currency, into: &errors)
+            try errors.throwIfAny()
+            let kept = edited.trimmingText()
+            let (before, after) = kept.differences(from: current)
+            if after.isEmpty { return current }
+            let action =
+                after.keys.sorted() == ["disabled"]
+                ? (kept.disabled ? "product.disable" : "product.enable")
+                : "product.edit"
+            let now = clock.now()
+            do {
+                try await catalogue.replaceProduct(
+                    kept, was: current, at: now,
+                    audit: AuditEntry(
+                        actor, at: now, action: action, target: "product:\(sku.value)", before: .object(before),
+                        after: .object(after)))
+                return kept
+            } catch StoreConflict.versionChanged {
+                continue  // changed meanwhile: apply the edit to what is there now
+            }
+        }
+        throw Contention(what: "product \(sku.value)")
+    }
+
+    public func listProducts(_ filter: ProductFilter) async throws -> Page<Product> {
+        try await catalogue.listProducts(filter)
     }
 
     public func warehouses() async throws -> [Warehouse] { try await catalogue.warehouses() }

@@ -115,7 +115,7 @@ public enum DemoShop {
     public static func load(
         orders: OrderService, catalogue: CatalogueService, clock: ManualClock, now: Date
     ) async throws -> Summary {
-        if try await !catalogue.catalogue.listProducts(after: nil, limit: 1).items.isEmpty {
+        if try await !catalogue.catalogue.listProducts(ProductFilter(limit: 1)).items.isEmpty {
             return Summary(products: 0, warehouses: 0, orders: 0, alreadyLoaded: true)
         }
         clock.set(now.addingTimeInterval(-40 * 86_400))

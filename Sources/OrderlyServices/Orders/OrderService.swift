@@ -223,7 +223,8 @@ public struct OrderService: Sendable {
         try errors.throwIfAny()
         return try await transition("order.edit", number, actor, idempotency) { order, now in
             let products = try await catalogue.products(Array(Set(lines.compactMap { SKU($0.sku) })))
-            let priced = try RequestedLine.price(lines, catalogue: products)
+            // A product disabled since the order was placed may stay on it.
+            let priced = try RequestedLine.price(lines, catalogue: products, keeping: Set(order.lines.map(\.sku)))
             do {
                 return try OrderWorkflow.edit(
                     order, to: priced, expectedVersion: expectedVersion, now: now, policy: policy, actor: actor.name)

@@ -22,14 +22,38 @@ public struct SQLCatalogueStore: CatalogueStore, Sendable {
             ], audit: audit)
     }
 
-    static let productColumns = "sku, name, category, brand, price_amount, currency, weight_grams"
+    public func replaceProduct(_ product: Product, was old: Product, at: Date, audit: AuditEntry) async throws {
+        // The row must still be `old`, so the audit's before is what was replaced.
+        let wasDisabled = old.disabled ? "disabled_at IS NOT NULL" : "disabled_at IS NULL"
+        // Disabled since the first time it was, until it is sold again.
+        let disabledAt = product.disabled ? (old.disabled ? "disabled_at" : "?") : "NULL"
+        try await db.write(
+            [
+                SQLStatement(
+                    """
+                    UPDATE products SET name = ?, category = ?, brand = ?, price_amount = ?, weight_grams = ?, \
+                    disabled_at = \(disabledAt) \
+                    WHERE sku = ? AND name = ? AND category = ? AND brand = ? AND price_amount = ? \
+                    AND weight_grams = ? AND \(wasDisabled)
+                    """,
+                    [
+                        .text(product.name), .text(product.category), .text(product.brand),
+                        .int(product.price.amount), SQLValue(product.weightGrams),
+                    ] + (disabledAt == "?" ? [SQLValue(at)] : []) + [
+                        .text(old.sku.value), .text(old.name), .text(old.category), .text(old.brand),
+                        .int(old.price.amount), SQLValue(old.weightGrams),
+                    ], unlessChanged: .versionChanged)
+            ], audit: audit)
+    }
+
+    static let productColumns = "sku, name, category, brand, price_amount, currency, weight_grams, disabled_at"
 
     private static func decodeProduct(_ row: SQLRow) -> Product {
         Product(
             sku: SKU(row.text("sku"))!, name: row.text("name"), category: row.text("category"),
             brand: row.text("brand"),
             price: Money(row.int("price_amount"), Currency(row.text("currency"))!),
-            weightGrams: Int(row.int("weight_grams")))
+            weightGrams: Int(row.int("weight_grams")), disabled: row.optionalInt("disabled_at") != nil)
     }
 
     public func product(_ sku: SKU) async throws -> Product? {
@@ -45,11 +69,21 @@ public struct SQLCatalogueStore: CatalogueStore, Sendable {
         return Dictionary(uniqueKeysWithValues: rows.map(Self.decodeProduct).map { ($0.sku, $0) })
     }
 
-    public func listProducts(after: SKU?, limit: Int) async throws -> Page<Product> {
+    public func listProducts(_ filter: ProductFilter) async throws -> Page<Product> {
+        var conditions = SQLFilter(conditions: ["sku > ?"], binds: [.text(filter.after?.value ?? "")])
+        if let text = filter.text, !text.isEmpty {
+            let escaped = SQLText.escapeLike(text)
+            conditions.add(
+                "(upper(sku) LIKE ? ESCAPE '\\' OR lower(name) LIKE ? ESCAPE '\\')",
+                .text(SQLText.escapeLike(text.uppercased()) + "%"), .text("%" + escaped.lowercased() + "%"))
+        }
+        if let disabled = filter.disabled {
+            conditions.conditions.append(disabled ? "disabled_at IS NOT NULL" : "disabled_at IS NULL")
+        }
         let rows = try await db.query(
-            "SELECT \(Self.productColumns) FROM products WHERE sku > ? ORDER BY sku LIMIT ?",
-            [.text(after?.value ?? ""), SQLValue(limit + 1)])
-        return Page(items: rows.prefix(limit).map(Self.decodeProduct), hasMore: rows.count > limit)
+            "SELECT \(Self.productColumns) FROM products \(conditions.whereClause) ORDER BY sku LIMIT ?",
+            conditions.binds + [SQLValue(filter.limit + 1)])
+        return Page(items: rows.prefix(filter.limit).map(Self.decodeProduct), hasMore: rows.count > filter.limit)
     }
 
     public func createWarehouse(_ warehouse: Warehouse, at: Date, audit: AuditEntry) async throws {

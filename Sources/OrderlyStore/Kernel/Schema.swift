@@ -378,6 +378,10 @@ enum Schema {
                         "replace(\($0), \($1), '')"
                     }
                 }) + [dropRecipientIndex]),
+        Migration(
+            version: 10, name: "disabled products",
+            // When the product was disabled (停用); null while it is sold.
+            statements: ["ALTER TABLE products ADD COLUMN disabled_at BIGINT"]),
     ]
 
     /// A search by name reads the terms now, and a placement writes one index less.

@@ -47,6 +47,13 @@ struct ConsoleAnnotationTests {
             #expect(list.text.contains(flagged.number.value) && !list.text.contains(other.number.value))
             #expect(list.text.contains("共 1 条") && list.text.contains("flag-red"))
             #expect(list.text.contains("<option value=\"red\" selected>红旗</option>"))
+            // Integrations filter by the flag too.
+            let flaggedFromAPI = try await api.get("/v1/orders?flag=red")
+            let numbers = (flaggedFromAPI.json["data"] as? [[String: Any]] ?? []).compactMap { $0["number"] as? String }
+            #expect(numbers == [flagged.number.value])
+            let pink = try await api.get("/v1/orders?flag=pink")
+            #expect(pink.status == .unprocessableContent || pink.status == .badRequest)
+            #expect(pink.errorPaths == ["flag"], "\(pink.text)")
 
             // The same again changes nothing: no second timeline entry.
             _ = try await annotate("staff_note=\(urlEncoded(" 客户要求顺丰，已电话确认 "))&flag=red")

@@ -72,6 +72,16 @@ struct ConsoleProductTests {
                 ($0["sku"] as? String ?? "", $0["disabled"] as? Bool ?? false)
             }
             #expect(states.contains { $0 == ("TEA-001", true) } && states.contains { $0 == ("CUP-010", false) })
+            func skus(_ path: String) async throws -> [String] {
+                let reply = try await api.get(path)
+                #expect(reply.status == .ok, "\(path): \(reply.text)")
+                return (reply.json["data"] as? [[String: Any]] ?? []).compactMap { $0["sku"] as? String }
+            }
+            #expect(try await skus("/v1/products?disabled=true") == ["TEA-001"])
+            #expect(try await skus("/v1/products?disabled=false&q=cup") == ["CUP-010"])
+            #expect(try await skus("/v1/products?q=%E9%BE%99") == ["TEA-001"], "part of the name 龙井")
+            let badState = try await api.get("/v1/products?disabled=maybe")
+            #expect(badState.status == .unprocessableContent || badState.status == .badRequest)
 
             // An unpaid order that has it may keep it when edited; another may not add it.
             let edited = try await shop.orders.edit(

@@ -1716,6 +1716,22 @@ public enum OpenAPIDocument {
                     }
                   },
                   {
+                    "description": "The coloured flag (旗帜) operators put on the order",
+                    "in": "query",
+                    "name": "flag",
+                    "required": false,
+                    "schema": {
+                      "enum": [
+                        "red",
+                        "yellow",
+                        "green",
+                        "blue",
+                        "purple"
+                      ],
+                      "type": "string"
+                    }
+                  },
+                  {
                     "description": "Inclusive lower bound",
                     "in": "query",
                     "name": "created_from",
@@ -2396,6 +2412,26 @@ public enum OpenAPIDocument {
               "get": {
                 "operationId": "listProducts",
                 "parameters": [
+                  {
+                    "description": "The start of a SKU (any letter case) or part of a product's name",
+                    "in": "query",
+                    "name": "q",
+                    "required": false,
+                    "schema": {
+                      "maxLength": 64,
+                      "pattern": "^(?:[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]|\\r\\n)*$",
+                      "type": "string"
+                    }
+                  },
+                  {
+                    "description": "Only disabled products (true) or only those on sale (false)",
+                    "in": "query",
+                    "name": "disabled",
+                    "required": false,
+                    "schema": {
+                      "type": "boolean"
+                    }
+                  },
                   {
                     "$ref": "#/components/parameters/Limit"
                   },

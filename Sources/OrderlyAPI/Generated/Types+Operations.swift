@@ -1447,6 +1447,18 @@ public enum Operations {
                 ///
                 /// - Remark: Generated from `#/paths/v1/orders/GET/query/channel`.
                 public var channel: Swift.String?
+                /// - Remark: Generated from `#/paths/v1/orders/GET/query/flag`.
+                @frozen public enum FlagPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case red = "red"
+                    case yellow = "yellow"
+                    case green = "green"
+                    case blue = "blue"
+                    case purple = "purple"
+                }
+                /// The coloured flag (旗帜) operators put on the order
+                ///
+                /// - Remark: Generated from `#/paths/v1/orders/GET/query/flag`.
+                public var flag: Operations.SearchOrders.Input.Query.FlagPayload?
                 /// Inclusive lower bound
                 ///
                 /// - Remark: Generated from `#/paths/v1/orders/GET/query/created_from`.
@@ -1467,6 +1479,7 @@ public enum Operations {
                 ///   - q: An order number, or its last four or more digits, or its first eight or more; a phone number (exact, a mainland number with or without +86) or its last four digits; an e-mail address (any letter case); a customer ID or a waybill number; part of the recipient's or the customer's name or of the staff note (any letter case, spaces ignored); or part of a product's name or its SKU (any letter case); newest first
                 ///   - status: Order status
                 ///   - channel: Sales channel
+                ///   - flag: The coloured flag (旗帜) operators put on the order
                 ///   - createdFrom: Inclusive lower bound
                 ///   - createdTo: Exclusive upper bound
                 ///   - limit:
@@ -1475,6 +1488,7 @@ public enum Operations {
                     q: Swift.String? = nil,
                     status: Operations.SearchOrders.Input.Query.StatusPayload? = nil,
                     channel: Swift.String? = nil,
+                    flag: Operations.SearchOrders.Input.Query.FlagPayload? = nil,
                     createdFrom: Components.Schemas.TimeBound? = nil,
                     createdTo: Components.Schemas.TimeBound? = nil,
                     limit: Components.Parameters.Limit? = nil,
@@ -1483,6 +1497,7 @@ public enum Operations {
                     self.q = q
                     self.status = status
                     self.channel = channel
+                    self.flag = flag
                     self.createdFrom = createdFrom
                     self.createdTo = createdTo
                     self.limit = limit
@@ -5236,6 +5251,14 @@ public enum Operations {
         public struct Input: Sendable, Hashable {
             /// - Remark: Generated from `#/paths/v1/products/GET/query`.
             public struct Query: Sendable, Hashable {
+                /// The start of a SKU (any letter case) or part of a product's name
+                ///
+                /// - Remark: Generated from `#/paths/v1/products/GET/query/q`.
+                public var q: Swift.String?
+                /// Only disabled products (true) or only those on sale (false)
+                ///
+                /// - Remark: Generated from `#/paths/v1/products/GET/query/disabled`.
+                public var disabled: Swift.Bool?
                 /// - Remark: Generated from `#/paths/v1/products/GET/query/limit`.
                 public var limit: Components.Parameters.Limit?
                 /// next_cursor of the previous page (empty: the first page)
@@ -5245,12 +5268,18 @@ public enum Operations {
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
+                ///   - q: The start of a SKU (any letter case) or part of a product's name
+                ///   - disabled: Only disabled products (true) or only those on sale (false)
                 ///   - limit:
                 ///   - cursor: next_cursor of the previous page (empty: the first page)
                 public init(
+                    q: Swift.String? = nil,
+                    disabled: Swift.Bool? = nil,
                     limit: Components.Parameters.Limit? = nil,
                     cursor: Components.Parameters.Cursor? = nil
                 ) {
+                    self.q = q
+                    self.disabled = disabled
                     self.limit = limit
                     self.cursor = cursor
                 }

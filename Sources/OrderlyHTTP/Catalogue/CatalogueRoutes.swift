@@ -34,7 +34,21 @@ struct CatalogueRoutes: Sendable {
             guard let sku = SKU(try Cursor.decode(raw, parts: 1)[0]) else { throw Cursor.invalid }
             after = sku
         }
-        let page = try await catalogue.listProducts(ProductFilter(after: after, limit: limit))
+        var filter = ProductFilter(after: after, limit: limit)
+        var errors = FieldErrors()
+        if let text = request.query("q")?.trimmed, !text.isEmpty {
+            if text.scalarCount > 64 { errors.addMaxLength("q", max: 64) }
+            filter.text = text
+        }
+        if let raw = request.query("disabled") {
+            switch raw {
+            case "true": filter.disabled = true
+            case "false": filter.disabled = false
+            default: errors.add("disabled", "must be true or false", code: "not_a_choice")
+            }
+        }
+        try errors.throwIfAny()
+        let page = try await catalogue.listProducts(filter)
         return try JSONCoding.pageResponse(page, body: Schemas.Product.init, cursor: { Cursor.encode([$0.sku.value]) })
     }
 

@@ -56,6 +56,12 @@ struct OrderRoutes: Sendable {
         if let channel = query.channel, channel.scalarCount > OrderQuery.maxTextLength {
             errors.add("channel", "must be at most \(OrderQuery.maxTextLength) characters")
         }
+        if let raw = request.query("flag") {
+            query.flag = OrderFlag(rawValue: raw)
+            if query.flag == nil {
+                errors.add("flag", "must be one of \(OrderFlag.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
         for (name, keyPath) in [("created_from", \OrderQuery.createdFrom), ("created_to", \OrderQuery.createdTo)] {
             guard let raw = request.query(name), !raw.isEmpty else { continue }
             if let date = JSONCoding.parseTimestamp(raw) {

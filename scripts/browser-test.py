@@ -278,6 +278,49 @@ def note_and_flag(passwords, number, artifacts, failures):
         shot("3-found-by-flag")
 
 
+def product_price_and_disable(passwords, artifacts, failures):
+    """The data-entry clerk finds a tea by part of its name, changes its price on its
+    page, disables it, finds it among the disabled products and enables it again; on a
+    phone, in Chinese."""
+    with Browser(TEXT["zh"]["language"], *SIZES["phone"]) as browser:
+        def shot(name):
+            browser.screenshot(os.path.join(artifacts, f"product-{name}.png"))
+        sign_in(browser, "clerk", passwords["clerk"], "zh")
+        browser.open(f"{BASE}/console/products")
+        browser.type("input[name=q]", "tea-00")
+        browser.click(browser.find("form.filters button[type=submit]"))
+        if not browser.until(lambda: "q=tea-00" in browser.url):
+            failures.append(f"[product] the search did not run: {browser.url}")
+        shot("1-found")
+        browser.click(browser.find("td[data-label=SKU] a"))
+        browser.until(lambda: "/console/products/TEA-" in browser.url)
+        sku = browser.url.rsplit("/", 1)[-1]
+        if "各仓库存" not in browser.page_source():
+            failures.append(f"[product] {sku}'s page has no stock by warehouse")
+        browser.type("input[name=price]", "66.60")
+        browser.click(browser.find("button[name=action][value=save]"))
+        if not browser.until(lambda: "已保存" in browser.text(".flash")):
+            failures.append(f"[product] no confirmation after saving {sku}")
+        if "¥66.60" not in browser.page_source():
+            failures.append(f"[product] {sku}'s new price is not shown")
+        shot("2-saved")
+        browser.click(browser.find("button[name=action][value=disable]"))
+        if not browser.until(lambda: "已停用" in browser.text(".flash")):
+            failures.append(f"[product] no confirmation after disabling {sku}")
+        shot("3-disabled")
+        browser.open(f"{BASE}/console/products?state=disabled")
+        if sku not in browser.page_source():
+            failures.append(f"[product] {sku} is not among the disabled products")
+        if browser.execute(OVERFLOW) > 1:
+            failures.append("[product] the product list is wider than the phone")
+        shot("4-disabled-list")
+        # On sale again, for the scenarios that follow.
+        browser.open(f"{BASE}/console/products/{sku}")
+        browser.click(browser.find("button[name=action][value=enable]"))
+        if not browser.until(lambda: "已启用" in browser.text(".flash")):
+            failures.append(f"[product] no confirmation after enabling {sku}")
+
+
 def edit_order(passwords, key, artifacts, failures):
     """Customer service changes the items of an order placed a moment ago: the edit
     form, a preview with the new total and the stock it takes, then the change."""
@@ -478,6 +521,10 @@ def main():
                 edit_order(passwords, key, args.artifacts, failures)
             except WebDriverError as error:
                 failures.append(f"[edit] {str(error)[:300]}")
+            try:
+                product_price_and_disable(passwords, args.artifacts, failures)
+            except WebDriverError as error:
+                failures.append(f"[product] {str(error)[:300]}")
             try:
                 note_and_flag(passwords, numbers[-2], args.artifacts, failures)
             except WebDriverError as error:

@@ -48,6 +48,8 @@ struct ConsoleProductTests {
             let foreign = try await api.call(
                 .patch, "/v1/products/TEA-001", #"{"price": {"amount": 100, "currency": "USD"}}"#)
             #expect(foreign.status == .unprocessableContent && foreign.errorPaths == ["price.currency"])
+            let null = try await api.call(.patch, "/v1/products/TEA-001", #"{"price": null, "name": "x"}"#)
+            #expect(null.status == .badRequest && null.errorPaths == ["price"], "\(null.text)")
             let unknownField = try await api.call(.patch, "/v1/products/TEA-001", #"{"colour": "green"}"#)
             #expect(unknownField.status == .unprocessableContent || unknownField.status == .badRequest)
             #expect(try await api.call(.patch, "/v1/products/NOPE-1", #"{"name": "x"}"#).status == .notFound)

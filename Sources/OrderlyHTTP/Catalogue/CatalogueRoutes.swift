@@ -61,7 +61,17 @@ struct CatalogueRoutes: Sendable {
     @Sendable func updateProduct(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         let raw = try context.parameters.require("sku")
         guard let sku = SKU(raw) else { throw NotFound("product", raw) }
-        let (body, _) = try await request.decodeStrict(Schemas.ProductUpdate.self, context: context)
+        let (body, data) = try await request.decodeStrict(Schemas.ProductUpdate.self, context: context)
+        // The generated decoder reads a null as a field left out; a change names what it sets.
+        if let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] {
+            let nulls = object.filter { $0.value is NSNull }.keys.sorted()
+            if !nulls.isEmpty {
+                throw Problem(
+                    "malformed-request", "Malformed request", .badRequest,
+                    "\(nulls.joined(separator: ", ")) must not be null",
+                    errors: nulls.map { FieldError(path: $0, message: "must not be null", code: "wrong_type") })
+            }
+        }
         let edited = try await catalogue.editProduct(sku, try body.edit(), actor: try context.actor())
         return try JSONCoding.response(Schemas.Product(edited))
     }

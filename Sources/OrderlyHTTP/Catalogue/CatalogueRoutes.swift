@@ -37,7 +37,9 @@ struct CatalogueRoutes: Sendable {
         var filter = ProductFilter(after: after, limit: limit)
         var errors = FieldErrors()
         if let text = request.query("q")?.trimmed, !text.isEmpty {
-            if text.scalarCount > 64 { errors.addMaxLength("q", max: 64) }
+            if text.scalarCount > ProductFilter.maxTextLength {
+                errors.addMaxLength("q", max: ProductFilter.maxTextLength)
+            }
             filter.text = text
         }
         if let raw = request.query("disabled") {

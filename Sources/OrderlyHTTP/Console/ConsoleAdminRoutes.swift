@@ -93,9 +93,7 @@ struct ConsoleAdminRoutes: Sendable {
             filterFailed ? Page(items: [], hasMore: false) : try await dependencies.catalogue.stockLevels(filter)
         let names = Dictionary(uniqueKeysWithValues: warehouses.map { ($0.code.value, $0.name) })
         let products = try await dependencies.catalogue.products(Array(Set(levels.items.map(\.sku))))
-        func warehouseLabel(_ code: String) -> String {
-            names[code].map { page.text("layout.warehouse", ["name": $0, "code": code]) } ?? code
-        }
+        func warehouseLabel(_ code: String) -> String { page.warehouse(code, named: names[code]) }
         // The filter as a query: where the form returns, and what paging keeps.
         let filterQuery = Self.parameters(of: filter).map { "\($0)=\(urlEncoded($1))" }
         let listPath = "/console/stock" + (filterQuery.isEmpty ? "" : "?" + filterQuery.joined(separator: "&"))

@@ -80,6 +80,11 @@ struct ConsolePage {
     /// The text of `key` in the page's language (`Strings/*.strings`).
     func text(_ key: String, _ values: [String: String] = [:]) -> String { language.strings.text(key, values) }
 
+    /// A warehouse as pages show it (`杭州仓（HZ1）`); its code alone when its name is not known.
+    func warehouse(_ code: String, named name: String?) -> String {
+        name.map { text("layout.warehouse", ["name": $0, "code": code]) } ?? code
+    }
+
     /// What every template gets: the language, its string table as `t`, the CSRF
     /// token, and whether there are `messages` for the `errors` partial.
     func templateValues(_ values: [String: Any] = [:]) -> [String: Any] {

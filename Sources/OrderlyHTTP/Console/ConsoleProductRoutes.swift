@@ -42,8 +42,8 @@ struct ConsoleProductRoutes: Sendable {
         let givenMessages = messages.count
         var filter = ProductFilter(limit: 50)
         let text = (query["q"] ?? "").trimmed
-        if text.scalarCount > 64 {
-            messages.append(page.text("products.text_too_long", ["max": "64"]))
+        if text.scalarCount > ProductFilter.maxTextLength {
+            messages.append(page.text("products.text_too_long", ["max": String(ProductFilter.maxTextLength)]))
         } else if !text.isEmpty {
             filter.text = text
         }
@@ -105,11 +105,6 @@ struct ConsoleProductRoutes: Sendable {
             let sku = SKU(skuText)
             if sku == nil { errors.add("sku", "is not a valid SKU", code: "invalid_sku") }
             let edit = Self.edit(form, currency: dependencies.orders.policy.currency, into: &errors)
-            for field in Self.fields where (form[field] ?? "").trimmed.isEmpty {
-                if !errors.errors.contains(where: { $0.path == field }) {
-                    errors.add(field, "is required", code: "required")
-                }
-            }
             try errors.throwIfAny()
             let blank = Product(
                 sku: sku!, name: "", category: "", brand: "", price: Money(0, dependencies.orders.policy.currency),
@@ -128,7 +123,9 @@ struct ConsoleProductRoutes: Sendable {
         }
     }
 
-    /// The fields the form filled in, as an edit; each that cannot be read is an error.
+    /// The form's fields as an edit; each that cannot be read is an error, and so is
+    /// each left empty (on the edit form, emptying a field is a mistake, not "leave it
+    /// as it was").
     static func edit(_ form: FormData, currency: Currency, into errors: inout FieldErrors) -> ProductEdit {
         func text(_ name: String) -> String? {
             let value = (form[name] ?? "").trimmed
@@ -149,6 +146,7 @@ struct ConsoleProductRoutes: Sendable {
                 errors.add("weight_grams", "must be a whole number", code: "whole_number")
             }
         }
+        for field in fields where text(field) == nil { errors.add(field, "is required", code: "required") }
         return edit
     }
 
@@ -183,9 +181,7 @@ struct ConsoleProductRoutes: Sendable {
             let levels = try await dependencies.catalogue.stockLevels(StockFilter(sku: sku, limit: 100))
             stock = levels.items.map { level -> [String: Any] in
                 [
-                    "warehouse": names[level.warehouse].map {
-                        page.text("layout.warehouse", ["name": $0, "code": level.warehouse.value])
-                    } ?? level.warehouse.value,
+                    "warehouse": page.warehouse(level.warehouse.value, named: names[level.warehouse]),
                     "onHand": grouped(level.onHand), "reserved": grouped(level.reserved),
                     "available": grouped(level.available),
                     "href": "/console/stock?q=\(urlEncoded(sku.value))&warehouse=\(urlEncoded(level.warehouse.value))",
@@ -228,12 +224,6 @@ struct ConsoleProductRoutes: Sendable {
             default:
                 errors.add("action", "must be save, disable or enable", code: "not_a_choice")
                 edit = ProductEdit()
-            }
-            if action == "save" {
-                // A field emptied on the form is a mistake, not "leave it as it was".
-                for field in Self.fields where (form[field] ?? "").trimmed.isEmpty {
-                    errors.add(field, "is required", code: "required")
-                }
             }
             try errors.throwIfAny()
             let before = try await dependencies.catalogue.product(sku)

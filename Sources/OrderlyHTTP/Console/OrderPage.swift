@@ -39,10 +39,7 @@ struct OrderPage {
             "address": Self.address(address), "channel": language.channel(order.channel),
             // The method the order was paid with once it is paid; the one it was placed with before.
             "paymentMethod": language.paymentMethod(details.payments.last?.method ?? order.paymentMethod),
-            "warehouse": warehouseName.map {
-                page.text("layout.warehouse", ["name": $0, "code": order.warehouse.value])
-            }
-                ?? order.warehouse.value,
+            "warehouse": page.warehouse(order.warehouse.value, named: warehouseName),
             "lines": order.lines.map { line -> [String: Any] in
                 [
                     "sku": line.sku.value, "name": line.name, "quantity": line.quantity,

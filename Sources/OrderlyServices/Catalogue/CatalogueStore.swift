@@ -18,6 +18,9 @@ public protocol CatalogueStore: Sendable {
 
 /// Which products a list shows, by SKU.
 public struct ProductFilter: Sendable {
+    /// The longest search text: a SKU is at most 64 characters.
+    public static let maxTextLength = 64
+
     /// SKUs that start with this text in any letter case, or names that contain it.
     public var text: String?
     /// Only disabled products (true) or only those on sale (false).

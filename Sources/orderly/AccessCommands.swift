@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import OrderlyCore
+import OrderlyHTTP
 import OrderlyServices
 import OrderlyStore
 
@@ -11,11 +12,17 @@ import OrderlyStore
 private func withAccess<T>(
     _ db: DatabaseOptions, _ body: (AccessService) async throws -> T
 ) async throws -> T {
+    try await withDependencies(db) { try await body($0.access) }
+}
+
+private func withDependencies<T>(
+    _ db: DatabaseOptions, _ body: (AppDependencies) async throws -> T
+) async throws -> T {
     let store = try await db.openStore(logger: Logger(label: "orderly"))
     do {
-        let access = try Wiring(store: store, clock: SystemClock(), policy: try PolicySettings.fromEnvironment())
-            .dependencies.access
-        let result = try await body(access)
+        let dependencies = try Wiring(store: store, clock: SystemClock(), policy: try PolicySettings.fromEnvironment())
+            .dependencies
+        let result = try await body(dependencies)
         await store.close()
         return result
     } catch {
@@ -62,7 +69,7 @@ struct Init: AsyncParsableCommand {
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user", abstract: "Manage operator accounts.",
-        subcommands: [Add.self, List.self, Disable.self, Enable.self, ResetPassword.self, Grant.self])
+        subcommands: [Add.self, List.self, Disable.self, Enable.self, ResetPassword.self, Grant.self, Pin.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -98,7 +105,10 @@ struct UserCommand: AsyncParsableCommand {
                     [
                         user.username.padding(toLength: 20, withPad: " ", startingAt: 0),
                         user.role.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0),
-                        user.disabled ? "disabled" : "active  ", user.displayName,
+                        user.disabled ? "disabled" : "active  ",
+                        (user.warehouses.map { $0.map(\.value).sorted().joined(separator: ",") } ?? "all warehouses")
+                            .padding(toLength: 16, withPad: " ", startingAt: 0),
+                        user.displayName,
                     ].joined(separator: " "))
             }
         }
@@ -152,6 +162,38 @@ struct UserCommand: AsyncParsableCommand {
         func run() async throws {
             try await withAccess(db) { try await $0.grant(username, role: role, actor: cliActor()) }
             print("\(username) is now \(role.rawValue)")
+        }
+    }
+
+    struct Pin: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Pin an account to warehouses (its orders and stock only), or --all for every warehouse.")
+        @OptionGroup var db: DatabaseOptions
+        @Argument var username: String
+        @Option(name: .customLong("warehouse"), help: "A warehouse code; repeat for several.") var warehouses:
+            [String] = []
+        @Flag(help: "Every warehouse, as an account that was never pinned.") var all = false
+
+        func validate() throws {
+            if all == !warehouses.isEmpty { throw ValidationError("name --warehouse codes, or --all") }
+        }
+
+        func run() async throws {
+            var codes = Set<WarehouseCode>()
+            for raw in warehouses {
+                guard let code = WarehouseCode(raw) else { throw ValidationError("\(raw) is not a warehouse code") }
+                codes.insert(code)
+            }
+            let user = try await withDependencies(db) { dependencies in
+                try await dependencies.access.pin(
+                    username, to: all ? nil : codes,
+                    known: try await dependencies.catalogue.warehouses().map { $0.code },
+                    actor: cliActor())
+            }
+            print(
+                "\(username) works with "
+                    + (user.warehouses.map { $0.map { $0.value }.sorted().joined(separator: ", ") } ?? "all warehouses")
+            )
         }
     }
 }

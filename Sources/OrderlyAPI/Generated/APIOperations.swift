@@ -4,6 +4,7 @@
 public enum APIOperation: String, CaseIterable, Sendable {
     case approveOrder
     case cancelOrder
+    case changeOrderAddress
     case completeOrder
     case createProduct
     case createWarehouse
@@ -35,6 +36,7 @@ public enum APIOperation: String, CaseIterable, Sendable {
         switch self {
         case .approveOrder: "POST"
         case .cancelOrder: "POST"
+        case .changeOrderAddress: "POST"
         case .completeOrder: "POST"
         case .createProduct: "POST"
         case .createWarehouse: "POST"
@@ -68,6 +70,7 @@ public enum APIOperation: String, CaseIterable, Sendable {
         switch self {
         case .approveOrder: "/v1/orders/{number}/approve"
         case .cancelOrder: "/v1/orders/{number}/cancel"
+        case .changeOrderAddress: "/v1/orders/{number}/address"
         case .completeOrder: "/v1/orders/{number}/complete"
         case .createProduct: "/v1/products"
         case .createWarehouse: "/v1/warehouses"
@@ -101,6 +104,7 @@ public enum APIOperation: String, CaseIterable, Sendable {
         switch self {
         case .approveOrder: "orders.review"
         case .cancelOrder: "orders.cancel"
+        case .changeOrderAddress: "orders.edit"
         case .completeOrder: "orders.deliver"
         case .createProduct: "catalogue.write"
         case .createWarehouse: "catalogue.write"
@@ -135,6 +139,7 @@ public enum APIOperation: String, CaseIterable, Sendable {
         switch self {
         case .approveOrder: ("Empty", false)
         case .cancelOrder: ("Reason", true)
+        case .changeOrderAddress: ("ChangeAddress", true)
         case .completeOrder: ("Empty", false)
         case .createProduct: ("Product", true)
         case .createWarehouse: ("Warehouse", true)

@@ -166,6 +166,25 @@ public enum OpenAPIDocument {
                 ],
                 "type": "object"
               },
+              "ChangeAddress": {
+                "additionalProperties": false,
+                "properties": {
+                  "reason": {
+                    "maxLength": 500,
+                    "minLength": 1,
+                    "pattern": "^(?:[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]|\\r\\n)*$",
+                    "type": "string"
+                  },
+                  "shipping_address": {
+                    "$ref": "#/components/schemas/ShippingAddress"
+                  }
+                },
+                "required": [
+                  "shipping_address",
+                  "reason"
+                ],
+                "type": "object"
+              },
               "CreateShipment": {
                 "additionalProperties": false,
                 "properties": {
@@ -1938,6 +1957,68 @@ public enum OpenAPIDocument {
                   }
                 },
                 "summary": "Edit the lines of an unpaid order",
+                "x-permission": "orders.edit"
+              }
+            },
+            "/v1/orders/{number}/address": {
+              "post": {
+                "description": "Allowed until the order ships (pending review, pending payment, paid). The timeline records what changed, from and to (phone numbers masked), with the reason. The warehouse stays as allocated. The same address again changes nothing.",
+                "operationId": "changeOrderAddress",
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/OrderNumber"
+                  },
+                  {
+                    "$ref": "#/components/parameters/IdempotencyKey"
+                  }
+                ],
+                "requestBody": {
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/ChangeAddress"
+                      }
+                    }
+                  },
+                  "required": true
+                },
+                "responses": {
+                  "200": {
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Order"
+                        }
+                      }
+                    },
+                    "description": "OK"
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "422": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                },
+                "summary": "Send an order that has not shipped to another address, for a reason",
                 "x-permission": "orders.edit"
               }
             },

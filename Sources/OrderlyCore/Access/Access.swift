@@ -32,7 +32,7 @@ public enum Permission: String, CaseIterable, Sendable, Codable, Comparable {
         switch self {
         case .ordersRead: return "search orders and open their details"
         case .ordersPlace: return "place orders"
-        case .ordersEdit: return "edit the lines of an unpaid order"
+        case .ordersEdit: return "edit the lines of an unpaid order, change the address of one not shipped"
         case .ordersReview: return "approve or reject orders held for review"
         case .ordersCancel: return "cancel orders"
         case .paymentsRecord: return "record payments"
@@ -133,18 +133,30 @@ public struct Principal: Hashable, Sendable {
     public var name: String
     public var role: Role?
     public var scopes: Set<APIScope>
+    /// The warehouses an operator is pinned to (a warehouse's own staff, say): they see
+    /// and act on only those warehouses' orders and stock. Nil for every warehouse.
+    public var warehouses: Set<WarehouseCode>?
 
-    public init(kind: Kind, id: String, name: String, role: Role? = nil, scopes: Set<APIScope> = []) {
+    public init(
+        kind: Kind, id: String, name: String, role: Role? = nil, scopes: Set<APIScope> = [],
+        warehouses: Set<WarehouseCode>? = nil
+    ) {
         self.kind = kind
         self.id = id
         self.name = name
         self.role = role
         self.scopes = scopes
+        self.warehouses = warehouses
     }
 
-    public static func user(id: String, username: String, role: Role) -> Principal {
-        Principal(kind: .user, id: id, name: username, role: role)
+    public static func user(id: String, username: String, role: Role, warehouses: Set<WarehouseCode>? = nil)
+        -> Principal
+    {
+        Principal(kind: .user, id: id, name: username, role: role, warehouses: warehouses)
     }
+
+    /// Whether the principal works with this warehouse's orders and stock.
+    public func covers(_ warehouse: WarehouseCode) -> Bool { warehouses?.contains(warehouse) ?? true }
 
     public static func apiKey(id: String, name: String, scopes: Set<APIScope>) -> Principal {
         Principal(kind: .apiKey, id: id, name: "key:\(name)", scopes: scopes)

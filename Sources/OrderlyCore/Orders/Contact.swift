@@ -58,6 +58,18 @@ public struct ShippingAddress: Hashable, Sendable, Codable {
         self.postalCode = postalCode
     }
 
+    /// The address as kept: limits apply to the text as sent, but what is kept has no
+    /// surrounding spaces.
+    public func trimmingText() -> ShippingAddress {
+        var address = self
+        address.recipient = recipient.trimmed
+        address.province = province.trimmed
+        address.city = city.trimmed
+        address.district = district.trimmed
+        address.street = street.trimmed
+        return address
+    }
+
     public func validate(into errors: inout FieldErrors, prefix: String = "shipping_address") {
         let required: [(String, String, Int)] = [
             ("recipient", recipient, 100), ("province", province, 50), ("city", city, 50),

@@ -35,11 +35,7 @@ public struct OrderDraft: Hashable, Sendable {
     public func trimmingText() -> OrderDraft {
         var draft = self
         draft.customer.name = customer.name.trimmed
-        draft.shippingAddress.recipient = shippingAddress.recipient.trimmed
-        draft.shippingAddress.province = shippingAddress.province.trimmed
-        draft.shippingAddress.city = shippingAddress.city.trimmed
-        draft.shippingAddress.district = shippingAddress.district.trimmed
-        draft.shippingAddress.street = shippingAddress.street.trimmed
+        draft.shippingAddress = shippingAddress.trimmingText()
         return draft
     }
 

@@ -8,13 +8,15 @@ public enum TimelineReplay {
         case edit
         /// The operators' note or flag: any time, no status.
         case annotation
+        /// A new address: only before the parcel ships.
+        case addressChange
     }
 
     static let steps: [String: Step] = [
         "held_for_review": .transition(.hold), "approved": .transition(.approve), "rejected": .transition(.reject),
         "cancelled": .transition(.cancel), "expired": .transition(.expire), "payment_recorded": .transition(.pay),
         "shipped": .transition(.ship), "delivered": .transition(.deliver), "completed": .transition(.complete),
-        "edited": .edit, "annotated": .annotation,
+        "edited": .edit, "annotated": .annotation, "address_changed": .addressChange,
     ]
 
     /// The status the timeline leads to, or why it cannot be replayed.
@@ -29,6 +31,10 @@ public enum TimelineReplay {
                 if status != .pendingPayment { return .failure(.illegal(index: index, type: type, from: status)) }
             case .annotation?:
                 continue
+            case .addressChange?:
+                if !OrderWorkflow.acceptsAddressChange(status) {
+                    return .failure(.illegal(index: index, type: type, from: status))
+                }
             case .transition(let event)?:
                 guard let next = try? status.applying(event) else {
                     return .failure(.illegal(index: index, type: type, from: status))

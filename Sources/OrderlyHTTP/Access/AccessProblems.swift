@@ -20,6 +20,15 @@ extension PermissionDenied: ProblemConvertible {
     }
 }
 
+extension WarehouseOutOfScope: ProblemConvertible {
+    var problem: Problem {
+        return Problem(
+            "warehouse-out-of-scope", "Forbidden", .forbidden,
+            "\(principal) works with other warehouses than \(warehouse.value)",
+            extensions: ["warehouse": .string(warehouse.value)])
+    }
+}
+
 extension LoginRefused: ProblemConvertible {
     var problem: Problem {
         switch reason {

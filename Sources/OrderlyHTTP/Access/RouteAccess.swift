@@ -45,6 +45,8 @@ public enum RouteTable {
         "POST /console/orders/{number}/annotate": .permission(.ordersAnnotate),
         "GET /console/orders/{number}/edit": .operation(.editOrder),
         "POST /console/orders/{number}/edit": .operation(.editOrder),
+        "GET /console/orders/{number}/address": .operation(.changeOrderAddress),
+        "POST /console/orders/{number}/address": .operation(.changeOrderAddress),
         // Each ticked order's action is checked against its own permission.
         "POST /console/orders/batch": .operation(.searchOrders),
         "GET /console/orders/export": .operation(.searchOrders),

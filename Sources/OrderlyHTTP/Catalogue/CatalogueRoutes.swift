@@ -116,7 +116,7 @@ struct CatalogueRoutes: Sendable {
             guard let sku = SKU(parts[0]), let warehouse = WarehouseCode(parts[1]) else { throw Cursor.invalid }
             filter.after = (sku, warehouse)
         }
-        let page = try await catalogue.stockLevels(filter)
+        let page = try await catalogue.stockLevels(filter, for: try context.actor().principal)
         return try JSONCoding.pageResponse(
             page, body: Schemas.StockLevel.init, cursor: { Cursor.encode([$0.sku.value, $0.warehouse.value]) })
     }

@@ -56,6 +56,8 @@ struct AuditChanges {
             if kind == "product" { return page.text(flag ? "products.disabled" : "products.on_sale") }
             return page.text(flag ? "users.disabled" : "users.active")
         }
+        // An operator pinned to no warehouse works with all of them.
+        if raw is NSNull, name == "warehouses" { return page.text("users.all_warehouses") }
         if let number = raw as? NSNumber, !(raw is String) { return number.stringValue }
         let text = raw as? String ?? String(describing: raw)
         switch name {

@@ -76,7 +76,9 @@ struct ConsoleAdminRoutes: Sendable {
         let page = page(request, context)
         var messages = messages
         let givenMessages = messages.count
-        let warehouses = try await dependencies.catalogue.warehouses()
+        // An operator pinned to warehouses chooses among those only.
+        let viewer = try context.actor().principal
+        let warehouses = try await dependencies.catalogue.warehouses().filter { viewer.covers($0.code) }
         var filter = Self.stockFilter(query, page, warehouses: warehouses, messages: &messages)
         let text = (query["q"] ?? "").trimmed  // as typed, shown back even when too long
         if let raw = query["cursor"] {
@@ -90,7 +92,9 @@ struct ConsoleAdminRoutes: Sendable {
         }
         let filterFailed = messages.count > givenMessages
         let levels =
-            filterFailed ? Page(items: [], hasMore: false) : try await dependencies.catalogue.stockLevels(filter)
+            filterFailed
+            ? Page(items: [], hasMore: false)
+            : try await dependencies.catalogue.stockLevels(filter, for: try context.actor().principal)
         let names = Dictionary(uniqueKeysWithValues: warehouses.map { ($0.code.value, $0.name) })
         let products = try await dependencies.catalogue.products(Array(Set(levels.items.map(\.sku))))
         func warehouseLabel(_ code: String) -> String { page.warehouse(code, named: names[code]) }
@@ -191,6 +195,7 @@ struct ConsoleAdminRoutes: Sendable {
         func word(_ code: String) -> String { page.text("role.\(code)") }
         // A new user starts with the fewest permissions; more is a deliberate choice.
         let leastPrivileged = Role.allCases.min { $0.permissions.count < $1.permissions.count }!.rawValue
+        let warehouses = try await dependencies.catalogue.warehouses()
         let values: [String: Any] = [
             "messages": messages,
             "users": try await access.users().map { user -> [String: Any] in
@@ -201,6 +206,18 @@ struct ConsoleAdminRoutes: Sendable {
                     "roles": ConsolePage.options(roleCodes, selected: user.role.rawValue, word: word),
                     "toggle": user.disabled ? "enable" : "disable", "disable": !user.disabled,
                     "toggleLabel": page.text(user.disabled ? "users.enable" : "users.disable"),
+                    "scope": user.warehouses.map { pinned in
+                        pinned.sorted().map { code in
+                            page.warehouse(code.value, named: warehouses.first { $0.code == code }?.name)
+                        }.joined(separator: page.language == .zh ? "、" : ", ")
+                    } ?? page.text("users.all_warehouses"),
+                    "warehouses": warehouses.map { warehouse -> [String: Any] in
+                        [
+                            "code": warehouse.code.value,
+                            "label": page.warehouse(warehouse.code.value, named: warehouse.name),
+                            "checked": user.warehouses?.contains(warehouse.code) == true,
+                        ]
+                    },
                 ]
             },
             "newRoles": ConsolePage.options(roleCodes, selected: form?["role"] ?? leastPrivileged, word: word),
@@ -250,6 +267,23 @@ struct ConsoleAdminRoutes: Sendable {
                 }
                 try await access.grant(username, role: role, actor: actor)
                 flash = page.text("users.granted", ["username": username, "role": page.language.role(role)])
+            case "warehouses":
+                var codes = Set<WarehouseCode>()
+                for (name, value) in form.fields where name == "warehouse" {
+                    guard let code = WarehouseCode(value) else {
+                        throw ValidationFailure([
+                            FieldError(path: "warehouses", message: "is not a warehouse code", code: "not_a_choice")
+                        ])
+                    }
+                    codes.insert(code)
+                }
+                // None ticked: every warehouse, as before anyone was pinned.
+                let user = try await access.pin(
+                    username, to: codes.isEmpty ? nil : codes,
+                    known: try await dependencies.catalogue.warehouses().map(\.code), actor: actor)
+                flash = page.text(
+                    user.warehouses == nil ? "users.unpinned" : "users.pinned",
+                    ["username": username, "count": String(codes.count)])
             case "disable":
                 try await access.setDisabled(username, true, actor: actor)
                 flash = page.text("users.disabled_done", ["username": username])

@@ -105,8 +105,9 @@ struct ConsoleBatchRoutes: Sendable {
         // The preview: each order as it is now, and whether the action can be done to it.
         var rows: [[String: Any]] = []
         var ready = 0
+        let viewer = try context.actor().principal
         for number in numbers {
-            guard let order = try? await orders.details(number).order else {
+            guard let order = try? await orders.details(number, for: viewer).order else {
                 rows.append(Self.row(number.value, will: page.text("batch.not_found"), skipped: true))
                 continue
             }
@@ -172,7 +173,7 @@ struct ConsoleBatchRoutes: Sendable {
                     case .cancel: return try await orders.cancel(number, reason: reason, actor: actor, idempotency: key)
                     case .recordPayment:
                         // The amount still owed: what a batch of "paid in full" records.
-                        let due = try await orders.details(number).order.totals.grandTotal
+                        let due = try await orders.details(number, for: actor.principal).order.totals.grandTotal
                         return try await orders.recordPayment(
                             number, method: method, amount: due, reference: nil, actor: actor, idempotency: key)
                     case .deliver: return try await orders.deliver(number, actor: actor, idempotency: key)
@@ -356,7 +357,7 @@ struct ConsoleBatchRoutes: Sendable {
         for var row in rows {
             var order: Order?
             if row.problem == nil, let number = OrderNumber(row.number) {
-                order = try? await orders.details(number).order
+                order = try? await orders.details(number, for: actor.principal).order
                 if order == nil { row.problem = page.text("batch.not_found") }
             }
             if row.problem == nil, !seen.insert(row.number).inserted { row.problem = page.text("ship_import.repeated") }

@@ -34,7 +34,7 @@ struct ConsoleCustomerRoutes: Sendable {
         var query = OrderQuery(limit: 200)
         if id.isEmpty { query.phone = phone } else { query.customerID = id }
         while orders.count < Self.maxOrders {
-            let result = try await dependencies.orders.search(query)
+            let result = try await dependencies.orders.search(query, for: try context.actor().principal)
             orders += result.items
             guard result.hasMore, let last = result.items.last else { break }
             query.after = OrderCursor(createdAt: last.createdAt, number: last.number)

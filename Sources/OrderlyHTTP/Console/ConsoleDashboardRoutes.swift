@@ -27,13 +27,19 @@ struct ConsoleDashboardRoutes: Sendable {
     @Sendable func dashboard(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         let page = ConsolePage(request, context, settings: settings)
         var values: [String: Any] = [:]
+        var messages: [String] = []
         let now = dependencies.clock.now()
+        // A span that is not offered is said so, and the first span shown instead.
+        let askedSpan = request.uri.queryParameters.get("days") ?? ""
+        let span = Int(askedSpan).flatMap { Self.spans.contains($0) ? $0 : nil } ?? Self.spans[0]
+        if !askedSpan.isEmpty, Int(askedSpan).map(Self.spans.contains) != true {
+            messages.append(
+                page.text("dashboard.bad_days", ["spans": Self.spans.map(String.init).joined(separator: ", ")]))
+        }
+        values["messages"] = messages
         if page.may(.ordersRead) {
             let today = settings.startOfDay(containing: now)
             let figures = try await dependencies.orders.dashboard(dayStart: today)
-            let span =
-                Int(request.uri.queryParameters.get("days") ?? "").flatMap { Self.spans.contains($0) ? $0 : nil }
-                ?? Self.spans[0]
             let trend = try await trends.reading(key: "\(span) \(today.unixMilliseconds)", now: now) {
                 try await dependencies.orders.dashboardTrends(
                     firstDay: today.addingTimeInterval(-Double(span - 1) * 86_400), days: span,
@@ -63,7 +69,10 @@ struct ConsoleDashboardRoutes: Sendable {
             values["trends"] = trendValues(trend, span: span, page: page, currency: currency)
         }
         if page.may(.stockRead) {
+            // An operator pinned to warehouses sees their shortages only.
+            let viewer = try context.actor().principal
             let low = try await dependencies.catalogue.lowStock(available: settings.lowStockAvailable, limit: 20)
+                .filter { viewer.covers($0.warehouse) }
             values["stock"] = [
                 "hasLow": !low.isEmpty,
                 "low": low.map { level -> [String: Any] in
@@ -75,7 +84,9 @@ struct ConsoleDashboardRoutes: Sendable {
                 },
             ]
         }
-        return htmlResponse(page.render(template: "dashboard", title: page.text("dashboard.title"), values))
+        return htmlResponse(
+            page.render(template: "dashboard", title: page.text("dashboard.title"), values),
+            status: messages.isEmpty ? .ok : .unprocessableContent)
     }
 
     private func trendValues(_ trend: DashboardTrends, span: Int, page: ConsolePage, currency: Currency)

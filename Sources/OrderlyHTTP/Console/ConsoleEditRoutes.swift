@@ -41,7 +41,7 @@ struct ConsoleEditRoutes: Sendable {
 
     @Sendable func form(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         let page = ConsolePage(request, context, settings: dependencies.console)
-        let order = try await dependencies.orders.details(try number(context)).order
+        let order = try await dependencies.orders.details(try number(context), for: try context.actor().principal).order
         let rows = order.lines.map { ($0.sku.value, String($0.quantity)) }
         return render(order, rows: rows, page, messages: [], preview: nil, status: .ok)
     }
@@ -58,7 +58,7 @@ struct ConsoleEditRoutes: Sendable {
         let form = try await request.formData(upTo: context.maxUploadSize)
         let page = ConsolePage(request, context, settings: dependencies.console)
         let number = try number(context)
-        let order = try await dependencies.orders.details(number).order
+        let order = try await dependencies.orders.details(number, for: try context.actor().principal).order
         let rows = Self.rows(form)
         let policy = dependencies.orders.policy
         if let refusal = Self.refusal(order, policy: policy, now: dependencies.clock.now(), page) {
@@ -92,7 +92,8 @@ struct ConsoleEditRoutes: Sendable {
             return render(order, rows: rows, page, messages: messages, preview: nil, status: .unprocessableContent)
         }
         guard form["confirm"] == "yes", let version = Int(form["version"] ?? "") else {
-            let preview = try await preview(order, to: priced, policy: policy, page)
+            let preview = try await preview(
+                order, to: priced, policy: policy, page, viewer: try context.actor().principal)
             return render(order, rows: rows, page, messages: [], preview: preview, status: .ok)
         }
         do {
@@ -100,7 +101,7 @@ struct ConsoleEditRoutes: Sendable {
                 number, lines: lines, expectedVersion: version, actor: try context.actor())
         } catch let refused as OrderEditRefused {
             guard case .versionMismatch = refused.refusal else { throw refused }
-            let fresh = try await dependencies.orders.details(number).order
+            let fresh = try await dependencies.orders.details(number, for: try context.actor().principal).order
             return render(
                 fresh, rows: rows, page, messages: [page.text("edit.changed_meanwhile")], preview: nil,
                 status: .conflict)
@@ -111,9 +112,9 @@ struct ConsoleEditRoutes: Sendable {
 
     /// What the edit would make of the order: each line priced, the totals before and
     /// after, the stock each SKU would take, and whether the order goes to review.
-    private func preview(_ order: Order, to lines: [OrderLine], policy: OrderPolicy, _ page: ConsolePage)
-        async throws -> [String: Any]
-    {
+    private func preview(
+        _ order: Order, to lines: [OrderLine], policy: OrderPolicy, _ page: ConsolePage, viewer: Principal
+    ) async throws -> [String: Any] {
         let totals = policy.totals(for: lines)
         let before = order.demand
         let after = Order.demand(of: lines)
@@ -123,7 +124,7 @@ struct ConsoleEditRoutes: Sendable {
             let will = after[sku] ?? 0
             guard was != will else { continue }
             let level = try await dependencies.catalogue.stockLevels(
-                StockFilter(sku: sku, warehouse: order.warehouse, limit: 1)
+                StockFilter(sku: sku, warehouse: order.warehouse, limit: 1), for: viewer
             ).items.first
             let available = level?.available ?? 0
             stock.append([

@@ -65,6 +65,7 @@ struct ConsoleExportRoutes: Sendable {
         let names = Dictionary(warehouses.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
         let low = dependencies.console.lowStockAvailable
         filter.limit = Self.pageSize
+        let viewer = try context.actor().principal
         let file = try await write(
             format, sheet: page.text("stock.title"),
             header: ["sku", "product", "warehouse", "on_hand", "reserved", "available", "low"].map {
@@ -73,7 +74,7 @@ struct ConsoleExportRoutes: Sendable {
         ) { writer in
             var count = 0
             while true {
-                let levels = try await dependencies.catalogue.stockLevels(filter)
+                let levels = try await dependencies.catalogue.stockLevels(filter, for: viewer)
                 let products = try await dependencies.catalogue.products(Array(Set(levels.items.map(\.sku))))
                 for level in levels.items {
                     try writer.append(
@@ -126,7 +127,7 @@ struct ConsoleExportRoutes: Sendable {
             ) { writer in
                 var count = 0
                 while true {
-                    let result = try await dependencies.orders.search(query)
+                    let result = try await dependencies.orders.search(query, for: actor.principal)
                     for order in result.items {
                         try writer.append(
                             Self.row(order, page, phonesInFull: phonesInFull, warehouse: warehouses[order.warehouse]))
@@ -142,7 +143,7 @@ struct ConsoleExportRoutes: Sendable {
             return file
         }
         // A search by name is not counted: it is exported by a task, its total unknown.
-        let count = try await dependencies.orders.count(query, upTo: ConsoleRoutes.countCap)
+        let count = try await dependencies.orders.count(query, for: actor.principal, upTo: ConsoleRoutes.countCap)
         guard (count ?? .max) > dependencies.console.directExportRows else {
             let file = try await export(nil)
             return try Self.download(file.path, format: format, ascii: "orders", name: name)

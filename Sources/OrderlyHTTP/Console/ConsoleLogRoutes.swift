@@ -14,9 +14,10 @@ struct ConsoleLogRoutes: Sendable {
     static let auditActions = [
         "order.place", "order.edit", "order.approve", "order.reject", "order.record_payment", "order.ship",
         "order.deliver", "order.complete", "order.auto_complete", "order.cancel", "order.expire", "order.annotate",
+        "order.change_address",
         "stock.set",
         "product.create", "product.edit", "product.disable", "product.enable", "warehouse.create", "user.add",
-        "user.grant", "user.disable", "user.enable",
+        "user.grant", "user.pin_warehouses", "user.disable", "user.enable",
         "user.reset_password", "api_key.create", "api_key.revoke", "outbox.retry", "outbox.discard",
         "personal_data.reveal", "data.export", "data.import",
     ]

@@ -178,7 +178,8 @@ struct ConsoleProductRoutes: Sendable {
         if page.may(.stockRead) {
             let warehouses = try await dependencies.catalogue.warehouses()
             let names = Dictionary(uniqueKeysWithValues: warehouses.map { ($0.code, $0.name) })
-            let levels = try await dependencies.catalogue.stockLevels(StockFilter(sku: sku, limit: 100))
+            let levels = try await dependencies.catalogue.stockLevels(
+                StockFilter(sku: sku, limit: 100), for: try context.actor().principal)
             stock = levels.items.map { level -> [String: Any] in
                 [
                     "warehouse": page.warehouse(level.warehouse.value, named: names[level.warehouse]),

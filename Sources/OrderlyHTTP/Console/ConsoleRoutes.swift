@@ -172,6 +172,8 @@ struct ConsoleRoutes: Sendable {
         /// What was typed, shown back in the form even when it could not be used.
         var text = ""
         var channel = ""
+        /// The warehouse chosen, as the link carried it.
+        var warehouse = ""
         var from = ""
         var to = ""
         /// Orders per page, from `pageSizes`.
@@ -208,6 +210,7 @@ struct ConsoleRoutes: Sendable {
             if !text.isEmpty { parameters.append(("q", text)) }
             if let status = query.status { parameters.append(("status", status.rawValue)) }
             if !channel.isEmpty { parameters.append(("channel", channel)) }
+            if !warehouse.isEmpty { parameters.append(("warehouse", warehouse)) }
             if let flag = query.flag { parameters.append(("flag", flag.rawValue)) }
             if !from.isEmpty { parameters.append(("from", from)) }
             if !to.isEmpty { parameters.append(("to", to)) }
@@ -225,9 +228,20 @@ struct ConsoleRoutes: Sendable {
     {
         var filter = OrderFilter()
         let parameters = request.uri.queryParameters
-        if parameters.get("overdue") == "1" {
+        switch parameters.get("overdue") ?? "" {
+        case "": break
+        case "1":
             filter.overdue = true
             filter.query.paidBefore = now.addingTimeInterval(-Double(settings.shipWithinHours) * 3_600)
+        default: filter.messages.append(page.text("orders.bad_overdue"))
+        }
+        filter.warehouse = parameters.get("warehouse") ?? ""
+        if !filter.warehouse.isEmpty {
+            if let code = WarehouseCode(filter.warehouse) {
+                filter.query.warehouses = [code]
+            } else {
+                filter.messages.append(page.text("orders.unknown_warehouse"))
+            }
         }
         // A browser's GET form sends a space as `+`, which the URI's own query
         // reading keeps; read the typed fields as the form encoded them.
@@ -312,8 +326,9 @@ struct ConsoleRoutes: Sendable {
             // The whole list's count (not this page's), exact up to a cap so it stays cheap.
             var whole = query
             whole.after = nil
-            async let counted = orders.count(whole, upTo: Self.countCap)
-            result = try await orders.search(query)
+            let viewer = try context.actor().principal
+            async let counted = orders.count(whole, for: viewer, upTo: Self.countCap)
+            result = try await orders.search(query, for: viewer)
             count = try await counted
         }
         // A scanner types an order number and Enter: that order opens at once.
@@ -324,6 +339,10 @@ struct ConsoleRoutes: Sendable {
         }
         // A channel typed into an old link stays chosen, even if it is not in the list.
         let channels = Self.channels + (channel.isEmpty || Self.channels.contains(channel) ? [] : [channel])
+        // The warehouses this operator works with, to choose from and to name in the list.
+        let viewer = try context.actor().principal
+        let warehouses = try await dependencies.catalogue.warehouses()
+        let names = Dictionary(warehouses.map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first })
         var values: [String: Any] = [
             "messages": messages, "text": text, "from": from, "to": to,
             "statuses": OrderStatus.allCases.map { status -> [String: Any] in
@@ -336,6 +355,12 @@ struct ConsoleRoutes: Sendable {
                 ["code": code, "label": page.language.channel(code), "selected": code == channel]
             },
             "flags": ConsoleAnnotationRoutes.flagOptions(selected: query.flag, page),
+            "warehouses": warehouses.filter { viewer.covers($0.code) }.map { warehouse -> [String: Any] in
+                [
+                    "code": warehouse.code.value, "label": page.warehouse(warehouse.code.value, named: warehouse.name),
+                    "selected": warehouse.code.value == filter.warehouse,
+                ]
+            },
             "sizes": Self.pageSizes.map { size -> [String: Any] in
                 ["code": String(size), "label": String(size), "selected": size == filter.pageSize]
             },
@@ -363,6 +388,7 @@ struct ConsoleRoutes: Sendable {
                         ["code": flag.rawValue, "label": page.language.strings.word("flag", flag.rawValue)]
                     } ?? false,
                     "channel": page.language.channel(order.channel),
+                    "warehouse": page.warehouse(order.warehouse.value, named: names[order.warehouse]),
                 ]
             },
         ]
@@ -398,7 +424,8 @@ struct ConsoleRoutes: Sendable {
             page(request, context).text("done.\($0.rawValue)")
         }
         return try await renderOrder(
-            try await orders.details(try number(context)), request, context, flash: flash, phoneRevealed: false)
+            try await orders.details(try number(context), for: try context.actor().principal), request, context,
+            flash: flash, phoneRevealed: false)
     }
 
     /// Shows the order with its phone number in full to an operator who sees it
@@ -408,7 +435,7 @@ struct ConsoleRoutes: Sendable {
         var request = request
         _ = try await request.formData(upTo: context.maxUploadSize)
         // A missing order is a 404 before anything is recorded.
-        let details = try await orders.details(try number(context))
+        let details = try await orders.details(try number(context), for: try context.actor().principal)
         try await access.recordReveal(
             of: "recipient_phone", target: "order:\(details.order.number.value)", actor: try context.actor())
         return try await renderOrder(details, request, context, flash: nil, phoneRevealed: true)
@@ -427,7 +454,8 @@ struct ConsoleRoutes: Sendable {
             && ConsoleEditRoutes.refusal(order, policy: orders.policy, now: dependencies.clock.now(), page) == nil
         let view = OrderPage(
             details: details, actions: actions, page: page, warehouseName: warehouse?.name,
-            phoneRevealed: phoneRevealed, editable: editable)
+            phoneRevealed: phoneRevealed, editable: editable,
+            addressChangeable: ConsoleAddressRoutes.offered(order, page))
         return htmlResponse(
             page.render(
                 template: "order", title: page.text("order.title", ["number": order.number.value]), view.values,
@@ -445,7 +473,7 @@ struct ConsoleRoutes: Sendable {
     @Sendable func actionForm(_ action: OrderAction, _ request: Request, _ context: OrderlyRequestContext)
         async throws -> Response
     {
-        let details = try await orders.details(try number(context))
+        let details = try await orders.details(try number(context), for: try context.actor().principal)
         let page = page(request, context)
         // A typed or stale link to an action the order's state does not allow.
         guard action.isOffered(for: details.order) else {
@@ -548,7 +576,7 @@ struct ConsoleRoutes: Sendable {
         } catch {
             // A missing order is the error page's; other refusals go back on the form.
             guard let problem = Problem.from(error), !(error is NotFound) else { throw error }
-            let order = try await orders.details(number).order
+            let order = try await orders.details(number, for: try context.actor().principal).order
             return renderActionForm(
                 action, order, page, values: form.fields.reduce(into: [:]) { $0[$1.0] = $1.1 },
                 messages: page.messages(for: problem), status: problem.status)

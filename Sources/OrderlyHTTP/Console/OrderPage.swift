@@ -14,6 +14,8 @@ struct OrderPage {
     var phoneRevealed = false
     /// The operator may change the lines now (the order's state, window and limit allow).
     var editable = false
+    /// The operator may send the order to another address now (it has not shipped).
+    var addressChangeable = false
 
     /// The phone number as this operator may see it: in full for roles whose work
     /// needs it, or once revealed; masked otherwise.
@@ -31,7 +33,8 @@ struct OrderPage {
             "actions": actions.map { action -> [String: Any] in
                 ["href": "/console/orders/\(order.number.value)/\(action.rawValue)", "label": action.title(language)]
             },
-            "hasActions": !actions.isEmpty || editable, "editable": editable,
+            "hasActions": !actions.isEmpty || editable || addressChangeable, "editable": editable,
+            "addressChangeable": addressChangeable,
             "customer": order.customer.name, "customerHref": ConsoleCustomerRoutes.href(for: order),
             "recipient": address.recipient,
             "phone": phoneShownInFull ? address.phone : PersonalData.maskedPhone(address.phone),
@@ -104,6 +107,19 @@ struct OrderPage {
                 if case .string(let code) = value { return Currency(code) }
                 return nil
             } ?? currency
+        if case .object(let from)? = members["from"], case .object(let to)? = members["to"] {
+            // A changed address: each field from and to, then the reason.
+            var rows = to.keys.sorted().map { field in
+                [
+                    "label": page.language.strings.word("detail", field),
+                    "value": "\(from[field].map(plain) ?? "—") → \(to[field].map(plain) ?? "—")",
+                ]
+            }
+            if let reason = members["reason"] {
+                rows.append(["label": page.language.strings.word("detail", "reason"), "value": plain(reason)])
+            }
+            return rows
+        }
         return members.keys.sorted().compactMap { key -> [String: String]? in
             guard key != "currency", key != "version", let value = members[key] else { return nil }
             let text: String

@@ -46,6 +46,10 @@ extension Schemas.EditOrder: JSONRequestBody {
     static let schemaName = "EditOrder"
 }
 
+extension Schemas.ChangeAddress: JSONRequestBody {
+    static let schemaName = "ChangeAddress"
+}
+
 extension Schemas.Reason: JSONRequestBody {
     static let schemaName = "Reason"
 }

@@ -15,6 +15,7 @@ struct OrderRoutes: Sendable {
         group.get(":number/timeline", use: timeline)
         group.patch(":number", use: edit)
         group.post(":number/cancel", use: cancel)
+        group.post(":number/address", use: changeAddress)
         group.post(":number/approve", use: approve)
         group.post(":number/reject", use: reject)
         group.post(":number/payments", use: recordPayment)
@@ -72,7 +73,7 @@ struct OrderRoutes: Sendable {
         }
         if let raw = request.cursorParameter() { query.after = try Self.decodeCursor(raw) }
         try errors.throwIfAny()
-        let page = try await orders.search(query)
+        let page = try await orders.search(query, for: try context.actor().principal)
         return try JSONCoding.pageResponse(page, body: { try Schemas.Order($0) }, cursor: Self.cursor(for:))
     }
 
@@ -90,14 +91,14 @@ struct OrderRoutes: Sendable {
     }
 
     @Sendable func show(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
-        let details = try await orders.details(try number(context))
+        let details = try await orders.details(try number(context), for: try context.actor().principal)
         return try JSONCoding.response(
             try Schemas.Order(details.order, timeline: details.timeline, payments: details.payments))
     }
 
     @Sendable func timeline(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         let number = try number(context)
-        let events = try await orders.timeline(number)
+        let events = try await orders.timeline(number, for: try context.actor().principal)
         return try JSONCoding.response(
             Schemas.Timeline(number: number.value, events: events.map(Schemas.TimelineEvent.init)))
     }
@@ -115,6 +116,15 @@ struct OrderRoutes: Sendable {
         let (body, data) = try await request.decodeStrict(Schemas.Reason.self, context: context)
         return try await command(request, context, data) { number, idempotency in
             try await orders.cancel(number, reason: body.reason, actor: try context.actor(), idempotency: idempotency)
+        }
+    }
+
+    @Sendable func changeAddress(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
+        let (body, data) = try await request.decodeStrict(Schemas.ChangeAddress.self, context: context)
+        return try await command(request, context, data) { number, idempotency in
+            try await orders.changeAddress(
+                number, to: body.shippingAddress.address, reason: body.reason, actor: try context.actor(),
+                idempotency: idempotency)
         }
     }
 

@@ -114,6 +114,7 @@ public func buildRouter(_ dependencies: AppDependencies) -> Router<OrderlyReques
     ConsoleImportRoutes(dependencies: dependencies).register(on: router)
     ConsoleAnnotationRoutes(dependencies: dependencies).register(on: router)
     ConsoleEditRoutes(dependencies: dependencies).register(on: router)
+    ConsoleAddressRoutes(dependencies: dependencies).register(on: router)
     ConsoleNewOrderRoutes(dependencies: dependencies).register(on: router)
     ConsoleCustomerRoutes(dependencies: dependencies).register(on: router)
     TrackingRoutes(dependencies: dependencies).register(on: router)

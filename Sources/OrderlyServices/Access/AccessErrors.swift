@@ -18,6 +18,17 @@ public struct PermissionDenied: Error, Hashable, Sendable {
     }
 }
 
+/// The caller is pinned to other warehouses than the one this acts on.
+public struct WarehouseOutOfScope: Error, Hashable, Sendable {
+    public var warehouse: WarehouseCode
+    public var principal: String
+
+    public init(warehouse: WarehouseCode, principal: String) {
+        self.warehouse = warehouse
+        self.principal = principal
+    }
+}
+
 /// A sign-in refused: wrong name or password (one message for both, so names
 /// cannot be probed), a disabled account, or too many recent failures.
 public struct LoginRefused: Error, Hashable, Sendable {

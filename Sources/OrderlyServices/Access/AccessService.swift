@@ -138,6 +138,29 @@ public struct AccessService: Sendable {
         }
     }
 
+    /// Pins an account to warehouses (nil: every warehouse); its sessions end so the
+    /// scope applies at once. Every code must name a warehouse the catalogue has.
+    @discardableResult
+    public func pin(
+        _ username: String, to warehouses: Set<WarehouseCode>?, known: [WarehouseCode], actor: Actor
+    ) async throws -> UserAccount {
+        if let warehouses {
+            var errors = FieldErrors()
+            if warehouses.isEmpty {
+                errors.add("warehouses", "name at least one warehouse, or none for all of them", code: "required")
+            }
+            for code in warehouses.sorted() where !known.contains(code) {
+                errors.add(
+                    "warehouses", "\(code.value) is not a warehouse", code: "unknown_warehouse",
+                    values: ["code": code.value])
+            }
+            try errors.throwIfAny()
+        }
+        return try await changeUser(username, action: "user.pin_warehouses", endSessions: true, actor: actor) {
+            user in user.warehouses = warehouses
+        }
+    }
+
     @discardableResult
     private func changeUser(
         _ username: String, action: String, endSessions: Bool, actor: Actor,
@@ -172,6 +195,7 @@ public struct AccessService: Sendable {
         [
             "username": .string(user.username), "display_name": .string(user.displayName),
             "role": .string(user.role.rawValue), "disabled": .bool(user.disabled),
+            "warehouses": user.warehouses.map { .array($0.sorted().map { .string($0.value) }) } ?? .null,
         ]
     }
 

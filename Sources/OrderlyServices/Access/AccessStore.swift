@@ -9,13 +9,16 @@ public struct UserAccount: Hashable, Sendable {
     public var role: Role
     public var passwordHash: String
     public var disabled: Bool
+    /// The warehouses the operator is pinned to; nil for all of them.
+    public var warehouses: Set<WarehouseCode>?
     public var createdAt: Date
     public var updatedAt: Date
 
     public init(
         id: String, username: String, displayName: String, role: Role, passwordHash: String, disabled: Bool = false,
-        createdAt: Date, updatedAt: Date
+        warehouses: Set<WarehouseCode>? = nil, createdAt: Date, updatedAt: Date
     ) {
+        self.warehouses = warehouses
         self.id = id
         self.username = username
         self.displayName = displayName
@@ -26,7 +29,7 @@ public struct UserAccount: Hashable, Sendable {
         self.updatedAt = updatedAt
     }
 
-    public var principal: Principal { .user(id: id, username: username, role: role) }
+    public var principal: Principal { .user(id: id, username: username, role: role, warehouses: warehouses) }
 }
 
 /// A console session. The store keeps a digest of the session token, never the token.

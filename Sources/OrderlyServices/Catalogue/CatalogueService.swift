@@ -83,8 +83,16 @@ public struct CatalogueService: Sendable {
 
     public func warehouses() async throws -> [Warehouse] { try await catalogue.warehouses() }
 
-    public func stockLevels(_ filter: StockFilter) async throws -> Page<StockLevel> {
-        try await stock.stockLevels(filter)
+    /// Stock levels matching `filter` in the warehouses the principal covers.
+    public func stockLevels(_ filter: StockFilter, for principal: Principal) async throws -> Page<StockLevel> {
+        var filter = filter
+        if let pinned = principal.warehouses {
+            let warehouses = filter.warehouses.map { $0.intersection(pinned) } ?? pinned
+            if let one = filter.warehouse, !warehouses.contains(one) { return Page(items: [], hasMore: false) }
+            guard !warehouses.isEmpty else { return Page(items: [], hasMore: false) }
+            filter.warehouses = warehouses
+        }
+        return try await stock.stockLevels(filter)
     }
 
     /// The newest movements of one SKU in one warehouse: the stock ledger.
@@ -167,6 +175,7 @@ public struct CatalogueService: Sendable {
         try errors.throwIfAny()
         let reason = reason.trimmed
         guard try await catalogue.warehouse(code) != nil else { throw NotFound("warehouse", code.value) }
+        guard actor.principal.covers(code) else { throw WarehouseOutOfScope(warehouse: code, principal: actor.name) }
         guard try await catalogue.product(sku) != nil else { throw NotFound("product", sku.value) }
         for _ in 0..<8 {
             let current = try await stock.stockLevel(warehouse: code, sku: sku)

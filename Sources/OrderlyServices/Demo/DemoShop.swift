@@ -162,7 +162,7 @@ public enum DemoShop {
             let number = try await place(
                 daysAgo: age, customer: index, lines: [(index * 5, 1 + index % 3), (index * 5 + 17, 1)],
                 channel: channels[index % channels.count], method: methods[index % methods.count])
-            let order = try await orders.details(number).order
+            let order = try await orders.details(number, for: demo.principal).order
             at(daysAgo: age - 0.02)
             _ = try await orders.recordPayment(
                 number, method: order.paymentMethod, amount: order.totals.grandTotal, reference: "DEMO-PAY-\(index)",
@@ -185,7 +185,7 @@ public enum DemoShop {
             let number = try await place(
                 daysAgo: 0.5 + Double(index) * 0.1, customer: index + 2, lines: [(index * 3 + 1, 2)], channel: "web",
                 method: "wechat_pay")
-            let order = try await orders.details(number).order
+            let order = try await orders.details(number, for: demo.principal).order
             _ = try await orders.recordPayment(
                 number, method: "wechat_pay", amount: order.totals.grandTotal, reference: "DEMO-WX-\(index)",
                 actor: demo)

@@ -30,6 +30,8 @@ public struct StockFilter: Sendable {
     /// or whose product's name contains it (`毛峰`).
     public var text: String?
     public var warehouse: WarehouseCode?
+    /// Levels in these warehouses only; nil for all.
+    public var warehouses: Set<WarehouseCode>?
     /// Keyset position: the last (sku, warehouse) of the previous page.
     public var after: (sku: SKU, warehouse: WarehouseCode)?
     public var limit: Int

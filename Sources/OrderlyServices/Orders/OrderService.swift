@@ -38,27 +38,50 @@ public struct OrderService: Sendable {
 
     // MARK: - Queries
 
-    public func details(_ number: OrderNumber) async throws -> OrderDetails {
-        guard let order = try await orders.order(number) else { throw NotFound("order", number.value) }
+    /// The order, for someone who may see it: an order of a warehouse the principal is
+    /// not pinned to is not found, the same as one that does not exist.
+    func order(_ number: OrderNumber, visibleTo principal: Principal) async throws -> Order {
+        guard let order = try await orders.order(number), principal.covers(order.warehouse) else {
+            throw NotFound("order", number.value)
+        }
+        return order
+    }
+
+    public func details(_ number: OrderNumber, for principal: Principal) async throws -> OrderDetails {
+        let order = try await order(number, visibleTo: principal)
         async let timeline = orders.timeline(number)
         async let payments = orders.payments(number)
         return OrderDetails(order: order, timeline: try await timeline, payments: try await payments)
     }
 
     /// What happened to the order, oldest first.
-    public func timeline(_ number: OrderNumber) async throws -> [TimelineEvent] {
-        guard try await orders.order(number) != nil else { throw NotFound("order", number.value) }
+    public func timeline(_ number: OrderNumber, for principal: Principal) async throws -> [TimelineEvent] {
+        _ = try await order(number, visibleTo: principal)
         return try await orders.timeline(number)
     }
 
-    public func search(_ query: OrderQuery) async throws -> Page<Order> {
-        try await orders.searchOrders(query)
+    /// The orders matching `query` among those of the warehouses the principal covers.
+    public func search(_ query: OrderQuery, for principal: Principal) async throws -> Page<Order> {
+        guard let query = Self.scoped(query, to: principal) else { return Page(items: [], hasMore: false) }
+        return try await orders.searchOrders(query)
     }
 
     /// How many orders match, exactly up to `cap`; `cap + 1` stands for more (so a
     /// list can say "10,000+" without counting a million orders).
-    public func count(_ query: OrderQuery, upTo cap: Int = 10_000) async throws -> Int? {
-        try await orders.countOrders(query, upTo: cap)
+    public func count(_ query: OrderQuery, for principal: Principal, upTo cap: Int = 10_000) async throws -> Int? {
+        guard let query = Self.scoped(query, to: principal) else { return 0 }
+        return try await orders.countOrders(query, upTo: cap)
+    }
+
+    /// The query narrowed to the warehouses the principal covers; nil when the two
+    /// have no warehouse in common, so nothing can match.
+    static func scoped(_ query: OrderQuery, to principal: Principal) -> OrderQuery? {
+        guard let pinned = principal.warehouses else { return query }
+        var query = query
+        let warehouses = query.warehouses.map { $0.intersection(pinned) } ?? pinned
+        guard !warehouses.isEmpty else { return nil }
+        query.warehouses = warehouses
+        return query
     }
 
     /// An order for its customer: found only when the number exists and the
@@ -70,7 +93,7 @@ public struct OrderService: Sendable {
             digits.allSatisfy(\.isNumber),
             let order = try await orders.order(number), order.shippingAddress.phone.hasSuffix(digits)
         else { throw NotFound("order", "with this number and phone") }
-        return try await details(number)
+        return try await details(number, for: .system("tracking"))
     }
 
     // MARK: - Commands
@@ -134,12 +157,33 @@ public struct OrderService: Sendable {
         idempotency: Idempotency<Order>? = nil
     ) async throws -> CommandResult<Order> {
         // A note too long is always a change, so the workflow's check below refuses it.
-        guard let order = try await orders.order(number) else { throw NotFound("order", number.value) }
+        let order = try await order(number, visibleTo: actor.principal)
         guard OrderWorkflow.changesAnnotations(order, staffNote: staffNote, flag: flag) else {
             return .applied(order, nil)
         }
         return try await transition("order.annotate", number, actor, idempotency) { order, now in
             try OrderWorkflow.annotate(order, staffNote: staffNote, flag: flag, now: now, actor: actor.name)
+        }
+    }
+
+    /// Sends the parcel to another address before it ships, for a reason kept in the
+    /// timeline. The same address again is no change.
+    public func changeAddress(
+        _ number: OrderNumber, to address: ShippingAddress, reason: String, actor: Actor,
+        idempotency: Idempotency<Order>? = nil
+    ) async throws -> CommandResult<Order> {
+        var errors = FieldErrors()
+        address.validate(into: &errors)
+        if reason.trimmed.isEmpty || reason.scalarCount > 500 { errors.addLength("reason", min: 1, max: 500) }
+        try errors.throwIfAny()
+        let address = address.trimmingText()
+        let reason = reason.trimmed
+        let order = try await order(number, visibleTo: actor.principal)
+        if order.shippingAddress == address, OrderWorkflow.acceptsAddressChange(order.status) {
+            return .applied(order, nil)
+        }
+        return try await transition("order.change_address", number, actor, idempotency) { order, now in
+            try OrderWorkflow.changeAddress(order, to: address, reason: reason, now: now, actor: actor.name)
         }
     }
 
@@ -299,7 +343,7 @@ public struct OrderService: Sendable {
         decide: @escaping @Sendable (Order, Date) async throws -> OrderChange
     ) async throws -> CommandResult<Order> {
         try await run(action, actor, idempotency) {
-            guard let order = try await orders.order(number) else { throw NotFound("order", number.value) }
+            let order = try await order(number, visibleTo: actor.principal)
             do {
                 return (order, try await decide(order, clock.now()))
             } catch let refusal as IllegalTransition {
@@ -386,9 +430,13 @@ public struct OrderService: Sendable {
 
     /// The audit entry of an order change: the statuses, total and lines before and after.
     static func audit(_ action: String, _ actor: Actor, before: Order?, change: OrderChange) -> AuditEntry {
-        AuditEntry(
+        // Only a change of address puts the address in the log: it is what changed, and
+        // the log need not hold every customer's address to prove every other change.
+        let withAddress = before.map { $0.shippingAddress != change.order.shippingAddress } ?? false
+        return AuditEntry(
             actor, at: change.order.updatedAt, action: action, target: "order:\(change.order.number.value)",
-            before: before.map(auditSummary), after: auditSummary(change.order))
+            before: before.map { auditSummary($0, withAddress: withAddress) },
+            after: auditSummary(change.order, withAddress: withAddress))
     }
 
     public func dashboard(dayStart: Date) async throws -> DashboardFigures {
@@ -401,7 +449,7 @@ public struct OrderService: Sendable {
         try await orders.dashboardTrends(firstDay: firstDay, days: days, paidBefore: paidBefore, topSKUs: topSKUs)
     }
 
-    static func auditSummary(_ order: Order) -> JSONValue {
+    static func auditSummary(_ order: Order, withAddress: Bool = false) -> JSONValue {
         var summary: [String: JSONValue] = [
             "status": .string(order.status.rawValue), "payment_status": .string(order.paymentStatus.rawValue),
             "fulfillment_status": .string(order.fulfillmentStatus.rawValue),
@@ -411,6 +459,14 @@ public struct OrderService: Sendable {
         ]
         if let note = order.staffNote { summary["staff_note"] = .string(note) }
         if let flag = order.flag { summary["flag"] = .string(flag.rawValue) }
+        if withAddress {
+            let address = order.shippingAddress
+            summary["recipient"] = .string(address.recipient)
+            summary["phone"] = .string(PersonalData.maskedPhone(address.phone))
+            summary["address"] = .string(
+                [address.province, address.city, address.district, address.street, address.postalCode ?? ""]
+                    .filter { !$0.isEmpty }.joined(separator: " "))
+        }
         return .object(summary)
     }
 

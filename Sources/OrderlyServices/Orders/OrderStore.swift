@@ -21,6 +21,8 @@ public struct OrderQuery: Hashable, Sendable {
     public var channel: String?
     /// Orders with this flag only.
     public var flag: OrderFlag?
+    /// Orders leaving from these warehouses only; nil for all.
+    public var warehouses: Set<WarehouseCode>?
     /// One customer's orders: by their customer ID, or the recipient's phone number.
     public var customerID: String?
     public var phone: String?

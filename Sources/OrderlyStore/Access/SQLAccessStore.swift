@@ -8,25 +8,37 @@ public struct SQLAccessStore: AccessStore, Sendable {
 
     // MARK: - Users
 
-    static let userColumns = "id, username, display_name, role, password_hash, disabled, created_at, updated_at"
+    static let userColumns =
+        "id, username, display_name, role, password_hash, disabled, created_at, updated_at, warehouses"
 
     private static func decodeUser(_ row: SQLRow) -> UserAccount {
         UserAccount(
             id: row.text("id"), username: row.text("username"), displayName: row.text("display_name"),
             role: Role(rawValue: row.text("role"))!,
             passwordHash: row.text("password_hash"), disabled: row.int("disabled") != 0,
+            warehouses: row.optionalText("warehouses").map(Self.warehouses(from:)),
             createdAt: row.date("created_at"), updatedAt: row.date("updated_at"))
+    }
+
+    /// Warehouse codes as the `warehouses` column keeps them: sorted, comma-separated
+    /// (a code has no comma). Null stands for every warehouse.
+    static func warehouseColumn(_ codes: Set<WarehouseCode>?) -> SQLValue {
+        SQLValue(codes.map { $0.map(\.value).sorted().joined(separator: ",") })
+    }
+
+    private static func warehouses(from column: String) -> Set<WarehouseCode> {
+        Set(column.split(separator: ",").compactMap { WarehouseCode(String($0)) })
     }
 
     public func createUser(_ user: UserAccount, audit: AuditEntry) async throws {
         try await db.write(
             [
                 SQLStatement(
-                    "INSERT INTO users (\(Self.userColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO users (\(Self.userColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [
                         .text(user.id), .text(user.username), .text(user.displayName), .text(user.role.rawValue),
                         .text(user.passwordHash), SQLValue(user.disabled ? 1 : 0), SQLValue(user.createdAt),
-                        SQLValue(user.updatedAt),
+                        SQLValue(user.updatedAt), Self.warehouseColumn(user.warehouses),
                     ], onDuplicate: .duplicate(what: "username"))
             ], audit: audit)
     }
@@ -37,13 +49,13 @@ public struct SQLAccessStore: AccessStore, Sendable {
         var statements = [
             SQLStatement(
                 """
-                UPDATE users SET display_name = ?, role = ?, password_hash = ?, disabled = ?, updated_at = ? \
-                WHERE id = ? AND updated_at = ?
+                UPDATE users SET display_name = ?, role = ?, password_hash = ?, disabled = ?, updated_at = ?, \
+                warehouses = ? WHERE id = ? AND updated_at = ?
                 """,
                 [
                     .text(user.displayName), .text(user.role.rawValue), .text(user.passwordHash),
-                    SQLValue(user.disabled ? 1 : 0), SQLValue(user.updatedAt), .text(user.id),
-                    SQLValue(expectedUpdatedAt),
+                    SQLValue(user.disabled ? 1 : 0), SQLValue(user.updatedAt), Self.warehouseColumn(user.warehouses),
+                    .text(user.id), SQLValue(expectedUpdatedAt),
                 ], unlessChanged: .versionChanged)
         ]
         if endSessions {

@@ -40,6 +40,9 @@ public struct SQLStockStore: StockStore, Sendable {
                 """, .text(escaped.uppercased() + "%"), .text("%" + escaped + "%"))
         }
         if let warehouse = filter.warehouse { conditions.add("warehouse = ?", .text(warehouse.value)) }
+        if let warehouses = filter.warehouses?.sorted(), !warehouses.isEmpty {
+            conditions.add("warehouse", in: warehouses.map { .text($0.value) })
+        }
         if let after = filter.after {
             conditions.add("(sku, warehouse) > (?, ?)", .text(after.sku.value), .text(after.warehouse.value))
         }

@@ -228,6 +228,12 @@ struct SQLFilter: Sendable {
         binds += values
     }
 
+    /// `column` is one of `values` (which is not empty).
+    mutating func add(_ column: String, in values: [SQLValue]) {
+        conditions.append("\(column) IN (\(values.map { _ in "?" }.joined(separator: ", ")))")
+        binds += values
+    }
+
     var whereClause: String {
         conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
     }

@@ -382,6 +382,10 @@ enum Schema {
             version: 10, name: "disabled products",
             // When the product was disabled (停用); null while it is sold.
             statements: ["ALTER TABLE products ADD COLUMN disabled_at BIGINT"]),
+        Migration(
+            version: 11, name: "operators pinned to warehouses",
+            // The warehouse codes an operator works with, comma-separated; null for all.
+            statements: ["ALTER TABLE users ADD COLUMN warehouses TEXT"]),
     ]
 
     /// A search by name reads the terms now, and a placement writes one index less.

@@ -77,6 +77,9 @@ extension SQLOrderStore {
         if let status = query.status { filter.add("status = ?", .text(status.rawValue)) }
         if let channel = query.channel { filter.add("channel = ?", .text(channel)) }
         if let flag = query.flag { filter.add("flag = ?", .text(flag.rawValue)) }
+        if let warehouses = query.warehouses?.sorted(), !warehouses.isEmpty {
+            filter.add("warehouse", in: warehouses.map { .text($0.value) })
+        }
         if let customerID = query.customerID { filter.add("customer_id = ?", .text(customerID)) }
         if let phone = query.phone {
             filter = filter.adding(Self.samePhone(phone))

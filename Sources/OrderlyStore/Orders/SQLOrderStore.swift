@@ -272,6 +272,12 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
             ("cancel_reason", SQLValue(order.cancelReason)), ("version", SQLValue(order.version)),
             ("edit_count", SQLValue(order.editCount)), ("staff_note", SQLValue(order.staffNote)),
             ("flag", SQLValue(order.flag?.rawValue)),
+            ("recipient", .text(order.shippingAddress.recipient)),
+            ("recipient_phone", .text(order.shippingAddress.phone)),
+            ("province", .text(order.shippingAddress.province)),
+            ("city", .text(order.shippingAddress.city)), ("district", .text(order.shippingAddress.district)),
+            ("street", .text(order.shippingAddress.street)),
+            ("postal_code", SQLValue(order.shippingAddress.postalCode)),
         ]
     }
 
@@ -282,12 +288,6 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
             ("number", number), ("channel", .text(order.channel)), ("customer_id", SQLValue(order.customer.id)),
             ("customer_name", .text(order.customer.name)), ("customer_phone", SQLValue(order.customer.phone)),
             ("customer_email", SQLValue(order.customer.email)),
-            ("recipient", .text(order.shippingAddress.recipient)),
-            ("recipient_phone", .text(order.shippingAddress.phone)),
-            ("province", .text(order.shippingAddress.province)),
-            ("city", .text(order.shippingAddress.city)), ("district", .text(order.shippingAddress.district)),
-            ("street", .text(order.shippingAddress.street)),
-            ("postal_code", SQLValue(order.shippingAddress.postalCode)),
             ("payment_method", .text(order.paymentMethod)), ("note", SQLValue(order.note)),
             ("currency", .text(order.totals.grandTotal.currency.code)), ("created_at", SQLValue(order.createdAt)),
         ]

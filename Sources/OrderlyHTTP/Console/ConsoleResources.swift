@@ -27,6 +27,7 @@ enum ConsoleResources {
         ("products", PackageResources.products_mustache), ("product", PackageResources.product_mustache),
         ("product_fields", PackageResources.product_fields_mustache),
         ("sku_link", PackageResources.sku_link_mustache),
+        ("change_address", PackageResources.change_address_mustache),
     ]
 
     static let stylesheet = String(decoding: PackageResources.console_css, as: UTF8.self)

@@ -355,6 +355,40 @@ def edit_order(passwords, key, artifacts, failures):
         shot("3-changed")
 
 
+def change_address(passwords, key, artifacts, failures):
+    """Customer service, in English on a phone, sends an order that has not shipped to
+    another street for the reason the customer gave: the form starts from the address
+    as it is, and the order's page and timeline show the change and the reason."""
+    request = urllib.request.Request(f"{BASE}/v1/orders", data=order_body([("CUP-002", 1)]), method="POST",
+                                     headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"})
+    with urllib.request.urlopen(request) as response:
+        number = json.loads(response.read())["number"]
+    with Browser(TEXT["en"]["language"], *SIZES["phone"]) as browser:
+        def shot(name):
+            browser.screenshot(os.path.join(artifacts, f"address-{name}.png"))
+        sign_in(browser, "service", passwords["service"], "en")
+        browser.open(f"{BASE}/console/orders/{number}")
+        browser.click(browser.find_link("Change address"))
+        if not browser.until(lambda: browser.url.endswith("/address")):
+            failures.append(f"[address] the form did not open: {browser.url}")
+            return
+        if not browser.execute("return document.querySelector('input[name=street]').value;"):
+            failures.append("[address] the form does not start from the order's address")
+        browser.execute("document.querySelector('input[name=street]').value = '';")
+        browser.type("input[name=street]", "Building 7, 88 Jiangnan Avenue")
+        browser.type("input[name=reason]", "Customer called: deliver to the office")
+        shot("1-form")
+        if browser.execute(OVERFLOW) > 1:
+            failures.append("[address] the form is wider than the phone")
+        browser.click(browser.find("form[action$='/address'] button[type=submit]"))
+        done = browser.until(lambda: "Address changed." in browser.text(".flash") and browser.page_source())
+        if not done or "88 Jiangnan Avenue" not in done:
+            failures.append(f"[address] after saving: {browser.text('.flash')}")
+        elif "deliver to the office" not in done or "Address changed" not in done:
+            failures.append("[address] the reason or the change is not in the timeline")
+        shot("2-changed")
+
+
 def all_orders(key):
     request = urllib.request.Request(f"{BASE}/v1/orders?limit=200", headers={"Authorization": f"Bearer {key}"})
     with urllib.request.urlopen(request) as response:
@@ -521,6 +555,10 @@ def main():
                 edit_order(passwords, key, args.artifacts, failures)
             except WebDriverError as error:
                 failures.append(f"[edit] {str(error)[:300]}")
+            try:
+                change_address(passwords, key, args.artifacts, failures)
+            except WebDriverError as error:
+                failures.append(f"[address] {str(error)[:300]}")
             try:
                 product_price_and_disable(passwords, args.artifacts, failures)
             except WebDriverError as error:

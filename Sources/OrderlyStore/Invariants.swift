@@ -7,7 +7,9 @@ extension SQLStore {
     /// - an open order holds exactly its lines in reservations, a closed one nothing;
     /// - every order's totals equal the sum of its lines;
     /// - every paid order's payments cover its grand total, and an unpaid one has none;
-    /// - every order's status is where its timeline leads by legal transitions.
+    /// - every order's status is where its timeline leads by legal transitions;
+    /// - every order's search terms are those its names, note and number make, filed
+    ///   under its placement time, and no term names an order that is not there.
     /// Returns one line per discrepancy; empty when everything holds. Orders are read
     /// in pages, so the check runs in bounded memory on any size of shop.
     public func invariantViolations(pageSize: Int = 500) async throws -> [String] {
@@ -16,12 +18,20 @@ extension SQLStore {
         while true {
             let page = try await db.query(
                 """
-                SELECT number, status, payment_status, subtotal, shipping, discount, grand_total FROM orders \
+                SELECT number, status, payment_status, subtotal, shipping, discount, grand_total, created_at, \
+                recipient, customer_name, staff_note FROM orders \
                 WHERE number > ? ORDER BY number LIMIT ?
                 """, [.text(after), SQLValue(pageSize)])
             guard let last = page.last else { break }
             violations += try await orderViolations(page)
             after = last.text("number")
+        }
+        let strays = try await db.query(
+            """
+            SELECT COUNT(*) AS strays FROM order_terms t WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.number = t.number)
+            """, [])
+        if let count = strays.first?.int("strays"), count > 0 {
+            violations.append("search terms: \(count) name orders that are not stored")
         }
         return violations
     }
@@ -73,6 +83,8 @@ extension SQLStore {
             SELECT order_number, CAST(SUM(amount) AS BIGINT) AS paid FROM payments \
             WHERE order_number IN (\(marks)) GROUP BY order_number
             """, numbers)
+        async let termRows = db.query(
+            "SELECT number, term, created_at FROM order_terms WHERE number IN (\(marks))", numbers)
         async let eventRows = db.query(
             "SELECT order_number, type FROM order_events WHERE order_number IN (\(marks)) ORDER BY order_number, seq",
             numbers)
@@ -84,6 +96,13 @@ extension SQLStore {
         for row in try await paymentRows { paid[row.text("order_number")] = row.int("paid") }
         var timelines: [String: [String]] = [:]
         for row in try await eventRows { timelines[row.text("order_number"), default: []].append(row.text("type")) }
+
+        var storedTerms: [String: Set<String>] = [:]
+        var termTimes: [String: Set<Int64>] = [:]
+        for row in try await termRows {
+            storedTerms[row.text("number"), default: []].insert(row.text("term"))
+            termTimes[row.text("number"), default: []].insert(row.int("created_at"))
+        }
 
         var violations: [String] = []
         for order in orders {
@@ -120,6 +139,22 @@ extension SQLStore {
                 }
             case nil:
                 violations.append("\(label): unknown payment status \(order.text("payment_status"))")
+            }
+            if let orderNumber = OrderNumber(number) {
+                let expected = OrderSearchTerms.terms(
+                    number: orderNumber,
+                    searchedText: OrderSearchTerms.searchedText(
+                        recipient: order.text("recipient"), customerName: order.text("customer_name"),
+                        staffNote: order.optionalText("staff_note")))
+                let stored = storedTerms[number] ?? []
+                if stored != expected {
+                    violations.append(
+                        "\(label): search terms lack \(expected.subtracting(stored).sorted()) "
+                            + "and have \(stored.subtracting(expected).sorted()) besides")
+                }
+                if let times = termTimes[number], times != [order.int("created_at")] {
+                    violations.append("\(label): search terms are filed under another time than its placement")
+                }
             }
             switch TimelineReplay.status(after: timelines[number] ?? []) {
             case .success(let replayed) where replayed != status:

@@ -25,14 +25,25 @@ public enum OrderSearchTerms {
 
     /// The terms of an order.
     public static func terms(of order: Order) -> Set<String> {
-        var terms: Set<String> = [numberTerm(order.number)]
-        for text in searchedText(of: order) { terms.formUnion(pieces(of: text)) }
+        terms(number: order.number, searchedText: searchedText(of: order))
+    }
+
+    /// The terms of an order with this number and these folded texts.
+    public static func terms(number: OrderNumber, searchedText: [String]) -> Set<String> {
+        var terms: Set<String> = [numberTerm(number)]
+        for text in searchedText { terms.formUnion(pieces(of: text)) }
         return terms
     }
 
     /// The texts searched by part, folded; orders with the same texts have the same terms.
     public static func searchedText(of order: Order) -> [String] {
-        [order.shippingAddress.recipient, order.customer.name, order.staffNote ?? ""].map(fold)
+        searchedText(
+            recipient: order.shippingAddress.recipient, customerName: order.customer.name,
+            staffNote: order.staffNote)
+    }
+
+    public static func searchedText(recipient: String, customerName: String, staffNote: String?) -> [String] {
+        [recipient, customerName, staffNote ?? ""].map(fold)
     }
 
     /// Every one- and two-character piece of already folded text.

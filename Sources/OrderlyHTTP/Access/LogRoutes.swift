@@ -42,24 +42,47 @@ struct LogRoutes: Sendable {
 }
 
 /// A log row's keyset position, as the store pages by it: the audit log by
-/// sequence number, the others by time in milliseconds.
+/// sequence number, the others by time in milliseconds and then the row's id
+/// (many sign-ins can share a millisecond).
 protocol LogRow: Sendable {
     var logPosition: Int64 { get }
+    var logPositionID: String? { get }
 }
 
-extension AuditRecord: LogRow { var logPosition: Int64 { seq } }
-extension LoginAttempt: LogRow { var logPosition: Int64 { at.unixMilliseconds } }
-extension ExceptionRecord: LogRow { var logPosition: Int64 { at.unixMilliseconds } }
+extension AuditRecord: LogRow {
+    var logPosition: Int64 { seq }
+    var logPositionID: String? { nil }
+}
+extension LoginAttempt: LogRow {
+    var logPosition: Int64 { at.unixMilliseconds }
+    var logPositionID: String? { id }
+}
+extension ExceptionRecord: LogRow {
+    var logPosition: Int64 { at.unixMilliseconds }
+    var logPositionID: String? { requestID }
+}
 
 extension LogRow {
     /// The `?cursor=` of the page after this row.
-    var logCursor: String { Cursor.encode([String(logPosition)]) }
+    var logCursor: String { Cursor.encode([String(logPosition)] + (logPositionID.map { [$0] } ?? [])) }
 }
 
 extension Page where Item: LogRow {
     /// The `?cursor=` of the next page; nil on the last. The console uses it.
     var nextCursor: String? {
         hasMore ? items.last.map(\.logCursor) : nil
+    }
+}
+
+extension LogFilter {
+    /// Starts after the row a `logCursor` names; throws `Cursor.invalid` for
+    /// anything no log issued.
+    mutating func start(after cursor: String) throws {
+        let parts = try (try? Cursor.decode(cursor, parts: 2)) ?? Cursor.decode(cursor, parts: 1)
+        // Positions are sequence numbers or times in milliseconds: never beyond 9999.
+        guard let position = Cursor.milliseconds(parts[0]) else { throw Cursor.invalid }
+        before = position
+        beforeID = parts.count == 2 ? parts[1] : nil
     }
 }
 
@@ -86,11 +109,7 @@ extension Request {
             }
         }
         try errors.throwIfAny()
-        if let raw = cursorParameter() {
-            // Positions are sequence numbers or times in milliseconds: never beyond 9999.
-            guard let position = Cursor.milliseconds(try Cursor.decode(raw, parts: 1)[0]) else { throw Cursor.invalid }
-            filter.before = position
-        }
+        if let raw = cursorParameter() { try filter.start(after: raw) }
         return filter
     }
 }

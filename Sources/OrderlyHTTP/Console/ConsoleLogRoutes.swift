@@ -36,7 +36,7 @@ struct ConsoleLogRoutes: Sendable {
     }
 
     /// What one log page's filter form says.
-    private struct Filter {
+    struct Filter {
         /// The log page's path, where the form and the next page go.
         var path: String
         var filter = LogFilter()
@@ -48,7 +48,7 @@ struct ConsoleLogRoutes: Sendable {
 
     /// Reads the filter form: a kind from `kinds` (or none), who (free text), and
     /// days `from`–`to` in the shop's time zone, each checked with a message.
-    private func readFilter(
+    func readFilter(
         _ request: Request, _ page: ConsolePage, path: String, kind: (name: String, label: String, codes: [String])?,
         who: (name: String, label: String)?, word: (String) -> String = { $0 }
     ) throws -> Filter {
@@ -97,11 +97,7 @@ struct ConsoleLogRoutes: Sendable {
             result.query.append("\(name)=\(raw)")
         }
         if let raw = form["cursor"] {
-            if let parts = try? Cursor.decode(raw, parts: 1), let position = Cursor.milliseconds(parts[0]) {
-                result.filter.before = position
-            } else {
-                result.messages.append(page.text("logs.bad_cursor"))
-            }
+            do { try result.filter.start(after: raw) } catch { result.messages.append(page.text("logs.bad_cursor")) }
         }
         return result
     }
@@ -109,12 +105,23 @@ struct ConsoleLogRoutes: Sendable {
     /// A log page: its rows, the link to the next page with the same filter, and 422
     /// when the filter could not be read, as the API answers.
     private func respond(
-        _ page: ConsolePage, _ template: String, _ filter: Filter, records: [[String: Any]], nextCursor: String?
+        _ page: ConsolePage, _ template: String, _ filter: Filter, records: [[String: Any]], nextCursor: String?,
+        exportable: Bool = true
     ) -> Response {
         var values = filter.values
         values["messages"] = filter.messages
         values["hasRecords"] = !records.isEmpty
         values["records"] = records
+        values["hasExports"] = exportable
+        if exportable {
+            values["exports"] = [SpreadsheetFormat.xlsx, .csv].map { format -> [String: Any] in
+                [
+                    "href": "\(filter.path)/export?"
+                        + (["format=\(format.rawValue)"] + filter.query).joined(separator: "&"),
+                    "label": page.text("export.format_\(format.rawValue)"),
+                ]
+            }
+        }
         values["next"] =
             nextCursor.map { filter.path + "?" + (filter.query + ["cursor=\($0)"]).joined(separator: "&") } ?? false
         return htmlResponse(
@@ -122,12 +129,23 @@ struct ConsoleLogRoutes: Sendable {
             status: filter.messages.isEmpty ? .ok : .unprocessableContent)
     }
 
-    @Sendable func auditLog(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
-        let page = page(request, context)
-        let filter = try readFilter(
+    func auditFilter(_ request: Request, _ page: ConsolePage) throws -> Filter {
+        try readFilter(
             request, page, path: "/console/audit",
             kind: ("action", page.text("audit.action"), Self.auditActions),
             who: ("actor", page.text("audit.actor")), word: page.language.auditAction)
+    }
+
+    func loginFilter(_ request: Request, _ page: ConsolePage) throws -> Filter {
+        try readFilter(
+            request, page, path: "/console/logins",
+            kind: ("outcome", page.text("logins.outcome"), Self.loginOutcomes.map(\.rawValue)),
+            who: ("username", page.text("logins.username")), word: { page.text("logins.outcome_\($0)") })
+    }
+
+    @Sendable func auditLog(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
+        let page = page(request, context)
+        let filter = try auditFilter(request, page)
         let result =
             filter.messages.isEmpty ? try await access.auditLog(filter.filter) : Page(items: [], hasMore: false)
         let records = result.items.map { record -> [String: Any] in
@@ -147,10 +165,7 @@ struct ConsoleLogRoutes: Sendable {
 
     @Sendable func loginLog(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         let page = page(request, context)
-        let filter = try readFilter(
-            request, page, path: "/console/logins",
-            kind: ("outcome", page.text("logins.outcome"), Self.loginOutcomes.map(\.rawValue)),
-            who: ("username", page.text("logins.username")), word: { page.text("logins.outcome_\($0)") })
+        let filter = try loginFilter(request, page)
         let result =
             filter.messages.isEmpty ? try await access.loginLog(filter.filter) : Page(items: [], hasMore: false)
         let records = result.items.map { attempt -> [String: Any] in
@@ -177,8 +192,6 @@ struct ConsoleLogRoutes: Sendable {
                 "error": record.error.prefix(scalars: 300),
             ]
         }
-        return respond(
-            page, "exceptions", filter, records: records,
-            nextCursor: result.nextCursor)
+        return respond(page, "exceptions", filter, records: records, nextCursor: result.nextCursor, exportable: false)
     }
 }

@@ -109,6 +109,7 @@ public func buildRouter(_ dependencies: AppDependencies) -> Router<OrderlyReques
     ConsoleAdminRoutes(dependencies: dependencies).register(on: router)
     ConsoleProductRoutes(dependencies: dependencies).register(on: router)
     ConsoleLogRoutes(dependencies: dependencies).register(on: router)
+    ConsoleLogExportRoutes(dependencies: dependencies).register(on: router)
     ConsoleBatchRoutes(dependencies: dependencies).register(on: router)
     ConsoleExportRoutes(dependencies: dependencies).register(on: router)
     ConsoleImportRoutes(dependencies: dependencies).register(on: router)

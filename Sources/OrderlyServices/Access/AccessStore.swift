@@ -103,6 +103,8 @@ public struct LoginAttempt: Hashable, Sendable {
         case pending
     }
 
+    /// The row's key; nil for an attempt not yet recorded.
+    public var id: String?
     public var at: Date
     public var username: String
     public var userID: String?
@@ -113,8 +115,10 @@ public struct LoginAttempt: Hashable, Sendable {
     public var reason: String
 
     public init(
-        at: Date, username: String, userID: String?, ip: String?, userAgent: String?, outcome: Outcome, reason: String
+        id: String? = nil, at: Date, username: String, userID: String?, ip: String?, userAgent: String?,
+        outcome: Outcome, reason: String
     ) {
+        self.id = id
         self.at = at
         self.username = username
         self.userID = userID
@@ -222,6 +226,9 @@ public struct LogFilter: Hashable, Sendable {
     public var to: Date?
     /// The position of the last row of the previous page (seq, or time in ms).
     public var before: Int64?
+    /// With `before` in the logs paged by time: that row's id, so rows of the same
+    /// millisecond with a smaller id come next rather than being skipped.
+    public var beforeID: String?
     public var limit: Int
 
     public init(

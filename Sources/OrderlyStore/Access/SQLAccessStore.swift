@@ -244,15 +244,16 @@ public struct SQLAccessStore: AccessStore, Sendable {
         var conditions = Self.timeConditions(filter, column: "at")
         if let outcome = filter.kind { conditions.add("outcome = ?", .text(outcome)) }
         if let username = filter.who { conditions.add("username = ?", .text(username)) }
-        if let before = filter.before { conditions.add("at < ?", .int(before)) }
+        Self.addPosition(filter, key: "id", to: &conditions)
         let rows = try await db.query(
             """
-            SELECT at, username, user_id, ip, user_agent, outcome, reason FROM login_log \
+            SELECT id, at, username, user_id, ip, user_agent, outcome, reason FROM login_log \
             \(conditions.whereClause) ORDER BY at DESC, id DESC LIMIT ?
             """, conditions.binds + [SQLValue(filter.limit + 1)])
         let items = rows.prefix(filter.limit).map { row in
             LoginAttempt(
-                at: row.date("at"), username: row.text("username"), userID: row.optionalText("user_id"),
+                id: row.text("id"), at: row.date("at"), username: row.text("username"),
+                userID: row.optionalText("user_id"),
                 ip: row.optionalText("ip"),
                 userAgent: row.optionalText("user_agent"),
                 outcome: LoginAttempt.Outcome(rawValue: row.text("outcome")) ?? .failure,
@@ -297,7 +298,7 @@ public struct SQLAccessStore: AccessStore, Sendable {
 
     public func exceptions(_ filter: LogFilter) async throws -> Page<ExceptionRecord> {
         var conditions = Self.timeConditions(filter, column: "at")
-        if let before = filter.before { conditions.add("at < ?", .int(before)) }
+        Self.addPosition(filter, key: "request_id", to: &conditions)
         let rows = try await db.query(
             """
             SELECT request_id, at, method, path, principal, error FROM exception_log \
@@ -313,6 +314,17 @@ public struct SQLAccessStore: AccessStore, Sendable {
     }
 
     // MARK: - Helpers
+
+    /// Rows after the previous page's last, newest first by `(at, key)`; a cursor
+    /// without the key (issued before it had one) goes by the time alone.
+    private static func addPosition(_ filter: LogFilter, key: String, to conditions: inout SQLFilter) {
+        guard let before = filter.before else { return }
+        if let id = filter.beforeID {
+            conditions.add("(at < ? OR (at = ? AND \(key) < ?))", .int(before), .int(before), .text(id))
+        } else {
+            conditions.add("at < ?", .int(before))
+        }
+    }
 
     private static func timeConditions(_ filter: LogFilter, column: String) -> SQLFilter {
         var conditions = SQLFilter()

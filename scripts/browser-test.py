@@ -357,7 +357,7 @@ def edit_order(passwords, key, artifacts, failures):
 
 def change_address(passwords, key, artifacts, failures):
     """Customer service, in English on a phone, sends an order that has not shipped to
-    another street for the reason the customer gave: the form starts from the address
+    another street (typed in Chinese, as customers give it) for the reason the customer gave: the form starts from the address
     as it is, and the order's page and timeline show the change and the reason."""
     request = urllib.request.Request(f"{BASE}/v1/orders", data=order_body([("CUP-002", 1)]), method="POST",
                                      headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"})
@@ -375,16 +375,16 @@ def change_address(passwords, key, artifacts, failures):
         if not browser.execute("return document.querySelector('input[name=street]').value;"):
             failures.append("[address] the form does not start from the order's address")
         browser.execute("document.querySelector('input[name=street]').value = '';")
-        browser.type("input[name=street]", "Building 7, 88 Jiangnan Avenue")
-        browser.type("input[name=reason]", "Customer called: deliver to the office")
+        browser.type("input[name=street]", "江南大道88号7幢")
+        browser.type("input[name=reason]", "客户来电：改送公司")
         shot("1-form")
         if browser.execute(OVERFLOW) > 1:
             failures.append("[address] the form is wider than the phone")
         browser.click(browser.find("form[action$='/address'] button[type=submit]"))
         done = browser.until(lambda: "Address changed." in browser.text(".flash") and browser.page_source())
-        if not done or "88 Jiangnan Avenue" not in done:
+        if not done or "江南大道88号7幢" not in done:
             failures.append(f"[address] after saving: {browser.text('.flash')}")
-        elif "deliver to the office" not in done or "Address changed" not in done:
+        elif "改送公司" not in done or "Address changed" not in done:
             failures.append("[address] the reason or the change is not in the timeline")
         shot("2-changed")
 

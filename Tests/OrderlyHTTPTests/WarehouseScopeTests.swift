@@ -98,6 +98,28 @@ struct WarehouseScopeTests {
         }
     }
 
+    /// The dashboard's low-stock list is the pinned operator's own: more shortages
+    /// elsewhere than the list holds do not crowd theirs out.
+    @Test(arguments: Backend.available)
+    func thePinnedDashboardListsTheirOwnShortages(_ backend: Backend) async throws {
+        try await withAPI(backend) { shop, api in
+            try await shop.stock((0..<25).map { ("TEA-\(100 + $0)", 1000, $0 % 3) })
+            try await shop.catalogue.setOnHand(
+                warehouse: shop.guangzhou, sku: SKU("TEA-124")!, onHand: 7, reason: "opening", actor: "test")
+            _ = try await shop.console(.warehouse, api, username: "gz-staff")
+            try await shop.access.pin(
+                "gz-staff", to: [shop.guangzhou], known: [shop.hangzhou, shop.guangzhou], actor: "test")
+            let (scoped, _) = try await shop.console(.warehouse, api, username: "gz-staff")
+            let dashboard = try await scoped.call(.get, "/console", headers: Self.chinese)
+            #expect(
+                dashboard.text.contains("/console/stock?q=TEA-124&amp;warehouse=GZ1"), "\(dashboard.text.suffix(2500))")
+            #expect(!dashboard.text.contains("warehouse=HZ1"))
+            let (admin, _) = try await shop.console(.administrator, api)
+            let all = try await admin.call(.get, "/console", headers: Self.chinese)
+            #expect(all.text.contains("warehouse=HZ1") && !all.text.contains("q=TEA-124&amp;warehouse=GZ1"))
+        }
+    }
+
     @Test(arguments: Backend.available)
     func theListFiltersByWarehouseAndRefusesBadFilters(_ backend: Backend) async throws {
         try await withAPI(backend) { shop, api in

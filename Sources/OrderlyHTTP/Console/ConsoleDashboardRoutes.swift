@@ -71,8 +71,8 @@ struct ConsoleDashboardRoutes: Sendable {
         if page.may(.stockRead) {
             // An operator pinned to warehouses sees their shortages only.
             let viewer = try context.actor().principal
-            let low = try await dependencies.catalogue.lowStock(available: settings.lowStockAvailable, limit: 20)
-                .filter { viewer.covers($0.warehouse) }
+            let low = try await dependencies.catalogue.lowStock(
+                available: settings.lowStockAvailable, limit: 20, in: viewer.warehouses)
             values["stock"] = [
                 "hasLow": !low.isEmpty,
                 "low": low.map { level -> [String: Any] in

@@ -101,8 +101,12 @@ public struct CatalogueService: Sendable {
     }
 
     /// Levels with at most `available` units available, scarcest first.
-    public func lowStock(available: Int, limit: Int) async throws -> [StockLevel] {
-        try await stock.lowStock(available: available, limit: limit)
+    /// The lowest levels at or below `available`, in `warehouses` (nil: all of them),
+    /// so an operator pinned to a warehouse sees up to `limit` of their own.
+    public func lowStock(available: Int, limit: Int, in warehouses: Set<WarehouseCode>? = nil) async throws
+        -> [StockLevel]
+    {
+        try await stock.lowStock(available: available, limit: limit, in: warehouses)
     }
 
     /// The products of `skus` that exist, by SKU (one query for a page of stock).

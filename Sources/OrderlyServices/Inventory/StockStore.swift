@@ -59,5 +59,5 @@ public protocol StockStore: Sendable {
     func adjustOnHand(expectedOnHand: Int?, movement: StockMovement, audit: AuditEntry) async throws
     func movements(warehouse: WarehouseCode, sku: SKU, limit: Int) async throws -> [StockMovement]
     /// Levels with at most `available` units available, scarcest first.
-    func lowStock(available: Int, limit: Int) async throws -> [StockLevel]
+    func lowStock(available: Int, limit: Int, in warehouses: Set<WarehouseCode>?) async throws -> [StockLevel]
 }

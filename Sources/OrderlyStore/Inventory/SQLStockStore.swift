@@ -91,12 +91,21 @@ public struct SQLStockStore: StockStore, Sendable {
         }
     }
 
-    public func lowStock(available: Int, limit: Int) async throws -> [StockLevel] {
-        try await db.query(
+    public func lowStock(available: Int, limit: Int, in warehouses: Set<WarehouseCode>?) async throws
+        -> [StockLevel]
+    {
+        var conditions = SQLFilter()
+        conditions.add("on_hand - reserved <= ?", SQLValue(available))
+        if let warehouses {
+            // No warehouse: nothing (an empty IN list is not SQL).
+            guard !warehouses.isEmpty else { return [] }
+            conditions.add("warehouse", in: warehouses.sorted().map { .text($0.value) })
+        }
+        return try await db.query(
             """
-            SELECT warehouse, sku, on_hand, reserved FROM stock WHERE on_hand - reserved <= ? \
+            SELECT warehouse, sku, on_hand, reserved FROM stock \(conditions.whereClause) \
             ORDER BY on_hand - reserved, sku, warehouse LIMIT ?
-            """, [SQLValue(available), SQLValue(limit)]
+            """, conditions.binds + [SQLValue(limit)]
         ).map(Self.decodeLevel)
     }
 

@@ -130,12 +130,7 @@ struct ConsoleAdminRoutes: Sendable {
                 ]
             },
             "form": ["sku": chosenSKU, "on_hand": form?["on_hand"] ?? "", "reason": form?["reason"] ?? ""],
-            "exports": [SpreadsheetFormat.xlsx, .csv].map { format -> [String: Any] in
-                [
-                    "href": "/console/stock/export?format=\(format.rawValue)\(exportQuery)",
-                    "label": page.text("export.format_\(format.rawValue)"),
-                ]
-            },
+            "exports": ConsoleExportRoutes.links("/console/stock/export", query: exportQuery, page),
         ]
         if levels.hasMore, let last = levels.items.last {
             let cursor = "cursor=\(Cursor.encode([last.sku.value, last.warehouse.value]))"

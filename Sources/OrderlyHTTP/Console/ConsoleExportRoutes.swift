@@ -161,8 +161,20 @@ struct ConsoleExportRoutes: Sendable {
         return Response(status: .seeOther, headers: [.location: "/console/tasks/\(id)"])
     }
 
-    private func day(_ page: ConsolePage) -> String {
+    /// Today in the shop's time zone, as file names carry it.
+    func day(_ page: ConsolePage) -> String {
         String(page.time(dependencies.clock.now()).prefix(10))
+    }
+
+    /// A list's export links, one per format: `path` with the list's filter as a
+    /// query (`&name=value…`, already encoded).
+    static func links(_ path: String, query: String, _ page: ConsolePage) -> [[String: Any]] {
+        [SpreadsheetFormat.xlsx, .csv].map { format in
+            [
+                "href": "\(path)?format=\(format.rawValue)\(query)",
+                "label": page.text("export.format_\(format.rawValue)"),
+            ]
+        }
     }
 
     static let columns = [

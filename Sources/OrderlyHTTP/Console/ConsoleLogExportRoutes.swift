@@ -93,9 +93,7 @@ struct ConsoleLogExportRoutes: Sendable {
         let parameters = Self.parameters(filter.query)
         let files = ConsoleExportRoutes(dependencies: dependencies)
         let access = dependencies.access
-        let fileName =
-            "\(page.text("export.\(name)_filename"))-\(String(page.time(dependencies.clock.now()).prefix(10)))"
-            + ".\(format.rawValue)"
+        let fileName = "\(page.text("export.\(name)_filename"))-\(files.day(page)).\(format.rawValue)"
         @Sendable func write(_ progress: ConsoleTaskProgress?) async throws -> (path: String, rows: Int) {
             var query = start
             query.limit = ConsoleExportRoutes.pageSize

@@ -114,13 +114,8 @@ struct ConsoleLogRoutes: Sendable {
         values["records"] = records
         values["hasExports"] = exportable
         if exportable {
-            values["exports"] = [SpreadsheetFormat.xlsx, .csv].map { format -> [String: Any] in
-                [
-                    "href": "\(filter.path)/export?"
-                        + (["format=\(format.rawValue)"] + filter.query).joined(separator: "&"),
-                    "label": page.text("export.format_\(format.rawValue)"),
-                ]
-            }
+            values["exports"] = ConsoleExportRoutes.links(
+                "\(filter.path)/export", query: filter.query.map { "&" + $0 }.joined(), page)
         }
         values["next"] =
             nextCursor.map { filter.path + "?" + (filter.query + ["cursor=\($0)"]).joined(separator: "&") } ?? false

@@ -406,13 +406,7 @@ struct ConsoleRoutes: Sendable {
         values["mayShip"] = page.may(OrderAction.ship.operation)
         values["mayImport"] = page.may(.ordersPlace)
         // Export what the list shows: the same filter, every page of it.
-        let exportQuery = filter.linkQuery
-        values["exports"] = [SpreadsheetFormat.xlsx, .csv].map { format -> [String: Any] in
-            [
-                "href": "/console/orders/export?format=\(format.rawValue)\(exportQuery)",
-                "label": page.text("export.format_\(format.rawValue)"),
-            ]
-        }
+        values["exports"] = ConsoleExportRoutes.links("/console/orders/export", query: filter.linkQuery, page)
         // A filter that could not be read is the request's fault: 422, as the API answers.
         return htmlResponse(
             page.render(template: "orders", title: page.text("orders.title"), values),

@@ -100,9 +100,9 @@ public struct CatalogueService: Sendable {
         try await stock.movements(warehouse: warehouse, sku: sku, limit: limit)
     }
 
-    /// Levels with at most `available` units available, scarcest first.
-    /// The lowest levels at or below `available`, in `warehouses` (nil: all of them),
-    /// so an operator pinned to a warehouse sees up to `limit` of their own.
+    /// Levels with at most `available` units available, scarcest first, in
+    /// `warehouses` (nil: all of them), so an operator pinned to a warehouse sees up
+    /// to `limit` of their own.
     public func lowStock(available: Int, limit: Int, in warehouses: Set<WarehouseCode>? = nil) async throws
         -> [StockLevel]
     {

@@ -37,7 +37,8 @@ struct ConsoleDashboardTrendsTests {
             let todayStart = settings.startOfDay(containing: now)
             let trends = try await shop.orders.dashboardTrends(
                 firstDay: todayStart.addingTimeInterval(-6 * 86_400), days: 7,
-                paidBefore: now.addingTimeInterval(-48 * 3_600), topSKUs: 10)
+                paidBefore: now.addingTimeInterval(-48 * 3_600), topSKUs: 10,
+                for: Principal(kind: .system, id: "test", name: "test"))
             #expect(trends.days.count == 7)
             let byDay = Dictionary(
                 trends.days.map { (settings.startOfDay(containing: $0.start), $0) }, uniquingKeysWith: { a, _ in a })

@@ -71,6 +71,21 @@ struct ConsoleListTests {
 
             let bad = try await service.call(.get, "/console/orders?size=7", headers: Self.chinese)
             #expect(bad.status == .unprocessableContent && bad.text.contains("每页可选 25、50 或 100 条。"))
+
+            // Oldest first: the queue from its oldest order, page after page, and exported so.
+            let oldest = try await service.call(.get, "/console/orders?sort=oldest", headers: Self.chinese)
+            #expect(oldest.text.contains("<option value=\"oldest\" selected>最早在前</option>"))
+            #expect(oldest.text.contains("aria-sort=\"ascending\""))
+            #expect(oldest.text.contains("共 62 条"))
+            let allNewest = try await service.call(.get, "/console/orders?size=100", headers: Self.chinese)
+            let placementOrder = Array(numbers(allNewest.text).reversed())
+            let oldestNext = try await service.call(.get, try link("next", oldest.text), headers: Self.chinese)
+            #expect(numbers(oldest.text) + numbers(oldestNext.text) == Array(placementOrder.prefix(50)))
+            #expect(try link("prev", oldestNext.text).contains("sort=oldest"))
+            #expect(oldest.text.contains("/console/orders/export?format=csv&amp;sort=oldest"))
+            let sortedSearch = try await service.call(.get, "/console/orders?sort=oldest&q=8000", headers: Self.chinese)
+            #expect(sortedSearch.status == .unprocessableContent)
+            #expect(sortedSearch.text.contains("“最早在前”只用于不带搜索词的列表"))
         }
     }
 }

@@ -216,4 +216,41 @@ struct OrderAPITests {
             #expect(badCursor.errorPaths == ["cursor"])
         }
     }
+
+    /// A queue worked from its oldest order: `sort=oldest` pages forward in placement
+    /// order, orders placed in the same millisecond included, and keeps its filters.
+    @Test(arguments: Backend.available)
+    func oldestFirstPagesForwardInPlacementOrder(_ backend: Backend) async throws {
+        try await withAPI(backend) { shop, api in
+            try await shop.stock([("TEA-001", 4500, 100), ("CUP-010", 3990, 100)])
+            for index in 0..<7 {
+                // Pairs placed in the same millisecond: the number breaks the tie.
+                if index % 2 == 0 { shop.clock.advance(seconds: 5) }
+                #expect(try await api.post("/v1/orders", orderJSON()).status == .created)
+            }
+            let newest = try await api.get("/v1/orders?limit=100").json["data"] as! [[String: Any]]
+            let placementOrder = newest.map { $0["number"] as! String }.reversed() as [String]
+            #expect(placementOrder.count == 7)
+
+            var seen: [String] = []
+            var uri = "/v1/orders?sort=oldest&status=pending_payment&limit=2"
+            while true {
+                let page = try await api.get(uri)
+                #expect(page.status == .ok)
+                seen += (page.json["data"] as! [[String: Any]]).map { $0["number"] as! String }
+                guard let cursor = page.json["next_cursor"] as? String else { break }
+                uri = "/v1/orders?sort=oldest&status=pending_payment&limit=2&cursor=\(cursor)"
+            }
+            #expect(seen == placementOrder)
+            let explicitNewest = try await api.get("/v1/orders?sort=newest&limit=100").json["data"] as! [[String: Any]]
+            #expect(explicitNewest.map { $0["number"] as! String } == placementOrder.reversed())
+
+            let withSearch = try await api.get("/v1/orders?sort=oldest&q=13800138000")
+            #expect(withSearch.status == .unprocessableContent)
+            #expect(withSearch.errorPaths == ["sort"])
+            let unknown = try await api.get("/v1/orders?sort=cheapest")
+            #expect(unknown.status == .unprocessableContent)
+            #expect(unknown.errorPaths == ["sort"])
+        }
+    }
 }

@@ -120,6 +120,69 @@ struct WarehouseScopeTests {
         }
     }
 
+    /// The dashboard's figures and trends of a pinned operator add up their
+    /// warehouses' orders and payments only; the whole shop's add up all.
+    @Test(arguments: Backend.available)
+    func thePinnedDashboardCountsTheirOwnOrders(_ backend: Backend) async throws {
+        try await withAPI(backend) { shop, api in
+            try await shop.stock([("TEA-001", 1000, 10), ("CUP-010", 3990, 10)])
+            try await shop.catalogue.setOnHand(
+                warehouse: shop.guangzhou, sku: SKU("CUP-010")!, onHand: 10, reason: "opening", actor: "test")
+            _ = try await shop.place([("TEA-001", 1)])
+            _ = try await shop.place([("TEA-001", 2)])
+            let guangzhou = try #require(
+                try await shop.orders.place(
+                    TestShop.draft([("CUP-010", 3)], recipient: "陈大文", province: "广东省"), actor: "test"
+                ).value)
+            #expect(guangzhou.warehouse == shop.guangzhou)
+            _ = try await shop.orders.recordPayment(
+                guangzhou.number, method: "alipay", amount: guangzhou.totals.grandTotal, reference: nil, actor: "t")
+            shop.clock.advance(seconds: 49 * 3_600)
+            let now = shop.clock.now()
+            let firstDay = now.addingTimeInterval(-6 * 86_400)
+            let everywhere = Principal(kind: .system, id: "test", name: "test")
+            var pinned = everywhere
+            pinned.warehouses = [shop.guangzhou]
+            var elsewhere = everywhere
+            elsewhere.warehouses = [shop.hangzhou]
+
+            let figures = try await shop.orders.dashboard(dayStart: firstDay, for: pinned)
+            #expect(figures.ordersToday == 1 && figures.placedAmountToday == guangzhou.totals.grandTotal.amount)
+            #expect(figures.paidAmountToday == guangzhou.totals.grandTotal.amount)
+            #expect(figures.awaitingShipment == 1 && figures.awaitingPayment + figures.awaitingReview == 0)
+            let hangzhouFigures = try await shop.orders.dashboard(dayStart: firstDay, for: elsewhere)
+            #expect(hangzhouFigures.ordersToday == 2 && hangzhouFigures.paidAmountToday == 0)
+            #expect(hangzhouFigures.awaitingShipment == 0)
+            #expect(try await shop.orders.dashboard(dayStart: firstDay, for: everywhere).ordersToday == 3)
+
+            func trends(_ principal: Principal) async throws -> DashboardTrends {
+                try await shop.orders.dashboardTrends(
+                    firstDay: firstDay, days: 7, paidBefore: now.addingTimeInterval(-48 * 3_600), topSKUs: 10,
+                    for: principal)
+            }
+            let own = try await trends(pinned)
+            #expect(own.days.map(\.orders).reduce(0, +) == 1)
+            #expect(own.days.map(\.paidAmount).reduce(0, +) == guangzhou.totals.grandTotal.amount)
+            #expect(own.topSKUs.map(\.sku) == ["CUP-010"] && own.topSKUs.map(\.units) == [3])
+            #expect(own.overdueShipments == 1)
+            let theirs = try await trends(elsewhere)
+            #expect(theirs.days.map(\.orders).reduce(0, +) == 2 && theirs.overdueShipments == 0)
+            #expect(theirs.topSKUs.map(\.sku) == ["TEA-001"] && theirs.topSKUs.map(\.units) == [3])
+            #expect(try await trends(everywhere).days.map(\.orders).reduce(0, +) == 3)
+
+            // The page: the Hangzhou operator's overdue card has none, the shop's has one.
+            _ = try await shop.console(.warehouse, api, username: "hz-staff")
+            try await shop.access.pin(
+                "hz-staff", to: [shop.hangzhou], known: [shop.hangzhou, shop.guangzhou], actor: "test")
+            let (scoped, _) = try await shop.console(.warehouse, api, username: "hz-staff")
+            let page = try await scoped.call(.get, "/console", headers: Self.chinese)
+            #expect(page.text.contains("<span>超时未发货</span><b>0</b>"), "\(page.text.prefix(3000))")
+            let (admin, _) = try await shop.console(.administrator, api)
+            let whole = try await admin.call(.get, "/console", headers: Self.chinese)
+            #expect(whole.text.contains("<span>超时未发货</span><b>1</b>"))
+        }
+    }
+
     @Test(arguments: Backend.available)
     func theListFiltersByWarehouseAndRefusesBadFilters(_ backend: Backend) async throws {
         try await withAPI(backend) { shop, api in

@@ -1769,6 +1769,19 @@ public enum OpenAPIDocument {
                     }
                   },
                   {
+                    "description": "By when the orders were placed: `newest` first (the default) or `oldest` first, to work a queue from its oldest order; `oldest` is for lists without `q` (a search lists its matches newest first) and is refused together with it",
+                    "in": "query",
+                    "name": "sort",
+                    "required": false,
+                    "schema": {
+                      "enum": [
+                        "newest",
+                        "oldest"
+                      ],
+                      "type": "string"
+                    }
+                  },
+                  {
                     "$ref": "#/components/parameters/Limit"
                   },
                   {
@@ -1802,7 +1815,7 @@ public enum OpenAPIDocument {
                     "$ref": "#/components/responses/Problem"
                   }
                 },
-                "summary": "Search orders, newest first",
+                "summary": "Search orders, newest first (a list without a search may run oldest first)",
                 "x-permission": "orders.read"
               },
               "post": {

@@ -1416,7 +1416,7 @@ public enum Operations {
             }
         }
     }
-    /// Search orders, newest first
+    /// Search orders, newest first (a list without a search may run oldest first)
     ///
     /// - Remark: HTTP `GET /v1/orders`.
     /// - Remark: Generated from `#/paths//v1/orders/get(searchOrders)`.
@@ -1467,6 +1467,15 @@ public enum Operations {
                 ///
                 /// - Remark: Generated from `#/paths/v1/orders/GET/query/created_to`.
                 public var createdTo: Components.Schemas.TimeBound?
+                /// - Remark: Generated from `#/paths/v1/orders/GET/query/sort`.
+                @frozen public enum SortPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case newest = "newest"
+                    case oldest = "oldest"
+                }
+                /// By when the orders were placed: `newest` first (the default) or `oldest` first, to work a queue from its oldest order; `oldest` is for lists without `q` (a search lists its matches newest first) and is refused together with it
+                ///
+                /// - Remark: Generated from `#/paths/v1/orders/GET/query/sort`.
+                public var sort: Operations.SearchOrders.Input.Query.SortPayload?
                 /// - Remark: Generated from `#/paths/v1/orders/GET/query/limit`.
                 public var limit: Components.Parameters.Limit?
                 /// next_cursor of the previous page (empty: the first page)
@@ -1482,6 +1491,7 @@ public enum Operations {
                 ///   - flag: The coloured flag (旗帜) operators put on the order
                 ///   - createdFrom: Inclusive lower bound
                 ///   - createdTo: Exclusive upper bound
+                ///   - sort: By when the orders were placed: `newest` first (the default) or `oldest` first, to work a queue from its oldest order; `oldest` is for lists without `q` (a search lists its matches newest first) and is refused together with it
                 ///   - limit:
                 ///   - cursor: next_cursor of the previous page (empty: the first page)
                 public init(
@@ -1491,6 +1501,7 @@ public enum Operations {
                     flag: Operations.SearchOrders.Input.Query.FlagPayload? = nil,
                     createdFrom: Components.Schemas.TimeBound? = nil,
                     createdTo: Components.Schemas.TimeBound? = nil,
+                    sort: Operations.SearchOrders.Input.Query.SortPayload? = nil,
                     limit: Components.Parameters.Limit? = nil,
                     cursor: Components.Parameters.Cursor? = nil
                 ) {
@@ -1500,6 +1511,7 @@ public enum Operations {
                     self.flag = flag
                     self.createdFrom = createdFrom
                     self.createdTo = createdTo
+                    self.sort = sort
                     self.limit = limit
                     self.cursor = cursor
                 }

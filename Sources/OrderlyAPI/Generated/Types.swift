@@ -47,7 +47,7 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /v1/login-log`.
     /// - Remark: Generated from `#/paths//v1/login-log/get(listLoginLog)`.
     func listLoginLog(_ input: Operations.ListLoginLog.Input) async throws -> Operations.ListLoginLog.Output
-    /// Search orders, newest first
+    /// Search orders, newest first (a list without a search may run oldest first)
     ///
     /// - Remark: HTTP `GET /v1/orders`.
     /// - Remark: Generated from `#/paths//v1/orders/get(searchOrders)`.
@@ -227,7 +227,7 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// Search orders, newest first
+    /// Search orders, newest first (a list without a search may run oldest first)
     ///
     /// - Remark: HTTP `GET /v1/orders`.
     /// - Remark: Generated from `#/paths//v1/orders/get(searchOrders)`.

@@ -75,7 +75,7 @@ struct CatalogueRoutes: Sendable {
             }
         }
         let edited = try await catalogue.editProduct(sku, try body.edit(), actor: try context.actor())
-        return try JSONCoding.response(Schemas.Product(edited))
+        return try JSONCoding.response(Schemas.Product(edited.product))
     }
 
     @Sendable func createWarehouse(_ request: Request, context: OrderlyRequestContext) async throws -> Response {

@@ -37,14 +37,18 @@ struct ConsoleDashboardRoutes: Sendable {
                 page.text("dashboard.bad_days", ["spans": Self.spans.map(String.init).joined(separator: ", ")]))
         }
         values["messages"] = messages
+        // An operator pinned to warehouses sees the figures of their orders only.
+        let viewer = try context.actor().principal
         if page.may(.ordersRead) {
             let today = settings.startOfDay(containing: now)
-            let figures = try await dependencies.orders.dashboard(dayStart: today)
-            let trend = try await trends.reading(key: "\(span) \(today.unixMilliseconds)", now: now) {
+            let figures = try await dependencies.orders.dashboard(dayStart: today, for: viewer)
+            // Operators pinned to the same warehouses share a reading, as the whole shop's viewers do.
+            let scope = viewer.warehouses.map { $0.map(\.value).sorted().joined(separator: ",") } ?? "*"
+            let trend = try await trends.reading(key: "\(span) \(today.unixMilliseconds) \(scope)", now: now) {
                 try await dependencies.orders.dashboardTrends(
                     firstDay: today.addingTimeInterval(-Double(span - 1) * 86_400), days: span,
                     paidBefore: now.addingTimeInterval(-Double(settings.shipWithinHours) * 3_600),
-                    topSKUs: Self.topSKUs)
+                    topSKUs: Self.topSKUs, for: viewer)
             }
             let currency = dependencies.orders.policy.currency
             func card(_ key: String, _ value: String, _ href: String? = nil, alert: Bool = false) -> [String: Any] {
@@ -69,8 +73,6 @@ struct ConsoleDashboardRoutes: Sendable {
             values["trends"] = trendValues(trend, span: span, page: page, currency: currency)
         }
         if page.may(.stockRead) {
-            // An operator pinned to warehouses sees their shortages only.
-            let viewer = try context.actor().principal
             let low = try await dependencies.catalogue.lowStock(
                 available: settings.lowStockAvailable, limit: 20, in: viewer.warehouses)
             values["stock"] = [

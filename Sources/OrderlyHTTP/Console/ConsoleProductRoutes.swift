@@ -227,14 +227,13 @@ struct ConsoleProductRoutes: Sendable {
                 edit = ProductEdit()
             }
             try errors.throwIfAny()
-            let before = try await dependencies.catalogue.product(sku)
-            let kept = try await dependencies.catalogue.editProduct(sku, edit, actor: try context.actor())
+            let changed = try await dependencies.catalogue.editProduct(sku, edit, actor: try context.actor()).changed
             let notice: String
             switch action {
             case "disable": notice = page.text("products.disabled_notice", ["sku": sku.value])
             case "enable": notice = page.text("products.enabled_notice", ["sku": sku.value])
             default:
-                notice = page.text(kept == before ? "products.unchanged" : "products.saved", ["sku": sku.value])
+                notice = page.text(changed ? "products.saved" : "products.unchanged", ["sku": sku.value])
             }
             return ConsoleNotice.redirect(
                 "/console/products/\(urlEncoded(sku.value))", notice, secure: dependencies.cookiesSecure(request))

@@ -216,6 +216,7 @@ struct ConsoleRoutes: Sendable {
             if !to.isEmpty { parameters.append(("to", to)) }
             if overdue { parameters.append(("overdue", "1")) }
             if pageSize != ConsoleRoutes.pageSizes[0] { parameters.append(("size", String(pageSize))) }
+            if query.oldestFirst { parameters.append(("sort", "oldest")) }
             return parameters
         }
 
@@ -303,6 +304,13 @@ struct ConsoleRoutes: Sendable {
                 filter.messages.append(page.text("orders.bad_page_size"))
             }
         }
+        // Oldest first, to work a queue from its oldest order; a search stays newest first.
+        switch parameters.get("sort") ?? "" {
+        case "", "newest": break
+        case "oldest" where filter.query.text != nil: filter.messages.append(page.text("orders.sort_with_search"))
+        case "oldest": filter.query.oldestFirst = true
+        default: filter.messages.append(page.text("orders.bad_sort"))
+        }
         if let raw = parameters.get("cursor") {
             if let cursor = try? OrderRoutes.decodeCursor(raw) {
                 filter.query.after = cursor
@@ -361,6 +369,10 @@ struct ConsoleRoutes: Sendable {
                     "selected": warehouse.code.value == filter.warehouse,
                 ]
             },
+            "sorts": [("newest", !query.oldestFirst), ("oldest", query.oldestFirst)].map { sort, selected in
+                ["code": sort, "label": page.text("orders.sort_\(sort)"), "selected": selected] as [String: Any]
+            },
+            "placedSort": query.oldestFirst ? "ascending" : "descending",
             "sizes": Self.pageSizes.map { size -> [String: Any] in
                 ["code": String(size), "label": String(size), "selected": size == filter.pageSize]
             },

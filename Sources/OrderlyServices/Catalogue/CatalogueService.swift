@@ -43,12 +43,14 @@ public struct CatalogueService: Sendable {
         return product
     }
 
-    /// Changes the product's fields named in `edit`; returns it as kept. Nothing
-    /// written when nothing differs. Only disabling or enabling is audited as such
+    /// Changes the product's fields named in `edit`; returns it as kept, and whether
+    /// anything was written (nothing is when nothing differs). Only disabling or enabling is audited as such
     /// (`product.disable`, `product.enable`); any other change is `product.edit` with
     /// the fields before and after. Orders placed before keep their prices and names.
     @discardableResult
-    public func editProduct(_ sku: SKU, _ edit: ProductEdit, actor: Actor) async throws -> Product {
+    public func editProduct(_ sku: SKU, _ edit: ProductEdit, actor: Actor) async throws -> (
+        product: Product, changed: Bool
+    ) {
         for _ in 0..<8 {
             let current = try await product(sku)
             let edited = edit.applied(to: current)
@@ -57,7 +59,7 @@ public struct CatalogueService: Sendable {
             try errors.throwIfAny()
             let kept = edited.trimmingText()
             let (before, after) = kept.differences(from: current)
-            if after.isEmpty { return current }
+            if after.isEmpty { return (current, false) }
             let action =
                 after.keys.sorted() == ["disabled"]
                 ? (kept.disabled ? "product.disable" : "product.enable")
@@ -69,7 +71,7 @@ public struct CatalogueService: Sendable {
                     audit: AuditEntry(
                         actor, at: now, action: action, target: "product:\(sku.value)", before: .object(before),
                         after: .object(after)))
-                return kept
+                return (kept, true)
             } catch StoreConflict.versionChanged {
                 continue  // changed meanwhile: apply the edit to what is there now
             }

@@ -439,14 +439,17 @@ public struct OrderService: Sendable {
             after: auditSummary(change.order, withAddress: withAddress))
     }
 
-    public func dashboard(dayStart: Date) async throws -> DashboardFigures {
-        try await orders.dashboardFigures(dayStart: dayStart)
+    /// Today's figures and the queues, of the orders the principal's warehouses send.
+    public func dashboard(dayStart: Date, for principal: Principal) async throws -> DashboardFigures {
+        try await orders.dashboardFigures(dayStart: dayStart, warehouses: principal.warehouses)
     }
 
-    public func dashboardTrends(firstDay: Date, days: Int, paidBefore: Date, topSKUs: Int) async throws
-        -> DashboardTrends
+    /// The trends, of the orders the principal's warehouses send.
+    public func dashboardTrends(firstDay: Date, days: Int, paidBefore: Date, topSKUs: Int, for principal: Principal)
+        async throws -> DashboardTrends
     {
-        try await orders.dashboardTrends(firstDay: firstDay, days: days, paidBefore: paidBefore, topSKUs: topSKUs)
+        try await orders.dashboardTrends(
+            firstDay: firstDay, days: days, paidBefore: paidBefore, topSKUs: topSKUs, warehouses: principal.warehouses)
     }
 
     static func auditSummary(_ order: Order, withAddress: Bool = false) -> JSONValue {

@@ -32,6 +32,10 @@ public struct OrderQuery: Hashable, Sendable {
     public var createdFrom: Date?
     public var createdTo: Date?
     public var after: OrderCursor?
+    /// Oldest first (the queue worked from its oldest order) instead of newest first.
+    /// For lists without `text` only: a search finds its matches newest first, a page
+    /// at a time, whatever this says; the API and the console refuse the two together.
+    public var oldestFirst = false
     public var limit: Int
 
     /// Search text and a channel filter are bounded like the fields they match.
@@ -70,11 +74,15 @@ public protocol OrderStore: Sendable {
     func idempotencyRecord(scope: String, key: String) async throws -> IdempotencyRecord?
     /// Deletes idempotency records created before `cutoff`; returns how many.
     func purgeIdempotencyRecords(createdBefore cutoff: Date) async throws -> Int
-    /// The dashboard's figures: orders and sales since `dayStart`, and the queues.
-    func dashboardFigures(dayStart: Date) async throws -> DashboardFigures
+    /// The dashboard's figures: orders and sales since `dayStart`, and the queues; of
+    /// the orders leaving from `warehouses` only, when given.
+    func dashboardFigures(dayStart: Date, warehouses: Set<WarehouseCode>?) async throws -> DashboardFigures
     /// The trends over `days` shop days from `firstDay` (the start of one), and how
-    /// many paid orders were paid before `paidBefore` and are not shipped yet.
-    func dashboardTrends(firstDay: Date, days: Int, paidBefore: Date, topSKUs: Int) async throws -> DashboardTrends
+    /// many paid orders were paid before `paidBefore` and are not shipped yet; of the
+    /// orders leaving from `warehouses` only, when given.
+    func dashboardTrends(
+        firstDay: Date, days: Int, paidBefore: Date, topSKUs: Int, warehouses: Set<WarehouseCode>?
+    ) async throws -> DashboardTrends
 }
 
 /// What the back office's dashboard shows at a glance.

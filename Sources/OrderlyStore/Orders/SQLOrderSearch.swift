@@ -8,6 +8,8 @@ struct PlacementWindow: Sendable {
     var from: Date?
     var to: Date?
     var after: (createdAt: Int64, number: String)?
+    /// The page runs oldest first, so it continues after the cursor the other way.
+    var oldestFirst = false
 
     init(from: Date? = nil, to: Date? = nil, after: OrderCursor? = nil) {
         self.from = from
@@ -21,7 +23,8 @@ struct PlacementWindow: Sendable {
         if let to { filter.add("created_at < ?", SQLValue(to)) }
         if let after {
             // A row value, so both databases seek the index instead of walking to the cursor.
-            filter.add("(created_at, number) < (?, ?)", .int(after.createdAt), .text(after.number))
+            filter.add(
+                "(created_at, number) \(oldestFirst ? ">" : "<") (?, ?)", .int(after.createdAt), .text(after.number))
         }
         return filter
     }
@@ -110,13 +113,17 @@ extension SQLOrderStore {
                 return try await ordersMatching(text, filter, window: window, limit: limit, columns: columns)
             }
         }
-        let matching = filter.adding(window.conditions)
+        var listed = window
+        listed.oldestFirst = query.oldestFirst
+        let matching = filter.adding(listed.conditions)
         return try await db.query(
-            "SELECT \(columns) FROM orders \(matching.whereClause) \(Self.newestFirst) LIMIT ?",
+            "SELECT \(columns) FROM orders \(matching.whereClause) "
+                + "\(query.oldestFirst ? Self.oldestFirst : Self.newestFirst) LIMIT ?",
             matching.binds + [SQLValue(limit)])
     }
 
     static let newestFirst = "ORDER BY created_at DESC, number DESC"
+    static let oldestFirst = "ORDER BY created_at, number"
 
     private static func equal(_ column: String, _ value: String) -> SQLFilter {
         SQLFilter(conditions: ["\(column) = ?"], binds: [.text(value)])

@@ -101,21 +101,23 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
         return Int(doomed)
     }
 
-    public func dashboardFigures(dayStart: Date) async throws -> DashboardFigures {
+    public func dashboardFigures(dayStart: Date, warehouses: Set<WarehouseCode>?) async throws -> DashboardFigures {
+        let (leaving, leavingBinds) = Self.leaving(warehouses)
+        let (paidFrom, paidFromBinds) = Self.paidFrom(warehouses)
         async let today = db.query(
             """
             SELECT COUNT(*) AS orders, CAST(COALESCE(SUM(grand_total), 0) AS BIGINT) AS sales FROM orders \
-            WHERE created_at >= ? AND status <> 'cancelled'
+            WHERE created_at >= ? AND status <> 'cancelled'\(leaving)
             """,
-            [SQLValue(dayStart)])
+            [SQLValue(dayStart)] + leavingBinds)
         async let queues = db.query(
             """
-            SELECT status, COUNT(*) AS orders FROM orders WHERE status IN ('pending_review', 'pending_payment', 'paid') \
-            GROUP BY status
-            """, [])
+            SELECT status, COUNT(*) AS orders FROM orders WHERE status IN ('pending_review', 'pending_payment', 'paid')\
+            \(leaving) GROUP BY status
+            """, leavingBinds)
         async let paid = db.query(
-            "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) AS paid FROM payments WHERE recorded_at >= ?",
-            [SQLValue(dayStart)])
+            "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) AS paid FROM payments WHERE recorded_at >= ?\(paidFrom)",
+            [SQLValue(dayStart)] + paidFromBinds)
         let counts = Dictionary(
             uniqueKeysWithValues: try await queues.map { ($0.text("status"), Int($0.int("orders"))) })
         let totals = try await today.first
@@ -312,9 +314,17 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
 
     /// Refreshes the planner's statistics after a bulk load, so the first queries on
     /// the new rows are planned from what is there (PostgreSQL's autovacuum would get to
-    /// it minutes later; SQLite never does by itself).
+    /// it minutes later; SQLite never does by itself). On PostgreSQL it vacuums too:
+    /// until then the visibility map is empty, so an index-only scan of the covering
+    /// indexes (the search's keys) visits the table for every row, and the first read
+    /// of each page writes its hint bits; and the autovacuum that a million inserts
+    /// set off would do both while the first searches run.
     public func refreshStatistics() async throws {
-        try await db.write([SQLStatement("ANALYZE", [])])
+        switch db.dialect {
+        case .sqlite: try await db.write([SQLStatement("ANALYZE", [])])
+        // VACUUM may not run inside a transaction, as writes do.
+        case .postgres: _ = try await db.query("VACUUM (ANALYZE)", [])
+        }
     }
 
     // MARK: - Rows of an order's tables

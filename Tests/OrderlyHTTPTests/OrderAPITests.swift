@@ -192,16 +192,7 @@ struct OrderAPITests {
             let byPhone = try await api.get("/v1/orders?q=13900139000")
             #expect((byPhone.json["data"] as? [[String: Any]])?.map { $0["number"] as! String } == [numbers[2]])
 
-            var seen: [String] = []
-            var uri = "/v1/orders?limit=2"
-            while true {
-                let page = try await api.get(uri)
-                #expect(page.status == .ok)
-                seen += (page.json["data"] as! [[String: Any]]).map { $0["number"] as! String }
-                guard let cursor = page.json["next_cursor"] as? String else { break }
-                uri = "/v1/orders?limit=2&cursor=\(cursor)"
-            }
-            #expect(seen == numbers.reversed())
+            #expect(try await Self.numbersOnEveryPage(api, "/v1/orders?limit=2") == numbers.reversed())
 
             let filtered = try await api.get(
                 "/v1/orders?status=pending_payment&channel=web&created_from=2026-11-18T11:06:50Z")
@@ -214,6 +205,19 @@ struct OrderAPITests {
             let badCursor = try await api.get("/v1/orders?cursor=not-a-cursor")
             #expect(badCursor.status == .badRequest)
             #expect(badCursor.errorPaths == ["cursor"])
+        }
+    }
+
+    /// The order numbers of `list` and of every page after it, following the cursors.
+    static func numbersOnEveryPage(_ api: API, _ list: String) async throws -> [String] {
+        var seen: [String] = []
+        var uri = list
+        while true {
+            let page = try await api.get(uri)
+            #expect(page.status == .ok)
+            seen += (page.json["data"] as! [[String: Any]]).map { $0["number"] as! String }
+            guard let cursor = page.json["next_cursor"] as? String else { return seen }
+            uri = "\(list)&cursor=\(cursor)"
         }
     }
 
@@ -232,16 +236,9 @@ struct OrderAPITests {
             let placementOrder = newest.map { $0["number"] as! String }.reversed() as [String]
             #expect(placementOrder.count == 7)
 
-            var seen: [String] = []
-            var uri = "/v1/orders?sort=oldest&status=pending_payment&limit=2"
-            while true {
-                let page = try await api.get(uri)
-                #expect(page.status == .ok)
-                seen += (page.json["data"] as! [[String: Any]]).map { $0["number"] as! String }
-                guard let cursor = page.json["next_cursor"] as? String else { break }
-                uri = "/v1/orders?sort=oldest&status=pending_payment&limit=2&cursor=\(cursor)"
-            }
-            #expect(seen == placementOrder)
+            let oldestFirst = try await Self.numbersOnEveryPage(
+                api, "/v1/orders?sort=oldest&status=pending_payment&limit=2")
+            #expect(oldestFirst == placementOrder)
             let explicitNewest = try await api.get("/v1/orders?sort=newest&limit=100").json["data"] as! [[String: Any]]
             #expect(explicitNewest.map { $0["number"] as! String } == placementOrder.reversed())
 

@@ -44,9 +44,9 @@ public struct CatalogueService: Sendable {
     }
 
     /// Changes the product's fields named in `edit`; returns it as kept, and whether
-    /// anything was written (nothing is when nothing differs). Only disabling or enabling is audited as such
-    /// (`product.disable`, `product.enable`); any other change is `product.edit` with
-    /// the fields before and after. Orders placed before keep their prices and names.
+    /// anything was written (nothing is when nothing differs). Only disabling or
+    /// enabling is audited as such (`product.disable`, `product.enable`); any other
+    /// change is `product.edit` with the fields before and after. Orders placed before keep their prices and names.
     @discardableResult
     public func editProduct(_ sku: SKU, _ edit: ProductEdit, actor: Actor) async throws -> (
         product: Product, changed: Bool

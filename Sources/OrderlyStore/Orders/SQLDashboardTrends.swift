@@ -12,6 +12,7 @@ extension SQLOrderStore {
         let since = SQLValue(firstDay)
         let day = 86_400_000
         let (leaving, leavingBinds) = Self.leaving(warehouses)
+        let linesLeaving = Self.leaving(warehouses, column: "o.warehouse")
         let (paidFrom, paidFromBinds) = Self.paidFrom(warehouses)
         async let placed = db.query(
             """
@@ -33,9 +34,9 @@ extension SQLOrderStore {
             CAST(SUM(l.quantity * l.unit_price) AS BIGINT) AS amount \
             FROM orders o CROSS JOIN order_lines l \
             WHERE l.order_number = o.number AND o.created_at >= ? AND o.status <> 'cancelled'\
-            \(Self.leaving(warehouses, column: "o.warehouse").sql) \
+            \(linesLeaving.sql) \
             GROUP BY l.sku ORDER BY units DESC, l.sku LIMIT ?
-            """, [since] + leavingBinds + [SQLValue(topSKUs)])
+            """, [since] + linesLeaving.binds + [SQLValue(topSKUs)])
         async let overdue = db.query(
             "SELECT COUNT(*) AS orders FROM orders WHERE \(Self.overdueCondition)\(leaving)",
             [SQLValue(paidBefore)] + leavingBinds)

@@ -304,12 +304,10 @@ struct ConsoleRoutes: Sendable {
                 filter.messages.append(page.text("orders.bad_page_size"))
             }
         }
-        // Oldest first, to work a queue from its oldest order; a search stays newest first.
-        switch parameters.get("sort") ?? "" {
-        case "", "newest": break
-        case "oldest" where filter.query.text != nil: filter.messages.append(page.text("orders.sort_with_search"))
-        case "oldest": filter.query.oldestFirst = true
-        default: filter.messages.append(page.text("orders.bad_sort"))
+        switch OrderListSort.apply(parameters.get("sort"), to: &filter.query) {
+        case nil: break
+        case .withSearch: filter.messages.append(page.text("orders.sort_with_search"))
+        case .unknown: filter.messages.append(page.text("orders.bad_sort"))
         }
         if let raw = parameters.get("cursor") {
             if let cursor = try? OrderRoutes.decodeCursor(raw) {

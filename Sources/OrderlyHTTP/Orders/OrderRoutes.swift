@@ -71,12 +71,10 @@ struct OrderRoutes: Sendable {
                 errors.add(name, "must be an RFC 3339 time such as 2026-11-21T08:30:00Z")
             }
         }
-        switch request.query("sort") {
-        case nil, "newest": break
-        case "oldest" where query.text != nil:
-            errors.add("sort", "oldest is for lists without q; a search lists newest first")
-        case "oldest": query.oldestFirst = true
-        default: errors.add("sort", "must be newest or oldest")
+        switch OrderListSort.apply(request.query("sort"), to: &query) {
+        case nil: break
+        case .withSearch: errors.add("sort", "oldest is for lists without q; a search lists newest first")
+        case .unknown: errors.add("sort", "must be newest or oldest")
         }
         if let raw = request.cursorParameter() { query.after = try Self.decodeCursor(raw) }
         try errors.throwIfAny()

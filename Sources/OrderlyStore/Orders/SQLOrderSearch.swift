@@ -286,9 +286,11 @@ extension SQLOrderStore {
         let productBinds: [SQLValue] = [
             .text(text.uppercased()), .text("%\(SQLText.escapeLike(text.lowercased()))%"),
         ]
-        let skus = try await db.query(
+        // The catalogue is read beside the names' walk: a round trip less to wait for.
+        async let matchingSKUs = db.query(
             "SELECT sku FROM products WHERE \(productMatch) LIMIT ?", productBinds + [SQLValue(skuListLimit + 1)])
         let named = try await ordersContaining(text, filter, window, limit: limit, columns: columns)
+        let skus = try await matchingSKUs
         guard !skus.isEmpty else { return named }
 
         let (skuSet, skuBinds): (String, [SQLValue]) =
@@ -364,22 +366,26 @@ extension SQLOrderStore {
     }
 
     /// The term with the fewest orders (counted up to a point), or nil when one of
-    /// them has none, so no order can contain the text they come from.
+    /// them has none, so no order can contain the text they come from. The terms are
+    /// counted in one query, each in its own limited subquery, from the newest
+    /// posting: those are the index pages the walk and its probes read next, so on a
+    /// cold cache the count reads them once for both.
     private func rarestTerm(_ terms: [String]) async throws -> String? {
         // A long text has many pieces; a few spread over it tell enough.
         let sampled = terms.count <= 8 ? terms : stride(from: 0, to: terms.count, by: terms.count / 8).map { terms[$0] }
-        var rarest: (term: String, count: Int64)?
-        for term in sampled {
-            let count =
-                try await db.query(
-                    "SELECT COUNT(*) AS n FROM (SELECT 1 FROM order_terms WHERE term = ? LIMIT 1000) AS sample",
-                    [.text(term)]
-                ).first?.int("n") ?? 0
-            if count == 0 { return nil }
-            if rarest == nil || count < rarest!.count { rarest = (term, count) }
+        guard !sampled.isEmpty else { return nil }
+        let counts = sampled.indices.map { index in
+            "SELECT \(index) AS piece, COUNT(*) AS n FROM "
+                + "(SELECT 1 FROM order_terms WHERE term = ? \(Self.newestFirst) LIMIT \(Self.termCountCap)) AS sample\(index)"
         }
-        return rarest?.term
+        let rows = try await db.query(counts.joined(separator: " UNION ALL "), sampled.map { .text($0) })
+        let counted = rows.map { (term: sampled[Int($0.int("piece"))], count: $0.int("n")) }
+        guard counted.count == sampled.count, counted.allSatisfy({ $0.count > 0 }) else { return nil }
+        return counted.min { ($0.count, $0.term) < ($1.count, $1.term) }?.term
     }
+
+    /// A term's orders are counted up to this many: past it, any term will do.
+    static let termCountCap = 1_000
 
     private func ordersWithSKUs(
         _ skuSet: String, _ skuBinds: [SQLValue], _ filter: SQLFilter, limit: Int, recentWindow: Int, columns: String

@@ -318,12 +318,18 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
     /// until then the visibility map is empty, so an index-only scan of the covering
     /// indexes (the search's keys) visits the table for every row, and the first read
     /// of each page writes its hint bits; and the autovacuum that a million inserts
-    /// set off would do both while the first searches run.
+    /// set off would do both while the first searches run. Then it asks for a
+    /// checkpoint, so the load's gigabyte of dirty pages is on disk when the load says
+    /// it is done, not written out over the next minutes beside the first searches
+    /// (a checkpoint spreads its writes over half its interval); a role that may not
+    /// checkpoint leaves that to the server.
     public func refreshStatistics() async throws {
         switch db.dialect {
         case .sqlite: try await db.write([SQLStatement("ANALYZE", [])])
-        // VACUUM may not run inside a transaction, as writes do.
-        case .postgres: _ = try await db.query("VACUUM (ANALYZE)", [])
+        case .postgres:
+            // VACUUM may not run inside a transaction, as writes do.
+            _ = try await db.query("VACUUM (ANALYZE)", [])
+            _ = try? await db.query("CHECKPOINT", [])
         }
     }
 

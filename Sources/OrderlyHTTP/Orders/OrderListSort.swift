@@ -5,7 +5,7 @@ import OrderlyServices
 /// waited longest. A search lists its matches newest first (its paths merge
 /// newest-first key lists), so oldest first with a search text is refused.
 enum OrderListSort {
-    enum Refusal: Error {
+    enum Refusal {
         case withSearch
         case unknown
     }

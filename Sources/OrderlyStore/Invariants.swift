@@ -6,7 +6,9 @@ extension SQLStore {
     ///   reservations, and nothing is reserved beyond what is on hand;
     /// - an open order holds exactly its lines in reservations, a closed one nothing;
     /// - every order's totals equal the sum of its lines;
-    /// - every paid order's payments cover its grand total, and an unpaid one has none;
+    /// - every order's payment status is the one its ledger adds up to, nothing is
+    ///   refunded beyond what was captured, and an order is paid only when its captures
+    ///   cover the grand total;
     /// - every order's status is where its timeline leads by legal transitions;
     /// - every order's search terms are those its names, note and number make, filed
     ///   under its placement time, and there are no other terms.
@@ -69,6 +71,39 @@ extension SQLStore {
         return violations
     }
 
+    /// The ledger's sums against what the order shows: the payment status is the one
+    /// the sums make, nothing is given back beyond what was received, an order past
+    /// payment was paid in full and one still awaiting payment was not.
+    static func ledgerViolations(
+        _ label: String, status: OrderStatus, storedPaymentStatus: String, grandTotal: Int64,
+        money: (captured: Int64, refunded: Int64, odd: Int64)
+    ) -> [String] {
+        var violations: [String] = []
+        if money.odd > 0 { violations.append("\(label): \(money.odd) ledger entries of an unknown kind or no amount") }
+        if money.refunded > money.captured {
+            violations.append("\(label): refunded \(money.refunded) of \(money.captured) captured")
+        }
+        let derived = PaymentStatus(captured: money.captured, refunded: money.refunded, total: grandTotal)
+        if storedPaymentStatus != derived.rawValue {
+            violations.append(
+                "\(label): payment status \(storedPaymentStatus) but its ledger (captured \(money.captured), "
+                    + "refunded \(money.refunded), total \(grandTotal)) makes it \(derived.rawValue)")
+        }
+        switch status {
+        case .paid, .shipped, .delivered, .completed:
+            if money.captured < grandTotal {
+                violations.append("\(label) (\(status.rawValue)): captured \(money.captured) of \(grandTotal)")
+            }
+        case .pendingReview, .pendingPayment:
+            if money.captured >= grandTotal, money.captured > 0 {
+                violations.append("\(label) (\(status.rawValue)): captured \(money.captured), the whole total")
+            }
+        case .cancelled:
+            break
+        }
+        return violations
+    }
+
     /// The page's violations, and how many of its orders' terms were found as they
     /// should be.
     private func orderViolations(_ orders: [SQLRow]) async throws -> (violations: [String], termsFound: Int) {
@@ -86,8 +121,11 @@ extension SQLStore {
             """, numbers)
         async let paymentRows = db.query(
             """
-            SELECT order_number, CAST(SUM(amount) AS BIGINT) AS paid FROM payments \
-            WHERE order_number IN (\(marks)) GROUP BY order_number
+            SELECT order_number, \
+            CAST(SUM(CASE WHEN kind = 'capture' THEN amount ELSE 0 END) AS BIGINT) AS captured, \
+            CAST(SUM(CASE WHEN kind = 'refund' THEN amount ELSE 0 END) AS BIGINT) AS refunded, \
+            CAST(SUM(CASE WHEN kind NOT IN ('capture', 'refund') OR amount <= 0 THEN 1 ELSE 0 END) AS BIGINT) AS odd \
+            FROM payments WHERE order_number IN (\(marks)) GROUP BY order_number
             """, numbers)
         let expectedTerms = Self.expectedTerms(orders)
         async let termRows = storedTerms(of: orders, expected: expectedTerms)
@@ -98,8 +136,10 @@ extension SQLStore {
         for row in try await lineRows { lineTotals[row.text("order_number")] = (row.int("total"), row.int("units")) }
         var held: [String: Int64] = [:]
         for row in try await reservationRows { held[row.text("order_number")] = row.int("units") }
-        var paid: [String: Int64] = [:]
-        for row in try await paymentRows { paid[row.text("order_number")] = row.int("paid") }
+        var money: [String: (captured: Int64, refunded: Int64, odd: Int64)] = [:]
+        for row in try await paymentRows {
+            money[row.text("order_number")] = (row.int("captured"), row.int("refunded"), row.int("odd"))
+        }
         var timelines: [String: [String]] = [:]
         for row in try await eventRows { timelines[row.text("order_number"), default: []].append(row.text("type")) }
 
@@ -131,17 +171,9 @@ extension SQLStore {
                     "\(label) (\(status.rawValue)) holds \(held[number] ?? 0) units in reservations, expected \(expectedHeld)"
                 )
             }
-            let received = paid[number] ?? 0
-            switch PaymentStatus(rawValue: order.text("payment_status")) {
-            case .unpaid?:
-                if received != 0 { violations.append("\(label): unpaid but has \(received) in payments") }
-            case .some:
-                if received < grandTotal {
-                    violations.append("\(label): paid \(received) of a grand total of \(grandTotal)")
-                }
-            case nil:
-                violations.append("\(label): unknown payment status \(order.text("payment_status"))")
-            }
+            violations += Self.ledgerViolations(
+                label, status: status, storedPaymentStatus: order.text("payment_status"), grandTotal: grandTotal,
+                money: money[number] ?? (0, 0, 0))
             if let expected = expectedTerms[number] {
                 let stored = storedTerms[number] ?? []
                 termsFound += stored.intersection(expected).count

@@ -32,6 +32,7 @@ enum PolicySettings {
         if let window = try number("ORDERLY_PAYMENT_WINDOW_SECONDS") { policy.paymentWindowSeconds = Int(window) }
         if let days = try number("ORDERLY_AUTO_COMPLETE_DAYS") { policy.autoCompleteAfterDays = Int(days) }
         if let minutes = try utcOffsetMinutes(environment) { policy.utcOffsetMinutes = minutes }
+        if let amount = try number("ORDERLY_REFUND_APPROVAL_ABOVE") { policy.refundApprovalAbove = amount }
         return policy
     }
 

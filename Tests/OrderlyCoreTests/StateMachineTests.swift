@@ -27,24 +27,6 @@ struct StateMachineTests {
         }
     }
 
-    static let paymentTransitions: [PaymentStatus: [PaymentStatus.Event: PaymentStatus]] = [
-        .unpaid: [.capture: .paid],
-        .paid: [.refundPart: .partiallyRefunded, .refundRest: .refunded],
-        .partiallyRefunded: [.refundPart: .partiallyRefunded, .refundRest: .refunded],
-        .refunded: [:],
-    ]
-
-    @Test(arguments: PaymentStatus.allCases, PaymentStatus.Event.allCases)
-    func paymentStatus(state: PaymentStatus, event: PaymentStatus.Event) throws {
-        if let expected = Self.paymentTransitions[state]![event] {
-            #expect(try state.applying(event) == expected)
-        } else {
-            #expect(throws: IllegalTransition(machine: "payment", state: state.rawValue, event: event.rawValue)) {
-                try state.applying(event)
-            }
-        }
-    }
-
     static let fulfillmentTransitions: [FulfillmentStatus: [FulfillmentStatus.Event: FulfillmentStatus]] = [
         .unfulfilled: [.ship: .shipped],
         .shipped: [.deliver: .delivered],

@@ -37,17 +37,21 @@ struct WorkflowTests {
         #expect(approved.expectedVersion == 1)
     }
 
-    /// A payment is asserted to be of exactly the total and to leave the order paid;
-    /// a stock level, never negative nor reserved beyond what is on hand.
+    /// Money moves in positive amounts of the order's currency and a capture leaves
+    /// the order other than unpaid; a stock level is never negative nor reserved
+    /// beyond what is on hand.
     @Test func paymentAndStockInvariants() throws {
         let order = try Fixture.placed().order
         let paid = try OrderWorkflow.recordPayment(
-            order, method: "alipay", amount: order.totals.grandTotal, reference: nil, paymentID: "p1",
-            now: Fixture.now, actor: "finance")
+            order, ledger: PaymentLedger(entries: [], total: order.totals.grandTotal), method: "alipay",
+            amount: order.totals.grandTotal, reference: nil, paymentID: "p1", now: Fixture.now, actor: "finance")
         #expect(paid.invariantViolations.isEmpty)
-        var short = paid
-        short.payment?.amount = Money(order.totals.grandTotal.amount - 1, order.totals.grandTotal.currency)
-        #expect(short.invariantViolations.contains { $0.contains("a payment of") })
+        var negative = paid
+        negative.ledgerEntry?.amount = Money(-1, order.totals.grandTotal.currency)
+        #expect(negative.invariantViolations.contains { $0.contains("a capture of") })
+        var foreign = paid
+        foreign.ledgerEntry?.amount = Money(order.totals.grandTotal.amount, Currency("USD")!)
+        #expect(foreign.invariantViolations.contains { $0.contains("a capture of") })
         var unsettled = paid
         unsettled.order.paymentStatus = .unpaid
         #expect(unsettled.invariantViolations.contains { $0.contains("payment status unpaid") })
@@ -77,26 +81,120 @@ struct WorkflowTests {
         #expect(expired.stock.count == 2)
     }
 
-    @Test func paymentMustMatchTheAmountDue() throws {
+    @Test func paymentsCoverTheTotalInParts() throws {
         let order = try Fixture.placed().order
+        let total = order.totals.grandTotal
+        let empty = PaymentLedger(entries: [], total: total)
+        func pay(_ order: Order, _ ledger: PaymentLedger, _ amount: Int64, id: String) throws -> OrderChange {
+            try OrderWorkflow.recordPayment(
+                order, ledger: ledger, method: "bank_transfer", amount: Money(amount, total.currency),
+                reference: "B-\(id)", paymentID: id, now: Fixture.now, actor: "f")
+        }
+        // More than the total, nothing, or another currency: refused, with what is owed.
+        #expect(throws: PaymentMismatch(owed: total, offered: Money(total.amount + 1, total.currency))) {
+            try pay(order, empty, total.amount + 1, id: "p0")
+        }
+        #expect(throws: PaymentMismatch.self) { try pay(order, empty, 0, id: "p0") }
         #expect(throws: PaymentMismatch.self) {
             try OrderWorkflow.recordPayment(
-                order, method: "alipay", amount: Money(1, .cny), reference: nil, paymentID: "p", now: Fixture.now,
-                actor: "f")
+                order, ledger: empty, method: "card", amount: Money(total.amount, Currency("USD")!), reference: nil,
+                paymentID: "p0", now: Fixture.now, actor: "f")
         }
-        let paid = try OrderWorkflow.recordPayment(
-            order, method: "alipay", amount: order.totals.grandTotal, reference: "A1", paymentID: "p", now: Fixture.now,
-            actor: "f")
-        #expect(paid.order.status == .paid)
-        #expect(paid.order.paymentStatus == .paid)
-        #expect(paid.order.paymentDueAt == nil)
-        #expect(paid.payment?.amount == order.totals.grandTotal)
+
+        // A part: the order waits, partially paid, with no deadline to expire it.
+        let first = try pay(order, empty, 1_000, id: "p1")
+        #expect(first.order.status == .pendingPayment)
+        #expect(first.order.paymentStatus == .partiallyPaid)
+        #expect(first.order.paymentDueAt == nil)
+        #expect(first.order.version == order.version + 1)
+        #expect(first.events.map(\.type) == ["partial_payment_recorded"])
+        guard case .object(let details)? = first.events.first?.details else { Issue.record("no details"); return }
+        #expect(details["owed"] == .int(total.amount - 1_000))
+        #expect(OrderWorkflow.expire(first.order, now: Fixture.now.addingTimeInterval(86_400)) == nil)
+        #expect(first.invariantViolations.isEmpty)
+        let afterFirst = empty.appending(try #require(first.ledgerEntry))
+        #expect(afterFirst.shortfall == Money(total.amount - 1_000, total.currency))
+
+        // Beyond the rest: refused. The rest: paid.
+        #expect(throws: PaymentMismatch.self) { try pay(first.order, afterFirst, total.amount - 999, id: "p2") }
+        let second = try pay(first.order, afterFirst, total.amount - 1_000, id: "p2")
+        #expect(second.order.status == .paid)
+        #expect(second.order.paymentStatus == .paid)
+        #expect(second.events.map(\.type) == ["payment_recorded"])
+        #expect(second.ledgerEntry?.amount == Money(total.amount - 1_000, total.currency))
+        let settled = afterFirst.appending(try #require(second.ledgerEntry))
+        #expect(settled.shortfall.amount == 0)
+        #expect(settled.captured == total)
+        #expect(settled.owed(second.order.status).amount == 0)
+        #expect(settled.refundable(besides: []) == total)
+        // A paid order takes no more.
+        #expect(throws: IllegalTransition.self) { try pay(second.order, settled, 1, id: "p3") }
+
+        // What was paid for stays: no edit, and no cancellation that would keep the money.
+        #expect(throws: EditRefusal.paymentReceived(.partiallyPaid)) {
+            try OrderWorkflow.edit(
+                first.order, to: order.lines, expectedVersion: first.order.version, now: Fixture.now,
+                policy: policy, actor: "c")
+        }
+        #expect(throws: PaymentHeld(number: order.number, status: .partiallyPaid)) {
+            try OrderWorkflow.cancel(first.order, reason: "changed mind", now: Fixture.now, actor: "c")
+        }
+    }
+
+    /// The status is what the sums make, whatever order the money moved in.
+    @Test(arguments: [
+        (captured: 0, refunded: 0, total: 100, status: PaymentStatus.unpaid),
+        (captured: 40, refunded: 0, total: 100, status: .partiallyPaid),
+        (captured: 100, refunded: 0, total: 100, status: .paid),
+        (captured: 120, refunded: 0, total: 100, status: .paid),
+        // Only an excess went back: still paid.
+        (captured: 120, refunded: 20, total: 100, status: .paid),
+        (captured: 100, refunded: 30, total: 100, status: .partiallyRefunded),
+        (captured: 100, refunded: 100, total: 100, status: .refunded),
+        (captured: 40, refunded: 40, total: 100, status: .refunded),
+        (captured: 40, refunded: 10, total: 100, status: .partiallyRefunded),
+    ])
+    func paymentStatusFromTheSums(captured: Int64, refunded: Int64, total: Int64, status: PaymentStatus) {
+        var entries: [LedgerEntry] = []
+        if captured > 0 {
+            entries.append(
+                LedgerEntry(
+                    id: "c", kind: .capture, method: "alipay", amount: Money(captured, .cny), reference: nil,
+                    recordedAt: Fixture.now))
+        }
+        if refunded > 0 {
+            entries.append(
+                LedgerEntry(
+                    id: "r", kind: .refund, method: "alipay", amount: Money(refunded, .cny), reference: nil,
+                    recordedAt: Fixture.now))
+        }
+        let ledger = PaymentLedger(entries: entries, total: Money(total, .cny))
+        #expect(ledger.status == status)
+        #expect(ledger.net.amount == captured - refunded)
+        #expect(ledger.excess.amount == max(0, captured - refunded - total))
+        #expect(ledger.violations.isEmpty)
+        // Once money went back, nothing more is collected.
+        #expect(ledger.shortfall.amount == (refunded > 0 ? 0 : max(0, total - captured)))
+    }
+
+    @Test func ledgerViolations() {
+        let ledger = PaymentLedger(
+            entries: [
+                LedgerEntry(
+                    id: "c", method: "alipay", amount: Money(10, .cny), reference: nil, recordedAt: Fixture.now),
+                LedgerEntry(
+                    id: "r", kind: .refund, method: "alipay", amount: Money(11, .cny), reference: nil,
+                    recordedAt: Fixture.now),
+                LedgerEntry(id: "z", method: "alipay", amount: Money(0, .cny), reference: nil, recordedAt: Fixture.now),
+            ], total: Money(10, .cny))
+        #expect(ledger.violations == ["capture z of 0", "refunded 11 of 10 captured"])
     }
 
     @Test func shippingConsumesTheReservation() throws {
         let order = try Fixture.placed().order
         let paid = try OrderWorkflow.recordPayment(
-            order, method: "alipay", amount: order.totals.grandTotal, reference: nil, paymentID: "p", now: Fixture.now,
+            order, ledger: PaymentLedger(entries: [], total: order.totals.grandTotal), method: "alipay",
+            amount: order.totals.grandTotal, reference: nil, paymentID: "p", now: Fixture.now,
             actor: "f"
         ).order
         let shipped = try OrderWorkflow.ship(paid, carrier: "SF", trackingNumber: "SF123", now: Fixture.now, actor: "w")
@@ -148,7 +246,8 @@ struct WorkflowTests {
                 order, to: lines, expectedVersion: order.version, now: Fixture.now, policy: policy, actor: "c")
         }
         let paid = try OrderWorkflow.recordPayment(
-            order, method: "alipay", amount: order.totals.grandTotal, reference: nil, paymentID: "p", now: Fixture.now,
+            order, ledger: PaymentLedger(entries: [], total: order.totals.grandTotal), method: "alipay",
+            amount: order.totals.grandTotal, reference: nil, paymentID: "p", now: Fixture.now,
             actor: "f"
         ).order
         #expect(throws: EditRefusal.notEditable(.paid)) {
@@ -241,7 +340,8 @@ struct OrderInvariantTests {
         let cancel = try OrderWorkflow.cancel(order, reason: "r", now: Fixture.now, actor: "t")
         #expect(cancel.invariantViolations.isEmpty)
         let paid = try OrderWorkflow.recordPayment(
-            order, method: "alipay", amount: order.totals.grandTotal, reference: nil, paymentID: "p", now: Fixture.now,
+            order, ledger: PaymentLedger(entries: [], total: order.totals.grandTotal), method: "alipay",
+            amount: order.totals.grandTotal, reference: nil, paymentID: "p", now: Fixture.now,
             actor: "t")
         #expect(paid.invariantViolations.isEmpty)
         let shipped = try OrderWorkflow.ship(

@@ -52,15 +52,16 @@ struct OrderAPITests {
             let number = try await api.post("/v1/orders", orderJSON()).json["number"] as! String
 
             let wrongAmount = try await api.post(
-                "/v1/orders/\(number)/payments", #"{"method": "alipay", "amount": {"amount": 100, "currency": "CNY"}}"#)
+                "/v1/orders/\(number)/payments",
+                #"{"method": "alipay", "amount": {"amount": 12991, "currency": "CNY"}}"#)
             #expect(wrongAmount.status == .unprocessableContent)
-            #expect(wrongAmount.errorPaths == ["amount"])
+            #expect(wrongAmount.errorPaths == ["amount.amount"])
             // The error's stable code and values, for a client that says it in its own words.
             let error = try #require((wrongAmount.json["errors"] as? [[String: Any]])?.first)
-            #expect(error["code"] as? String == "amount_must_equal_due")
+            #expect(error["code"] as? String == "amount_exceeds_owed")
             let totals = try await api.get("/v1/orders/\(number)").json["totals"] as? [String: Any]
             let due = try #require((totals?["grand_total"] as? [String: Any])?["amount"] as? Int)
-            #expect(error["values"] as? [String: String] == ["due": "\(due) CNY", "offered": "100 CNY"])
+            #expect(error["values"] as? [String: String] == ["owed": "\(due) CNY", "offered": "12991 CNY"])
 
             let paid = try await api.post(
                 "/v1/orders/\(number)/payments",

@@ -84,7 +84,7 @@ enum Operation: Sendable, CustomStringConvertible {
     case cancel(OrderNumber)
     case approve(OrderNumber)
     case reject(OrderNumber)
-    case pay(OrderNumber, exact: Bool)
+    case pay(OrderNumber, PaymentSize)
     case ship(OrderNumber)
     case deliver(OrderNumber)
     case complete(OrderNumber)
@@ -98,7 +98,7 @@ enum Operation: Sendable, CustomStringConvertible {
         case .cancel(let number): "cancel \(number)"
         case .approve(let number): "approve \(number)"
         case .reject(let number): "reject \(number)"
-        case .pay(let number, let exact): "pay \(number)\(exact ? "" : " (wrong amount)")"
+        case .pay(let number, let size): "pay \(number) (\(size))"
         case .ship(let number): "ship \(number)"
         case .deliver(let number): "deliver \(number)"
         case .complete(let number): "complete \(number)"
@@ -129,7 +129,7 @@ enum Operation: Sendable, CustomStringConvertible {
                 switch random.next() % 6 {
                 case 0: return .edit(order, lines: lines(), staleVersion: random.next() % 5 == 0)
                 case 1: return .cancel(order)
-                default: return .pay(order, exact: random.next() % 10 != 0)
+                default: return .pay(order, PaymentSize.random(random))
                 }
             case .paid: return .ship(order)
             case .shipped: return .deliver(order)
@@ -142,7 +142,7 @@ enum Operation: Sendable, CustomStringConvertible {
         case 43..<51: return .cancel(order)
         case 51..<58: return .approve(order)
         case 58..<62: return .reject(order)
-        case 62..<72: return .pay(order, exact: random.next() % 10 != 0)
+        case 62..<72: return .pay(order, PaymentSize.random(random))
         case 72..<80: return .ship(order)
         case 80..<88: return .deliver(order)
         case 88..<95: return .complete(order)
@@ -173,11 +173,17 @@ enum Operation: Sendable, CustomStringConvertible {
             case .reject(let number):
                 return Outcome(
                     label: "rejected", order: try await shop.orders.reject(number, reason: "sim", actor: "sim").value!)
-            case .pay(let number, let exact):
-                let order = try await shop.orders.details(number).order
-                let amount = exact ? order.totals.grandTotal : order.totals.grandTotal + Money(1, .cny)
+            case .pay(let number, let size):
+                let details = try await shop.orders.details(number)
+                let owed = details.ledger.owed(details.order.status)
+                let amount: Money
+                switch size {
+                case .rest: amount = owed
+                case .part: amount = Money(max(1, owed.amount / 3), owed.currency)
+                case .tooMuch: amount = owed + Money(1, owed.currency)
+                }
                 return Outcome(
-                    label: "paid",
+                    label: size == .part ? "part paid" : "paid",
                     order: try await shop.orders.recordPayment(
                         number, method: "card", amount: amount, reference: nil, actor: "sim"
                     ).value!)
@@ -203,12 +209,29 @@ enum Operation: Sendable, CustomStringConvertible {
             return Outcome(label: "done")
         } catch is InsufficientStock {
             return Outcome(label: "short")
-        } catch is OrderTransitionRefused, is OrderEditRefused, is BelowReserved, is Contention {
+        } catch is OrderTransitionRefused, is OrderEditRefused, is BelowReserved, is Contention, is PaymentHeld {
             return Outcome(label: "refused")
-        } catch let failure as ValidationFailure where failure.errors.map(\.path) == ["amount"] {
+        } catch let failure as ValidationFailure where failure.errors.map(\.path) == ["amount.amount"] {
             return Outcome(label: "wrong amount")
         } catch {
             return Outcome(label: "unexpected", unexpected: "\(self) threw \(String(reflecting: error))")
+        }
+    }
+}
+
+/// How much a simulated payment brings: what is owed, a third of it, or a fen more.
+enum PaymentSize: String, Sendable, CustomStringConvertible {
+    case rest
+    case part
+    case tooMuch = "too much"
+
+    var description: String { rawValue }
+
+    static func random(_ random: SeededRandom) -> PaymentSize {
+        switch random.next() % 10 {
+        case 0: return .tooMuch
+        case 1, 2: return .part
+        default: return .rest
         }
     }
 }

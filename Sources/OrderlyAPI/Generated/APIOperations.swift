@@ -11,6 +11,7 @@ public enum APIOperation: String, CaseIterable, Sendable {
     case deliverOrder
     case editOrder
     case getOrder
+    case getOrderPayments
     case getOrderTimeline
     case getProduct
     case health
@@ -43,6 +44,7 @@ public enum APIOperation: String, CaseIterable, Sendable {
         case .deliverOrder: "POST"
         case .editOrder: "PATCH"
         case .getOrder: "GET"
+        case .getOrderPayments: "GET"
         case .getOrderTimeline: "GET"
         case .getProduct: "GET"
         case .health: "GET"
@@ -77,6 +79,7 @@ public enum APIOperation: String, CaseIterable, Sendable {
         case .deliverOrder: "/v1/orders/{number}/deliver"
         case .editOrder: "/v1/orders/{number}"
         case .getOrder: "/v1/orders/{number}"
+        case .getOrderPayments: "/v1/orders/{number}/payments"
         case .getOrderTimeline: "/v1/orders/{number}/timeline"
         case .getProduct: "/v1/products/{sku}"
         case .health: "/health"
@@ -111,6 +114,7 @@ public enum APIOperation: String, CaseIterable, Sendable {
         case .deliverOrder: "orders.deliver"
         case .editOrder: "orders.edit"
         case .getOrder: "orders.read"
+        case .getOrderPayments: "orders.read"
         case .getOrderTimeline: "orders.read"
         case .getProduct: "catalogue.read"
         case .health: nil
@@ -146,6 +150,7 @@ public enum APIOperation: String, CaseIterable, Sendable {
         case .deliverOrder: ("Empty", false)
         case .editOrder: ("EditOrder", true)
         case .getOrder: nil
+        case .getOrderPayments: nil
         case .getOrderTimeline: nil
         case .getProduct: nil
         case .health: nil

@@ -452,6 +452,22 @@ public enum OpenAPIDocument {
               "Order": {
                 "additionalProperties": false,
                 "properties": {
+                  "amount_owed": {
+                    "$ref": "#/components/schemas/Money",
+                    "description": "What payments must still bring in; zero once the order is paid or closed. On GET /v1/orders/{number} only."
+                  },
+                  "amount_paid": {
+                    "$ref": "#/components/schemas/Money",
+                    "description": "Money received, before refunds. On GET /v1/orders/{number} only."
+                  },
+                  "amount_refundable": {
+                    "$ref": "#/components/schemas/Money",
+                    "description": "Received and not given back. On GET /v1/orders/{number} only."
+                  },
+                  "amount_refunded": {
+                    "$ref": "#/components/schemas/Money",
+                    "description": "Money given back. On GET /v1/orders/{number} only."
+                  },
                   "cancel_reason": {
                     "type": "string"
                   },
@@ -523,13 +539,7 @@ public enum OpenAPIDocument {
                     "type": "string"
                   },
                   "payment_status": {
-                    "enum": [
-                      "unpaid",
-                      "paid",
-                      "partially_refunded",
-                      "refunded"
-                    ],
-                    "type": "string"
+                    "$ref": "#/components/schemas/PaymentStatus"
                   },
                   "payments": {
                     "description": "On GET /v1/orders/{number} only.",
@@ -758,13 +768,61 @@ public enum OpenAPIDocument {
                 ],
                 "type": "object"
               },
+              "PaymentLedger": {
+                "additionalProperties": false,
+                "properties": {
+                  "amount_owed": {
+                    "$ref": "#/components/schemas/Money"
+                  },
+                  "amount_paid": {
+                    "$ref": "#/components/schemas/Money"
+                  },
+                  "amount_refundable": {
+                    "$ref": "#/components/schemas/Money"
+                  },
+                  "amount_refunded": {
+                    "$ref": "#/components/schemas/Money"
+                  },
+                  "entries": {
+                    "items": {
+                      "$ref": "#/components/schemas/PaymentRecord"
+                    },
+                    "type": "array"
+                  },
+                  "number": {
+                    "pattern": "^[0-9]{16}$",
+                    "type": "string"
+                  },
+                  "payment_status": {
+                    "$ref": "#/components/schemas/PaymentStatus"
+                  }
+                },
+                "required": [
+                  "number",
+                  "payment_status",
+                  "entries",
+                  "amount_paid",
+                  "amount_refunded",
+                  "amount_owed",
+                  "amount_refundable"
+                ],
+                "type": "object"
+              },
               "PaymentRecord": {
                 "additionalProperties": false,
                 "properties": {
                   "amount": {
-                    "$ref": "#/components/schemas/Money"
+                    "$ref": "#/components/schemas/Money",
+                    "description": "Always positive; `kind` says which way the money went."
                   },
                   "id": {
+                    "type": "string"
+                  },
+                  "kind": {
+                    "enum": [
+                      "capture",
+                      "refund"
+                    ],
                     "type": "string"
                   },
                   "method": {
@@ -780,11 +838,23 @@ public enum OpenAPIDocument {
                 },
                 "required": [
                   "id",
+                  "kind",
                   "method",
                   "amount",
                   "recorded_at"
                 ],
                 "type": "object"
+              },
+              "PaymentStatus": {
+                "description": "What the order's ledger adds up to against its grand total.",
+                "enum": [
+                  "unpaid",
+                  "partially_paid",
+                  "paid",
+                  "partially_refunded",
+                  "refunded"
+                ],
+                "type": "string"
               },
               "PlaceOrder": {
                 "additionalProperties": false,
@@ -843,7 +913,7 @@ public enum OpenAPIDocument {
                       "additionalProperties": false,
                       "properties": {
                         "code": {
-                          "description": "What is wrong, as a stable name a client can translate (`length_between`, `amount_must_equal_due`…); absent where no name is given yet.",
+                          "description": "What is wrong, as a stable name a client can translate (`length_between`, `amount_exceeds_owed`…); absent where no name is given yet.",
                           "type": "string"
                         },
                         "message": {
@@ -2280,7 +2350,46 @@ public enum OpenAPIDocument {
               }
             },
             "/v1/orders/{number}/payments": {
+              "get": {
+                "description": "Every movement of money on the order, oldest first: money received (`capture`) and given back (`refund`), with what they add up to. The amounts owed and refundable and the payment status are computed from these entries, never stored beside them.",
+                "operationId": "getOrderPayments",
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/OrderNumber"
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/PaymentLedger"
+                        }
+                      }
+                    },
+                    "description": "OK"
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                },
+                "summary": "An order's payment ledger",
+                "x-permission": "orders.read"
+              },
               "post": {
+                "description": "Finance records a payment received outside the online channels (a bank transfer, cash, a payment taken on another system). Several payments may cover one order: one of less than what is owed leaves the order `pending_payment` with payment status `partially_paid` and stops its payment deadline; the one that covers the rest pays it. More than is still owed is refused (`amount_exceeds_owed`), as is another currency than the order's (`currency_mismatch`).",
                 "operationId": "recordPayment",
                 "parameters": [
                   {
@@ -2336,7 +2445,7 @@ public enum OpenAPIDocument {
                     "$ref": "#/components/responses/Problem"
                   }
                 },
-                "summary": "Record a payment of the full amount due",
+                "summary": "Record money received offline, up to the amount still owed",
                 "x-permission": "payments.record"
               }
             },

@@ -484,6 +484,22 @@ extension Components {
         }
         /// - Remark: Generated from `#/components/schemas/Order`.
         public struct Order: Codable, Hashable, Sendable {
+            /// What payments must still bring in; zero once the order is paid or closed. On GET /v1/orders/{number} only.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Order/amount_owed`.
+            public var amountOwed: Components.Schemas.Money?
+            /// Money received, before refunds. On GET /v1/orders/{number} only.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Order/amount_paid`.
+            public var amountPaid: Components.Schemas.Money?
+            /// Received and not given back. On GET /v1/orders/{number} only.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Order/amount_refundable`.
+            public var amountRefundable: Components.Schemas.Money?
+            /// Money given back. On GET /v1/orders/{number} only.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Order/amount_refunded`.
+            public var amountRefunded: Components.Schemas.Money?
             /// - Remark: Generated from `#/components/schemas/Order/cancel_reason`.
             public var cancelReason: Swift.String?
             /// - Remark: Generated from `#/components/schemas/Order/cancelled_at`.
@@ -537,14 +553,7 @@ extension Components {
             /// - Remark: Generated from `#/components/schemas/Order/payment_method`.
             public var paymentMethod: Swift.String
             /// - Remark: Generated from `#/components/schemas/Order/payment_status`.
-            @frozen public enum PaymentStatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
-                case unpaid = "unpaid"
-                case paid = "paid"
-                case partiallyRefunded = "partially_refunded"
-                case refunded = "refunded"
-            }
-            /// - Remark: Generated from `#/components/schemas/Order/payment_status`.
-            public var paymentStatus: Components.Schemas.Order.PaymentStatusPayload
+            public var paymentStatus: Components.Schemas.PaymentStatus
             /// On GET /v1/orders/{number} only.
             ///
             /// - Remark: Generated from `#/components/schemas/Order/payments`.
@@ -586,6 +595,10 @@ extension Components {
             /// Creates a new `Order`.
             ///
             /// - Parameters:
+            ///   - amountOwed: What payments must still bring in; zero once the order is paid or closed. On GET /v1/orders/{number} only.
+            ///   - amountPaid: Money received, before refunds. On GET /v1/orders/{number} only.
+            ///   - amountRefundable: Received and not given back. On GET /v1/orders/{number} only.
+            ///   - amountRefunded: Money given back. On GET /v1/orders/{number} only.
             ///   - cancelReason:
             ///   - cancelledAt:
             ///   - channel:
@@ -614,6 +627,10 @@ extension Components {
             ///   - version:
             ///   - warehouse:
             public init(
+                amountOwed: Components.Schemas.Money? = nil,
+                amountPaid: Components.Schemas.Money? = nil,
+                amountRefundable: Components.Schemas.Money? = nil,
+                amountRefunded: Components.Schemas.Money? = nil,
                 cancelReason: Swift.String? = nil,
                 cancelledAt: Foundation.Date? = nil,
                 channel: Swift.String,
@@ -629,7 +646,7 @@ extension Components {
                 number: Swift.String,
                 paymentDueAt: Foundation.Date? = nil,
                 paymentMethod: Swift.String,
-                paymentStatus: Components.Schemas.Order.PaymentStatusPayload,
+                paymentStatus: Components.Schemas.PaymentStatus,
                 payments: [Components.Schemas.PaymentRecord]? = nil,
                 reviewReasons: [Swift.String],
                 shipment: Components.Schemas.Shipment? = nil,
@@ -642,6 +659,10 @@ extension Components {
                 version: Swift.Int64,
                 warehouse: Swift.String
             ) {
+                self.amountOwed = amountOwed
+                self.amountPaid = amountPaid
+                self.amountRefundable = amountRefundable
+                self.amountRefunded = amountRefunded
                 self.cancelReason = cancelReason
                 self.cancelledAt = cancelledAt
                 self.channel = channel
@@ -671,6 +692,10 @@ extension Components {
                 self.warehouse = warehouse
             }
             public enum CodingKeys: String, CodingKey {
+                case amountOwed = "amount_owed"
+                case amountPaid = "amount_paid"
+                case amountRefundable = "amount_refundable"
+                case amountRefunded = "amount_refunded"
                 case cancelReason = "cancel_reason"
                 case cancelledAt = "cancelled_at"
                 case channel
@@ -904,12 +929,84 @@ extension Components {
                 case version
             }
         }
+        /// What the order's ledger adds up to against its grand total.
+        ///
+        /// - Remark: Generated from `#/components/schemas/PaymentStatus`.
+        @frozen public enum PaymentStatus: String, Codable, Hashable, Sendable, CaseIterable {
+            case unpaid = "unpaid"
+            case partiallyPaid = "partially_paid"
+            case paid = "paid"
+            case partiallyRefunded = "partially_refunded"
+            case refunded = "refunded"
+        }
+        /// - Remark: Generated from `#/components/schemas/PaymentLedger`.
+        public struct PaymentLedger: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/PaymentLedger/amount_owed`.
+            public var amountOwed: Components.Schemas.Money
+            /// - Remark: Generated from `#/components/schemas/PaymentLedger/amount_paid`.
+            public var amountPaid: Components.Schemas.Money
+            /// - Remark: Generated from `#/components/schemas/PaymentLedger/amount_refundable`.
+            public var amountRefundable: Components.Schemas.Money
+            /// - Remark: Generated from `#/components/schemas/PaymentLedger/amount_refunded`.
+            public var amountRefunded: Components.Schemas.Money
+            /// - Remark: Generated from `#/components/schemas/PaymentLedger/entries`.
+            public var entries: [Components.Schemas.PaymentRecord]
+            /// - Remark: Generated from `#/components/schemas/PaymentLedger/number`.
+            public var number: Swift.String
+            /// - Remark: Generated from `#/components/schemas/PaymentLedger/payment_status`.
+            public var paymentStatus: Components.Schemas.PaymentStatus
+            /// Creates a new `PaymentLedger`.
+            ///
+            /// - Parameters:
+            ///   - amountOwed:
+            ///   - amountPaid:
+            ///   - amountRefundable:
+            ///   - amountRefunded:
+            ///   - entries:
+            ///   - number:
+            ///   - paymentStatus:
+            public init(
+                amountOwed: Components.Schemas.Money,
+                amountPaid: Components.Schemas.Money,
+                amountRefundable: Components.Schemas.Money,
+                amountRefunded: Components.Schemas.Money,
+                entries: [Components.Schemas.PaymentRecord],
+                number: Swift.String,
+                paymentStatus: Components.Schemas.PaymentStatus
+            ) {
+                self.amountOwed = amountOwed
+                self.amountPaid = amountPaid
+                self.amountRefundable = amountRefundable
+                self.amountRefunded = amountRefunded
+                self.entries = entries
+                self.number = number
+                self.paymentStatus = paymentStatus
+            }
+            public enum CodingKeys: String, CodingKey {
+                case amountOwed = "amount_owed"
+                case amountPaid = "amount_paid"
+                case amountRefundable = "amount_refundable"
+                case amountRefunded = "amount_refunded"
+                case entries
+                case number
+                case paymentStatus = "payment_status"
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/PaymentRecord`.
         public struct PaymentRecord: Codable, Hashable, Sendable {
+            /// Always positive; `kind` says which way the money went.
+            ///
             /// - Remark: Generated from `#/components/schemas/PaymentRecord/amount`.
             public var amount: Components.Schemas.Money
             /// - Remark: Generated from `#/components/schemas/PaymentRecord/id`.
             public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/PaymentRecord/kind`.
+            @frozen public enum KindPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case capture = "capture"
+                case refund = "refund"
+            }
+            /// - Remark: Generated from `#/components/schemas/PaymentRecord/kind`.
+            public var kind: Components.Schemas.PaymentRecord.KindPayload
             /// - Remark: Generated from `#/components/schemas/PaymentRecord/method`.
             public var method: Swift.String
             /// - Remark: Generated from `#/components/schemas/PaymentRecord/recorded_at`.
@@ -919,20 +1016,23 @@ extension Components {
             /// Creates a new `PaymentRecord`.
             ///
             /// - Parameters:
-            ///   - amount:
+            ///   - amount: Always positive; `kind` says which way the money went.
             ///   - id:
+            ///   - kind:
             ///   - method:
             ///   - recordedAt:
             ///   - reference:
             public init(
                 amount: Components.Schemas.Money,
                 id: Swift.String,
+                kind: Components.Schemas.PaymentRecord.KindPayload,
                 method: Swift.String,
                 recordedAt: Foundation.Date,
                 reference: Swift.String? = nil
             ) {
                 self.amount = amount
                 self.id = id
+                self.kind = kind
                 self.method = method
                 self.recordedAt = recordedAt
                 self.reference = reference
@@ -940,6 +1040,7 @@ extension Components {
             public enum CodingKeys: String, CodingKey {
                 case amount
                 case id
+                case kind
                 case method
                 case recordedAt = "recorded_at"
                 case reference
@@ -1007,7 +1108,7 @@ extension Components {
             public var detail: Swift.String
             /// - Remark: Generated from `#/components/schemas/Problem/ErrorsPayload`.
             public struct ErrorsPayloadPayload: Codable, Hashable, Sendable {
-                /// What is wrong, as a stable name a client can translate (`length_between`, `amount_must_equal_due`…); absent where no name is given yet.
+                /// What is wrong, as a stable name a client can translate (`length_between`, `amount_exceeds_owed`…); absent where no name is given yet.
                 ///
                 /// - Remark: Generated from `#/components/schemas/Problem/ErrorsPayload/code`.
                 public var code: Swift.String?
@@ -1044,7 +1145,7 @@ extension Components {
                 /// Creates a new `ErrorsPayloadPayload`.
                 ///
                 /// - Parameters:
-                ///   - code: What is wrong, as a stable name a client can translate (`length_between`, `amount_must_equal_due`…); absent where no name is given yet.
+                ///   - code: What is wrong, as a stable name a client can translate (`length_between`, `amount_exceeds_owed`…); absent where no name is given yet.
                 ///   - message: What is wrong, in English, for a developer.
                 ///   - path:
                 ///   - values: The numbers and names `code`'s message fills in (`min`, `max`, `due`; money as `minor-units CURRENCY`, e.g. `10800 CNY`).

@@ -94,7 +94,16 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /v1/orders/{number}/deliver`.
     /// - Remark: Generated from `#/paths//v1/orders/{number}/deliver/post(deliverOrder)`.
     func deliverOrder(_ input: Operations.DeliverOrder.Input) async throws -> Operations.DeliverOrder.Output
-    /// Record a payment of the full amount due
+    /// An order's payment ledger
+    ///
+    /// Every movement of money on the order, oldest first: money received (`capture`) and given back (`refund`), with what they add up to. The amounts owed and refundable and the payment status are computed from these entries, never stored beside them.
+    ///
+    /// - Remark: HTTP `GET /v1/orders/{number}/payments`.
+    /// - Remark: Generated from `#/paths//v1/orders/{number}/payments/get(getOrderPayments)`.
+    func getOrderPayments(_ input: Operations.GetOrderPayments.Input) async throws -> Operations.GetOrderPayments.Output
+    /// Record money received offline, up to the amount still owed
+    ///
+    /// Finance records a payment received outside the online channels (a bank transfer, cash, a payment taken on another system). Several payments may cover one order: one of less than what is owed leaves the order `pending_payment` with payment status `partially_paid` and stops its payment deadline; the one that covers the rest pays it. More than is still owed is refused (`amount_exceeds_owed`), as is another currency than the order's (`currency_mismatch`).
     ///
     /// - Remark: HTTP `POST /v1/orders/{number}/payments`.
     /// - Remark: Generated from `#/paths//v1/orders/{number}/payments/post(recordPayment)`.
@@ -358,7 +367,24 @@ extension APIProtocol {
             body: body
         ))
     }
-    /// Record a payment of the full amount due
+    /// An order's payment ledger
+    ///
+    /// Every movement of money on the order, oldest first: money received (`capture`) and given back (`refund`), with what they add up to. The amounts owed and refundable and the payment status are computed from these entries, never stored beside them.
+    ///
+    /// - Remark: HTTP `GET /v1/orders/{number}/payments`.
+    /// - Remark: Generated from `#/paths//v1/orders/{number}/payments/get(getOrderPayments)`.
+    public func getOrderPayments(
+        path: Operations.GetOrderPayments.Input.Path,
+        headers: Operations.GetOrderPayments.Input.Headers = .init()
+    ) async throws -> Operations.GetOrderPayments.Output {
+        try await getOrderPayments(Operations.GetOrderPayments.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Record money received offline, up to the amount still owed
+    ///
+    /// Finance records a payment received outside the online channels (a bank transfer, cash, a payment taken on another system). Several payments may cover one order: one of less than what is owed leaves the order `pending_payment` with payment status `partially_paid` and stops its payment deadline; the one that covers the rest pays it. More than is still owed is refused (`amount_exceeds_owed`), as is another currency than the order's (`currency_mismatch`).
     ///
     /// - Remark: HTTP `POST /v1/orders/{number}/payments`.
     /// - Remark: Generated from `#/paths//v1/orders/{number}/payments/post(recordPayment)`.

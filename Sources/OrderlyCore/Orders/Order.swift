@@ -40,23 +40,6 @@ public struct Shipment: Hashable, Sendable {
     }
 }
 
-/// A payment recorded against an order (a ledger row: never updated).
-public struct Payment: Hashable, Sendable {
-    public var id: String
-    public var method: String
-    public var amount: Money
-    public var reference: String?
-    public var recordedAt: Date
-
-    public init(id: String, method: String, amount: Money, reference: String?, recordedAt: Date) {
-        self.id = id
-        self.method = method
-        self.amount = amount
-        self.reference = reference
-        self.recordedAt = recordedAt
-    }
-}
-
 /// One entry of an order's timeline: what happened, when, and who did it.
 public struct TimelineEvent: Hashable, Sendable {
     public var type: String

@@ -47,8 +47,8 @@ extension Order {
 
 extension OrderChange {
     /// The order's own invariants, and the change's: a new order at version 1, a
-    /// change that moves the version by exactly one, a payment of exactly the total
-    /// that leaves the order paid, stock effects of positive quantities.
+    /// change that moves the version by exactly one, money moved in positive amounts
+    /// of the order's currency, stock effects of positive quantities.
     public var invariantViolations: [String] {
         var violations = order.invariantViolations
         if let expectedVersion {
@@ -58,16 +58,16 @@ extension OrderChange {
         } else if order.version != 1 {
             violations.append("order \(order.number): a new order at version \(order.version)")
         }
-        if let payment {
-            // A payment is recorded only for the amount due, and it settles the order.
-            if payment.amount != order.totals.grandTotal {
-                violations.append(
-                    "order \(order.number): a payment of \(payment.amount.amount) \(payment.amount.currency) "
-                        + "against a total of \(order.totals.grandTotal.amount) \(order.totals.grandTotal.currency)")
+        if let entry = ledgerEntry {
+            // Money moves in positive amounts of the order's currency, and a capture
+            // never exceeds what the order costs (only a provider can overpay, and
+            // its excess goes back).
+            let total = order.totals.grandTotal
+            if entry.amount.currency != total.currency || entry.amount.amount <= 0 {
+                violations.append("order \(order.number): a \(entry.kind.rawValue) of \(entry.amount)")
             }
-            if order.paymentStatus != .paid {
-                violations.append(
-                    "order \(order.number): a payment recorded, payment status \(order.paymentStatus.rawValue)")
+            if entry.kind == .capture, order.paymentStatus == .unpaid {
+                violations.append("order \(order.number): money captured, payment status unpaid")
             }
         }
         for effect in stock {

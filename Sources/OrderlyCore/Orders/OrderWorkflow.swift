@@ -19,7 +19,12 @@ public struct OrderChange: Sendable {
     public var linesChanged: Bool
     public var stock: [StockEffect]
     public var events: [TimelineEvent]
-    public var payment: Payment?
+    /// Money received or given back with the change.
+    public var ledgerEntry: LedgerEntry?
+    /// Refund entries the change writes (one per payment the money goes back through).
+    public var refundEntries: [LedgerEntry] = []
+    /// Refunds the change creates or moves on, as they are after it.
+    public var refunds: [Refund] = []
     /// The order's status before the change; nil for a new order.
     public var previousStatus: OrderStatus?
     /// The order's search terms before the change, when the change alters the text
@@ -28,7 +33,7 @@ public struct OrderChange: Sendable {
 
     public init(
         order: Order, expectedVersion: Int?, linesChanged: Bool, stock: [StockEffect], events: [TimelineEvent],
-        payment: Payment? = nil, previousStatus: OrderStatus? = nil
+        ledgerEntry: LedgerEntry? = nil, previousStatus: OrderStatus? = nil
     ) {
         self.order = order
         self.previousStatus = previousStatus
@@ -36,21 +41,30 @@ public struct OrderChange: Sendable {
         self.linesChanged = linesChanged
         self.stock = stock
         self.events = events
-        self.payment = payment
+        self.ledgerEntry = ledgerEntry
     }
 }
 
 /// Why an edit was refused.
 public enum EditRefusal: Error, Hashable, Sendable {
     case notEditable(OrderStatus)
+    /// Part of the total was paid: the lines it paid for stay as they are.
+    case paymentReceived(PaymentStatus)
     case windowClosed(deadline: Date)
     case limitReached(max: Int)
     case versionMismatch(expected: Int, current: Int)
 }
 
-/// A payment that does not match what the order owes.
+/// A cancellation refused because the order holds money the customer paid.
+public struct PaymentHeld: Error, Hashable, Sendable {
+    public var number: OrderNumber
+    public var status: PaymentStatus
+}
+
+/// A payment the order cannot take: in another currency, or more than it still owes.
 public struct PaymentMismatch: Error, Hashable, Sendable {
-    public var due: Money
+    /// What the order still owes.
+    public var owed: Money
     public var offered: Money
 }
 

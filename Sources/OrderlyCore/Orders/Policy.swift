@@ -100,6 +100,9 @@ public struct OrderPolicy: Hashable, Sendable {
     public var maxQuantityPerLine: Int
     /// The shop's time zone, minutes east of UTC: order numbers carry its date.
     public var utcOffsetMinutes: Int
+    /// Refunds above this many minor units wait for finance's approval; those at or
+    /// below it are handed over at once.
+    public var refundApprovalAbove: Int64
 
     public init(
         currency: Currency = .cny,
@@ -110,7 +113,8 @@ public struct OrderPolicy: Hashable, Sendable {
         autoCompleteAfterDays: Int = 7,
         maxLines: Int = 100,
         maxQuantityPerLine: Int = 9_999,
-        utcOffsetMinutes: Int = 480
+        utcOffsetMinutes: Int = 480,
+        refundApprovalAbove: Int64 = 500_00
     ) {
         self.currency = currency
         self.shipping = shipping
@@ -121,6 +125,7 @@ public struct OrderPolicy: Hashable, Sendable {
         self.maxLines = maxLines
         self.maxQuantityPerLine = maxQuantityPerLine
         self.utcOffsetMinutes = utcOffsetMinutes
+        self.refundApprovalAbove = refundApprovalAbove
     }
 
     public static let paymentMethods: Set<String> = [

@@ -59,28 +59,17 @@ public enum OrderStatus: String, CaseIterable, Sendable, Codable {
     public var isUnpaid: Bool { self == .pendingReview || self == .pendingPayment }
 }
 
-/// Money received for the order, from the payment ledger's point of view.
+/// Money received for the order. Not a machine driven by events: the status is what
+/// the order's payment ledger adds up to (`PaymentLedger.status`), so it cannot drift
+/// from the money; the orders table keeps a copy for filtering, and `orderly check`
+/// proves the copy equals the ledger's sum.
 public enum PaymentStatus: String, CaseIterable, Sendable, Codable {
     case unpaid
+    /// Some of the grand total received, nothing given back.
+    case partiallyPaid = "partially_paid"
     case paid
     case partiallyRefunded = "partially_refunded"
     case refunded
-
-    public enum Event: String, CaseIterable, Sendable {
-        /// The full amount due was captured.
-        case capture
-        case refundPart = "refund_part"
-        case refundRest = "refund_rest"
-    }
-
-    public func applying(_ event: Event) throws(IllegalTransition) -> PaymentStatus {
-        switch (self, event) {
-        case (.unpaid, .capture): return .paid
-        case (.paid, .refundPart), (.partiallyRefunded, .refundPart): return .partiallyRefunded
-        case (.paid, .refundRest), (.partiallyRefunded, .refundRest): return .refunded
-        default: throw IllegalTransition(machine: "payment", state: rawValue, event: event.rawValue)
-        }
-    }
 }
 
 /// The parcels' journey.

@@ -10,13 +10,16 @@ public enum TimelineReplay {
         case annotation
         /// A new address: only before the parcel ships.
         case addressChange
+        /// Money towards the total: only while payment is awaited, no status.
+        case partialPayment
     }
 
     static let steps: [String: Step] = [
         "held_for_review": .transition(.hold), "approved": .transition(.approve), "rejected": .transition(.reject),
         "cancelled": .transition(.cancel), "expired": .transition(.expire), "payment_recorded": .transition(.pay),
         "shipped": .transition(.ship), "delivered": .transition(.deliver), "completed": .transition(.complete),
-        "edited": .edit, "annotated": .annotation, "address_changed": .addressChange,
+        "edited": .edit, "partial_payment_recorded": .partialPayment, "annotated": .annotation,
+        "address_changed": .addressChange,
     ]
 
     /// The status the timeline leads to, or why it cannot be replayed.
@@ -27,7 +30,7 @@ public enum TimelineReplay {
             switch steps[type] {
             case nil:
                 return .failure(.unknownEvent(index: index, type: type))
-            case .edit?:
+            case .edit?, .partialPayment?:
                 if status != .pendingPayment { return .failure(.illegal(index: index, type: type, from: status)) }
             case .annotation?:
                 continue

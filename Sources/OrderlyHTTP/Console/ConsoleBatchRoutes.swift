@@ -173,7 +173,8 @@ struct ConsoleBatchRoutes: Sendable {
                     case .cancel: return try await orders.cancel(number, reason: reason, actor: actor, idempotency: key)
                     case .recordPayment:
                         // The amount still owed: what a batch of "paid in full" records.
-                        let due = try await orders.details(number, for: actor.principal).order.totals.grandTotal
+                        let (order, ledger) = try await orders.ledger(number, for: actor.principal)
+                        let due = ledger.owed(order.status)
                         return try await orders.recordPayment(
                             number, method: method, amount: due, reference: nil, actor: actor, idempotency: key)
                     case .deliver: return try await orders.deliver(number, actor: actor, idempotency: key)

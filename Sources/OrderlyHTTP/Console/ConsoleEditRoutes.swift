@@ -31,6 +31,9 @@ struct ConsoleEditRoutes: Sendable {
         if order.status != .pendingPayment {
             return page.text("edit.not_editable", ["status": page.language.orderStatus(order.status)])
         }
+        if order.paymentStatus != .unpaid {
+            return page.text("edit.payment_received", ["status": page.language.paymentStatus(order.paymentStatus)])
+        }
         let deadline = order.createdAt.addingTimeInterval(TimeInterval(policy.edits.windowSeconds))
         if now > deadline { return page.text("edit.window_closed", ["deadline": page.time(deadline)]) }
         if order.editCount >= policy.edits.maxEdits {

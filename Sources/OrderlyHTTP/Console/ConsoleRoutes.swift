@@ -484,9 +484,9 @@ struct ConsoleRoutes: Sendable {
             let message = page.text(
                 "action_form.not_now",
                 ["status": page.language.orderStatus(details.order.status), "action": action.title(page.language)])
-            return renderActionForm(action, details.order, page, values: [:], messages: [message], status: .conflict)
+            return renderActionForm(action, details, page, values: [:], messages: [message], status: .conflict)
         }
-        return renderActionForm(action, details.order, page, values: [:], messages: [])
+        return renderActionForm(action, details, page, values: [:], messages: [])
     }
 
     /// The payment methods a payment may be recorded with (`OrderPolicy.paymentMethods`),
@@ -497,9 +497,10 @@ struct ConsoleRoutes: Sendable {
     static let carriers = ["SF", "JD", "EMS", "ZTO", "YTO", "STO", "YUNDA", "JTEXPRESS"]
 
     private func renderActionForm(
-        _ action: OrderAction, _ order: Order, _ page: ConsolePage, values: [String: String], messages: [String],
-        status: HTTPResponse.Status = .ok
+        _ action: OrderAction, _ details: OrderDetails, _ page: ConsolePage, values: [String: String],
+        messages: [String], status: HTTPResponse.Status = .ok
     ) -> Response {
+        let order = details.order
         func field(_ name: String, _ value: String = "", required: Bool = true, numeric: Bool = false) -> [String: Any]
         {
             [
@@ -519,7 +520,8 @@ struct ConsoleRoutes: Sendable {
             fields = [field("reason")]
         case .recordPayment:
             fields = [
-                field("amount", Self.yuan(order.totals.grandTotal.amount), numeric: true),
+                // What is still owed: a part payment already recorded is not asked for again.
+                field("amount", Self.yuan(details.ledger.owed(order.status).amount), numeric: true),
                 choice("method", Self.paymentMethods, selected: order.paymentMethod, word: page.language.paymentMethod),
                 field("reference", required: false),
             ]
@@ -580,9 +582,9 @@ struct ConsoleRoutes: Sendable {
         } catch {
             // A missing order is the error page's; other refusals go back on the form.
             guard let problem = Problem.from(error), !(error is NotFound) else { throw error }
-            let order = try await orders.details(number, for: try context.actor().principal).order
+            let details = try await orders.details(number, for: try context.actor().principal)
             return renderActionForm(
-                action, order, page, values: form.fields.reduce(into: [:]) { $0[$1.0] = $1.1 },
+                action, details, page, values: form.fields.reduce(into: [:]) { $0[$1.0] = $1.1 },
                 messages: page.messages(for: problem), status: problem.status)
         }
     }
@@ -643,7 +645,12 @@ enum OrderAction: String, CaseIterable, Sendable {
     }
 
     /// Whether the order's state allows it (the service checks again on submit).
-    func isOffered(for order: Order) -> Bool { (try? order.status.applying(event)) != nil }
+    func isOffered(for order: Order) -> Bool {
+        // Money received goes back with a cancellation; until refunds are offered here,
+        // cancelling is not.
+        if self == .cancel, order.paymentStatus != .unpaid { return false }
+        return (try? order.status.applying(event)) != nil
+    }
 
     func title(_ language: Language) -> String { language.strings.text("action.\(rawValue)") }
 }

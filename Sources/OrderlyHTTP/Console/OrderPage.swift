@@ -41,7 +41,8 @@ struct OrderPage {
             "phoneMasked": !phoneShownInFull,
             "address": Self.address(address), "channel": language.channel(order.channel),
             // The method the order was paid with once it is paid; the one it was placed with before.
-            "paymentMethod": language.paymentMethod(details.payments.last?.method ?? order.paymentMethod),
+            "paymentMethod": language.paymentMethod(
+                details.payments.last { $0.kind == .capture }?.method ?? order.paymentMethod),
             "warehouse": page.warehouse(order.warehouse.value, named: warehouseName),
             "lines": order.lines.map { line -> [String: Any] in
                 [
@@ -55,10 +56,19 @@ struct OrderPage {
             "payments": details.payments.map { payment -> [String: Any] in
                 [
                     "at": page.time(payment.recordedAt), "method": language.paymentMethod(payment.method),
+                    "kind": language.strings.text("ledger.kind.\(payment.kind.rawValue)"),
+                    "isRefund": payment.kind == .refund,
                     "amount": display(payment.amount), "reference": payment.reference ?? "—",
                 ]
             },
             "hasPayments": !details.payments.isEmpty,
+            "money": [
+                "paid": display(details.ledger.captured), "refunded": display(details.ledger.refunded),
+                "owed": display(details.ledger.owed(order.status)),
+                "refundable": display(details.ledger.refundable(besides: [])),
+                "hasRefunds": details.ledger.refunded.amount > 0,
+                "owes": details.ledger.owed(order.status).amount > 0,
+            ],
             "timeline": details.timeline.map { event -> [String: Any] in
                 [
                     "at": page.time(event.at), "event": language.event(event.type), "actor": event.actor,
@@ -124,7 +134,7 @@ struct OrderPage {
             guard key != "currency", key != "version", let value = members[key] else { return nil }
             let text: String
             switch (key, value) {
-            case ("amount", .int(let amount)), ("grand_total", .int(let amount)):
+            case ("amount", .int(let amount)), ("grand_total", .int(let amount)), ("owed", .int(let amount)):
                 text = display(Money(amount, moneyCurrency))
             case ("grand_total", .object(let change)):
                 guard case .int(let from)? = change["from"], case .int(let to)? = change["to"] else { return nil }

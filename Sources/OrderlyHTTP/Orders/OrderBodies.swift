@@ -60,10 +60,6 @@ extension Schemas.Empty: JSONRequestBody {
     static let schemaName = "Empty"
 }
 
-extension Schemas.RecordPayment: JSONRequestBody {
-    static let schemaName = "RecordPayment"
-}
-
 extension Schemas.CreateShipment: JSONRequestBody {
     static let schemaName = "CreateShipment"
 }
@@ -75,8 +71,12 @@ extension Schemas.TimelineEvent {
 }
 
 extension Schemas.Order {
-    init(_ order: Order, timeline: [TimelineEvent]? = nil, payments: [Payment]? = nil) throws {
+    init(_ order: Order, timeline: [TimelineEvent]? = nil, ledger: PaymentLedger? = nil) throws {
         self.init(
+            amountOwed: ledger.map { Schemas.Money($0.owed(order.status)) },
+            amountPaid: ledger.map { Schemas.Money($0.captured) },
+            amountRefundable: ledger.map { Schemas.Money($0.refundable(besides: [])) },
+            amountRefunded: ledger.map { Schemas.Money($0.refunded) },
             cancelReason: order.cancelReason, cancelledAt: order.cancelledAt, channel: order.channel,
             completedAt: order.completedAt, createdAt: order.createdAt, customer: Schemas.Customer(order.customer),
             deliveredAt: order.deliveredAt, editCount: Int64(order.editCount),
@@ -90,12 +90,8 @@ extension Schemas.Order {
             },
             note: order.note, number: order.number.value, paymentDueAt: order.paymentDueAt,
             paymentMethod: order.paymentMethod,
-            paymentStatus: try PaymentStatusPayload(contract: order.paymentStatus.rawValue, field: "payment_status"),
-            payments: payments?.map {
-                Schemas.PaymentRecord(
-                    amount: Schemas.Money($0.amount), id: $0.id, method: $0.method, recordedAt: $0.recordedAt,
-                    reference: $0.reference)
-            },
+            paymentStatus: try Schemas.PaymentStatus(contract: order.paymentStatus.rawValue, field: "payment_status"),
+            payments: try ledger?.entries.map(Schemas.PaymentRecord.init),
             reviewReasons: order.reviewReasons,
             shipment: order.shipment.map {
                 Schemas.Shipment(carrier: $0.carrier, shippedAt: $0.shippedAt, trackingNumber: $0.trackingNumber)

@@ -34,6 +34,15 @@ extension OrderTransitionRefused: ProblemConvertible {
     }
 }
 
+extension PaymentHeld: ProblemConvertible {
+    var problem: Problem {
+        Problem(
+            "payment-held", "Money received", .conflict,
+            "order \(number) is \(status.rawValue): the money received must be refunded with the cancellation",
+            extensions: ["payment_status": .string(status.rawValue)])
+    }
+}
+
 extension OrderEditRefused: ProblemConvertible {
     var problem: Problem { Self.problem(self) }
 
@@ -45,6 +54,11 @@ extension OrderEditRefused: ProblemConvertible {
                 "edit-not-allowed", "Edit not allowed", .conflict,
                 "order \(number) is \(status.rawValue): only orders pending payment can be edited",
                 extensions: ["limit": "status", "current_state": .string(status.rawValue)])
+        case .paymentReceived(let status):
+            return Problem(
+                "edit-not-allowed", "Edit not allowed", .conflict,
+                "order \(number) is \(status.rawValue): a payment was recorded against its lines",
+                extensions: ["limit": "payment", "current_state": .string(status.rawValue)])
         case .windowClosed(let deadline):
             return Problem(
                 "edit-not-allowed", "Edit not allowed", .conflict,

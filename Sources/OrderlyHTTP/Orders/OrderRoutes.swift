@@ -18,7 +18,6 @@ struct OrderRoutes: Sendable {
         group.post(":number/address", use: changeAddress)
         group.post(":number/approve", use: approve)
         group.post(":number/reject", use: reject)
-        group.post(":number/payments", use: recordPayment)
         group.post(":number/shipments", use: ship)
         group.post(":number/deliver", use: deliver)
         group.post(":number/complete", use: complete)
@@ -98,7 +97,7 @@ struct OrderRoutes: Sendable {
     @Sendable func show(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         let details = try await orders.details(try number(context), for: try context.actor().principal)
         return try JSONCoding.response(
-            try Schemas.Order(details.order, timeline: details.timeline, payments: details.payments))
+            try Schemas.Order(details.order, timeline: details.timeline, ledger: details.ledger))
     }
 
     @Sendable func timeline(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
@@ -147,19 +146,6 @@ struct OrderRoutes: Sendable {
         }
     }
 
-    @Sendable func recordPayment(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
-        let (body, data) = try await request.decodeStrict(Schemas.RecordPayment.self, context: context)
-        var errors = FieldErrors()
-        let amount = body.amount.money(path: "amount", into: &errors)
-        try errors.throwIfAny()
-        return try await command(request, context, data) { number, idempotency in
-            try await orders.recordPayment(
-                number, method: body.method.rawValue, amount: amount!, reference: body.reference,
-                actor: try context.actor(),
-                idempotency: idempotency)
-        }
-    }
-
     @Sendable func ship(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         let (body, data) = try await request.decodeStrict(Schemas.CreateShipment.self, context: context)
         return try await command(request, context, data) { number, idempotency in
@@ -186,19 +172,29 @@ struct OrderRoutes: Sendable {
 
     // MARK: - Helpers
 
-    private func number(_ context: OrderlyRequestContext) throws -> OrderNumber {
+    static func number(_ context: OrderlyRequestContext) throws -> OrderNumber {
         let raw = try context.parameters.require("number")
         // A malformed number cannot name an order: the same 404 as a missing one.
         guard let number = OrderNumber(raw) else { throw NotFound("order", raw) }
         return number
     }
 
+    private func number(_ context: OrderlyRequestContext) throws -> OrderNumber { try Self.number(context) }
+
     private func command(
         _ request: Request, _ context: OrderlyRequestContext, _ body: Data,
         _ run: (OrderNumber, Idempotency<Order>?) async throws -> CommandResult<Order>
     ) async throws -> Response {
+        try await Self.command(request, context, body, run)
+    }
+
+    /// Runs an order command on the path's order and answers with the order.
+    static func command(
+        _ request: Request, _ context: OrderlyRequestContext, _ body: Data,
+        _ run: (OrderNumber, Idempotency<Order>?) async throws -> CommandResult<Order>
+    ) async throws -> Response {
         let result = try await run(
-            try number(context), try request.orderIdempotency(body: body, status: .ok, context: context))
+            try Self.number(context), try request.orderIdempotency(body: body, status: .ok, context: context))
         if case .applied = result { Metrics.orderCommands.increment() }
         return try commandResponse(result, status: .ok)
     }

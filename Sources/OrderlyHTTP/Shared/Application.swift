@@ -102,6 +102,7 @@ public func buildRouter(_ dependencies: AppDependencies) -> Router<OrderlyReques
             body: ResponseBody(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
     }
     OrderRoutes(orders: dependencies.orders).register(on: router.group("v1/orders"))
+    PaymentRoutes(orders: dependencies.orders).register(on: router.group("v1/orders"))
     CatalogueRoutes(catalogue: dependencies.catalogue).register(on: router.group("v1"))
     LogRoutes(access: dependencies.access).register(on: router.group("v1"))
     ConsoleRoutes(dependencies: dependencies).register(on: router)

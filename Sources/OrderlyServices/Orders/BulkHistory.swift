@@ -6,7 +6,7 @@ import OrderlyCore
 public struct OrderHistory: Sendable {
     public var order: Order
     public var events: [TimelineEvent]
-    public var payments: [Payment]
+    public var payments: [LedgerEntry]
 }
 
 /// Where bulk histories are written: straight to the tables, many at a time.
@@ -93,7 +93,8 @@ public struct BulkHistory: Sendable {
         } else {
             try then(3) {
                 try OrderWorkflow.recordPayment(
-                    $0, method: $0.paymentMethod, amount: $0.totals.grandTotal, reference: nil,
+                    $0, ledger: PaymentLedger(entries: [], total: $0.totals.grandTotal), method: $0.paymentMethod,
+                    amount: $0.totals.grandTotal, reference: nil,
                     paymentID: "bulk-\($0.number.value)", now: $1, actor: "bulk")
             }
             try then(600) {
@@ -103,6 +104,7 @@ public struct BulkHistory: Sendable {
             try then(2 * 1440) { try OrderWorkflow.deliver($0, now: $1, actor: "bulk") }
             try then(7 * 1440) { try OrderWorkflow.complete($0, now: $1, actor: "bulk") }
         }
-        return OrderHistory(order: order, events: changes.flatMap(\.events), payments: changes.compactMap(\.payment))
+        return OrderHistory(
+            order: order, events: changes.flatMap(\.events), payments: changes.compactMap(\.ledgerEntry))
     }
 }

@@ -1,11 +1,12 @@
 import Foundation
 import OrderlyCore
 
-/// An order with its timeline and payments, as the detail view shows it.
+/// An order with its timeline and payment ledger, as the detail view shows it.
 public struct OrderDetails: Sendable {
     public var order: Order
     public var timeline: [TimelineEvent]
-    public var payments: [Payment]
+    public var ledger: PaymentLedger
+    public var payments: [LedgerEntry] { ledger.entries }
 }
 
 /// The order lifecycle's use cases. Each command reads what it needs, lets the core
@@ -51,7 +52,15 @@ public struct OrderService: Sendable {
         let order = try await order(number, visibleTo: principal)
         async let timeline = orders.timeline(number)
         async let payments = orders.payments(number)
-        return OrderDetails(order: order, timeline: try await timeline, payments: try await payments)
+        return OrderDetails(
+            order: order, timeline: try await timeline,
+            ledger: PaymentLedger(entries: try await payments, total: order.totals.grandTotal))
+    }
+
+    /// The order and its payment ledger.
+    public func ledger(_ number: OrderNumber, for principal: Principal) async throws -> (Order, PaymentLedger) {
+        let order = try await order(number, visibleTo: principal)
+        return (order, PaymentLedger(entries: try await orders.payments(number), total: order.totals.grandTotal))
     }
 
     /// What happened to the order, oldest first.
@@ -203,19 +212,36 @@ public struct OrderService: Sendable {
         }
         try errors.throwIfAny()
         return try await transition("order.record_payment", number, actor, idempotency) { order, now in
+            // Read after the order: a payment that lands in between moves its version,
+            // so this decision loses the race and is made again with it counted.
+            let ledger = PaymentLedger(entries: try await orders.payments(number), total: order.totals.grandTotal)
             do {
                 return try OrderWorkflow.recordPayment(
-                    order, method: method, amount: amount, reference: reference, paymentID: randomID(), now: now,
-                    actor: actor.name)
+                    order, ledger: ledger, method: method, amount: amount, reference: reference,
+                    paymentID: randomID(), now: now, actor: actor.name)
             } catch let mismatch as PaymentMismatch {
-                throw ValidationFailure([
-                    FieldError(
-                        path: "amount", message: "must equal the amount due, \(mismatch.due); got \(mismatch.offered)",
-                        code: "amount_must_equal_due",
-                        values: ["due": Self.moneyValue(mismatch.due), "offered": Self.moneyValue(mismatch.offered)])
-                ])
+                throw Self.paymentRefusal(mismatch)
             }
         }
+    }
+
+    static func paymentRefusal(_ mismatch: PaymentMismatch) -> ValidationFailure {
+        let values = ["owed": moneyValue(mismatch.owed), "offered": moneyValue(mismatch.offered)]
+        guard mismatch.offered.currency == mismatch.owed.currency else {
+            return ValidationFailure([
+                FieldError(
+                    path: "amount.currency", message: "must be \(mismatch.owed.currency), the order's currency",
+                    code: "currency_mismatch", values: values)
+            ])
+        }
+        let message =
+            mismatch.owed.amount == 0
+            ? "the order owes nothing more" : "must be at most the amount still owed, \(mismatch.owed)"
+        return ValidationFailure([
+            FieldError(
+                path: "amount.amount", message: "\(message); got \(mismatch.offered)", code: "amount_exceeds_owed",
+                values: values)
+        ])
     }
 
     public func ship(

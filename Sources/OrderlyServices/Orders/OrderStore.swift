@@ -59,7 +59,7 @@ public struct OrderQuery: Hashable, Sendable {
 public protocol OrderStore: Sendable {
     func order(_ number: OrderNumber) async throws -> Order?
     func timeline(_ number: OrderNumber) async throws -> [TimelineEvent]
-    func payments(_ number: OrderNumber) async throws -> [Payment]
+    func payments(_ number: OrderNumber) async throws -> [LedgerEntry]
     func searchOrders(_ query: OrderQuery) async throws -> Page<Order>
     /// How many orders match, counted up to `cap`; `cap + 1` stands for more than `cap`;
     /// nil when counting would mean reading far more than a page (a search by name).

@@ -386,6 +386,11 @@ enum Schema {
             version: 11, name: "operators pinned to warehouses",
             // The warehouse codes an operator works with, comma-separated; null for all.
             statements: ["ALTER TABLE users ADD COLUMN warehouses TEXT"]),
+        Migration(
+            version: 12, name: "payment ledger",
+            // Payments become the ledger: money received (capture) and given back
+            // (refund), amounts always positive. Every row so far was money received.
+            statements: ["ALTER TABLE payments ADD COLUMN kind TEXT NOT NULL DEFAULT 'capture'"]),
     ]
 
     /// A search by name reads the terms now, and a placement writes one index less.

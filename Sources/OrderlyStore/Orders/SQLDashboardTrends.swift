@@ -24,7 +24,7 @@ extension SQLOrderStore {
             """
             SELECT day, CAST(COALESCE(SUM(amount), 0) AS BIGINT) AS amount \
             FROM (SELECT (recorded_at - ?) / \(day) AS day, amount FROM payments \
-            WHERE recorded_at >= ?\(paidFrom)) AS paid GROUP BY day
+            WHERE recorded_at >= ? AND kind = 'capture'\(paidFrom)) AS paid GROUP BY day
             """, [since, since] + paidFromBinds)
         // CROSS JOIN keeps SQLite reading the span's orders first: left to itself it
         // walks every order line in SKU order to skip the sort (14 s at a million orders).
@@ -95,6 +95,6 @@ extension SQLOrderStore {
     /// bind): the queue of paid orders, read through its status index.
     static let overdueCondition = """
         status = 'paid' AND NOT EXISTS \
-        (SELECT 1 FROM payments p WHERE p.order_number = orders.number AND p.recorded_at >= ?)
+        (SELECT 1 FROM payments p WHERE p.order_number = orders.number AND p.kind = 'capture' AND p.recorded_at >= ?)
         """
 }

@@ -44,13 +44,15 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
         }
     }
 
-    public func payments(_ number: OrderNumber) async throws -> [Payment] {
+    public func payments(_ number: OrderNumber) async throws -> [LedgerEntry] {
         let rows = try await db.query(
-            "SELECT id, method, amount, currency, reference, recorded_at FROM payments WHERE order_number = ? ORDER BY recorded_at, id",
-            [.text(number.value)])
+            """
+            SELECT id, kind, method, amount, currency, reference, recorded_at FROM payments \
+            WHERE order_number = ? ORDER BY recorded_at, id
+            """, [.text(number.value)])
         return rows.map { row in
-            Payment(
-                id: row.text("id"), method: row.text("method"),
+            LedgerEntry(
+                id: row.text("id"), kind: LedgerEntryKind(rawValue: row.text("kind"))!, method: row.text("method"),
                 amount: Money(row.int("amount"), Currency(row.text("currency"))!),
                 reference: row.optionalText("reference"), recordedAt: row.date("recorded_at"))
         }
@@ -116,7 +118,10 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
             \(leaving) GROUP BY status
             """, leavingBinds)
         async let paid = db.query(
-            "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) AS paid FROM payments WHERE recorded_at >= ?\(paidFrom)",
+            """
+            SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) AS paid FROM payments \
+            WHERE recorded_at >= ? AND kind = 'capture'\(paidFrom)
+            """,
             [SQLValue(dayStart)] + paidFromBinds)
         let counts = Dictionary(
             uniqueKeysWithValues: try await queues.map { ($0.text("status"), Int($0.int("orders"))) })
@@ -248,7 +253,7 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
                     """,
                     [number, .text(event.type), SQLValue(event.at), .text(event.actor), .text(details), number]))
         }
-        if let payment = change.payment {
+        if let payment = change.ledgerEntry {
             statements.append(paymentsInsert([(order.number, payment)]).statement)
         }
         let messages = change.messages
@@ -402,14 +407,15 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
             })
     }
 
-    static func paymentsInsert(_ payments: [(OrderNumber, Payment)]) -> RowInsert {
+    static func paymentsInsert(_ payments: [(OrderNumber, LedgerEntry)]) -> RowInsert {
         RowInsert(
             table: "payments",
-            columns: ["id", "order_number", "method", "amount", "currency", "reference", "recorded_at"],
+            columns: ["id", "order_number", "kind", "method", "amount", "currency", "reference", "recorded_at"],
             rows: payments.map { number, payment in
                 [
-                    .text(payment.id), .text(number.value), .text(payment.method), .int(payment.amount.amount),
-                    .text(payment.amount.currency.code), SQLValue(payment.reference), SQLValue(payment.recordedAt),
+                    .text(payment.id), .text(number.value), .text(payment.kind.rawValue), .text(payment.method),
+                    .int(payment.amount.amount), .text(payment.amount.currency.code), SQLValue(payment.reference),
+                    SQLValue(payment.recordedAt),
                 ]
             }, onDuplicate: .duplicate(what: "payment"))
     }

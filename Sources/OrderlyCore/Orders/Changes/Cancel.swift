@@ -3,6 +3,10 @@ import Foundation
 extension OrderWorkflow {
     public static func cancel(_ order: Order, reason: String, now: Date, actor: String) throws -> OrderChange {
         var next = try advanced(order, .cancel, now: now)
+        // Money received must go back with the cancellation, not be left behind it.
+        guard order.paymentStatus == .unpaid else {
+            throw PaymentHeld(number: order.number, status: order.paymentStatus)
+        }
         next.cancelledAt = now
         next.cancelReason = reason
         next.paymentDueAt = nil

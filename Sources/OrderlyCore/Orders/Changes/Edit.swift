@@ -10,6 +10,8 @@ extension OrderWorkflow {
             throw EditRefusal.versionMismatch(expected: expectedVersion, current: order.version)
         }
         guard order.status == .pendingPayment else { throw EditRefusal.notEditable(order.status) }
+        // Money has come in against these lines and this total.
+        guard order.paymentStatus == .unpaid else { throw EditRefusal.paymentReceived(order.paymentStatus) }
         let deadline = order.createdAt.addingTimeInterval(TimeInterval(policy.edits.windowSeconds))
         guard now <= deadline else { throw EditRefusal.windowClosed(deadline: deadline) }
         guard order.editCount < policy.edits.maxEdits else {

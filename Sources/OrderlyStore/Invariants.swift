@@ -7,8 +7,9 @@ extension SQLStore {
     /// - an open order holds exactly its lines in reservations, a closed one nothing;
     /// - every order's totals equal the sum of its lines;
     /// - every order's payment status is the one its ledger adds up to, nothing is
-    ///   refunded beyond what was captured, and an order is paid only when its captures
-    ///   cover the grand total;
+    ///   refunded (or on its way back) beyond what was captured, the ledger's refunds
+    ///   are the succeeded refunds, an order is paid only when its captures cover the
+    ///   grand total, and a cancelled order keeps none of the customer's money;
     /// - every order's status is where its timeline leads by legal transitions;
     /// - every order's search terms are those its names, note and number make, filed
     ///   under its placement time, and there are no other terms.
@@ -76,13 +77,10 @@ extension SQLStore {
     /// payment was paid in full and one still awaiting payment was not.
     static func ledgerViolations(
         _ label: String, status: OrderStatus, storedPaymentStatus: String, grandTotal: Int64,
-        money: (captured: Int64, refunded: Int64, odd: Int64)
+        money: (captured: Int64, refunded: Int64, odd: Int64), refunds: (open: Int64, succeeded: Int64)
     ) -> [String] {
         var violations: [String] = []
         if money.odd > 0 { violations.append("\(label): \(money.odd) ledger entries of an unknown kind or no amount") }
-        if money.refunded > money.captured {
-            violations.append("\(label): refunded \(money.refunded) of \(money.captured) captured")
-        }
         let derived = PaymentStatus(captured: money.captured, refunded: money.refunded, total: grandTotal)
         if storedPaymentStatus != derived.rawValue {
             violations.append(
@@ -99,7 +97,18 @@ extension SQLStore {
                 violations.append("\(label) (\(status.rawValue)): captured \(money.captured), the whole total")
             }
         case .cancelled:
-            break
+            // What a cancelled order received is given back or on its way back.
+            let kept = money.captured - money.refunded - refunds.open
+            if kept > 0 { violations.append("\(label) (cancelled): keeps \(kept) of the customer's money") }
+        }
+        if money.refunded + refunds.open > money.captured {
+            violations.append(
+                "\(label): refunds paid out (\(money.refunded)) and on their way (\(refunds.open)) exceed "
+                    + "\(money.captured) captured")
+        }
+        if refunds.succeeded != money.refunded {
+            violations.append(
+                "\(label): succeeded refunds of \(refunds.succeeded) but the ledger gave back \(money.refunded)")
         }
         return violations
     }
@@ -127,6 +136,13 @@ extension SQLStore {
             CAST(SUM(CASE WHEN kind NOT IN ('capture', 'refund') OR amount <= 0 THEN 1 ELSE 0 END) AS BIGINT) AS odd \
             FROM payments WHERE order_number IN (\(marks)) GROUP BY order_number
             """, numbers)
+        async let refundRows = db.query(
+            """
+            SELECT order_number, \
+            CAST(SUM(CASE WHEN status NOT IN ('rejected', 'succeeded') THEN amount ELSE 0 END) AS BIGINT) AS open, \
+            CAST(SUM(CASE WHEN status = 'succeeded' THEN amount ELSE 0 END) AS BIGINT) AS succeeded \
+            FROM refunds WHERE order_number IN (\(marks)) GROUP BY order_number
+            """, numbers)
         let expectedTerms = Self.expectedTerms(orders)
         async let termRows = storedTerms(of: orders, expected: expectedTerms)
         async let eventRows = db.query(
@@ -139,6 +155,10 @@ extension SQLStore {
         var money: [String: (captured: Int64, refunded: Int64, odd: Int64)] = [:]
         for row in try await paymentRows {
             money[row.text("order_number")] = (row.int("captured"), row.int("refunded"), row.int("odd"))
+        }
+        var refundSums: [String: (open: Int64, succeeded: Int64)] = [:]
+        for row in try await refundRows {
+            refundSums[row.text("order_number")] = (row.int("open"), row.int("succeeded"))
         }
         var timelines: [String: [String]] = [:]
         for row in try await eventRows { timelines[row.text("order_number"), default: []].append(row.text("type")) }
@@ -173,7 +193,7 @@ extension SQLStore {
             }
             violations += Self.ledgerViolations(
                 label, status: status, storedPaymentStatus: order.text("payment_status"), grandTotal: grandTotal,
-                money: money[number] ?? (0, 0, 0))
+                money: money[number] ?? (0, 0, 0), refunds: refundSums[number] ?? (0, 0))
             if let expected = expectedTerms[number] {
                 let stored = storedTerms[number] ?? []
                 termsFound += stored.intersection(expected).count

@@ -12,6 +12,7 @@ public final class SQLStore: Sendable {
     public let access: SQLAccessStore
     public let outbox: SQLOutboxStore
     public let jobs: SQLJobStore
+    public let refunds: SQLRefundStore
 
     init(db: any SQLDatabase) {
         self.db = db
@@ -21,6 +22,7 @@ public final class SQLStore: Sendable {
         access = SQLAccessStore(db: db)
         outbox = SQLOutboxStore(db: db)
         jobs = SQLJobStore(db: db)
+        refunds = SQLRefundStore(db: db)
     }
 
     public var dialectName: String { db.dialect.rawValue }

@@ -187,7 +187,8 @@ struct Wiring {
         let random = SystemRandom()
         dependencies = AppDependencies(
             orders: OrderService(
-                orders: store.orders, catalogue: store.catalogue, stock: store.stock, clock: clock, random: random,
+                orders: store.orders, refunds: store.refunds, catalogue: store.catalogue, stock: store.stock,
+                clock: clock, random: random,
                 policy: policy),
             catalogue: CatalogueService(
                 catalogue: store.catalogue, stock: store.stock, clock: clock, random: random, policy: policy),

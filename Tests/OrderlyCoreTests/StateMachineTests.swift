@@ -9,7 +9,7 @@ struct StateMachineTests {
     static let orderTransitions: [OrderStatus: [OrderStatus.Event: OrderStatus]] = [
         .pendingReview: [.approve: .pendingPayment, .reject: .cancelled, .cancel: .cancelled],
         .pendingPayment: [.hold: .pendingReview, .cancel: .cancelled, .expire: .cancelled, .pay: .paid],
-        .paid: [.ship: .shipped],
+        .paid: [.ship: .shipped, .cancel: .cancelled],
         .shipped: [.deliver: .delivered],
         .delivered: [.complete: .completed],
         .completed: [:],
@@ -22,6 +22,26 @@ struct StateMachineTests {
             #expect(try state.applying(event) == expected)
         } else {
             #expect(throws: IllegalTransition(machine: "order", state: state.rawValue, event: event.rawValue)) {
+                try state.applying(event)
+            }
+        }
+    }
+
+    static let refundTransitions: [RefundStatus: [RefundStatus.Event: RefundStatus]] = [
+        .requested: [.approve: .approved, .reject: .rejected],
+        .approved: [.send: .processing],
+        .rejected: [:],
+        .processing: [.succeed: .succeeded, .fail: .failed],
+        .succeeded: [:],
+        .failed: [.retry: .processing, .settleOtherwise: .succeeded],
+    ]
+
+    @Test(arguments: RefundStatus.allCases, RefundStatus.Event.allCases)
+    func refundStatus(state: RefundStatus, event: RefundStatus.Event) throws {
+        if let expected = Self.refundTransitions[state]![event] {
+            #expect(try state.applying(event) == expected)
+        } else {
+            #expect(throws: IllegalTransition(machine: "refund", state: state.rawValue, event: event.rawValue)) {
                 try state.applying(event)
             }
         }

@@ -30,9 +30,9 @@ struct ConsoleFormsTests {
         try await withAPI(backend) { shop, api in
             let (admin, csrf) = try await shop.console(.administrator, api)
             let form = try await admin.get("/console/users")
-            // The new user's role starts at the fewest permissions: finance, not administrator.
+            // The new user's role starts at the fewest permissions: a reviewer, not an administrator.
             let addForm = try #require(form.text.split(separator: #"action="/console/users" "#).last)
-            #expect(addForm.contains(#"<option value="finance" selected>"#))
+            #expect(addForm.contains(#"<option value="reviewer" selected>"#))
             #expect(!addForm.contains(#"<option value="administrator" selected>"#))
 
             let added = try await admin.call(

@@ -73,6 +73,7 @@ struct SimulationTests {
             // The run must have exercised the lifecycle, not just bounced off refusals.
             #expect((tally["placed"] ?? 0) > 0, "seed \(seed): \(tally)")
             #expect((tally["shipped"] ?? 0) > 0, "seed \(seed): \(tally)")
+            #expect((tally["refund asked"] ?? 0) > 0, "seed \(seed): \(tally)")
         }
     }
 }
@@ -88,6 +89,10 @@ enum Operation: Sendable, CustomStringConvertible {
     case ship(OrderNumber)
     case deliver(OrderNumber)
     case complete(OrderNumber)
+    /// A refund of one unit of a line (`byAmount` false) or of a third of the total.
+    case refund(OrderNumber, byAmount: Bool)
+    /// Moves the order's first open refund on: finance's decision, the payout, a failure.
+    case settleRefund(OrderNumber, choice: UInt64)
     case passTime(seconds: Int)
     case restock(sku: String, onHand: Int)
 
@@ -102,6 +107,8 @@ enum Operation: Sendable, CustomStringConvertible {
         case .ship(let number): "ship \(number)"
         case .deliver(let number): "deliver \(number)"
         case .complete(let number): "complete \(number)"
+        case .refund(let number, let byAmount): "refund \(number) \(byAmount ? "by amount" : "a unit")"
+        case .settleRefund(let number, let choice): "settle a refund of \(number) (\(choice % 4))"
         case .passTime(let seconds): "pass \(seconds) s"
         case .restock(let sku, let onHand): "set \(sku) to \(onHand)"
         }
@@ -131,10 +138,19 @@ enum Operation: Sendable, CustomStringConvertible {
                 case 1: return .cancel(order)
                 default: return .pay(order, PaymentSize.random(random))
                 }
-            case .paid: return .ship(order)
-            case .shipped: return .deliver(order)
+            case .paid:
+                switch random.next() % 8 {
+                case 0: return .cancel(order)
+                case 1: return .refund(order, byAmount: random.next() % 2 == 0)
+                case 2: return .settleRefund(order, choice: random.next())
+                default: return .ship(order)
+                }
+            case .shipped: return random.next() % 5 == 0 ? .refund(order, byAmount: true) : .deliver(order)
             case .delivered: return .complete(order)
-            case .completed, .cancelled: break
+            case .completed:
+                return random.next() % 2 == 0
+                    ? .refund(order, byAmount: false) : .settleRefund(order, choice: random.next())
+            case .cancelled: return .settleRefund(order, choice: random.next())
             }
         }
         switch roll {
@@ -145,7 +161,9 @@ enum Operation: Sendable, CustomStringConvertible {
         case 62..<72: return .pay(order, PaymentSize.random(random))
         case 72..<80: return .ship(order)
         case 80..<88: return .deliver(order)
-        case 88..<95: return .complete(order)
+        case 88..<92: return .complete(order)
+        case 92..<94: return .refund(order, byAmount: random.next() % 2 == 0)
+        case 94..<96: return .settleRefund(order, choice: random.next())
         default: return .passTime(seconds: Int(random.next() % 2400))
         }
     }
@@ -175,7 +193,9 @@ enum Operation: Sendable, CustomStringConvertible {
                     label: "rejected", order: try await shop.orders.reject(number, reason: "sim", actor: "sim").value!)
             case .pay(let number, let size):
                 let details = try await shop.orders.details(number)
-                let owed = details.ledger.owed(details.order.status)
+                // Nothing owed (paid, or closed): the total, which the order's state refuses.
+                let owedNow = details.ledger.owed(details.order.status)
+                let owed = owedNow.amount > 0 ? owedNow : details.order.totals.grandTotal
                 let amount: Money
                 switch size {
                 case .rest: amount = owed
@@ -198,6 +218,37 @@ enum Operation: Sendable, CustomStringConvertible {
                 return Outcome(label: "delivered", order: try await shop.orders.deliver(number, actor: "sim").value!)
             case .complete(let number):
                 return Outcome(label: "completed", order: try await shop.orders.complete(number, actor: "sim").value!)
+            case .refund(let number, let byAmount):
+                let order = try await shop.orders.details(number).order
+                let request =
+                    byAmount
+                    ? RefundRequest(
+                        lines: [], includeShipping: false,
+                        amount: Money(max(1, order.totals.grandTotal.amount / 3), order.totals.grandTotal.currency),
+                        reason: "sim")
+                    : RefundRequest(
+                        lines: [RequestedRefundLine(sku: order.lines[0].sku.value, quantity: 1)],
+                        includeShipping: false,
+                        reason: "sim")
+                _ = try await shop.orders.requestRefund(number, request, actor: "sim")
+                return Outcome(label: "refund asked")
+            case .settleRefund(let number, let choice):
+                guard let refund = try await shop.orders.details(number).refunds.first(where: \.status.isOpen) else {
+                    return Outcome(label: "no open refund")
+                }
+                switch (refund.status, choice % 4) {
+                case (.requested, 0): _ = try await shop.orders.rejectRefund(refund.id, reason: "sim", actor: "sim")
+                case (.requested, _): _ = try await shop.orders.approveRefund(refund.id, actor: "sim")
+                case (.processing, 0): _ = try await shop.orders.failRefund(refund.id, reason: "sim", actor: "sim")
+                case (.failed, 0): _ = try await shop.orders.retryRefund(refund.id, actor: "sim")
+                case (.failed, _):
+                    _ = try await shop.orders.completeRefund(
+                        refund.id, reference: "SIM", method: "bank_transfer", reason: "sim", actor: "sim")
+                default:
+                    _ = try await shop.orders.completeRefund(
+                        refund.id, reference: "SIM", method: nil, reason: nil, actor: "sim")
+                }
+                return Outcome(label: "refund \(refund.status.rawValue) moved")
             case .passTime(let seconds):
                 shop.clock.advance(seconds: TimeInterval(seconds))
                 try await shop.orders.expireOverdue()
@@ -209,9 +260,15 @@ enum Operation: Sendable, CustomStringConvertible {
             return Outcome(label: "done")
         } catch is InsufficientStock {
             return Outcome(label: "short")
-        } catch is OrderTransitionRefused, is OrderEditRefused, is BelowReserved, is Contention, is PaymentHeld {
+        } catch is OrderTransitionRefused, is OrderEditRefused, is BelowReserved, is Contention, is PaymentHeld,
+            is NothingToRefund, is RefundTransitionRefused, is RefundRequired
+        {
             return Outcome(label: "refused")
-        } catch let failure as ValidationFailure where failure.errors.map(\.path) == ["amount.amount"] {
+        } catch let failure as ValidationFailure
+            where failure.errors.allSatisfy({
+                ["amount_exceeds_owed", "amount_exceeds_refundable", "quantity_exceeds_refundable"].contains($0.code)
+            })
+        {
             return Outcome(label: "wrong amount")
         } catch {
             return Outcome(label: "unexpected", unexpected: "\(self) threw \(String(reflecting: error))")

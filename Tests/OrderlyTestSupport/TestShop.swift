@@ -71,7 +71,8 @@ public struct TestShop: Sendable {
         clock = ManualClock(Self.start)
         let random = SystemRandom()
         orders = OrderService(
-            orders: store.orders, catalogue: store.catalogue, stock: store.stock, clock: clock, random: random,
+            orders: store.orders, refunds: store.refunds, catalogue: store.catalogue, stock: store.stock, clock: clock,
+            random: random,
             policy: policy)
         catalogue = CatalogueService(
             catalogue: store.catalogue, stock: store.stock, clock: clock, random: random, policy: policy)
@@ -86,7 +87,8 @@ public struct TestShop: Sendable {
     public func secondProcess() throws -> (SQLStore, OrderService) {
         let other = try Storage.open(url, logger: Logger(label: "test-2"))
         let service = OrderService(
-            orders: other.orders, catalogue: other.catalogue, stock: other.stock, clock: clock, random: SystemRandom(),
+            orders: other.orders, refunds: other.refunds, catalogue: other.catalogue, stock: other.stock, clock: clock,
+            random: SystemRandom(),
             policy: orders.policy)
         return (other, service)
     }

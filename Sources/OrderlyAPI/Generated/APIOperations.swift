@@ -3,23 +3,29 @@
 /// Every operation of the API contract: how it is reached and the permission it needs.
 public enum APIOperation: String, CaseIterable, Sendable {
     case approveOrder
+    case approveRefund
     case cancelOrder
     case changeOrderAddress
     case completeOrder
+    case completeRefund
     case createProduct
     case createWarehouse
     case deliverOrder
     case editOrder
+    case failRefund
     case getOrder
     case getOrderPayments
     case getOrderTimeline
     case getProduct
+    case getRefund
     case health
     case listAuditLog
     case listExceptions
     case listLoginLog
     case listMovements
+    case listOrderRefunds
     case listProducts
+    case listRefunds
     case listStock
     case listWarehouses
     case metrics
@@ -27,6 +33,9 @@ public enum APIOperation: String, CaseIterable, Sendable {
     case placeOrder
     case recordPayment
     case rejectOrder
+    case rejectRefund
+    case requestRefund
+    case retryRefund
     case searchOrders
     case setStock
     case shipOrder
@@ -36,23 +45,29 @@ public enum APIOperation: String, CaseIterable, Sendable {
     public var method: String {
         switch self {
         case .approveOrder: "POST"
+        case .approveRefund: "POST"
         case .cancelOrder: "POST"
         case .changeOrderAddress: "POST"
         case .completeOrder: "POST"
+        case .completeRefund: "POST"
         case .createProduct: "POST"
         case .createWarehouse: "POST"
         case .deliverOrder: "POST"
         case .editOrder: "PATCH"
+        case .failRefund: "POST"
         case .getOrder: "GET"
         case .getOrderPayments: "GET"
         case .getOrderTimeline: "GET"
         case .getProduct: "GET"
+        case .getRefund: "GET"
         case .health: "GET"
         case .listAuditLog: "GET"
         case .listExceptions: "GET"
         case .listLoginLog: "GET"
         case .listMovements: "GET"
+        case .listOrderRefunds: "GET"
         case .listProducts: "GET"
+        case .listRefunds: "GET"
         case .listStock: "GET"
         case .listWarehouses: "GET"
         case .metrics: "GET"
@@ -60,6 +75,9 @@ public enum APIOperation: String, CaseIterable, Sendable {
         case .placeOrder: "POST"
         case .recordPayment: "POST"
         case .rejectOrder: "POST"
+        case .rejectRefund: "POST"
+        case .requestRefund: "POST"
+        case .retryRefund: "POST"
         case .searchOrders: "GET"
         case .setStock: "PUT"
         case .shipOrder: "POST"
@@ -71,23 +89,29 @@ public enum APIOperation: String, CaseIterable, Sendable {
     public var path: String {
         switch self {
         case .approveOrder: "/v1/orders/{number}/approve"
+        case .approveRefund: "/v1/refunds/{id}/approve"
         case .cancelOrder: "/v1/orders/{number}/cancel"
         case .changeOrderAddress: "/v1/orders/{number}/address"
         case .completeOrder: "/v1/orders/{number}/complete"
+        case .completeRefund: "/v1/refunds/{id}/complete"
         case .createProduct: "/v1/products"
         case .createWarehouse: "/v1/warehouses"
         case .deliverOrder: "/v1/orders/{number}/deliver"
         case .editOrder: "/v1/orders/{number}"
+        case .failRefund: "/v1/refunds/{id}/fail"
         case .getOrder: "/v1/orders/{number}"
         case .getOrderPayments: "/v1/orders/{number}/payments"
         case .getOrderTimeline: "/v1/orders/{number}/timeline"
         case .getProduct: "/v1/products/{sku}"
+        case .getRefund: "/v1/refunds/{id}"
         case .health: "/health"
         case .listAuditLog: "/v1/audit-log"
         case .listExceptions: "/v1/exceptions"
         case .listLoginLog: "/v1/login-log"
         case .listMovements: "/v1/stock/{warehouse}/{sku}/movements"
+        case .listOrderRefunds: "/v1/orders/{number}/refunds"
         case .listProducts: "/v1/products"
+        case .listRefunds: "/v1/refunds"
         case .listStock: "/v1/stock"
         case .listWarehouses: "/v1/warehouses"
         case .metrics: "/metrics"
@@ -95,6 +119,9 @@ public enum APIOperation: String, CaseIterable, Sendable {
         case .placeOrder: "/v1/orders"
         case .recordPayment: "/v1/orders/{number}/payments"
         case .rejectOrder: "/v1/orders/{number}/reject"
+        case .rejectRefund: "/v1/refunds/{id}/reject"
+        case .requestRefund: "/v1/orders/{number}/refunds"
+        case .retryRefund: "/v1/refunds/{id}/retry"
         case .searchOrders: "/v1/orders"
         case .setStock: "/v1/stock/{warehouse}/{sku}"
         case .shipOrder: "/v1/orders/{number}/shipments"
@@ -106,23 +133,29 @@ public enum APIOperation: String, CaseIterable, Sendable {
     public var permission: String? {
         switch self {
         case .approveOrder: "orders.review"
+        case .approveRefund: "refunds.approve"
         case .cancelOrder: "orders.cancel"
         case .changeOrderAddress: "orders.edit"
         case .completeOrder: "orders.deliver"
+        case .completeRefund: "refunds.approve"
         case .createProduct: "catalogue.write"
         case .createWarehouse: "catalogue.write"
         case .deliverOrder: "orders.deliver"
         case .editOrder: "orders.edit"
+        case .failRefund: "refunds.approve"
         case .getOrder: "orders.read"
         case .getOrderPayments: "orders.read"
         case .getOrderTimeline: "orders.read"
         case .getProduct: "catalogue.read"
+        case .getRefund: "orders.read"
         case .health: nil
         case .listAuditLog: "audit.read"
         case .listExceptions: "logs.read"
         case .listLoginLog: "logs.read"
         case .listMovements: "stock.read"
+        case .listOrderRefunds: "orders.read"
         case .listProducts: "catalogue.read"
+        case .listRefunds: "orders.read"
         case .listStock: "stock.read"
         case .listWarehouses: "catalogue.read"
         case .metrics: nil
@@ -130,6 +163,9 @@ public enum APIOperation: String, CaseIterable, Sendable {
         case .placeOrder: "orders.place"
         case .recordPayment: "payments.record"
         case .rejectOrder: "orders.review"
+        case .rejectRefund: "refunds.approve"
+        case .requestRefund: "refunds.request"
+        case .retryRefund: "refunds.approve"
         case .searchOrders: "orders.read"
         case .setStock: "stock.write"
         case .shipOrder: "orders.ship"
@@ -142,23 +178,29 @@ public enum APIOperation: String, CaseIterable, Sendable {
     public var requestBody: (schema: String, required: Bool)? {
         switch self {
         case .approveOrder: ("Empty", false)
+        case .approveRefund: ("Empty", false)
         case .cancelOrder: ("Reason", true)
         case .changeOrderAddress: ("ChangeAddress", true)
         case .completeOrder: ("Empty", false)
+        case .completeRefund: ("CompleteRefund", true)
         case .createProduct: ("Product", true)
         case .createWarehouse: ("Warehouse", true)
         case .deliverOrder: ("Empty", false)
         case .editOrder: ("EditOrder", true)
+        case .failRefund: ("Reason", true)
         case .getOrder: nil
         case .getOrderPayments: nil
         case .getOrderTimeline: nil
         case .getProduct: nil
+        case .getRefund: nil
         case .health: nil
         case .listAuditLog: nil
         case .listExceptions: nil
         case .listLoginLog: nil
         case .listMovements: nil
+        case .listOrderRefunds: nil
         case .listProducts: nil
+        case .listRefunds: nil
         case .listStock: nil
         case .listWarehouses: nil
         case .metrics: nil
@@ -166,6 +208,9 @@ public enum APIOperation: String, CaseIterable, Sendable {
         case .placeOrder: ("PlaceOrder", true)
         case .recordPayment: ("RecordPayment", true)
         case .rejectOrder: ("Reason", true)
+        case .rejectRefund: ("Reason", true)
+        case .requestRefund: ("RequestRefund", true)
+        case .retryRefund: ("Empty", false)
         case .searchOrders: nil
         case .setStock: ("SetStock", true)
         case .shipOrder: ("CreateShipment", true)

@@ -48,6 +48,15 @@ public enum OpenAPIDocument {
                   "type": "string"
                 }
               },
+              "RefundID": {
+                "in": "path",
+                "name": "id",
+                "required": true,
+                "schema": {
+                  "pattern": "^[0-9]{16}-R[0-9]{1,4}$",
+                  "type": "string"
+                }
+              },
               "SKU": {
                 "in": "path",
                 "name": "sku",
@@ -183,6 +192,36 @@ public enum OpenAPIDocument {
                   "shipping_address",
                   "reason"
                 ],
+                "type": "object"
+              },
+              "CompleteRefund": {
+                "additionalProperties": false,
+                "properties": {
+                  "method": {
+                    "description": "For a failed refund paid another way.",
+                    "enum": [
+                      "alipay",
+                      "balance",
+                      "bank_transfer",
+                      "card",
+                      "cash_on_delivery",
+                      "wechat_pay"
+                    ],
+                    "type": "string"
+                  },
+                  "reason": {
+                    "maxLength": 500,
+                    "minLength": 1,
+                    "pattern": "^(?:[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]|\\r\\n)*$",
+                    "type": "string"
+                  },
+                  "reference": {
+                    "maxLength": 128,
+                    "minLength": 1,
+                    "pattern": "^(?:[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]|\\r\\n)*$",
+                    "type": "string"
+                  }
+                },
                 "type": "object"
               },
               "CreateShipment": {
@@ -1112,6 +1151,217 @@ public enum OpenAPIDocument {
                 "required": [
                   "method",
                   "amount"
+                ],
+                "type": "object"
+              },
+              "Refund": {
+                "additionalProperties": false,
+                "properties": {
+                  "allocations": {
+                    "description": "The payments the money goes back through, newest first.",
+                    "items": {
+                      "$ref": "#/components/schemas/RefundAllocation"
+                    },
+                    "type": "array"
+                  },
+                  "amount": {
+                    "$ref": "#/components/schemas/Money"
+                  },
+                  "decided_by": {
+                    "type": "string"
+                  },
+                  "decision_note": {
+                    "type": "string"
+                  },
+                  "failure_reason": {
+                    "type": "string"
+                  },
+                  "id": {
+                    "type": "string"
+                  },
+                  "lines": {
+                    "items": {
+                      "$ref": "#/components/schemas/RefundLine"
+                    },
+                    "type": "array"
+                  },
+                  "number": {
+                    "description": "The order's number.",
+                    "pattern": "^[0-9]{16}$",
+                    "type": "string"
+                  },
+                  "reason": {
+                    "type": "string"
+                  },
+                  "reference": {
+                    "type": "string"
+                  },
+                  "requested_at": {
+                    "format": "date-time",
+                    "type": "string"
+                  },
+                  "requested_by": {
+                    "type": "string"
+                  },
+                  "settled_method": {
+                    "description": "How a failed refund was paid instead.",
+                    "type": "string"
+                  },
+                  "shipping": {
+                    "$ref": "#/components/schemas/Money"
+                  },
+                  "status": {
+                    "$ref": "#/components/schemas/RefundStatus"
+                  },
+                  "updated_at": {
+                    "format": "date-time",
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "id",
+                  "number",
+                  "status",
+                  "amount",
+                  "lines",
+                  "shipping",
+                  "reason",
+                  "allocations",
+                  "requested_by",
+                  "requested_at",
+                  "updated_at"
+                ],
+                "type": "object"
+              },
+              "RefundAllocation": {
+                "additionalProperties": false,
+                "properties": {
+                  "amount": {
+                    "$ref": "#/components/schemas/Money"
+                  },
+                  "method": {
+                    "type": "string"
+                  },
+                  "payment_id": {
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "payment_id",
+                  "method",
+                  "amount"
+                ],
+                "type": "object"
+              },
+              "RefundLine": {
+                "additionalProperties": false,
+                "properties": {
+                  "amount": {
+                    "$ref": "#/components/schemas/Money"
+                  },
+                  "quantity": {
+                    "format": "int64",
+                    "type": "integer"
+                  },
+                  "sku": {
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "sku",
+                  "quantity",
+                  "amount"
+                ],
+                "type": "object"
+              },
+              "RefundLineRequest": {
+                "additionalProperties": false,
+                "properties": {
+                  "quantity": {
+                    "format": "int64",
+                    "maximum": 9999,
+                    "minimum": 1,
+                    "type": "integer"
+                  },
+                  "sku": {
+                    "maxLength": 64,
+                    "minLength": 1,
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "sku",
+                  "quantity"
+                ],
+                "type": "object"
+              },
+              "RefundList": {
+                "additionalProperties": false,
+                "properties": {
+                  "data": {
+                    "items": {
+                      "$ref": "#/components/schemas/Refund"
+                    },
+                    "type": "array"
+                  },
+                  "next_cursor": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  }
+                },
+                "required": [
+                  "data",
+                  "next_cursor"
+                ],
+                "type": "object"
+              },
+              "RefundStatus": {
+                "enum": [
+                  "requested",
+                  "approved",
+                  "rejected",
+                  "processing",
+                  "succeeded",
+                  "failed"
+                ],
+                "type": "string"
+              },
+              "RequestRefund": {
+                "additionalProperties": false,
+                "properties": {
+                  "amount": {
+                    "$ref": "#/components/schemas/Money",
+                    "description": "An amount without lines; not with `lines` or `include_shipping`."
+                  },
+                  "include_shipping": {
+                    "default": false,
+                    "type": "boolean"
+                  },
+                  "lines": {
+                    "items": {
+                      "$ref": "#/components/schemas/RefundLineRequest"
+                    },
+                    "maxItems": 100,
+                    "type": "array"
+                  },
+                  "reason": {
+                    "maxLength": 500,
+                    "minLength": 1,
+                    "pattern": "^(?:[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]|\\r\\n)*$",
+                    "type": "string"
+                  },
+                  "to": {
+                    "default": "original",
+                    "enum": [
+                      "original"
+                    ],
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "reason"
                 ],
                 "type": "object"
               },
@@ -2168,6 +2418,7 @@ public enum OpenAPIDocument {
             },
             "/v1/orders/{number}/cancel": {
               "post": {
+                "description": "An order that received money (paid, or partly paid) is cancelled with a refund of everything still refundable, in the same change; the refund follows the approval rule of `POST /v1/orders/{number}/refunds`.",
                 "operationId": "cancelOrder",
                 "parameters": [
                   {
@@ -2223,7 +2474,7 @@ public enum OpenAPIDocument {
                     "$ref": "#/components/responses/Problem"
                   }
                 },
-                "summary": "Cancel an unpaid order, releasing its stock",
+                "summary": "Cancel an order not yet shipped, releasing its stock",
                 "x-permission": "orders.cancel"
               }
             },
@@ -2447,6 +2698,105 @@ public enum OpenAPIDocument {
                 },
                 "summary": "Record money received offline, up to the amount still owed",
                 "x-permission": "payments.record"
+              }
+            },
+            "/v1/orders/{number}/refunds": {
+              "get": {
+                "operationId": "listOrderRefunds",
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/OrderNumber"
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/RefundList"
+                        }
+                      }
+                    },
+                    "description": "OK"
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                },
+                "summary": "An order's refunds, oldest first",
+                "x-permission": "orders.read"
+              },
+              "post": {
+                "description": "Lines by SKU and quantity (each unit at the price it was sold at), with the shipping fee when `include_shipping`; or an `amount` without lines (a goodwill refund). The money goes back through the payments that brought it, newest first, never more than each brought. At most the refundable amount (received, less what was given back or is on its way back) may be asked (`amount_exceeds_refundable`), and at most the units not yet refunded of a line (`quantity_exceeds_refundable`). A refund at or below `ORDERLY_REFUND_APPROVAL_ABOVE` (default ¥500.00) is approved at once and goes to `processing`; one above waits for finance as `requested`. An order that received nothing has nothing to refund (409 `nothing-to-refund`). `to` is where the money goes; only `original` (the way it came) until customer balances exist.",
+                "operationId": "requestRefund",
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/OrderNumber"
+                  },
+                  {
+                    "$ref": "#/components/parameters/IdempotencyKey"
+                  }
+                ],
+                "requestBody": {
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/RequestRefund"
+                      }
+                    }
+                  },
+                  "required": true
+                },
+                "responses": {
+                  "201": {
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Refund"
+                        }
+                      }
+                    },
+                    "description": "Created"
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "422": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                },
+                "summary": "Ask for a refund of lines, the shipping fee, or an amount",
+                "x-permission": "refunds.request"
               }
             },
             "/v1/orders/{number}/reject": {
@@ -2818,6 +3168,398 @@ public enum OpenAPIDocument {
                 },
                 "summary": "Change a product's name, category, brand, price or weight, or disable or enable it",
                 "x-permission": "catalogue.write"
+              }
+            },
+            "/v1/refunds": {
+              "get": {
+                "operationId": "listRefunds",
+                "parameters": [
+                  {
+                    "in": "query",
+                    "name": "status",
+                    "required": false,
+                    "schema": {
+                      "$ref": "#/components/schemas/RefundStatus"
+                    }
+                  },
+                  {
+                    "$ref": "#/components/parameters/Limit"
+                  },
+                  {
+                    "$ref": "#/components/parameters/Cursor"
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/RefundList"
+                        }
+                      }
+                    },
+                    "description": "OK"
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                },
+                "summary": "Refunds, newest first (finance's queue)",
+                "x-permission": "orders.read"
+              }
+            },
+            "/v1/refunds/{id}": {
+              "get": {
+                "operationId": "getRefund",
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/RefundID"
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Refund"
+                        }
+                      }
+                    },
+                    "description": "OK"
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                },
+                "summary": "One refund",
+                "x-permission": "orders.read"
+              }
+            },
+            "/v1/refunds/{id}/approve": {
+              "post": {
+                "operationId": "approveRefund",
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/RefundID"
+                  },
+                  {
+                    "$ref": "#/components/parameters/IdempotencyKey"
+                  }
+                ],
+                "requestBody": {
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/Empty"
+                      }
+                    }
+                  },
+                  "required": false
+                },
+                "responses": {
+                  "200": {
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Refund"
+                        }
+                      }
+                    },
+                    "description": "OK"
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "422": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                },
+                "summary": "Approve a refund waiting for finance",
+                "x-permission": "refunds.approve"
+              }
+            },
+            "/v1/refunds/{id}/complete": {
+              "post": {
+                "description": "For a refund in `processing`: the money went back the way it came (finance paid it out and gives the `reference`). For a `failed` one: it went back another way, named by `method`, with a `reason`. Writes the refund's entries to the order's ledger; the payment status follows.",
+                "operationId": "completeRefund",
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/RefundID"
+                  },
+                  {
+                    "$ref": "#/components/parameters/IdempotencyKey"
+                  }
+                ],
+                "requestBody": {
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/CompleteRefund"
+                      }
+                    }
+                  },
+                  "required": true
+                },
+                "responses": {
+                  "200": {
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Refund"
+                        }
+                      }
+                    },
+                    "description": "OK"
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "422": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                },
+                "summary": "Confirm a refund paid out",
+                "x-permission": "refunds.approve"
+              }
+            },
+            "/v1/refunds/{id}/fail": {
+              "post": {
+                "operationId": "failRefund",
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/RefundID"
+                  },
+                  {
+                    "$ref": "#/components/parameters/IdempotencyKey"
+                  }
+                ],
+                "requestBody": {
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/Reason"
+                      }
+                    }
+                  },
+                  "required": true
+                },
+                "responses": {
+                  "200": {
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Refund"
+                        }
+                      }
+                    },
+                    "description": "OK"
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "422": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                },
+                "summary": "Record that a refund could not be paid out",
+                "x-permission": "refunds.approve"
+              }
+            },
+            "/v1/refunds/{id}/reject": {
+              "post": {
+                "operationId": "rejectRefund",
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/RefundID"
+                  },
+                  {
+                    "$ref": "#/components/parameters/IdempotencyKey"
+                  }
+                ],
+                "requestBody": {
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/Reason"
+                      }
+                    }
+                  },
+                  "required": true
+                },
+                "responses": {
+                  "200": {
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Refund"
+                        }
+                      }
+                    },
+                    "description": "OK"
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "422": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                },
+                "summary": "Reject a refund waiting for finance",
+                "x-permission": "refunds.approve"
+              }
+            },
+            "/v1/refunds/{id}/retry": {
+              "post": {
+                "operationId": "retryRefund",
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/RefundID"
+                  },
+                  {
+                    "$ref": "#/components/parameters/IdempotencyKey"
+                  }
+                ],
+                "requestBody": {
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/Empty"
+                      }
+                    }
+                  },
+                  "required": false
+                },
+                "responses": {
+                  "200": {
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Refund"
+                        }
+                      }
+                    },
+                    "description": "OK"
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "422": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                },
+                "summary": "Hand a failed refund over again",
+                "x-permission": "refunds.approve"
               }
             },
             "/v1/stock": {

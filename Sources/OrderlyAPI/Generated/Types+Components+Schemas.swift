@@ -929,6 +929,321 @@ extension Components {
                 case version
             }
         }
+        /// - Remark: Generated from `#/components/schemas/RefundStatus`.
+        @frozen public enum RefundStatus: String, Codable, Hashable, Sendable, CaseIterable {
+            case requested = "requested"
+            case approved = "approved"
+            case rejected = "rejected"
+            case processing = "processing"
+            case succeeded = "succeeded"
+            case failed = "failed"
+        }
+        /// - Remark: Generated from `#/components/schemas/RequestRefund`.
+        public struct RequestRefund: Codable, Hashable, Sendable {
+            /// An amount without lines; not with `lines` or `include_shipping`.
+            ///
+            /// - Remark: Generated from `#/components/schemas/RequestRefund/amount`.
+            public var amount: Components.Schemas.Money?
+            /// - Remark: Generated from `#/components/schemas/RequestRefund/include_shipping`.
+            public var includeShipping: Swift.Bool?
+            /// - Remark: Generated from `#/components/schemas/RequestRefund/lines`.
+            public var lines: [Components.Schemas.RefundLineRequest]?
+            /// - Remark: Generated from `#/components/schemas/RequestRefund/reason`.
+            public var reason: Swift.String
+            /// - Remark: Generated from `#/components/schemas/RequestRefund/to`.
+            @frozen public enum ToPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case original = "original"
+            }
+            /// - Remark: Generated from `#/components/schemas/RequestRefund/to`.
+            public var to: Components.Schemas.RequestRefund.ToPayload?
+            /// Creates a new `RequestRefund`.
+            ///
+            /// - Parameters:
+            ///   - amount: An amount without lines; not with `lines` or `include_shipping`.
+            ///   - includeShipping:
+            ///   - lines:
+            ///   - reason:
+            ///   - to:
+            public init(
+                amount: Components.Schemas.Money? = nil,
+                includeShipping: Swift.Bool? = nil,
+                lines: [Components.Schemas.RefundLineRequest]? = nil,
+                reason: Swift.String,
+                to: Components.Schemas.RequestRefund.ToPayload? = nil
+            ) {
+                self.amount = amount
+                self.includeShipping = includeShipping
+                self.lines = lines
+                self.reason = reason
+                self.to = to
+            }
+            public enum CodingKeys: String, CodingKey {
+                case amount
+                case includeShipping = "include_shipping"
+                case lines
+                case reason
+                case to
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/RefundLineRequest`.
+        public struct RefundLineRequest: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/RefundLineRequest/quantity`.
+            public var quantity: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/RefundLineRequest/sku`.
+            public var sku: Swift.String
+            /// Creates a new `RefundLineRequest`.
+            ///
+            /// - Parameters:
+            ///   - quantity:
+            ///   - sku:
+            public init(
+                quantity: Swift.Int64,
+                sku: Swift.String
+            ) {
+                self.quantity = quantity
+                self.sku = sku
+            }
+            public enum CodingKeys: String, CodingKey {
+                case quantity
+                case sku
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CompleteRefund`.
+        public struct CompleteRefund: Codable, Hashable, Sendable {
+            /// For a failed refund paid another way.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CompleteRefund/method`.
+            @frozen public enum MethodPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case alipay = "alipay"
+                case balance = "balance"
+                case bankTransfer = "bank_transfer"
+                case card = "card"
+                case cashOnDelivery = "cash_on_delivery"
+                case wechatPay = "wechat_pay"
+            }
+            /// For a failed refund paid another way.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CompleteRefund/method`.
+            public var method: Components.Schemas.CompleteRefund.MethodPayload?
+            /// - Remark: Generated from `#/components/schemas/CompleteRefund/reason`.
+            public var reason: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/CompleteRefund/reference`.
+            public var reference: Swift.String?
+            /// Creates a new `CompleteRefund`.
+            ///
+            /// - Parameters:
+            ///   - method: For a failed refund paid another way.
+            ///   - reason:
+            ///   - reference:
+            public init(
+                method: Components.Schemas.CompleteRefund.MethodPayload? = nil,
+                reason: Swift.String? = nil,
+                reference: Swift.String? = nil
+            ) {
+                self.method = method
+                self.reason = reason
+                self.reference = reference
+            }
+            public enum CodingKeys: String, CodingKey {
+                case method
+                case reason
+                case reference
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Refund`.
+        public struct Refund: Codable, Hashable, Sendable {
+            /// The payments the money goes back through, newest first.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Refund/allocations`.
+            public var allocations: [Components.Schemas.RefundAllocation]
+            /// - Remark: Generated from `#/components/schemas/Refund/amount`.
+            public var amount: Components.Schemas.Money
+            /// - Remark: Generated from `#/components/schemas/Refund/decided_by`.
+            public var decidedBy: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Refund/decision_note`.
+            public var decisionNote: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Refund/failure_reason`.
+            public var failureReason: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Refund/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Refund/lines`.
+            public var lines: [Components.Schemas.RefundLine]
+            /// The order's number.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Refund/number`.
+            public var number: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Refund/reason`.
+            public var reason: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Refund/reference`.
+            public var reference: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Refund/requested_at`.
+            public var requestedAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Refund/requested_by`.
+            public var requestedBy: Swift.String
+            /// How a failed refund was paid instead.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Refund/settled_method`.
+            public var settledMethod: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Refund/shipping`.
+            public var shipping: Components.Schemas.Money
+            /// - Remark: Generated from `#/components/schemas/Refund/status`.
+            public var status: Components.Schemas.RefundStatus
+            /// - Remark: Generated from `#/components/schemas/Refund/updated_at`.
+            public var updatedAt: Foundation.Date
+            /// Creates a new `Refund`.
+            ///
+            /// - Parameters:
+            ///   - allocations: The payments the money goes back through, newest first.
+            ///   - amount:
+            ///   - decidedBy:
+            ///   - decisionNote:
+            ///   - failureReason:
+            ///   - id:
+            ///   - lines:
+            ///   - number: The order's number.
+            ///   - reason:
+            ///   - reference:
+            ///   - requestedAt:
+            ///   - requestedBy:
+            ///   - settledMethod: How a failed refund was paid instead.
+            ///   - shipping:
+            ///   - status:
+            ///   - updatedAt:
+            public init(
+                allocations: [Components.Schemas.RefundAllocation],
+                amount: Components.Schemas.Money,
+                decidedBy: Swift.String? = nil,
+                decisionNote: Swift.String? = nil,
+                failureReason: Swift.String? = nil,
+                id: Swift.String,
+                lines: [Components.Schemas.RefundLine],
+                number: Swift.String,
+                reason: Swift.String,
+                reference: Swift.String? = nil,
+                requestedAt: Foundation.Date,
+                requestedBy: Swift.String,
+                settledMethod: Swift.String? = nil,
+                shipping: Components.Schemas.Money,
+                status: Components.Schemas.RefundStatus,
+                updatedAt: Foundation.Date
+            ) {
+                self.allocations = allocations
+                self.amount = amount
+                self.decidedBy = decidedBy
+                self.decisionNote = decisionNote
+                self.failureReason = failureReason
+                self.id = id
+                self.lines = lines
+                self.number = number
+                self.reason = reason
+                self.reference = reference
+                self.requestedAt = requestedAt
+                self.requestedBy = requestedBy
+                self.settledMethod = settledMethod
+                self.shipping = shipping
+                self.status = status
+                self.updatedAt = updatedAt
+            }
+            public enum CodingKeys: String, CodingKey {
+                case allocations
+                case amount
+                case decidedBy = "decided_by"
+                case decisionNote = "decision_note"
+                case failureReason = "failure_reason"
+                case id
+                case lines
+                case number
+                case reason
+                case reference
+                case requestedAt = "requested_at"
+                case requestedBy = "requested_by"
+                case settledMethod = "settled_method"
+                case shipping
+                case status
+                case updatedAt = "updated_at"
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/RefundLine`.
+        public struct RefundLine: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/RefundLine/amount`.
+            public var amount: Components.Schemas.Money
+            /// - Remark: Generated from `#/components/schemas/RefundLine/quantity`.
+            public var quantity: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/RefundLine/sku`.
+            public var sku: Swift.String
+            /// Creates a new `RefundLine`.
+            ///
+            /// - Parameters:
+            ///   - amount:
+            ///   - quantity:
+            ///   - sku:
+            public init(
+                amount: Components.Schemas.Money,
+                quantity: Swift.Int64,
+                sku: Swift.String
+            ) {
+                self.amount = amount
+                self.quantity = quantity
+                self.sku = sku
+            }
+            public enum CodingKeys: String, CodingKey {
+                case amount
+                case quantity
+                case sku
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/RefundAllocation`.
+        public struct RefundAllocation: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/RefundAllocation/amount`.
+            public var amount: Components.Schemas.Money
+            /// - Remark: Generated from `#/components/schemas/RefundAllocation/method`.
+            public var method: Swift.String
+            /// - Remark: Generated from `#/components/schemas/RefundAllocation/payment_id`.
+            public var paymentId: Swift.String
+            /// Creates a new `RefundAllocation`.
+            ///
+            /// - Parameters:
+            ///   - amount:
+            ///   - method:
+            ///   - paymentId:
+            public init(
+                amount: Components.Schemas.Money,
+                method: Swift.String,
+                paymentId: Swift.String
+            ) {
+                self.amount = amount
+                self.method = method
+                self.paymentId = paymentId
+            }
+            public enum CodingKeys: String, CodingKey {
+                case amount
+                case method
+                case paymentId = "payment_id"
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/RefundList`.
+        public struct RefundList: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/RefundList/data`.
+            public var data: [Components.Schemas.Refund]
+            /// - Remark: Generated from `#/components/schemas/RefundList/next_cursor`.
+            public var nextCursor: Swift.String?
+            /// Creates a new `RefundList`.
+            ///
+            /// - Parameters:
+            ///   - data:
+            ///   - nextCursor:
+            public init(
+                data: [Components.Schemas.Refund],
+                nextCursor: Swift.String? = nil
+            ) {
+                self.data = data
+                self.nextCursor = nextCursor
+            }
+            public enum CodingKeys: String, CodingKey {
+                case data
+                case nextCursor = "next_cursor"
+            }
+        }
         /// What the order's ledger adds up to against its grand total.
         ///
         /// - Remark: Generated from `#/components/schemas/PaymentStatus`.

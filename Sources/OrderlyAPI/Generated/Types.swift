@@ -79,7 +79,9 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /v1/orders/{number}/address`.
     /// - Remark: Generated from `#/paths//v1/orders/{number}/address/post(changeOrderAddress)`.
     func changeOrderAddress(_ input: Operations.ChangeOrderAddress.Input) async throws -> Operations.ChangeOrderAddress.Output
-    /// Cancel an unpaid order, releasing its stock
+    /// Cancel an order not yet shipped, releasing its stock
+    ///
+    /// An order that received money (paid, or partly paid) is cancelled with a refund of everything still refundable, in the same change; the refund follows the approval rule of `POST /v1/orders/{number}/refunds`.
     ///
     /// - Remark: HTTP `POST /v1/orders/{number}/cancel`.
     /// - Remark: Generated from `#/paths//v1/orders/{number}/cancel/post(cancelOrder)`.
@@ -108,6 +110,18 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /v1/orders/{number}/payments`.
     /// - Remark: Generated from `#/paths//v1/orders/{number}/payments/post(recordPayment)`.
     func recordPayment(_ input: Operations.RecordPayment.Input) async throws -> Operations.RecordPayment.Output
+    /// An order's refunds, oldest first
+    ///
+    /// - Remark: HTTP `GET /v1/orders/{number}/refunds`.
+    /// - Remark: Generated from `#/paths//v1/orders/{number}/refunds/get(listOrderRefunds)`.
+    func listOrderRefunds(_ input: Operations.ListOrderRefunds.Input) async throws -> Operations.ListOrderRefunds.Output
+    /// Ask for a refund of lines, the shipping fee, or an amount
+    ///
+    /// Lines by SKU and quantity (each unit at the price it was sold at), with the shipping fee when `include_shipping`; or an `amount` without lines (a goodwill refund). The money goes back through the payments that brought it, newest first, never more than each brought. At most the refundable amount (received, less what was given back or is on its way back) may be asked (`amount_exceeds_refundable`), and at most the units not yet refunded of a line (`quantity_exceeds_refundable`). A refund at or below `ORDERLY_REFUND_APPROVAL_ABOVE` (default ¥500.00) is approved at once and goes to `processing`; one above waits for finance as `requested`. An order that received nothing has nothing to refund (409 `nothing-to-refund`). `to` is where the money goes; only `original` (the way it came) until customer balances exist.
+    ///
+    /// - Remark: HTTP `POST /v1/orders/{number}/refunds`.
+    /// - Remark: Generated from `#/paths//v1/orders/{number}/refunds/post(requestRefund)`.
+    func requestRefund(_ input: Operations.RequestRefund.Input) async throws -> Operations.RequestRefund.Output
     /// Reject an order held for review (cancels it)
     ///
     /// - Remark: HTTP `POST /v1/orders/{number}/reject`.
@@ -147,6 +161,43 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `PATCH /v1/products/{sku}`.
     /// - Remark: Generated from `#/paths//v1/products/{sku}/patch(updateProduct)`.
     func updateProduct(_ input: Operations.UpdateProduct.Input) async throws -> Operations.UpdateProduct.Output
+    /// Refunds, newest first (finance's queue)
+    ///
+    /// - Remark: HTTP `GET /v1/refunds`.
+    /// - Remark: Generated from `#/paths//v1/refunds/get(listRefunds)`.
+    func listRefunds(_ input: Operations.ListRefunds.Input) async throws -> Operations.ListRefunds.Output
+    /// One refund
+    ///
+    /// - Remark: HTTP `GET /v1/refunds/{id}`.
+    /// - Remark: Generated from `#/paths//v1/refunds/{id}/get(getRefund)`.
+    func getRefund(_ input: Operations.GetRefund.Input) async throws -> Operations.GetRefund.Output
+    /// Approve a refund waiting for finance
+    ///
+    /// - Remark: HTTP `POST /v1/refunds/{id}/approve`.
+    /// - Remark: Generated from `#/paths//v1/refunds/{id}/approve/post(approveRefund)`.
+    func approveRefund(_ input: Operations.ApproveRefund.Input) async throws -> Operations.ApproveRefund.Output
+    /// Reject a refund waiting for finance
+    ///
+    /// - Remark: HTTP `POST /v1/refunds/{id}/reject`.
+    /// - Remark: Generated from `#/paths//v1/refunds/{id}/reject/post(rejectRefund)`.
+    func rejectRefund(_ input: Operations.RejectRefund.Input) async throws -> Operations.RejectRefund.Output
+    /// Confirm a refund paid out
+    ///
+    /// For a refund in `processing`: the money went back the way it came (finance paid it out and gives the `reference`). For a `failed` one: it went back another way, named by `method`, with a `reason`. Writes the refund's entries to the order's ledger; the payment status follows.
+    ///
+    /// - Remark: HTTP `POST /v1/refunds/{id}/complete`.
+    /// - Remark: Generated from `#/paths//v1/refunds/{id}/complete/post(completeRefund)`.
+    func completeRefund(_ input: Operations.CompleteRefund.Input) async throws -> Operations.CompleteRefund.Output
+    /// Record that a refund could not be paid out
+    ///
+    /// - Remark: HTTP `POST /v1/refunds/{id}/fail`.
+    /// - Remark: Generated from `#/paths//v1/refunds/{id}/fail/post(failRefund)`.
+    func failRefund(_ input: Operations.FailRefund.Input) async throws -> Operations.FailRefund.Output
+    /// Hand a failed refund over again
+    ///
+    /// - Remark: HTTP `POST /v1/refunds/{id}/retry`.
+    /// - Remark: Generated from `#/paths//v1/refunds/{id}/retry/post(retryRefund)`.
+    func retryRefund(_ input: Operations.RetryRefund.Input) async throws -> Operations.RetryRefund.Output
     /// Stock levels per SKU and warehouse
     ///
     /// - Remark: HTTP `GET /v1/stock`.
@@ -322,7 +373,9 @@ extension APIProtocol {
             body: body
         ))
     }
-    /// Cancel an unpaid order, releasing its stock
+    /// Cancel an order not yet shipped, releasing its stock
+    ///
+    /// An order that received money (paid, or partly paid) is cancelled with a refund of everything still refundable, in the same change; the refund follows the approval rule of `POST /v1/orders/{number}/refunds`.
     ///
     /// - Remark: HTTP `POST /v1/orders/{number}/cancel`.
     /// - Remark: Generated from `#/paths//v1/orders/{number}/cancel/post(cancelOrder)`.
@@ -394,6 +447,36 @@ extension APIProtocol {
         body: Operations.RecordPayment.Input.Body
     ) async throws -> Operations.RecordPayment.Output {
         try await recordPayment(Operations.RecordPayment.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// An order's refunds, oldest first
+    ///
+    /// - Remark: HTTP `GET /v1/orders/{number}/refunds`.
+    /// - Remark: Generated from `#/paths//v1/orders/{number}/refunds/get(listOrderRefunds)`.
+    public func listOrderRefunds(
+        path: Operations.ListOrderRefunds.Input.Path,
+        headers: Operations.ListOrderRefunds.Input.Headers = .init()
+    ) async throws -> Operations.ListOrderRefunds.Output {
+        try await listOrderRefunds(Operations.ListOrderRefunds.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Ask for a refund of lines, the shipping fee, or an amount
+    ///
+    /// Lines by SKU and quantity (each unit at the price it was sold at), with the shipping fee when `include_shipping`; or an `amount` without lines (a goodwill refund). The money goes back through the payments that brought it, newest first, never more than each brought. At most the refundable amount (received, less what was given back or is on its way back) may be asked (`amount_exceeds_refundable`), and at most the units not yet refunded of a line (`quantity_exceeds_refundable`). A refund at or below `ORDERLY_REFUND_APPROVAL_ABOVE` (default ¥500.00) is approved at once and goes to `processing`; one above waits for finance as `requested`. An order that received nothing has nothing to refund (409 `nothing-to-refund`). `to` is where the money goes; only `original` (the way it came) until customer balances exist.
+    ///
+    /// - Remark: HTTP `POST /v1/orders/{number}/refunds`.
+    /// - Remark: Generated from `#/paths//v1/orders/{number}/refunds/post(requestRefund)`.
+    public func requestRefund(
+        path: Operations.RequestRefund.Input.Path,
+        headers: Operations.RequestRefund.Input.Headers = .init(),
+        body: Operations.RequestRefund.Input.Body
+    ) async throws -> Operations.RequestRefund.Output {
+        try await requestRefund(Operations.RequestRefund.Input(
             path: path,
             headers: headers,
             body: body
@@ -495,6 +578,109 @@ extension APIProtocol {
         body: Operations.UpdateProduct.Input.Body
     ) async throws -> Operations.UpdateProduct.Output {
         try await updateProduct(Operations.UpdateProduct.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Refunds, newest first (finance's queue)
+    ///
+    /// - Remark: HTTP `GET /v1/refunds`.
+    /// - Remark: Generated from `#/paths//v1/refunds/get(listRefunds)`.
+    public func listRefunds(
+        query: Operations.ListRefunds.Input.Query = .init(),
+        headers: Operations.ListRefunds.Input.Headers = .init()
+    ) async throws -> Operations.ListRefunds.Output {
+        try await listRefunds(Operations.ListRefunds.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// One refund
+    ///
+    /// - Remark: HTTP `GET /v1/refunds/{id}`.
+    /// - Remark: Generated from `#/paths//v1/refunds/{id}/get(getRefund)`.
+    public func getRefund(
+        path: Operations.GetRefund.Input.Path,
+        headers: Operations.GetRefund.Input.Headers = .init()
+    ) async throws -> Operations.GetRefund.Output {
+        try await getRefund(Operations.GetRefund.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Approve a refund waiting for finance
+    ///
+    /// - Remark: HTTP `POST /v1/refunds/{id}/approve`.
+    /// - Remark: Generated from `#/paths//v1/refunds/{id}/approve/post(approveRefund)`.
+    public func approveRefund(
+        path: Operations.ApproveRefund.Input.Path,
+        headers: Operations.ApproveRefund.Input.Headers = .init(),
+        body: Operations.ApproveRefund.Input.Body? = nil
+    ) async throws -> Operations.ApproveRefund.Output {
+        try await approveRefund(Operations.ApproveRefund.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Reject a refund waiting for finance
+    ///
+    /// - Remark: HTTP `POST /v1/refunds/{id}/reject`.
+    /// - Remark: Generated from `#/paths//v1/refunds/{id}/reject/post(rejectRefund)`.
+    public func rejectRefund(
+        path: Operations.RejectRefund.Input.Path,
+        headers: Operations.RejectRefund.Input.Headers = .init(),
+        body: Operations.RejectRefund.Input.Body
+    ) async throws -> Operations.RejectRefund.Output {
+        try await rejectRefund(Operations.RejectRefund.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Confirm a refund paid out
+    ///
+    /// For a refund in `processing`: the money went back the way it came (finance paid it out and gives the `reference`). For a `failed` one: it went back another way, named by `method`, with a `reason`. Writes the refund's entries to the order's ledger; the payment status follows.
+    ///
+    /// - Remark: HTTP `POST /v1/refunds/{id}/complete`.
+    /// - Remark: Generated from `#/paths//v1/refunds/{id}/complete/post(completeRefund)`.
+    public func completeRefund(
+        path: Operations.CompleteRefund.Input.Path,
+        headers: Operations.CompleteRefund.Input.Headers = .init(),
+        body: Operations.CompleteRefund.Input.Body
+    ) async throws -> Operations.CompleteRefund.Output {
+        try await completeRefund(Operations.CompleteRefund.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Record that a refund could not be paid out
+    ///
+    /// - Remark: HTTP `POST /v1/refunds/{id}/fail`.
+    /// - Remark: Generated from `#/paths//v1/refunds/{id}/fail/post(failRefund)`.
+    public func failRefund(
+        path: Operations.FailRefund.Input.Path,
+        headers: Operations.FailRefund.Input.Headers = .init(),
+        body: Operations.FailRefund.Input.Body
+    ) async throws -> Operations.FailRefund.Output {
+        try await failRefund(Operations.FailRefund.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Hand a failed refund over again
+    ///
+    /// - Remark: HTTP `POST /v1/refunds/{id}/retry`.
+    /// - Remark: Generated from `#/paths//v1/refunds/{id}/retry/post(retryRefund)`.
+    public func retryRefund(
+        path: Operations.RetryRefund.Input.Path,
+        headers: Operations.RetryRefund.Input.Headers = .init(),
+        body: Operations.RetryRefund.Input.Body? = nil
+    ) async throws -> Operations.RetryRefund.Output {
+        try await retryRefund(Operations.RetryRefund.Input(
             path: path,
             headers: headers,
             body: body

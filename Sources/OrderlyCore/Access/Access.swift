@@ -10,6 +10,8 @@ public enum Permission: String, CaseIterable, Sendable, Codable, Comparable {
     case ordersReview = "orders.review"
     case ordersCancel = "orders.cancel"
     case paymentsRecord = "payments.record"
+    case refundsRequest = "refunds.request"
+    case refundsApprove = "refunds.approve"
     case ordersShip = "orders.ship"
     case ordersDeliver = "orders.deliver"
     case ordersAnnotate = "orders.annotate"
@@ -36,6 +38,8 @@ public enum Permission: String, CaseIterable, Sendable, Codable, Comparable {
         case .ordersReview: return "approve or reject orders held for review"
         case .ordersCancel: return "cancel orders"
         case .paymentsRecord: return "record payments"
+        case .refundsRequest: return "ask for refunds (above the approval amount they wait for finance)"
+        case .refundsApprove: return "approve and reject refunds, confirm them paid out, retry or settle failed ones"
         case .ordersShip: return "ship orders"
         case .ordersDeliver: return "mark orders delivered and complete them"
         case .ordersAnnotate: return "write the staff note and set the flag of orders"
@@ -72,10 +76,13 @@ public enum Role: String, CaseIterable, Sendable, Codable {
         case .reviewer:
             return [.ordersRead, .ordersAnnotate, .ordersReview, .catalogueRead, .stockRead, .auditRead]
         case .finance:
-            return [.ordersRead, .ordersAnnotate, .paymentsRecord, .catalogueRead]
+            return [.ordersRead, .ordersAnnotate, .paymentsRecord, .refundsRequest, .refundsApprove, .catalogueRead]
         case .customerService:
             // Customer service takes orders on the phone and over WeChat (代客下单).
-            return [.ordersRead, .ordersAnnotate, .ordersPlace, .ordersEdit, .ordersCancel, .catalogueRead, .stockRead]
+            return [
+                .ordersRead, .ordersAnnotate, .ordersPlace, .ordersEdit, .ordersCancel, .refundsRequest, .catalogueRead,
+                .stockRead,
+            ]
         case .warehouse:
             return [.ordersRead, .ordersAnnotate, .ordersShip, .ordersDeliver, .catalogueRead, .stockRead, .stockWrite]
         }
@@ -95,6 +102,7 @@ public enum APIScope: String, CaseIterable, Sendable, Codable {
     case ordersWrite = "orders:write"
     case ordersReview = "orders:review"
     case paymentsWrite = "payments:write"
+    case refundsApprove = "refunds:approve"
     case fulfilmentWrite = "fulfilment:write"
     case catalogueRead = "catalogue:read"
     case catalogueWrite = "catalogue:write"
@@ -106,7 +114,8 @@ public enum APIScope: String, CaseIterable, Sendable, Codable {
         case .ordersRead: return [.ordersRead]
         case .ordersWrite: return [.ordersPlace, .ordersEdit, .ordersCancel, .ordersAnnotate]
         case .ordersReview: return [.ordersReview]
-        case .paymentsWrite: return [.paymentsRecord]
+        case .paymentsWrite: return [.paymentsRecord, .refundsRequest]
+        case .refundsApprove: return [.refundsApprove]
         case .fulfilmentWrite: return [.ordersShip, .ordersDeliver]
         case .catalogueRead: return [.catalogueRead]
         case .catalogueWrite: return [.catalogueWrite]

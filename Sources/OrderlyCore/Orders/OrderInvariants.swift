@@ -70,6 +70,15 @@ extension OrderChange {
                 violations.append("order \(order.number): money captured, payment status unpaid")
             }
         }
+        for entry in refundEntries where entry.kind != .refund || entry.amount.amount <= 0 || entry.refundID == nil {
+            violations.append("order \(order.number): a refund entry \(entry.id) of \(entry.amount)")
+        }
+        for refund in refunds {
+            violations += refund.invariantViolations
+            if refund.orderNumber != order.number {
+                violations.append("order \(order.number): carries refund \(refund.id) of order \(refund.orderNumber)")
+            }
+        }
         for effect in stock {
             switch effect {
             case .reserve(_, let sku, let quantity), .release(_, let sku, let quantity),

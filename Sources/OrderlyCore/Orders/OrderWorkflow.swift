@@ -25,6 +25,9 @@ public struct OrderChange: Sendable {
     public var refundEntries: [LedgerEntry] = []
     /// Refunds the change creates or moves on, as they are after it.
     public var refunds: [Refund] = []
+    /// The version each refund moved on had before the change; a refund not named
+    /// here is new.
+    public var refundVersionsBefore: [String: Int] = [:]
     /// The order's status before the change; nil for a new order.
     public var previousStatus: OrderStatus?
     /// The order's search terms before the change, when the change alters the text

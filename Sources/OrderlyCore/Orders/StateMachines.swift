@@ -44,7 +44,8 @@ public enum OrderStatus: String, CaseIterable, Sendable, Codable {
         case (.pendingPayment, .hold): return .pendingReview
         case (.pendingReview, .approve): return .pendingPayment
         case (.pendingReview, .reject): return .cancelled
-        case (.pendingReview, .cancel), (.pendingPayment, .cancel): return .cancelled
+        // A paid order not yet shipped may be cancelled too: with a refund.
+        case (.pendingReview, .cancel), (.pendingPayment, .cancel), (.paid, .cancel): return .cancelled
         case (.pendingPayment, .expire): return .cancelled
         case (.pendingPayment, .pay): return .paid
         case (.paid, .ship): return .shipped

@@ -6,7 +6,7 @@ public enum TimelineReplay {
         case transition(OrderStatus.Event)
         /// Changes lines only, and only while payment is awaited.
         case edit
-        /// The operators' note or flag: any time, no status.
+        /// The operators' note or flag, a refund's steps: any time, no status.
         case annotation
         /// A new address: only before the parcel ships.
         case addressChange
@@ -18,7 +18,10 @@ public enum TimelineReplay {
         "held_for_review": .transition(.hold), "approved": .transition(.approve), "rejected": .transition(.reject),
         "cancelled": .transition(.cancel), "expired": .transition(.expire), "payment_recorded": .transition(.pay),
         "shipped": .transition(.ship), "delivered": .transition(.deliver), "completed": .transition(.complete),
-        "edited": .edit, "partial_payment_recorded": .partialPayment, "annotated": .annotation,
+        "edited": .edit, "partial_payment_recorded": .partialPayment,
+        "refund_requested": .annotation, "refund_approved": .annotation, "refund_rejected": .annotation,
+        "refund_failed": .annotation, "refund_retried": .annotation, "refund_succeeded": .annotation,
+        "annotated": .annotation,
         "address_changed": .addressChange,
     ]
 

@@ -143,3 +143,14 @@ public struct Refund: Hashable, Sendable {
         return found
     }
 }
+
+/// A refund that cannot be refused: its order was cancelled, so the money goes back.
+public struct RefundRequired: Error, Hashable, Sendable {
+    public var number: OrderNumber
+    public var refundID: String
+
+    public init(number: OrderNumber, refundID: String) {
+        self.number = number
+        self.refundID = refundID
+    }
+}

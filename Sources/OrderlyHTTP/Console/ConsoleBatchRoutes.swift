@@ -173,7 +173,7 @@ struct ConsoleBatchRoutes: Sendable {
                     case .cancel: return try await orders.cancel(number, reason: reason, actor: actor, idempotency: key)
                     case .recordPayment:
                         // The amount still owed: what a batch of "paid in full" records.
-                        let (order, ledger) = try await orders.ledger(number, for: actor.principal)
+                        let (order, ledger, _) = try await orders.ledger(number, for: actor.principal)
                         let due = ledger.owed(order.status)
                         return try await orders.recordPayment(
                             number, method: method, amount: due, reference: nil, actor: actor, idempotency: key)

@@ -112,6 +112,8 @@ struct ConsolePage {
         guard principal != nil else { return [] }
         var sections: [(String, String)] = [("/console", "nav.dashboard")]
         if may(.ordersRead) { sections.append(("/console/orders", "nav.orders")) }
+        // Refunds are finance's queue and customer service's follow-up.
+        if may(.refundsApprove) || may(.refundsRequest) { sections.append(("/console/refunds", "nav.refunds")) }
         if may(.catalogueRead) { sections.append(("/console/products", "nav.products")) }
         if may(.stockRead) { sections.append(("/console/stock", "nav.stock")) }
         if may(.usersManage) { sections.append(("/console/users", "nav.users")) }

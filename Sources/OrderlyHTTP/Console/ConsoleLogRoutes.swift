@@ -15,6 +15,7 @@ struct ConsoleLogRoutes: Sendable {
         "order.place", "order.edit", "order.approve", "order.reject", "order.record_payment", "order.ship",
         "order.deliver", "order.complete", "order.auto_complete", "order.cancel", "order.expire", "order.annotate",
         "order.change_address",
+        "refund.request", "refund.approve", "refund.reject", "refund.complete", "refund.fail", "refund.retry",
         "stock.set",
         "product.create", "product.edit", "product.disable", "product.enable", "warehouse.create", "user.add",
         "user.grant", "user.pin_warehouses", "user.disable", "user.enable",

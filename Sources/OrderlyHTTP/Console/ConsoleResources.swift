@@ -28,6 +28,8 @@ enum ConsoleResources {
         ("product_fields", PackageResources.product_fields_mustache),
         ("sku_link", PackageResources.sku_link_mustache),
         ("change_address", PackageResources.change_address_mustache),
+        ("refund_form", PackageResources.refund_form_mustache), ("refunds", PackageResources.refunds_mustache),
+        ("refund", PackageResources.refund_mustache),
     ]
 
     static let stylesheet = String(decoding: PackageResources.console_css, as: UTF8.self)

@@ -459,7 +459,8 @@ struct ConsoleRoutes: Sendable {
         let view = OrderPage(
             details: details, actions: actions, page: page, warehouseName: warehouse?.name,
             phoneRevealed: phoneRevealed, editable: editable,
-            addressChangeable: ConsoleAddressRoutes.offered(order, page))
+            addressChangeable: ConsoleAddressRoutes.offered(order, page),
+            refundable: ConsoleRefundRoutes.offered(details, page))
         return htmlResponse(
             page.render(
                 template: "order", title: page.text("order.title", ["number": order.number.value]), view.values,
@@ -532,7 +533,12 @@ struct ConsoleRoutes: Sendable {
         case .approve, .deliver, .complete:
             fields = []
         }
+        // Cancelling an order that received money asks for its refund: say so before the click.
+        let notice =
+            action == .cancel && details.refundable.amount > 0
+            ? page.text("action_form.cancel_refunds", ["amount": display(details.refundable)]) : nil
         let templateValues: [String: Any] = [
+            "notice": notice as Any,
             "messages": messages, "number": order.number.value, "statusCode": order.status.rawValue,
             "status": page.language.orderStatus(order.status), "total": display(order.totals.grandTotal),
             "action": action.rawValue, "offered": action.isOffered(for: order), "fields": fields,
@@ -646,10 +652,7 @@ enum OrderAction: String, CaseIterable, Sendable {
 
     /// Whether the order's state allows it (the service checks again on submit).
     func isOffered(for order: Order) -> Bool {
-        // Money received goes back with a cancellation; until refunds are offered here,
-        // cancelling is not.
-        if self == .cancel, order.paymentStatus != .unpaid { return false }
-        return (try? order.status.applying(event)) != nil
+        (try? order.status.applying(event)) != nil
     }
 
     func title(_ language: Language) -> String { language.strings.text("action.\(rawValue)") }

@@ -16,6 +16,8 @@ struct OrderPage {
     var editable = false
     /// The operator may send the order to another address now (it has not shipped).
     var addressChangeable = false
+    /// Whether the operator may ask for a refund of it now.
+    var refundable = false
 
     /// The phone number as this operator may see it: in full for roles whose work
     /// needs it, or once revealed; masked otherwise.
@@ -33,8 +35,8 @@ struct OrderPage {
             "actions": actions.map { action -> [String: Any] in
                 ["href": "/console/orders/\(order.number.value)/\(action.rawValue)", "label": action.title(language)]
             },
-            "hasActions": !actions.isEmpty || editable || addressChangeable, "editable": editable,
-            "addressChangeable": addressChangeable,
+            "hasActions": !actions.isEmpty || editable || addressChangeable || refundable, "editable": editable,
+            "addressChangeable": addressChangeable, "refundable": refundable,
             "customer": order.customer.name, "customerHref": ConsoleCustomerRoutes.href(for: order),
             "recipient": address.recipient,
             "phone": phoneShownInFull ? address.phone : PersonalData.maskedPhone(address.phone),
@@ -62,10 +64,12 @@ struct OrderPage {
                 ]
             },
             "hasPayments": !details.payments.isEmpty,
+            "refunds": details.refunds.map { ConsoleRefundRoutes.row($0, page) },
+            "hasRefunds": !details.refunds.isEmpty,
             "money": [
                 "paid": display(details.ledger.captured), "refunded": display(details.ledger.refunded),
                 "owed": display(details.ledger.owed(order.status)),
-                "refundable": display(details.ledger.refundable(besides: [])),
+                "refundable": display(details.refundable),
                 "hasRefunds": details.ledger.refunded.amount > 0,
                 "owes": details.ledger.owed(order.status).amount > 0,
             ],

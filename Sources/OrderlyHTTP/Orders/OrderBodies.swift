@@ -71,11 +71,13 @@ extension Schemas.TimelineEvent {
 }
 
 extension Schemas.Order {
-    init(_ order: Order, timeline: [TimelineEvent]? = nil, ledger: PaymentLedger? = nil) throws {
+    /// The order; with its details (timeline, ledger, what is refundable) on a GET of the order itself.
+    init(_ order: Order, details: OrderDetails? = nil) throws {
+        let ledger = details?.ledger
         self.init(
             amountOwed: ledger.map { Schemas.Money($0.owed(order.status)) },
             amountPaid: ledger.map { Schemas.Money($0.captured) },
-            amountRefundable: ledger.map { Schemas.Money($0.refundable(besides: [])) },
+            amountRefundable: details.map { Schemas.Money($0.refundable) },
             amountRefunded: ledger.map { Schemas.Money($0.refunded) },
             cancelReason: order.cancelReason, cancelledAt: order.cancelledAt, channel: order.channel,
             completedAt: order.completedAt, createdAt: order.createdAt, customer: Schemas.Customer(order.customer),
@@ -98,7 +100,7 @@ extension Schemas.Order {
             },
             shippingAddress: Schemas.ShippingAddress(order.shippingAddress), staffNote: order.staffNote,
             status: try StatusPayload(contract: order.status.rawValue, field: "status"),
-            timeline: timeline?.map(Schemas.TimelineEvent.init),
+            timeline: details?.timeline.map(Schemas.TimelineEvent.init),
             totals: Schemas.Totals(
                 discount: Schemas.Money(order.totals.discount), grandTotal: Schemas.Money(order.totals.grandTotal),
                 shipping: Schemas.Money(order.totals.shipping), subtotal: Schemas.Money(order.totals.subtotal)),

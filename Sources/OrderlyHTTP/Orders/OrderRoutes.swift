@@ -97,7 +97,7 @@ struct OrderRoutes: Sendable {
     @Sendable func show(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         let details = try await orders.details(try number(context), for: try context.actor().principal)
         return try JSONCoding.response(
-            try Schemas.Order(details.order, timeline: details.timeline, ledger: details.ledger))
+            try Schemas.Order(details.order, details: details))
     }
 
     @Sendable func timeline(_ request: Request, context: OrderlyRequestContext) async throws -> Response {

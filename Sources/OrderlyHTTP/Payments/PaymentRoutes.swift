@@ -14,9 +14,9 @@ struct PaymentRoutes: Sendable {
     }
 
     @Sendable func ledger(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
-        let (order, ledger) = try await orders.ledger(
+        let (order, ledger, refundable) = try await orders.ledger(
             try OrderRoutes.number(context), for: try context.actor().principal)
-        return try JSONCoding.response(try Schemas.PaymentLedger(order, ledger))
+        return try JSONCoding.response(try Schemas.PaymentLedger(order, ledger, refundable: refundable))
     }
 
     @Sendable func recordPayment(_ request: Request, context: OrderlyRequestContext) async throws -> Response {

@@ -103,6 +103,8 @@ public func buildRouter(_ dependencies: AppDependencies) -> Router<OrderlyReques
     }
     OrderRoutes(orders: dependencies.orders).register(on: router.group("v1/orders"))
     PaymentRoutes(orders: dependencies.orders).register(on: router.group("v1/orders"))
+    RefundRoutes(orders: dependencies.orders).register(
+        orderGroup: router.group("v1/orders"), refundGroup: router.group("v1/refunds"))
     CatalogueRoutes(catalogue: dependencies.catalogue).register(on: router.group("v1"))
     LogRoutes(access: dependencies.access).register(on: router.group("v1"))
     ConsoleRoutes(dependencies: dependencies).register(on: router)
@@ -119,6 +121,7 @@ public func buildRouter(_ dependencies: AppDependencies) -> Router<OrderlyReques
     ConsoleAddressRoutes(dependencies: dependencies).register(on: router)
     ConsoleNewOrderRoutes(dependencies: dependencies).register(on: router)
     ConsoleCustomerRoutes(dependencies: dependencies).register(on: router)
+    ConsoleRefundRoutes(dependencies: dependencies).register(on: router)
     TrackingRoutes(dependencies: dependencies).register(on: router)
     ConsoleSystemRoutes(dependencies: dependencies).register(on: router)
     return router
@@ -171,6 +174,14 @@ extension Request {
     func orderIdempotency(body: Data, status: HTTPResponse.Status, context: OrderlyRequestContext) throws
         -> Idempotency<Order>?
     {
+        try idempotency(body: body, status: status, context: context) { try Schemas.Order($0) }
+    }
+
+    /// The same for a command answered with another value than an order.
+    func idempotency<Value: Sendable>(
+        body: Data, status: HTTPResponse.Status, context: OrderlyRequestContext,
+        render: @escaping @Sendable (Value) throws -> some Encodable
+    ) throws -> Idempotency<Value>? {
         guard let key = try idempotencyKey() else { return nil }
         // Keys are per caller: two integrations may pick the same key.
         let principal = try context.actor().principal
@@ -179,8 +190,8 @@ extension Request {
         hasher.update(data: body)
         let fingerprint = hexEncoded(hasher.finalize())
         return Idempotency(scope: "\(principal.kind.rawValue):\(principal.id)", key: key, fingerprint: fingerprint) {
-            order in
-            StoredResponse(status: Int(status.code), body: try JSONCoding.encodeString(Schemas.Order(order)))
+            value in
+            StoredResponse(status: Int(status.code), body: try JSONCoding.encodeString(render(value)))
         }
     }
 
@@ -253,12 +264,19 @@ enum Cursor {
 /// A response for a command: the stored bytes when replayed or recorded, the
 /// freshly encoded order otherwise.
 func commandResponse(_ result: CommandResult<Order>, status: HTTPResponse.Status) throws -> Response {
+    try commandResponse(result, status: status) { try Schemas.Order($0) }
+}
+
+/// A command's response: the stored one when the idempotency key recorded it, else `render`'s.
+func commandResponse<Value>(
+    _ result: CommandResult<Value>, status: HTTPResponse.Status, render: (Value) throws -> some Encodable
+) throws -> Response {
     switch result {
     case .applied(_, let stored?), .replayed(let stored):
         return Response(
             status: HTTPResponse.Status(code: stored.status), headers: [.contentType: "application/json"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: stored.body)))
-    case .applied(let order, nil):
-        return try JSONCoding.response(Schemas.Order(order), status: status)
+    case .applied(let value, nil):
+        return try JSONCoding.response(render(value), status: status)
     }
 }

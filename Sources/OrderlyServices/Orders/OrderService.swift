@@ -1,12 +1,15 @@
 import Foundation
 import OrderlyCore
 
-/// An order with its timeline and payment ledger, as the detail view shows it.
+/// An order with its timeline, payment ledger and refunds, as the detail view shows it.
 public struct OrderDetails: Sendable {
     public var order: Order
     public var timeline: [TimelineEvent]
     public var ledger: PaymentLedger
+    public var refunds: [Refund]
     public var payments: [LedgerEntry] { ledger.entries }
+    /// What a new refund may still give back.
+    public var refundable: Money { ledger.refundable(besides: refunds) }
 }
 
 /// The order lifecycle's use cases. Each command reads what it needs, lets the core
@@ -15,6 +18,7 @@ public struct OrderDetails: Sendable {
 /// read, so two callers never both win.
 public struct OrderService: Sendable {
     let orders: any OrderStore
+    let refunds: any RefundStore
     let catalogue: any CatalogueStore
     let stock: any StockStore
     public let clock: any Clock
@@ -26,10 +30,11 @@ public struct OrderService: Sendable {
     static let maxAttempts = 8
 
     public init(
-        orders: any OrderStore, catalogue: any CatalogueStore, stock: any StockStore, clock: any Clock,
-        random: any RandomSource, policy: OrderPolicy
+        orders: any OrderStore, refunds: any RefundStore, catalogue: any CatalogueStore, stock: any StockStore,
+        clock: any Clock, random: any RandomSource, policy: OrderPolicy
     ) {
         self.orders = orders
+        self.refunds = refunds
         self.catalogue = catalogue
         self.stock = stock
         self.clock = clock
@@ -52,15 +57,22 @@ public struct OrderService: Sendable {
         let order = try await order(number, visibleTo: principal)
         async let timeline = orders.timeline(number)
         async let payments = orders.payments(number)
+        async let refunds = refunds.refunds(of: number)
         return OrderDetails(
             order: order, timeline: try await timeline,
-            ledger: PaymentLedger(entries: try await payments, total: order.totals.grandTotal))
+            ledger: PaymentLedger(entries: try await payments, total: order.totals.grandTotal),
+            refunds: try await refunds)
     }
 
-    /// The order and its payment ledger.
-    public func ledger(_ number: OrderNumber, for principal: Principal) async throws -> (Order, PaymentLedger) {
+    /// The order, its payment ledger and what a new refund may still give back.
+    public func ledger(_ number: OrderNumber, for principal: Principal) async throws
+        -> (order: Order, ledger: PaymentLedger, refundable: Money)
+    {
         let order = try await order(number, visibleTo: principal)
-        return (order, PaymentLedger(entries: try await orders.payments(number), total: order.totals.grandTotal))
+        async let entries = orders.payments(number)
+        async let refunds = refunds.refunds(of: number)
+        let ledger = PaymentLedger(entries: try await entries, total: order.totals.grandTotal)
+        return (order, ledger, ledger.refundable(besides: try await refunds))
     }
 
     /// What happened to the order, oldest first.
@@ -155,7 +167,7 @@ public struct OrderService: Sendable {
     {
         try Self.validateReason(reason)
         return try await transition("order.cancel", number, actor, idempotency) { order, now in
-            try OrderWorkflow.cancel(order, reason: reason, now: now, actor: actor.name)
+            try await cancelDecision(order, reason: reason.trimmed, now: now, actor: actor)
         }
     }
 
@@ -364,11 +376,21 @@ public struct OrderService: Sendable {
         }
     }
 
-    private func transition(
+    func transition(
         _ action: String, _ number: OrderNumber, _ actor: Actor, _ idempotency: Idempotency<Order>?,
         decide: @escaping @Sendable (Order, Date) async throws -> OrderChange
     ) async throws -> CommandResult<Order> {
-        try await run(action, actor, idempotency) {
+        try await transition(action, number, actor, idempotency, result: \.order, decide: decide)
+    }
+
+    /// A command on an existing order whose caller is answered with `result` of the
+    /// change (the refund it made, say) rather than the order.
+    func transition<Value: Sendable>(
+        _ action: String, _ number: OrderNumber, _ actor: Actor, _ idempotency: Idempotency<Value>?,
+        result: @escaping @Sendable (OrderChange) -> Value,
+        decide: @escaping @Sendable (Order, Date) async throws -> OrderChange
+    ) async throws -> CommandResult<Value> {
+        try await run(action, actor, idempotency, result: result) {
             let order = try await order(number, visibleTo: actor.principal)
             do {
                 return (order, try await decide(order, clock.now()))
@@ -384,6 +406,13 @@ public struct OrderService: Sendable {
         _ action: String, _ actor: Actor, _ idempotency: Idempotency<Order>?,
         decide: @Sendable () async throws -> (Order?, OrderChange)
     ) async throws -> CommandResult<Order> {
+        try await run(action, actor, idempotency, result: \.order, decide: decide)
+    }
+
+    private func run<Value: Sendable>(
+        _ action: String, _ actor: Actor, _ idempotency: Idempotency<Value>?,
+        result: @Sendable (OrderChange) -> Value, decide: @Sendable () async throws -> (Order?, OrderChange)
+    ) async throws -> CommandResult<Value> {
         if let idempotency {
             if let existing = try await orders.idempotencyRecord(scope: idempotency.scope, key: idempotency.key) {
                 return .replayed(try idempotency.replay(existing))
@@ -397,25 +426,26 @@ public struct OrderService: Sendable {
                 throw IdempotencyRequestInProgress(key: idempotency.key)
             }
             defer { inFlight.release(slot) }
-            return try await decideAndWrite(action, actor, idempotency, decide: decide)
+            return try await decideAndWrite(action, actor, idempotency, result: result, decide: decide)
         }
-        return try await decideAndWrite(action, actor, nil, decide: decide)
+        return try await decideAndWrite(action, actor, nil, result: result, decide: decide)
     }
 
-    private func decideAndWrite(
-        _ action: String, _ actor: Actor, _ idempotency: Idempotency<Order>?,
-        decide: @Sendable () async throws -> (Order?, OrderChange)
-    ) async throws -> CommandResult<Order> {
+    private func decideAndWrite<Value: Sendable>(
+        _ action: String, _ actor: Actor, _ idempotency: Idempotency<Value>?,
+        result: @Sendable (OrderChange) -> Value, decide: @Sendable () async throws -> (Order?, OrderChange)
+    ) async throws -> CommandResult<Value> {
         var attempt = 0
         while true {
             attempt += 1
             let (before, change) = try await decide()
             try Self.assertInvariants(change)
-            let record = try idempotency?.record(for: change.order, at: clock.now())
+            let value = result(change)
+            let record = try idempotency?.record(for: value, at: clock.now())
             do {
                 try await orders.apply(
                     change, idempotency: record, audit: Self.audit(action, actor, before: before, change: change))
-                return .applied(change.order, record?.response)
+                return .applied(value, record?.response)
             } catch StoreConflict.idempotencyKeyTaken {
                 // A concurrent request with the same key won; answer as it did.
                 guard let idempotency,
@@ -459,10 +489,25 @@ public struct OrderService: Sendable {
         // Only a change of address puts the address in the log: it is what changed, and
         // the log need not hold every customer's address to prove every other change.
         let withAddress = before.map { $0.shippingAddress != change.order.shippingAddress } ?? false
+        var after = auditSummary(change.order, withAddress: withAddress)
+        // Money moved: which refund, to what state, how much, and the entries written.
+        if case .object(var members) = after, !change.refunds.isEmpty || !change.refundEntries.isEmpty {
+            members["refunds"] = .array(
+                change.refunds.map {
+                    [
+                        "id": .string($0.id), "status": .string($0.status.rawValue),
+                        "amount": .string("\($0.amount.amount) \($0.amount.currency.code)"),
+                    ]
+                })
+            if !change.refundEntries.isEmpty {
+                members["refunded"] = .array(
+                    change.refundEntries.map { .string("\($0.amount.amount) \($0.amount.currency.code) \($0.method)") })
+            }
+            after = .object(members)
+        }
         return AuditEntry(
             actor, at: change.order.updatedAt, action: action, target: "order:\(change.order.number.value)",
-            before: before.map { auditSummary($0, withAddress: withAddress) },
-            after: auditSummary(change.order, withAddress: withAddress))
+            before: before.map { auditSummary($0, withAddress: withAddress) }, after: after)
     }
 
     /// Today's figures and the queues, of the orders the principal's warehouses send.

@@ -391,6 +391,41 @@ enum Schema {
             // Payments become the ledger: money received (capture) and given back
             // (refund), amounts always positive. Every row so far was money received.
             statements: ["ALTER TABLE payments ADD COLUMN kind TEXT NOT NULL DEFAULT 'capture'"]),
+        Migration(
+            version: 13, name: "refunds",
+            statements: [
+                // A refund entry names the refund it pays out and the capture the money
+                // goes back through.
+                "ALTER TABLE payments ADD COLUMN refund_id TEXT",
+                "ALTER TABLE payments ADD COLUMN capture_id TEXT",
+                // Lines and allocations are JSON: always read and written whole with their refund.
+                """
+                CREATE TABLE refunds (
+                    id TEXT PRIMARY KEY,
+                    order_number TEXT NOT NULL REFERENCES orders (number),
+                    status TEXT NOT NULL,
+                    amount BIGINT NOT NULL CHECK (amount > 0),
+                    currency TEXT NOT NULL,
+                    shipping BIGINT NOT NULL,
+                    lines TEXT NOT NULL,
+                    allocations TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    requested_by TEXT NOT NULL,
+                    requested_at BIGINT NOT NULL,
+                    updated_at BIGINT NOT NULL,
+                    decided_by TEXT,
+                    decision_note TEXT,
+                    reference TEXT,
+                    failure_reason TEXT,
+                    settled_method TEXT,
+                    version BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX refunds_by_order ON refunds (order_number)",
+                // Finance's queues by status, and every refund newest first.
+                "CREATE INDEX refunds_by_status ON refunds (status, requested_at, id)",
+                "CREATE INDEX refunds_by_time ON refunds (requested_at, id)",
+            ]),
     ]
 
     /// A search by name reads the terms now, and a placement writes one index less.

@@ -47,14 +47,15 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
     public func payments(_ number: OrderNumber) async throws -> [LedgerEntry] {
         let rows = try await db.query(
             """
-            SELECT id, kind, method, amount, currency, reference, recorded_at FROM payments \
-            WHERE order_number = ? ORDER BY recorded_at, id
+            SELECT id, kind, method, amount, currency, reference, recorded_at, refund_id, capture_id FROM payments \
+            WHERE order_number = ? ORDER BY recorded_at, kind, id
             """, [.text(number.value)])
         return rows.map { row in
             LedgerEntry(
                 id: row.text("id"), kind: LedgerEntryKind(rawValue: row.text("kind"))!, method: row.text("method"),
                 amount: Money(row.int("amount"), Currency(row.text("currency"))!),
-                reference: row.optionalText("reference"), recordedAt: row.date("recorded_at"))
+                reference: row.optionalText("reference"), recordedAt: row.date("recorded_at"),
+                refundID: row.optionalText("refund_id"), captureID: row.optionalText("capture_id"))
         }
     }
 
@@ -253,9 +254,11 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
                     """,
                     [number, .text(event.type), SQLValue(event.at), .text(event.actor), .text(details), number]))
         }
-        if let payment = change.ledgerEntry {
-            statements.append(paymentsInsert([(order.number, payment)]).statement)
+        let entries = (change.ledgerEntry.map { [$0] } ?? []) + change.refundEntries
+        if !entries.isEmpty {
+            statements.append(paymentsInsert(entries.map { (order.number, $0) }).statement)
         }
+        statements += change.refunds.map { SQLRefundStore.write($0, versionBefore: change.refundVersionsBefore[$0.id]) }
         let messages = change.messages
         if !messages.isEmpty { statements.append(SQLOutboxStore.insert(messages).statement) }
         statements += stockStatements(change.stock, order: order)
@@ -410,12 +413,15 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
     static func paymentsInsert(_ payments: [(OrderNumber, LedgerEntry)]) -> RowInsert {
         RowInsert(
             table: "payments",
-            columns: ["id", "order_number", "kind", "method", "amount", "currency", "reference", "recorded_at"],
+            columns: [
+                "id", "order_number", "kind", "method", "amount", "currency", "reference", "recorded_at", "refund_id",
+                "capture_id",
+            ],
             rows: payments.map { number, payment in
                 [
                     .text(payment.id), .text(number.value), .text(payment.kind.rawValue), .text(payment.method),
                     .int(payment.amount.amount), .text(payment.amount.currency.code), SQLValue(payment.reference),
-                    SQLValue(payment.recordedAt),
+                    SQLValue(payment.recordedAt), SQLValue(payment.refundID), SQLValue(payment.captureID),
                 ]
             }, onDuplicate: .duplicate(what: "payment"))
     }

@@ -15,6 +15,34 @@ extension OrderWorkflow {
             events: [TimelineEvent(type: "cancelled", at: now, actor: actor, details: ["reason": .string(reason)])])
     }
 
+    /// Cancels an order that holds money (customer service cancelling a paid order
+    /// not yet shipped, say): the cancellation, the stock released and a refund of
+    /// everything still refundable, in one change. The refund follows the approval
+    /// rule like any other.
+    public static func cancelWithRefund(
+        _ order: Order, ledger: PaymentLedger, refunds: [Refund], reason: String, refundID: String,
+        policy: OrderPolicy, now: Date, actor: String
+    ) throws -> OrderChange {
+        var next = try advanced(order, .cancel, now: now)
+        next.cancelledAt = now
+        next.cancelReason = reason
+        next.paymentDueAt = nil
+        var events = [TimelineEvent(type: "cancelled", at: now, actor: actor, details: ["reason": .string(reason)])]
+        var newRefunds: [Refund] = []
+        let refundable = ledger.refundable(besides: refunds)
+        if refundable.amount > 0 {
+            let (refund, refundEvents) = try newRefund(
+                order, ledger: ledger, refunds: refunds,
+                request: RefundRequest(lines: [], includeShipping: false, amount: refundable, reason: reason),
+                refundID: refundID, policy: policy, now: now, actor: actor)
+            newRefunds.append(refund)
+            events += refundEvents
+        }
+        var result = change(order, next, stock: releaseAll(order), events: events)
+        result.refunds = newRefunds
+        return result
+    }
+
     /// Cancels an order whose payment deadline has passed. Returns nil when it is not
     /// (or no longer) due, so a sweeper can skip it.
     public static func expire(_ order: Order, now: Date) -> OrderChange? {

@@ -10,6 +10,18 @@ extension OrderWorkflow {
         _ order: Order, ledger: PaymentLedger, refunds: [Refund], request: RefundRequest, refundID: String,
         policy: OrderPolicy, now: Date, actor: String
     ) throws -> OrderChange {
+        let (refund, events) = try newRefund(
+            order, ledger: ledger, refunds: refunds, request: request, refundID: refundID, policy: policy, now: now,
+            actor: actor)
+        return touched(order, now: now, refunds: [refund], events: events, before: nil)
+    }
+
+    /// The refund a request makes, approved at once when the policy allows, and its
+    /// timeline entries.
+    static func newRefund(
+        _ order: Order, ledger: PaymentLedger, refunds: [Refund], request: RefundRequest, refundID: String,
+        policy: OrderPolicy, now: Date, actor: String
+    ) throws -> (Refund, [TimelineEvent]) {
         let plan = try RefundPlanner.plan(request, order: order, ledger: ledger, refunds: refunds)
         var refund = Refund(
             id: refundID, orderNumber: order.number, status: .requested, amount: plan.amount, lines: plan.lines,
@@ -22,13 +34,16 @@ extension OrderWorkflow {
             refund.decidedBy = "policy"
             events.append(refundEvent("refund_approved", refund, at: now, actor: "policy"))
         }
-        return touched(order, now: now, refunds: [refund], events: events)
+        return (refund, events)
     }
 
     /// Finance's decision on a refund waiting for it.
     public static func decideRefund(
         _ order: Order, refund: Refund, approve: Bool, note: String?, now: Date, actor: String
     ) throws -> OrderChange {
+        // A cancelled order keeps none of the customer's money: its refund may be
+        // approved, failed and paid another way, never refused.
+        if !approve, order.status == .cancelled { throw RefundRequired(number: order.number, refundID: refund.id) }
         var next = try advanced(refund, approve ? .approve : .reject, now: now)
         next.decidedBy = actor
         next.decisionNote = note
@@ -38,7 +53,7 @@ extension OrderWorkflow {
             details["reason"] = .string(note)
             event.details = .object(details)
         }
-        return touched(order, now: now, refunds: [next], events: [event])
+        return touched(order, now: now, refunds: [next], events: [event], before: refund)
     }
 
     /// The money went back: through the way it came (`method` nil), or, for a failed
@@ -66,7 +81,7 @@ extension OrderWorkflow {
             if let reason { details["reason"] = .string(reason) }
             event.details = .object(details)
         }
-        var change = touched(order, now: now, refunds: [next], events: [event])
+        var change = touched(order, now: now, refunds: [next], events: [event], before: refund)
         change.order.paymentStatus = after.status
         change.refundEntries = entries
         return change
@@ -83,14 +98,15 @@ extension OrderWorkflow {
             details["reason"] = .string(reason)
             event.details = .object(details)
         }
-        return touched(order, now: now, refunds: [next], events: [event])
+        return touched(order, now: now, refunds: [next], events: [event], before: refund)
     }
 
     public static func retryRefund(_ order: Order, refund: Refund, now: Date, actor: String) throws -> OrderChange {
         var next = try advanced(refund, .retry, now: now)
         next.failureReason = nil
         return touched(
-            order, now: now, refunds: [next], events: [refundEvent("refund_retried", next, at: now, actor: actor)])
+            order, now: now, refunds: [next], events: [refundEvent("refund_retried", next, at: now, actor: actor)],
+            before: refund)
     }
 
     static func advanced(_ refund: Refund, _ event: RefundStatus.Event, now: Date) throws(IllegalTransition) -> Refund {
@@ -101,13 +117,17 @@ extension OrderWorkflow {
         return next
     }
 
-    /// The order, its version moved, with the refunds and events of the change.
-    private static func touched(_ order: Order, now: Date, refunds: [Refund], events: [TimelineEvent]) -> OrderChange {
+    /// The order, its version moved, with the refunds and events of the change;
+    /// `before` is the refund as it was (nil for a new one), so the write is guarded by its version.
+    static func touched(
+        _ order: Order, now: Date, refunds: [Refund], events: [TimelineEvent], before: Refund?
+    ) -> OrderChange {
         var next = order
         next.updatedAt = now
         next.version += 1
         var result = change(order, next, events: events)
         result.refunds = refunds
+        if let before { result.refundVersionsBefore[before.id] = before.version }
         return result
     }
 

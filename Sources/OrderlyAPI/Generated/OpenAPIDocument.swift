@@ -1284,8 +1284,7 @@ public enum OpenAPIDocument {
                     "type": "integer"
                   },
                   "sku": {
-                    "maxLength": 64,
-                    "minLength": 1,
+                    "pattern": "^[A-Za-z0-9._-]{1,64}$",
                     "type": "string"
                   }
                 },
@@ -3207,6 +3206,9 @@ public enum OpenAPIDocument {
                     "$ref": "#/components/responses/Problem"
                   },
                   "403": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "422": {
                     "$ref": "#/components/responses/Problem"
                   },
                   "500": {

@@ -7777,6 +7777,29 @@ public enum Operations {
             }
             /// A problem (RFC 9457)
             ///
+            /// - Remark: Generated from `#/paths//v1/refunds/get(listRefunds)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A problem (RFC 9457)
+            ///
             /// - Remark: Generated from `#/paths//v1/refunds/get(listRefunds)/responses/500`.
             ///
             /// HTTP response code: `500 internalServerError`.

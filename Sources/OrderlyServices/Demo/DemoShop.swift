@@ -197,6 +197,43 @@ public enum DemoShop {
                 method: "alipay")
             _ = try await orders.cancel(number, reason: "客户不想要了", actor: demo)
         }
+        // Money going back: a refund paid out, one waiting for finance, one paid in part by transfer.
+        let refunded = try await place(
+            daysAgo: 6, customer: 7, lines: [(4, 2), (8, 1)], channel: "web", method: "alipay")
+        let refundedOrder = try await orders.details(refunded, for: demo.principal).order
+        at(daysAgo: 5.98)
+        _ = try await orders.recordPayment(
+            refunded, method: "alipay", amount: refundedOrder.totals.grandTotal, reference: "DEMO-ALI-R1", actor: demo)
+        at(daysAgo: 5.5)
+        let lineRefund = try await orders.requestRefund(
+            refunded,
+            RefundRequest(
+                lines: [RequestedRefundLine(sku: refundedOrder.lines[0].sku.value, quantity: 1)],
+                includeShipping: false,
+                reason: "包装破损"), actor: demo
+        ).value!
+        at(daysAgo: 5.4)
+        if lineRefund.status == .requested { _ = try await orders.approveRefund(lineRefund.id, actor: demo) }
+        _ = try await orders.completeRefund(
+            lineRefund.id, reference: "DEMO-ALI-RF1", method: nil, reason: nil, actor: demo)
+        let awaiting = try await place(daysAgo: 1.5, customer: 8, lines: [(6, 6)], channel: "app", method: "card")
+        let awaitingOrder = try await orders.details(awaiting, for: demo.principal).order
+        at(daysAgo: 1.48)
+        _ = try await orders.recordPayment(
+            awaiting, method: "card", amount: awaitingOrder.totals.grandTotal, reference: "DEMO-CARD-1", actor: demo)
+        at(daysAgo: 1.2)
+        _ = try await orders.requestRefund(
+            awaiting,
+            RefundRequest(lines: [], includeShipping: false, amount: awaitingOrder.totals.grandTotal, reason: "客户拒收"),
+            actor: demo)
+        let partly = try await place(
+            daysAgo: 0.8, customer: 9, lines: [(12, 3)], channel: "web", method: "bank_transfer")
+        let partlyOrder = try await orders.details(partly, for: demo.principal).order
+        at(daysAgo: 0.7)
+        _ = try await orders.recordPayment(
+            partly, method: "bank_transfer",
+            amount: Money(partlyOrder.totals.grandTotal.amount / 2, partlyOrder.totals.grandTotal.currency),
+            reference: "DEMO-BOC-1", actor: demo)
         // Waiting for review: a large order.
         _ = try await place(
             daysAgo: 0.05, customer: 5, lines: [(2, 60), (11, 50)], channel: "marketplace", method: "bank_transfer")

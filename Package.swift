@@ -51,6 +51,7 @@ let package = Package(
             dependencies: [
                 "OrderlyCore", "OrderlyServices", "CXlsxWriter",
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: strict
@@ -112,6 +113,7 @@ let package = Package(
             name: "OrderlyIntegrationsTests",
             dependencies: [
                 "OrderlyServices", "OrderlyIntegrations", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),

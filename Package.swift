@@ -42,6 +42,11 @@ let package = Package(
         .systemLibrary(
             name: "CXlsxWriter", path: "Sources/CXlsxWriter", pkgConfig: "xlsxwriter",
             providers: [.apt(["libxlsxwriter-dev"])]),
+        // Pango and Cairo from Debian's packages (libpango1.0-dev, libcairo2-dev), for
+        // typesetting PDFs with CJK text.
+        .systemLibrary(
+            name: "CPangoCairo", path: "Sources/CPangoCairo", pkgConfig: "pangocairo",
+            providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
         // What talks to the outside, behind ports the services declare: password
         // hashing, spreadsheets (XLSX read through ZIPFoundation and an XML parser,
         // written through libxlsxwriter); payment providers, carriers, mail, SMS,
@@ -49,7 +54,7 @@ let package = Package(
         .target(
             name: "OrderlyIntegrations",
             dependencies: [
-                "OrderlyCore", "OrderlyServices", "CXlsxWriter",
+                "OrderlyCore", "OrderlyServices", "CXlsxWriter", "CPangoCairo",
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),

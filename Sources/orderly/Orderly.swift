@@ -196,7 +196,7 @@ struct Wiring {
                 store: store.access, hasher: BcryptPasswordHasher(cost: try PolicySettings.bcryptCost()), clock: clock,
                 random: random, policy: try PolicySettings.loginPolicy()),
             outbox: OutboxService(outbox: store.outbox, clock: clock), jobs: JobStatus(store: store.jobs),
-            spreadsheets: OfficeSpreadsheets(), clock: clock)
+            spreadsheets: OfficeSpreadsheets(), documents: PangoDocuments(), clock: clock)
     }
 }
 

@@ -107,7 +107,8 @@ extension TestShop {
         AppDependencies(
             orders: orders, catalogue: catalogue, access: access,
             outbox: OutboxService(outbox: store.outbox, clock: clock), jobs: JobStatus(store: store.jobs),
-            spreadsheets: OfficeSpreadsheets(), trustForwardedFor: true, clock: clock)
+            spreadsheets: OfficeSpreadsheets(), documents: PangoDocuments(),
+            trustForwardedFor: true, clock: clock)
     }
 
     /// A key with the given scopes (all by default), as its secret.

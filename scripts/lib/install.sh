@@ -21,4 +21,5 @@ install_missing() {
 }
 
 # The Debian packages the Swift build links against.
-build_packages() { echo libsqlite3-dev libxlsxwriter-dev; }
+# The Debian packages the Swift build links against, and the CJK font PDFs are set in.
+build_packages() { echo libsqlite3-dev libxlsxwriter-dev libpango1.0-dev libcairo2-dev fonts-wqy-microhei; }

@@ -16,8 +16,10 @@ public enum APIOperation: String, CaseIterable, Sendable {
     case getOrder
     case getOrderPayments
     case getOrderTimeline
+    case getPaymentVoucher
     case getProduct
     case getRefund
+    case getRefundVoucher
     case health
     case listAuditLog
     case listExceptions
@@ -58,8 +60,10 @@ public enum APIOperation: String, CaseIterable, Sendable {
         case .getOrder: "GET"
         case .getOrderPayments: "GET"
         case .getOrderTimeline: "GET"
+        case .getPaymentVoucher: "GET"
         case .getProduct: "GET"
         case .getRefund: "GET"
+        case .getRefundVoucher: "GET"
         case .health: "GET"
         case .listAuditLog: "GET"
         case .listExceptions: "GET"
@@ -102,8 +106,10 @@ public enum APIOperation: String, CaseIterable, Sendable {
         case .getOrder: "/v1/orders/{number}"
         case .getOrderPayments: "/v1/orders/{number}/payments"
         case .getOrderTimeline: "/v1/orders/{number}/timeline"
+        case .getPaymentVoucher: "/v1/payments/{id}/receipt.pdf"
         case .getProduct: "/v1/products/{sku}"
         case .getRefund: "/v1/refunds/{id}"
+        case .getRefundVoucher: "/v1/refunds/{id}/receipt.pdf"
         case .health: "/health"
         case .listAuditLog: "/v1/audit-log"
         case .listExceptions: "/v1/exceptions"
@@ -146,8 +152,10 @@ public enum APIOperation: String, CaseIterable, Sendable {
         case .getOrder: "orders.read"
         case .getOrderPayments: "orders.read"
         case .getOrderTimeline: "orders.read"
+        case .getPaymentVoucher: "orders.read"
         case .getProduct: "catalogue.read"
         case .getRefund: "orders.read"
+        case .getRefundVoucher: "orders.read"
         case .health: nil
         case .listAuditLog: "audit.read"
         case .listExceptions: "logs.read"
@@ -191,8 +199,10 @@ public enum APIOperation: String, CaseIterable, Sendable {
         case .getOrder: nil
         case .getOrderPayments: nil
         case .getOrderTimeline: nil
+        case .getPaymentVoucher: nil
         case .getProduct: nil
         case .getRefund: nil
+        case .getRefundVoucher: nil
         case .health: nil
         case .listAuditLog: nil
         case .listExceptions: nil

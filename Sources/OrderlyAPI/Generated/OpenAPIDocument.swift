@@ -48,6 +48,17 @@ public enum OpenAPIDocument {
                   "type": "string"
                 }
               },
+              "PaymentID": {
+                "in": "path",
+                "name": "id",
+                "required": true,
+                "schema": {
+                  "maxLength": 64,
+                  "minLength": 1,
+                  "pattern": "^[A-Za-z0-9._-]+$",
+                  "type": "string"
+                }
+              },
               "RefundID": {
                 "in": "path",
                 "name": "id",
@@ -2960,6 +2971,47 @@ public enum OpenAPIDocument {
                 "x-permission": "orders.read"
               }
             },
+            "/v1/payments/{id}/receipt.pdf": {
+              "get": {
+                "description": "An A5 page with the order, amount, method, time and the payer's reference, in Chinese and English, typeset with a CJK font.",
+                "operationId": "getPaymentVoucher",
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/PaymentID"
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "content": {
+                      "application/pdf": {
+                        "schema": {
+                          "contentMediaType": "application/pdf",
+                          "type": "string"
+                        }
+                      }
+                    },
+                    "description": "The voucher"
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                },
+                "summary": "The voucher (凭证) of a payment received, as a PDF",
+                "x-permission": "orders.read"
+              }
+            },
             "/v1/products": {
               "get": {
                 "operationId": "listProducts",
@@ -3440,6 +3492,50 @@ public enum OpenAPIDocument {
                 },
                 "summary": "Record that a refund could not be paid out",
                 "x-permission": "refunds.approve"
+              }
+            },
+            "/v1/refunds/{id}/receipt.pdf": {
+              "get": {
+                "description": "An A5 page with the order, amount, method, time and the payer's reference, in Chinese and English, typeset with a CJK font. Only a refund paid out (`succeeded`) has one; before, 409 `no-voucher-yet`.",
+                "operationId": "getRefundVoucher",
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/RefundID"
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "content": {
+                      "application/pdf": {
+                        "schema": {
+                          "contentMediaType": "application/pdf",
+                          "type": "string"
+                        }
+                      }
+                    },
+                    "description": "The voucher"
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                },
+                "summary": "The voucher (凭证) of a refund paid out, as a PDF",
+                "x-permission": "orders.read"
               }
             },
             "/v1/refunds/{id}/reject": {

@@ -30,6 +30,8 @@ extension Components {
         public typealias Limit = Swift.Int64
         /// - Remark: Generated from `#/components/parameters/OrderNumber`.
         public typealias OrderNumber = Swift.String
+        /// - Remark: Generated from `#/components/parameters/PaymentID`.
+        public typealias PaymentID = Swift.String
         /// - Remark: Generated from `#/components/parameters/RefundID`.
         public typealias RefundID = Swift.String
         /// - Remark: Generated from `#/components/parameters/SKU`.

@@ -139,6 +139,13 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /v1/orders/{number}/timeline`.
     /// - Remark: Generated from `#/paths//v1/orders/{number}/timeline/get(getOrderTimeline)`.
     func getOrderTimeline(_ input: Operations.GetOrderTimeline.Input) async throws -> Operations.GetOrderTimeline.Output
+    /// The voucher (凭证) of a payment received, as a PDF
+    ///
+    /// An A5 page with the order, amount, method, time and the payer's reference, in Chinese and English, typeset with a CJK font.
+    ///
+    /// - Remark: HTTP `GET /v1/payments/{id}/receipt.pdf`.
+    /// - Remark: Generated from `#/paths//v1/payments/{id}/receipt.pdf/get(getPaymentVoucher)`.
+    func getPaymentVoucher(_ input: Operations.GetPaymentVoucher.Input) async throws -> Operations.GetPaymentVoucher.Output
     /// List products by SKU
     ///
     /// - Remark: HTTP `GET /v1/products`.
@@ -176,6 +183,13 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /v1/refunds/{id}/approve`.
     /// - Remark: Generated from `#/paths//v1/refunds/{id}/approve/post(approveRefund)`.
     func approveRefund(_ input: Operations.ApproveRefund.Input) async throws -> Operations.ApproveRefund.Output
+    /// The voucher (凭证) of a refund paid out, as a PDF
+    ///
+    /// An A5 page with the order, amount, method, time and the payer's reference, in Chinese and English, typeset with a CJK font. Only a refund paid out (`succeeded`) has one; before, 409 `no-voucher-yet`.
+    ///
+    /// - Remark: HTTP `GET /v1/refunds/{id}/receipt.pdf`.
+    /// - Remark: Generated from `#/paths//v1/refunds/{id}/receipt.pdf/get(getRefundVoucher)`.
+    func getRefundVoucher(_ input: Operations.GetRefundVoucher.Input) async throws -> Operations.GetRefundVoucher.Output
     /// Reject a refund waiting for finance
     ///
     /// - Remark: HTTP `POST /v1/refunds/{id}/reject`.
@@ -527,6 +541,21 @@ extension APIProtocol {
             headers: headers
         ))
     }
+    /// The voucher (凭证) of a payment received, as a PDF
+    ///
+    /// An A5 page with the order, amount, method, time and the payer's reference, in Chinese and English, typeset with a CJK font.
+    ///
+    /// - Remark: HTTP `GET /v1/payments/{id}/receipt.pdf`.
+    /// - Remark: Generated from `#/paths//v1/payments/{id}/receipt.pdf/get(getPaymentVoucher)`.
+    public func getPaymentVoucher(
+        path: Operations.GetPaymentVoucher.Input.Path,
+        headers: Operations.GetPaymentVoucher.Input.Headers = .init()
+    ) async throws -> Operations.GetPaymentVoucher.Output {
+        try await getPaymentVoucher(Operations.GetPaymentVoucher.Input(
+            path: path,
+            headers: headers
+        ))
+    }
     /// List products by SKU
     ///
     /// - Remark: HTTP `GET /v1/products`.
@@ -622,6 +651,21 @@ extension APIProtocol {
             path: path,
             headers: headers,
             body: body
+        ))
+    }
+    /// The voucher (凭证) of a refund paid out, as a PDF
+    ///
+    /// An A5 page with the order, amount, method, time and the payer's reference, in Chinese and English, typeset with a CJK font. Only a refund paid out (`succeeded`) has one; before, 409 `no-voucher-yet`.
+    ///
+    /// - Remark: HTTP `GET /v1/refunds/{id}/receipt.pdf`.
+    /// - Remark: Generated from `#/paths//v1/refunds/{id}/receipt.pdf/get(getRefundVoucher)`.
+    public func getRefundVoucher(
+        path: Operations.GetRefundVoucher.Input.Path,
+        headers: Operations.GetRefundVoucher.Input.Headers = .init()
+    ) async throws -> Operations.GetRefundVoucher.Output {
+        try await getRefundVoucher(Operations.GetRefundVoucher.Input(
+            path: path,
+            headers: headers
         ))
     }
     /// Reject a refund waiting for finance

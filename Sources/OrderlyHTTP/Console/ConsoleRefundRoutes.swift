@@ -221,6 +221,7 @@ struct ConsoleRefundRoutes: Sendable {
             ]
         }
         values["hasSteps"] = !steps.isEmpty
+        values["voucherHref"] = refund.status == .succeeded ? "/v1/refunds/\(refund.id)/receipt.pdf" : false
         return htmlResponse(
             page.render(template: "refund", title: page.text("refund.title", ["id": refund.id]), values), status: status
         )

@@ -59,6 +59,10 @@ struct OrderPage {
                 [
                     "at": page.time(payment.recordedAt), "method": language.paymentMethod(payment.method),
                     "kind": language.strings.text("ledger.kind.\(payment.kind.rawValue)"),
+                    // A payment's voucher is its own; a refund entry's is its refund's.
+                    "voucherHref": payment.kind == .capture
+                        ? "/v1/payments/\(payment.id)/receipt.pdf"
+                        : "/v1/refunds/\(payment.refundID ?? "")/receipt.pdf",
                     "isRefund": payment.kind == .refund,
                     "amount": display(payment.amount), "reference": payment.reference ?? "—",
                 ]

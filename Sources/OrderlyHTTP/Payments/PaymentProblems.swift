@@ -28,3 +28,12 @@ extension RefundRequired: ProblemConvertible {
             "order \(number) is cancelled: refund \(refundID) gives its money back and cannot be rejected")
     }
 }
+
+extension NoVoucherYet: ProblemConvertible {
+    var problem: Problem {
+        Problem(
+            "no-voucher-yet", "No voucher yet", .conflict,
+            "refund \(refundID) is \(status.rawValue): a voucher is made once it is paid out",
+            extensions: ["current_state": .string(status.rawValue)])
+    }
+}

@@ -18,6 +18,8 @@ public struct AppDependencies: Sendable {
     public var jobs: JobStatus
     /// Reading uploaded CSV/XLSX files and writing exports.
     public var spreadsheets: any Spreadsheets
+    /// Typesetting PDFs (vouchers).
+    public var documents: any DocumentRenderer
     /// Long console work (imports, large exports) and the files it reads and writes.
     public var tasks: ConsoleTasks
     /// Take client addresses from `X-Forwarded-For`: only behind a proxy that sets it.
@@ -29,7 +31,8 @@ public struct AppDependencies: Sendable {
 
     public init(
         orders: OrderService, catalogue: CatalogueService, access: AccessService, outbox: OutboxService,
-        jobs: JobStatus, spreadsheets: any Spreadsheets, tasks: ConsoleTasks? = nil, trustForwardedFor: Bool = false,
+        jobs: JobStatus, spreadsheets: any Spreadsheets, documents: any DocumentRenderer, tasks: ConsoleTasks? = nil,
+        trustForwardedFor: Bool = false,
         console: ConsoleSettings = ConsoleSettings(), clock: any Clock = SystemClock()
     ) {
         self.tasks =
@@ -43,6 +46,7 @@ public struct AppDependencies: Sendable {
         self.outbox = outbox
         self.jobs = jobs
         self.spreadsheets = spreadsheets
+        self.documents = documents
         self.trustForwardedFor = trustForwardedFor
         self.console = console
         self.clock = clock
@@ -105,6 +109,7 @@ public func buildRouter(_ dependencies: AppDependencies) -> Router<OrderlyReques
     PaymentRoutes(orders: dependencies.orders).register(on: router.group("v1/orders"))
     RefundRoutes(orders: dependencies.orders).register(
         orderGroup: router.group("v1/orders"), refundGroup: router.group("v1/refunds"))
+    VoucherRoutes(dependencies: dependencies).register(on: router)
     CatalogueRoutes(catalogue: dependencies.catalogue).register(on: router.group("v1"))
     LogRoutes(access: dependencies.access).register(on: router.group("v1"))
     ConsoleRoutes(dependencies: dependencies).register(on: router)

@@ -60,6 +60,8 @@ public protocol OrderStore: Sendable {
     func order(_ number: OrderNumber) async throws -> Order?
     func timeline(_ number: OrderNumber) async throws -> [TimelineEvent]
     func payments(_ number: OrderNumber) async throws -> [LedgerEntry]
+    /// One ledger entry by its ID, with the order it belongs to.
+    func ledgerEntry(_ id: String) async throws -> (OrderNumber, LedgerEntry)?
     func searchOrders(_ query: OrderQuery) async throws -> Page<Order>
     /// How many orders match, counted up to `cap`; `cap + 1` stands for more than `cap`;
     /// nil when counting would mean reading far more than a page (a search by name).

@@ -50,13 +50,27 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
             SELECT id, kind, method, amount, currency, reference, recorded_at, refund_id, capture_id FROM payments \
             WHERE order_number = ? ORDER BY recorded_at, kind, id
             """, [.text(number.value)])
-        return rows.map { row in
-            LedgerEntry(
-                id: row.text("id"), kind: LedgerEntryKind(rawValue: row.text("kind"))!, method: row.text("method"),
-                amount: Money(row.int("amount"), Currency(row.text("currency"))!),
-                reference: row.optionalText("reference"), recordedAt: row.date("recorded_at"),
-                refundID: row.optionalText("refund_id"), captureID: row.optionalText("capture_id"))
-        }
+        return rows.map(Self.ledgerEntry)
+    }
+
+    public func ledgerEntry(_ id: String) async throws -> (OrderNumber, LedgerEntry)? {
+        guard
+            let row = try await db.query(
+                """
+                SELECT order_number, id, kind, method, amount, currency, reference, recorded_at, refund_id, capture_id \
+                FROM payments WHERE id = ?
+                """, [.text(id)]
+            ).first, let number = OrderNumber(row.text("order_number"))
+        else { return nil }
+        return (number, Self.ledgerEntry(row))
+    }
+
+    static func ledgerEntry(_ row: SQLRow) -> LedgerEntry {
+        LedgerEntry(
+            id: row.text("id"), kind: LedgerEntryKind(rawValue: row.text("kind"))!, method: row.text("method"),
+            amount: Money(row.int("amount"), Currency(row.text("currency"))!),
+            reference: row.optionalText("reference"), recordedAt: row.date("recorded_at"),
+            refundID: row.optionalText("refund_id"), captureID: row.optionalText("capture_id"))
     }
 
     public func ordersPastPaymentDue(_ dueBy: Date, limit: Int) async throws -> [Order] {

@@ -120,6 +120,43 @@ struct PaymentAPITests {
         }
     }
 
+    /// Finance finds the orders by how their money stands: part-paid, refunded in part
+    /// or in full, through the API and the console's list.
+    @Test(arguments: Backend.available)
+    func ordersListedByPaymentStatus(_ backend: Backend) async throws {
+        try await withAPI(backend) { shop, api in
+            try await shop.stock([("TEA-001", 4500, 20), ("CUP-010", 3990, 10)])
+            let unpaid = try #require(try await api.post("/v1/orders", orderJSON()).json["number"] as? String)
+            let partly = try #require(try await api.post("/v1/orders", orderJSON()).json["number"] as? String)
+            _ = try await api.post("/v1/orders/\(partly)/payments", Self.payment(1000))
+            let refunded = try await RefundAPITests.paidOrder(api)
+            let refund = try await api.post(
+                "/v1/orders/\(refunded)/refunds", #"{"amount": {"amount": 500, "currency": "CNY"}, "reason": "补偿"}"#)
+            _ = try await api.post("/v1/refunds/\(refund.json["id"] as! String)/complete", #"{"reference": "R1"}"#)
+            let paid = try await RefundAPITests.paidOrder(api)
+            func numbers(_ status: String) async throws -> [String] {
+                let reply = try await api.get("/v1/orders?payment_status=\(status)")
+                #expect(reply.status == .ok)
+                return (reply.json["data"] as? [[String: Any]] ?? []).compactMap { $0["number"] as? String }
+            }
+            #expect(try await numbers("partially_paid") == [partly])
+            #expect(try await numbers("partially_refunded") == [refunded])
+            #expect(try await numbers("refunded").isEmpty)
+            #expect(try await numbers("paid") == [paid])
+            #expect(try await numbers("unpaid") == [unpaid])
+            let bad = try await api.get("/v1/orders?payment_status=owing")
+            #expect(bad.status == .unprocessableContent)
+            #expect(bad.errorPaths == ["payment_status"])
+
+            let (finance, _) = try await shop.console(.finance, api)
+            let list = try await finance.call(
+                .get, "/console/orders?payment_status=partially_paid", headers: ConsoleFormsTests.chinese)
+            #expect(list.text.contains(#"href="/console/orders/\#(partly)""#))
+            #expect(!list.text.contains(#"href="/console/orders/\#(unpaid)""#))
+            #expect(list.text.contains(#"<option value="partially_paid" selected>部分支付</option>"#))
+        }
+    }
+
     @Test(arguments: Backend.available)
     func ledgerOfAMissingOrderIsNotFound(_ backend: Backend) async throws {
         try await withAPI(backend) { _, api in

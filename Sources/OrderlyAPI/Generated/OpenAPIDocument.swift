@@ -2054,6 +2054,15 @@ public enum OpenAPIDocument {
                     }
                   },
                   {
+                    "description": "Payment status (部分支付 is `partially_paid`)",
+                    "in": "query",
+                    "name": "payment_status",
+                    "required": false,
+                    "schema": {
+                      "$ref": "#/components/schemas/PaymentStatus"
+                    }
+                  },
+                  {
                     "description": "Sales channel",
                     "in": "query",
                     "name": "channel",

@@ -1443,6 +1443,10 @@ public enum Operations {
                 ///
                 /// - Remark: Generated from `#/paths/v1/orders/GET/query/status`.
                 public var status: Operations.SearchOrders.Input.Query.StatusPayload?
+                /// Payment status (部分支付 is `partially_paid`)
+                ///
+                /// - Remark: Generated from `#/paths/v1/orders/GET/query/payment_status`.
+                public var paymentStatus: Components.Schemas.PaymentStatus?
                 /// Sales channel
                 ///
                 /// - Remark: Generated from `#/paths/v1/orders/GET/query/channel`.
@@ -1487,6 +1491,7 @@ public enum Operations {
                 /// - Parameters:
                 ///   - q: An order number, or its last four or more digits, or its first eight or more; a phone number (exact, a mainland number with or without +86) or its last four digits; an e-mail address (any letter case); a customer ID or a waybill number; part of the recipient's or the customer's name or of the staff note (any letter case, spaces ignored); or part of a product's name or its SKU (any letter case); newest first
                 ///   - status: Order status
+                ///   - paymentStatus: Payment status (部分支付 is `partially_paid`)
                 ///   - channel: Sales channel
                 ///   - flag: The coloured flag (旗帜) operators put on the order
                 ///   - createdFrom: Inclusive lower bound
@@ -1497,6 +1502,7 @@ public enum Operations {
                 public init(
                     q: Swift.String? = nil,
                     status: Operations.SearchOrders.Input.Query.StatusPayload? = nil,
+                    paymentStatus: Components.Schemas.PaymentStatus? = nil,
                     channel: Swift.String? = nil,
                     flag: Operations.SearchOrders.Input.Query.FlagPayload? = nil,
                     createdFrom: Components.Schemas.TimeBound? = nil,
@@ -1507,6 +1513,7 @@ public enum Operations {
                 ) {
                     self.q = q
                     self.status = status
+                    self.paymentStatus = paymentStatus
                     self.channel = channel
                     self.flag = flag
                     self.createdFrom = createdFrom

@@ -209,6 +209,7 @@ struct ConsoleRoutes: Sendable {
             var parameters: [(String, String)] = []
             if !text.isEmpty { parameters.append(("q", text)) }
             if let status = query.status { parameters.append(("status", status.rawValue)) }
+            if let paymentStatus = query.paymentStatus { parameters.append(("payment_status", paymentStatus.rawValue)) }
             if !channel.isEmpty { parameters.append(("channel", channel)) }
             if !warehouse.isEmpty { parameters.append(("warehouse", warehouse)) }
             if let flag = query.flag { parameters.append(("flag", flag.rawValue)) }
@@ -262,6 +263,11 @@ struct ConsoleRoutes: Sendable {
         if !statusRaw.isEmpty {
             filter.query.status = OrderStatus(rawValue: statusRaw)
             if filter.query.status == nil { filter.messages.append(page.text("orders.unknown_status")) }
+        }
+        let paymentStatusRaw = parameters.get("payment_status") ?? ""
+        if !paymentStatusRaw.isEmpty {
+            filter.query.paymentStatus = PaymentStatus(rawValue: paymentStatusRaw)
+            if filter.query.paymentStatus == nil { filter.messages.append(page.text("orders.unknown_status")) }
         }
         filter.channel = typed["channel"].map(\.trimmed) ?? ""
         if filter.channel.scalarCount > OrderQuery.maxTextLength {
@@ -355,6 +361,12 @@ struct ConsoleRoutes: Sendable {
                 [
                     "code": status.rawValue, "label": page.language.orderStatus(status),
                     "selected": status == query.status,
+                ]
+            },
+            "paymentStatuses": PaymentStatus.allCases.map { status -> [String: Any] in
+                [
+                    "code": status.rawValue, "label": page.language.paymentStatus(status),
+                    "selected": status == query.paymentStatus,
                 ]
             },
             "channels": channels.map { code -> [String: Any] in

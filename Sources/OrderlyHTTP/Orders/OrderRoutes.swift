@@ -52,6 +52,14 @@ struct OrderRoutes: Sendable {
                 errors.add("status", "must be one of \(OrderStatus.allCases.map(\.rawValue).joined(separator: ", "))")
             }
         }
+        if let raw = request.query("payment_status") {
+            query.paymentStatus = PaymentStatus(rawValue: raw)
+            if query.paymentStatus == nil {
+                errors.add(
+                    "payment_status",
+                    "must be one of \(PaymentStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
         query.channel = request.query("channel")
         if let channel = query.channel, channel.scalarCount > OrderQuery.maxTextLength {
             errors.add("channel", "must be at most \(OrderQuery.maxTextLength) characters")

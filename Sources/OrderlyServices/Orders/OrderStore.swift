@@ -18,6 +18,8 @@ public struct OrderQuery: Hashable, Sendable {
     /// text matches part of a name or staff note, or a product.
     public var text: String?
     public var status: OrderStatus?
+    /// Orders whose money stands so (finance's 部分支付, say).
+    public var paymentStatus: PaymentStatus?
     public var channel: String?
     /// Orders with this flag only.
     public var flag: OrderFlag?

@@ -426,7 +426,20 @@ enum Schema {
                 "CREATE INDEX refunds_by_status ON refunds (status, requested_at, id)",
                 "CREATE INDEX refunds_by_time ON refunds (requested_at, id)",
             ]),
+        Migration(
+            version: 14, name: "orders by a rare payment status",
+            // Finance's lists of part-paid and refunded orders. Partial, so a placed
+            // (unpaid) or paid order writes no entry: placement pays nothing for it.
+            statements: [
+                "CREATE INDEX orders_by_rare_payment_status ON orders (payment_status, created_at, number) "
+                    + "WHERE \(rarePaymentStatusCondition)"
+            ]),
     ]
+
+    /// The payment statuses few orders have, indexed apart (migration 14).
+    static let rarePaymentStatuses: Set<PaymentStatus> = [.partiallyPaid, .partiallyRefunded, .refunded]
+    static let rarePaymentStatusCondition =
+        "payment_status IN ('partially_paid', 'partially_refunded', 'refunded')"
 
     /// A search by name reads the terms now, and a placement writes one index less.
     private static let dropRecipientIndex = "DROP INDEX orders_by_recipient_newest"

@@ -78,6 +78,12 @@ extension SQLOrderStore {
     private func matchingRows(_ query: OrderQuery, columns: String, countingOnly: Bool) async throws -> [SQLRow]? {
         var filter = SQLFilter()
         if let status = query.status { filter.add("status = ?", .text(status.rawValue)) }
+        if let paymentStatus = query.paymentStatus {
+            filter.add("payment_status = ?", .text(paymentStatus.rawValue))
+            // The rare ones have an index of their own; SQLite uses a partial index
+            // only when the query states its condition word for word.
+            if Schema.rarePaymentStatuses.contains(paymentStatus) { filter.add(Schema.rarePaymentStatusCondition) }
+        }
         if let channel = query.channel { filter.add("channel = ?", .text(channel)) }
         if let flag = query.flag { filter.add("flag = ?", .text(flag.rawValue)) }
         if let warehouses = query.warehouses?.sorted(), !warehouses.isEmpty {

@@ -117,7 +117,8 @@ let package = Package(
         .testTarget(
             name: "OrderlyIntegrationsTests",
             dependencies: [
-                "OrderlyServices", "OrderlyIntegrations", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                "OrderlyCore", "OrderlyServices", "OrderlyIntegrations",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: strict

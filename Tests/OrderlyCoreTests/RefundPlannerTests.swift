@@ -109,3 +109,21 @@ struct RefundPlannerTests {
         }
     }
 }
+
+@Suite("Money in decimal text")
+struct MoneyDecimalTests {
+    @Test(arguments: [
+        ("129.90", Int64?(12_990)), ("129.9", 12_990), ("129", 12_900), ("0.01", 1), ("129.901", nil), ("-1", nil),
+        ("+1", nil), ("1.", nil), (".5", nil), ("1 ", nil), ("１２", nil), ("1000000000", nil),
+        ("999999999.99", 99_999_999_999),
+    ])
+    func parsed(_ text: String, _ minor: Int64?) {
+        #expect(Money.minorUnits(fromDecimal: text) == minor)
+    }
+
+    @Test func written() {
+        #expect(Money(12_990, .cny).decimalText == "129.90")
+        #expect(Money(5, .cny).decimalText == "0.05")
+        #expect(Money(-150, .cny).decimalText == "-1.50")
+    }
+}

@@ -42,6 +42,25 @@ public struct Money: Hashable, Sendable, Codable, CustomStringConvertible {
 
     public var isNegative: Bool { amount < 0 }
 
+    /// `129.90`: the amount in major units with two decimals, as payment gateways
+    /// and the console's forms write it.
+    public var decimalText: String {
+        let minor = amount.magnitude % 100
+        return "\(amount < 0 ? "-" : "")\(amount.magnitude / 100).\(minor < 10 ? "0" : "")\(minor)"
+    }
+
+    /// 12990 for `129.90`, `129.9` or `129`; nil for anything else (a sign, a third
+    /// decimal, spaces, more than `maxWhole` in major units): never rounded.
+    public static func minorUnits(fromDecimal text: String, maxWhole: Int64 = 999_999_999) -> Int64? {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        func digits(_ part: Substring) -> Bool { !part.isEmpty && part.allSatisfy { $0.isASCII && $0.isNumber } }
+        guard (1...2).contains(parts.count), digits(parts[0]), let whole = Int64(parts[0]), whole <= maxWhole
+        else { return nil }
+        guard parts.count == 2 else { return whole * 100 }
+        guard (1...2).contains(parts[1].count), digits(parts[1]), let fraction = Int64(parts[1]) else { return nil }
+        return whole * 100 + (parts[1].count == 1 ? fraction * 10 : fraction)
+    }
+
     /// `129.90 CNY` — for logs and messages, not for the UI.
     public var description: String {
         let sign = amount < 0 ? "-" : ""

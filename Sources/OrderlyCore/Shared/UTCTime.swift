@@ -38,6 +38,17 @@ public enum UTCTime {
         return pad(year % 100, 2) + pad(month, 2) + pad(day, 2)
     }
 
+    /// `2026-12-04 18:01:02`: the wall-clock time `utcOffsetMinutes` east of UTC,
+    /// to the second (the form payment gateways in China expect, in Beijing time).
+    public static func localTimestamp(_ date: Date, utcOffsetMinutes: Int) -> String {
+        let seconds = floorDivide(date.unixMilliseconds, 1000) + Int64(utcOffsetMinutes) * 60
+        let days = floorDivide(seconds, 86_400)
+        let secondOfDay = seconds - days * 86_400
+        let (year, month, day) = civil(fromDays: days)
+        return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + " " + pad(secondOfDay / 3600, 2) + ":"
+            + pad(secondOfDay % 3600 / 60, 2) + ":" + pad(secondOfDay % 60, 2)
+    }
+
     /// Days since 1970-01-01 of a civil date, by Howard Hinnant's `days_from_civil`.
     public static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
         let shiftedYear = month <= 2 ? year - 1 : year

@@ -608,23 +608,9 @@ struct ConsoleRoutes: Sendable {
     }
 
     /// `128.5` or `128.50` yuan as 12850 fen; nil when not such an amount.
-    static func minorUnits(_ text: String) -> Int64? {
-        let parts = text.trimmed.split(separator: ".", omittingEmptySubsequences: false)
-        guard (1...2).contains(parts.count), let whole = Int64(parts[0]), whole >= 0, whole < 1_000_000_000 else {
-            return nil
-        }
-        var cents: Int64 = 0
-        if parts.count == 2 {
-            guard (1...2).contains(parts[1].count), let fraction = Int64(parts[1]), fraction >= 0 else { return nil }
-            cents = parts[1].count == 1 ? fraction * 10 : fraction
-        }
-        return whole * 100 + cents
-    }
+    static func minorUnits(_ text: String) -> Int64? { Money.minorUnits(fromDecimal: text.trimmed) }
 
-    static func yuan(_ minor: Int64) -> String {
-        let cents = minor % 100
-        return "\(minor / 100).\(cents < 10 ? "0" : "")\(cents)"
-    }
+    static func yuan(_ minor: Int64) -> String { Money(minor, .cny).decimalText }
 }
 
 /// The order actions the console offers, with what each needs.

@@ -1,4 +1,5 @@
 import Foundation
+import OrderlyCore
 import OrderlyIntegrations
 import Testing
 import _CryptoExtras
@@ -141,5 +142,75 @@ struct AlipaySignatureTests {
         let text = AlipaySignature.canonicalString(signed, excluding: AlipaySignature.requestExclusions)
         #expect(text.contains("sign_type=RSA2"))
         #expect(AlipaySignature.isValid(try #require(signed["sign"]), of: text, with: key.publicKey))
+    }
+}
+
+/// The messages built from Alipay's documents: a notification is taken only when
+/// signed by Alipay for this app, with an exact amount and a documented status.
+@Suite("Alipay messages")
+struct AlipayMessageTests {
+    static let merchant = try! _RSA.Signing.PrivateKey(keySize: .bits2048)
+    static let alipay = try! _RSA.Signing.PrivateKey(keySize: .bits2048)
+    static let credentials = AlipayCredentials(
+        appID: "2021000000000001", merchantKey: merchant, alipayKey: alipay.publicKey)
+
+    /// The notification as Alipay would send it: signed with Alipay's key.
+    static func signedByAlipay(_ changes: [String: String?] = [:]) throws -> [String: String] {
+        var form = AlipaySignatureTests.notification
+        for (key, value) in changes { form[key] = value }
+        form["sign"] = try AlipaySignature.sign(
+            AlipaySignature.canonicalString(form, excluding: AlipaySignature.notificationExclusions), with: alipay)
+        return form
+    }
+
+    @Test func aPaidTradeIsRead() throws {
+        let notification = try AlipayMessages.notification(
+            try Self.signedByAlipay(), credentials: Self.credentials, currency: .cny)
+        #expect(notification.status == .tradeSuccess && notification.status.isPaid)
+        #expect(notification.totalAmount == Money(12_990, .cny))
+        #expect(notification.outTradeNo == "2612040000000001-P1")
+        #expect(notification.tradeNo == "2026120422001446881000123456")
+        #expect(notification.notifyID == "2026120400222100102066100512345678")
+    }
+
+    @Test func whatIsNotAlipaysWordForThisAppIsRefused() throws {
+        func refusal(_ form: [String: String]) -> AlipayNotificationRefusal? {
+            do {
+                _ = try AlipayMessages.notification(form, credentials: Self.credentials, currency: .cny)
+                return nil
+            } catch { return error }
+        }
+        // Signed by the merchant's own key, not Alipay's: a forgery.
+        var forged = AlipaySignatureTests.notification
+        forged["sign"] = try AlipaySignature.sign(
+            AlipaySignature.canonicalString(forged, excluding: AlipaySignature.notificationExclusions),
+            with: Self.merchant)
+        #expect(refusal(forged) == .badSignature)
+        #expect(refusal(try Self.signedByAlipay(["app_id": "2021999999999999"])) == .otherApp("2021999999999999"))
+        #expect(refusal(try Self.signedByAlipay(["total_amount": "129.901"])) == .badAmount("129.901"))
+        #expect(refusal(try Self.signedByAlipay(["total_amount": "-129.90"])) == .badAmount("-129.90"))
+        #expect(refusal(try Self.signedByAlipay(["trade_status": "TRADE_PENDING"])) == .unknownStatus("TRADE_PENDING"))
+        #expect(refusal(try Self.signedByAlipay(["trade_no": nil])) == .missing("trade_no"))
+    }
+
+    @Test func aQRPaymentRequestIsSignedWithTheMerchantsKey() throws {
+        let request = try AlipayMessages.precreate(
+            outTradeNo: "2612040000000001-P1", amount: Money(12_990, .cny), subject: "龙井茶 等 2 件", timeoutMinutes: 30,
+            notifyURL: "https://shop.example.com/v1/providers/alipay/notify",
+            at: Date(timeIntervalSince1970: 1_796_378_462), credentials: Self.credentials)
+        #expect(request["method"] == "alipay.trade.precreate")
+        #expect(request["timestamp"] == "2026-12-04 18:01:02")
+        let biz = try #require(request["biz_content"])
+        let content = try #require(try JSONSerialization.jsonObject(with: Data(biz.utf8)) as? [String: String])
+        #expect(content["total_amount"] == "129.90")
+        #expect(content["timeout_express"] == "30m")
+        let text = AlipaySignature.canonicalString(request, excluding: AlipaySignature.requestExclusions)
+        #expect(AlipaySignature.isValid(try #require(request["sign"]), of: text, with: Self.merchant.publicKey))
+        #expect(!AlipaySignature.isValid(try #require(request["sign"]), of: text, with: Self.alipay.publicKey))
+        let refund = try AlipayMessages.refund(
+            outTradeNo: "2612040000000001-P1", amount: Money(4_500, .cny), requestNo: "2612040000000001-R1-1",
+            reason: "破损", at: Date(timeIntervalSince1970: 1_796_378_462), credentials: Self.credentials)
+        #expect(refund["biz_content"]?.contains(#""out_request_no":"2612040000000001-R1-1""#) == true)
+        #expect(refund["biz_content"]?.contains(#""refund_amount":"45.00""#) == true)
     }
 }

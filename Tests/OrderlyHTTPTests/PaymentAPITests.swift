@@ -66,6 +66,12 @@ struct PaymentAPITests {
             #expect(error["code"] as? String == "amount_exceeds_owed")
             #expect(error["values"] as? [String: String] == ["owed": "7990 CNY", "offered": "7991 CNY"])
 
+            // A part paid is not refunded on its own (the order would owe nothing and
+            // never be paid): it goes back with a cancellation.
+            let alone = try await api.post(
+                "/v1/orders/\(number)/refunds", #"{"amount": {"amount": 5000, "currency": "CNY"}, "reason": "x"}"#)
+            #expect(alone.status == .conflict)
+            #expect(alone.problemType == "refund-needs-cancellation")
             // A part paid holds the order's lines as they are.
             let edit = try await api.call(
                 .patch, "/v1/orders/\(number)",

@@ -205,6 +205,29 @@ struct RefundAPITests {
         }
     }
 
+    /// A part-paid order cancelled: what it received goes back, and nothing more.
+    @Test(arguments: Backend.available)
+    func cancellingAPartPaidOrderRefundsThePart(_ backend: Backend) async throws {
+        try await withAPI(backend) { shop, api in
+            try await shop.stock([("TEA-001", 4500, 10), ("CUP-010", 3990, 5)])
+            let number = try #require(try await api.post("/v1/orders", orderJSON()).json["number"] as? String)
+            _ = try await api.post(
+                "/v1/orders/\(number)/payments",
+                #"{"method": "bank_transfer", "amount": {"amount": 5000, "currency": "CNY"}}"#)
+            let cancelled = try await api.post("/v1/orders/\(number)/cancel", #"{"reason": "客户改买别的"}"#)
+            #expect(cancelled.json["status"] as? String == "cancelled")
+            let refunds = try #require(
+                try await api.get("/v1/orders/\(number)/refunds").json["data"] as? [[String: Any]])
+            #expect(refunds.map { Self.money($0["amount"]) } == [5000])
+            #expect(
+                (refunds.first?["allocations"] as? [[String: Any]])?.first?["method"] as? String == "bank_transfer")
+            #expect(Self.money(try await api.get("/v1/orders/\(number)").json["amount_owed"]) == 0)
+            _ = try await api.post("/v1/refunds/\(number)-R1/complete", #"{"reference": "BOC-RF-9"}"#)
+            #expect(try await api.get("/v1/orders/\(number)").json["payment_status"] as? String == "refunded")
+            #expect(try await shop.store.invariantViolations().isEmpty)
+        }
+    }
+
     /// Ten refunds of ¥30 asked at once of ¥129.90 received: four are made, the others
     /// refused, and what is on its way back never exceeds what came in.
     @Test(arguments: Backend.available)

@@ -261,7 +261,7 @@ enum Operation: Sendable, CustomStringConvertible {
         } catch is InsufficientStock {
             return Outcome(label: "short")
         } catch is OrderTransitionRefused, is OrderEditRefused, is BelowReserved, is Contention, is PaymentHeld,
-            is NothingToRefund, is RefundTransitionRefused, is RefundRequired
+            is NothingToRefund, is RefundTransitionRefused, is RefundRequired, is RefundNeedsCancellation
         {
             return Outcome(label: "refused")
         } catch let failure as ValidationFailure

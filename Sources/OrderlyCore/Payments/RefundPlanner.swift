@@ -32,6 +32,10 @@ public struct RefundRequest: Hashable, Sendable {
 public enum RefundRefusal: Error, Hashable, Sendable {
     /// Nothing was received, so nothing can go back.
     case nothingReceived(PaymentStatus)
+    /// The order still waits for the rest of its payment: what it received goes back
+    /// with its cancellation, not on its own (which would leave it owing nothing and
+    /// never paid).
+    case awaitingPayment(OrderStatus)
     case notOnOrder(index: Int, sku: String)
     case quantityAbove(index: Int, sku: String, refundable: Int)
     /// The shipping fee is zero or already given back.

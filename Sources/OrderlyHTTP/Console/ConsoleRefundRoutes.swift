@@ -39,7 +39,7 @@ struct ConsoleRefundRoutes: Sendable {
 
     /// Whether the order page offers a refund: something is refundable and the operator may ask.
     static func offered(_ details: OrderDetails, _ page: ConsolePage) -> Bool {
-        page.may(.requestRefund) && details.refundable.amount > 0
+        page.may(.requestRefund) && details.refundable.amount > 0 && !details.order.status.isUnpaid
     }
 
     private func number(_ context: OrderlyRequestContext) throws -> OrderNumber {

@@ -12,6 +12,15 @@ extension NothingToRefund: ProblemConvertible {
     }
 }
 
+extension RefundNeedsCancellation: ProblemConvertible {
+    var problem: Problem {
+        Problem(
+            "refund-needs-cancellation", "Cancel to refund", .conflict,
+            "the order is \(orderStatus.rawValue) and still owes part of its total: cancel it to refund what it received",
+            extensions: ["current_state": .string(orderStatus.rawValue)])
+    }
+}
+
 extension RefundTransitionRefused: ProblemConvertible {
     var problem: Problem {
         Problem(

@@ -196,6 +196,7 @@ extension OrderService {
         }
         switch refusal {
         case .nothingReceived(let status): return NothingToRefund(paymentStatus: status)
+        case .awaitingPayment(let status): return RefundNeedsCancellation(orderStatus: status)
         case .notOnOrder(let index, let sku):
             return failure("lines[\(index)].sku", "\(sku) is not on the order", "not_on_order", ["sku": sku])
         case .quantityAbove(let index, let sku, let refundable):
@@ -221,6 +222,11 @@ extension OrderService {
 /// A refund asked of an order that received nothing.
 public struct NothingToRefund: Error, Hashable, Sendable {
     public var paymentStatus: PaymentStatus
+}
+
+/// A refund asked of an order still waiting for the rest of its payment.
+public struct RefundNeedsCancellation: Error, Hashable, Sendable {
+    public var orderStatus: OrderStatus
 }
 
 /// A refund step its state does not allow (approving one already approved, say).

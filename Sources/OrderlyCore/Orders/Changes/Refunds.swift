@@ -10,6 +10,9 @@ extension OrderWorkflow {
         _ order: Order, ledger: PaymentLedger, refunds: [Refund], request: RefundRequest, refundID: String,
         policy: OrderPolicy, now: Date, actor: String
     ) throws -> OrderChange {
+        // Nothing received is said as such (by the planner); a part received waits
+        // for the cancellation.
+        if order.status.isUnpaid, ledger.captured.amount > 0 { throw RefundRefusal.awaitingPayment(order.status) }
         let (refund, events) = try newRefund(
             order, ledger: ledger, refunds: refunds, request: request, refundID: refundID, policy: policy, now: now,
             actor: actor)

@@ -87,6 +87,12 @@ struct ConsoleRefundTests {
             #expect(order.text.contains("<span class=\"field-label\">已退</span>¥540.00"))
             // Nothing left to refund: no refund link.
             #expect(!order.text.contains("/refund\">退款</a>"))
+            // The audit log says the money moved in words: the refund, its state, the way back.
+            let (admin, _) = try await shop.console(.administrator, api)
+            let audit = try await admin.call(.get, "/console/audit", headers: Self.chinese)
+            #expect(audit.text.contains("\(id) 已退款 ¥540.00"), "\(audit.text.prefix(3000))")
+            #expect(audit.text.contains("¥540.00 支付宝"))
+            #expect(!audit.text.contains("54000 CNY"))
             #expect(try await shop.store.invariantViolations().isEmpty)
         }
     }

@@ -58,6 +58,14 @@ struct AuditChanges {
         }
         // An operator pinned to no warehouse works with all of them.
         if raw is NSNull, name == "warehouses" { return page.text("users.all_warehouses") }
+        // A refund the change moved: its ID, its state in words and its amount.
+        if let refund = raw as? [String: Any], name == "refunds" {
+            let status = (refund["status"] as? String).flatMap(RefundStatus.init(rawValue:)).map {
+                page.text("refund_status.\($0.rawValue)")
+            }
+            return [refund["id"] as? String, status, (refund["amount"] as? String).map(ConsolePage.readable)]
+                .compactMap { $0 }.joined(separator: " ")
+        }
         if let number = raw as? NSNumber, !(raw is String) { return number.stringValue }
         let text = raw as? String ?? String(describing: raw)
         switch name {
@@ -75,6 +83,11 @@ struct AuditChanges {
         case "channel": return language.channel(text)
         case "flag": return language.strings.word("flag", text)
         case "expires_at", "revoked_at": return UTCTime.parseRFC3339(text).map(page.time) ?? text
+        // Money given back: `18800 CNY alipay`, the amount and the way it went.
+        case "refunded":
+            let parts = text.split(separator: " ").map(String.init)
+            guard parts.count == 3 else { return ConsolePage.readable(text) }
+            return "\(ConsolePage.readable(parts[0] + " " + parts[1])) \(language.paymentMethod(parts[2]))"
         default: return ConsolePage.readable(text)
         }
     }

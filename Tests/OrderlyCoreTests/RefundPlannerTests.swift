@@ -27,7 +27,7 @@ struct RefundPlannerTests {
             entries: [Self.capture("c1", order.totals.grandTotal.amount)], total: order.totals.grandTotal)
         let plan = try RefundPlanner.plan(
             RefundRequest(
-                lines: [RequestedRefundLine(sku: "TEA-001", quantity: 2)], includeShipping: true, reason: "r"),
+                lines: [RequestedLine(sku: "TEA-001", quantity: 2)], includeShipping: true, reason: "r"),
             order: order, ledger: ledger, refunds: [])
         #expect(plan.amount == Money(2 * 45_00 + 10_00, .cny))
         #expect(plan.lines == [RefundLine(sku: SKU("TEA-001")!, quantity: 2, amount: Money(90_00, .cny))])
@@ -81,7 +81,7 @@ struct RefundPlannerTests {
             entries: [Self.capture("c1", order.totals.grandTotal.amount)], total: order.totals.grandTotal)
         let first = try RefundPlanner.plan(
             RefundRequest(
-                lines: [RequestedRefundLine(sku: "TEA-001", quantity: 1)], includeShipping: true, reason: "r"),
+                lines: [RequestedLine(sku: "TEA-001", quantity: 1)], includeShipping: true, reason: "r"),
             order: order, ledger: ledger, refunds: [])
         let made = Refund(
             id: "r1", orderNumber: order.number, status: .succeeded, amount: first.amount, lines: first.lines,
@@ -94,7 +94,7 @@ struct RefundPlannerTests {
         #expect(throws: RefundRefusal.quantityAbove(index: 0, sku: "TEA-001", refundable: 1)) {
             try RefundPlanner.plan(
                 RefundRequest(
-                    lines: [RequestedRefundLine(sku: "TEA-001", quantity: 2)], includeShipping: false, reason: "r"),
+                    lines: [RequestedLine(sku: "TEA-001", quantity: 2)], includeShipping: false, reason: "r"),
                 order: order, ledger: after, refunds: [made])
         }
         #expect(throws: RefundRefusal.noShippingToRefund) {

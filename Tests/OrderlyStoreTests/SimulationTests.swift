@@ -227,7 +227,7 @@ enum Operation: Sendable, CustomStringConvertible {
                         amount: Money(max(1, order.totals.grandTotal.amount / 3), order.totals.grandTotal.currency),
                         reason: "sim")
                     : RefundRequest(
-                        lines: [RequestedRefundLine(sku: order.lines[0].sku.value, quantity: 1)],
+                        lines: [RequestedLine(sku: order.lines[0].sku.value, quantity: 1)],
                         includeShipping: false,
                         reason: "sim")
                 _ = try await shop.orders.requestRefund(number, request, actor: "sim")

@@ -1285,26 +1285,6 @@ public enum OpenAPIDocument {
                 ],
                 "type": "object"
               },
-              "RefundLineRequest": {
-                "additionalProperties": false,
-                "properties": {
-                  "quantity": {
-                    "format": "int64",
-                    "maximum": 9999,
-                    "minimum": 1,
-                    "type": "integer"
-                  },
-                  "sku": {
-                    "pattern": "^[A-Za-z0-9._-]{1,64}$",
-                    "type": "string"
-                  }
-                },
-                "required": [
-                  "sku",
-                  "quantity"
-                ],
-                "type": "object"
-              },
               "RefundList": {
                 "additionalProperties": false,
                 "properties": {
@@ -1351,7 +1331,7 @@ public enum OpenAPIDocument {
                   },
                   "lines": {
                     "items": {
-                      "$ref": "#/components/schemas/RefundLineRequest"
+                      "$ref": "#/components/schemas/LineRequest"
                     },
                     "maxItems": 100,
                     "type": "array"

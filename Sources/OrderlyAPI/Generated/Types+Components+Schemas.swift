@@ -947,7 +947,7 @@ extension Components {
             /// - Remark: Generated from `#/components/schemas/RequestRefund/include_shipping`.
             public var includeShipping: Swift.Bool?
             /// - Remark: Generated from `#/components/schemas/RequestRefund/lines`.
-            public var lines: [Components.Schemas.RefundLineRequest]?
+            public var lines: [Components.Schemas.LineRequest]?
             /// - Remark: Generated from `#/components/schemas/RequestRefund/reason`.
             public var reason: Swift.String
             /// - Remark: Generated from `#/components/schemas/RequestRefund/to`.
@@ -967,7 +967,7 @@ extension Components {
             public init(
                 amount: Components.Schemas.Money? = nil,
                 includeShipping: Swift.Bool? = nil,
-                lines: [Components.Schemas.RefundLineRequest]? = nil,
+                lines: [Components.Schemas.LineRequest]? = nil,
                 reason: Swift.String,
                 to: Components.Schemas.RequestRefund.ToPayload? = nil
             ) {
@@ -983,29 +983,6 @@ extension Components {
                 case lines
                 case reason
                 case to
-            }
-        }
-        /// - Remark: Generated from `#/components/schemas/RefundLineRequest`.
-        public struct RefundLineRequest: Codable, Hashable, Sendable {
-            /// - Remark: Generated from `#/components/schemas/RefundLineRequest/quantity`.
-            public var quantity: Swift.Int64
-            /// - Remark: Generated from `#/components/schemas/RefundLineRequest/sku`.
-            public var sku: Swift.String
-            /// Creates a new `RefundLineRequest`.
-            ///
-            /// - Parameters:
-            ///   - quantity:
-            ///   - sku:
-            public init(
-                quantity: Swift.Int64,
-                sku: Swift.String
-            ) {
-                self.quantity = quantity
-                self.sku = sku
-            }
-            public enum CodingKeys: String, CodingKey {
-                case quantity
-                case sku
             }
         }
         /// - Remark: Generated from `#/components/schemas/CompleteRefund`.

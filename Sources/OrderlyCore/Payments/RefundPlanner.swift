@@ -1,25 +1,14 @@
 import Foundation
 
-/// A line of a refund as asked for: a SKU on the order and how many of its units.
-public struct RequestedRefundLine: Hashable, Sendable {
-    public var sku: String
-    public var quantity: Int
-
-    public init(sku: String, quantity: Int) {
-        self.sku = sku
-        self.quantity = quantity
-    }
-}
-
-/// What a refund is asked to give back: lines (with or without the shipping fee),
-/// or an amount without lines.
+/// What a refund is asked to give back: lines (a SKU on the order and how many of
+/// its units; with or without the shipping fee), or an amount without lines.
 public struct RefundRequest: Hashable, Sendable {
-    public var lines: [RequestedRefundLine]
+    public var lines: [RequestedLine]
     public var includeShipping: Bool
     public var amount: Money?
     public var reason: String
 
-    public init(lines: [RequestedRefundLine], includeShipping: Bool, amount: Money? = nil, reason: String) {
+    public init(lines: [RequestedLine], includeShipping: Bool, amount: Money? = nil, reason: String) {
         self.lines = lines
         self.includeShipping = includeShipping
         self.amount = amount
@@ -57,13 +46,26 @@ public enum RefundPlanner {
         public var allocations: [RefundAllocation]
     }
 
+    /// Units of `sku` not yet given back: ordered, less what refunds other than
+    /// rejected ones name.
+    public static func unitsLeft(of sku: SKU, order: Order, refunds: [Refund]) -> Int {
+        let refunded = refunds.filter { $0.status != .rejected }.flatMap(\.lines).filter { $0.sku == sku }
+            .reduce(0) { $0 + $1.quantity }
+        return max(0, (order.demand[sku] ?? 0) - refunded)
+    }
+
+    /// Whether the shipping fee is something and no refund other than a rejected one
+    /// gives it back yet.
+    public static func shippingRefundable(order: Order, refunds: [Refund]) -> Bool {
+        order.totals.shipping.amount > 0 && !refunds.contains { $0.status != .rejected && $0.shipping.amount > 0 }
+    }
+
     public static func plan(
         _ request: RefundRequest, order: Order, ledger: PaymentLedger, refunds: [Refund]
     ) throws(RefundRefusal) -> Plan {
         let currency = order.totals.grandTotal.currency
         guard ledger.captured.amount > 0 else { throw .nothingReceived(order.paymentStatus) }
         if request.amount != nil, !request.lines.isEmpty || request.includeShipping { throw .amountWithLines }
-        let counted = refunds.filter { $0.status != .rejected }
 
         var lines: [RefundLine] = []
         var asked: [SKU: Int] = [:]
@@ -71,8 +73,7 @@ public enum RefundPlanner {
             guard let sku = SKU(line.sku), let ordered = order.lines.first(where: { $0.sku == sku }) else {
                 throw .notOnOrder(index: index, sku: line.sku)
             }
-            let refunded = counted.flatMap(\.lines).filter { $0.sku == sku }.reduce(0) { $0 + $1.quantity }
-            let available = (order.demand[sku] ?? 0) - refunded - (asked[sku] ?? 0)
+            let available = unitsLeft(of: sku, order: order, refunds: refunds) - (asked[sku] ?? 0)
             guard line.quantity <= available else {
                 throw .quantityAbove(index: index, sku: line.sku, refundable: max(0, available))
             }
@@ -81,8 +82,7 @@ public enum RefundPlanner {
         }
         var shipping = Money.zero(currency)
         if request.includeShipping {
-            let alreadyBack = counted.contains { $0.shipping.amount > 0 }
-            guard order.totals.shipping.amount > 0, !alreadyBack else { throw .noShippingToRefund }
+            guard shippingRefundable(order: order, refunds: refunds) else { throw .noShippingToRefund }
             shipping = order.totals.shipping
         }
         let amount = request.amount ?? lines.reduce(shipping) { $0 + $1.amount }

@@ -42,17 +42,11 @@ struct ConsoleRefundRoutes: Sendable {
         page.may(.requestRefund) && details.refundable.amount > 0 && !details.order.status.isUnpaid
     }
 
-    private func number(_ context: OrderlyRequestContext) throws -> OrderNumber {
-        let raw = context.parameters.get("number") ?? ""
-        guard let number = OrderNumber(raw) else { throw NotFound("order", raw) }
-        return number
-    }
-
     // MARK: - Asking
 
     @Sendable func form(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         let page = ConsolePage(request, context, settings: dependencies.console)
-        let details = try await orders.details(try number(context), for: try context.actor().principal)
+        let details = try await orders.details(try OrderRoutes.number(context), for: try context.actor().principal)
         return render(details, page, form: [:], messages: [], status: .ok)
     }
 
@@ -60,7 +54,7 @@ struct ConsoleRefundRoutes: Sendable {
         var request = request
         let form = try await request.formData(upTo: context.maxUploadSize)
         let page = ConsolePage(request, context, settings: dependencies.console)
-        let number = try number(context)
+        let number = try OrderRoutes.number(context)
         let details = try await orders.details(number, for: try context.actor().principal)
         let values = form.fields.reduce(into: [String: String]()) { $0[$1.0] = $1.1 }
         do {
@@ -99,7 +93,7 @@ struct ConsoleRefundRoutes: Sendable {
             }
             return RefundRequest(lines: [], includeShipping: false, amount: Money(minor, currency), reason: reason)
         }
-        var lines: [RequestedRefundLine] = []
+        var lines: [RequestedLine] = []
         for (index, line) in details.order.lines.enumerated() {
             let text = (form["qty_\(index)"] ?? "").trimmed
             guard !text.isEmpty, text != "0" else { continue }
@@ -110,7 +104,7 @@ struct ConsoleRefundRoutes: Sendable {
                         values: ["min": "1", "max": String(line.quantity)])
                 ])
             }
-            lines.append(RequestedRefundLine(sku: line.sku.value, quantity: quantity))
+            lines.append(RequestedLine(sku: line.sku.value, quantity: quantity))
         }
         return RefundRequest(lines: lines, includeShipping: form["include_shipping"] == "yes", reason: reason)
     }
@@ -120,19 +114,19 @@ struct ConsoleRefundRoutes: Sendable {
         status: HTTPResponse.Status
     ) -> Response {
         let order = details.order
-        let counted = details.refunds.filter { $0.status != .rejected }
         let values: [String: Any] = [
             "messages": messages, "number": order.number.value, "refundable": display(details.refundable),
             "offered": details.refundable.amount > 0,
             "lines": order.lines.enumerated().map { index, line -> [String: Any] in
-                let refunded = counted.flatMap(\.lines).filter { $0.sku == line.sku }.reduce(0) { $0 + $1.quantity }
+                // Units per SKU: two lines of one SKU share what is left of it.
+                let left = RefundPlanner.unitsLeft(of: line.sku, order: order, refunds: details.refunds)
                 return [
                     "index": index, "sku": line.sku.value, "name": line.name, "quantity": line.quantity,
-                    "unitPrice": display(line.unitPrice), "left": max(0, line.quantity - refunded),
+                    "unitPrice": display(line.unitPrice), "left": left,
                     "value": form["qty_\(index)"] ?? "",
                 ]
             },
-            "shipping": order.totals.shipping.amount > 0 && !counted.contains { $0.shipping.amount > 0 }
+            "shipping": RefundPlanner.shippingRefundable(order: order, refunds: details.refunds)
                 ? ["fee": display(order.totals.shipping), "checked": form["include_shipping"] == "yes"] as [String: Any]
                 : false,
             "amount": form["amount"] ?? "", "reason": form["reason"] ?? "",
@@ -185,8 +179,7 @@ struct ConsoleRefundRoutes: Sendable {
 
     @Sendable func show(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
         let page = ConsolePage(request, context, settings: dependencies.console)
-        let refund = try await orders.refund(
-            context.parameters.get("id") ?? "", for: try context.actor().principal)
+        let refund = try await orders.refund(try RefundRoutes.id(context), for: try context.actor().principal)
         return renderRefund(refund, page, messages: [], status: .ok)
     }
 
@@ -232,7 +225,7 @@ struct ConsoleRefundRoutes: Sendable {
         var request = request
         let form = try await request.formData(upTo: context.maxUploadSize)
         let page = ConsolePage(request, context, settings: dependencies.console)
-        let id = context.parameters.get("id") ?? ""
+        let id = try RefundRoutes.id(context)
         let actor = try context.actor()
         func text(_ name: String) -> String? {
             let value = (form[name] ?? "").trimmed

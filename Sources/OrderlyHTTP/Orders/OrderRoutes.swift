@@ -141,7 +141,7 @@ struct OrderRoutes: Sendable {
     }
 
     @Sendable func approve(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
-        let data = try await optionalEmptyBody(request, context: context)
+        let data = try await Self.optionalEmptyBody(request, context: context)
         return try await command(request, context, data) { number, idempotency in
             try await orders.approve(number, actor: try context.actor(), idempotency: idempotency)
         }
@@ -165,14 +165,14 @@ struct OrderRoutes: Sendable {
     }
 
     @Sendable func deliver(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
-        let data = try await optionalEmptyBody(request, context: context)
+        let data = try await Self.optionalEmptyBody(request, context: context)
         return try await command(request, context, data) { number, idempotency in
             try await orders.deliver(number, actor: try context.actor(), idempotency: idempotency)
         }
     }
 
     @Sendable func complete(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
-        let data = try await optionalEmptyBody(request, context: context)
+        let data = try await Self.optionalEmptyBody(request, context: context)
         return try await command(request, context, data) { number, idempotency in
             try await orders.complete(number, actor: try context.actor(), idempotency: idempotency)
         }
@@ -208,7 +208,7 @@ struct OrderRoutes: Sendable {
     }
 
     /// Commands without fields accept no body or `{}`.
-    private func optionalEmptyBody(_ request: Request, context: OrderlyRequestContext) async throws -> Data {
+    static func optionalEmptyBody(_ request: Request, context: OrderlyRequestContext) async throws -> Data {
         let data = try await request.bodyData(context: context)
         if !data.isEmpty { _ = try JSONCoding.decodeStrict(Schemas.Empty.self, from: data) }
         return data

@@ -33,7 +33,7 @@ struct RefundRoutes: Sendable {
         let amount = body.amount?.money(path: "amount", into: &errors)
         try errors.throwIfAny()
         let asked = RefundRequest(
-            lines: (body.lines ?? []).map { RequestedRefundLine(sku: $0.sku, quantity: Int($0.quantity)) },
+            lines: (body.lines ?? []).map(\.requested),
             includeShipping: body.includeShipping ?? false, amount: amount, reason: body.reason)
         let result = try await orders.requestRefund(
             try OrderRoutes.number(context), asked, actor: try context.actor(),
@@ -64,8 +64,7 @@ struct RefundRoutes: Sendable {
     }
 
     @Sendable func approve(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
-        let data = try await request.bodyData(context: context)
-        if !data.isEmpty { _ = try JSONCoding.decodeStrict(Schemas.Empty.self, from: data) }
+        let data = try await OrderRoutes.optionalEmptyBody(request, context: context)
         return try await command(request, context, data) { id, idempotency in
             try await orders.approveRefund(id, actor: try context.actor(), idempotency: idempotency)
         }
@@ -98,8 +97,7 @@ struct RefundRoutes: Sendable {
     }
 
     @Sendable func retry(_ request: Request, context: OrderlyRequestContext) async throws -> Response {
-        let data = try await request.bodyData(context: context)
-        if !data.isEmpty { _ = try JSONCoding.decodeStrict(Schemas.Empty.self, from: data) }
+        let data = try await OrderRoutes.optionalEmptyBody(request, context: context)
         return try await command(request, context, data) { id, idempotency in
             try await orders.retryRefund(id, actor: try context.actor(), idempotency: idempotency)
         }

@@ -208,7 +208,7 @@ public enum DemoShop {
         let lineRefund = try await orders.requestRefund(
             refunded,
             RefundRequest(
-                lines: [RequestedRefundLine(sku: refundedOrder.lines[0].sku.value, quantity: 1)],
+                lines: [RequestedLine(sku: refundedOrder.lines[0].sku.value, quantity: 1)],
                 includeShipping: false,
                 reason: "包装破损"), actor: demo
         ).value!

@@ -56,12 +56,9 @@ public struct OrderService: Sendable {
     public func details(_ number: OrderNumber, for principal: Principal) async throws -> OrderDetails {
         let order = try await order(number, visibleTo: principal)
         async let timeline = orders.timeline(number)
-        async let payments = orders.payments(number)
-        async let refunds = refunds.refunds(of: number)
-        return OrderDetails(
-            order: order, timeline: try await timeline,
-            ledger: PaymentLedger(entries: try await payments, total: order.totals.grandTotal),
-            refunds: try await refunds)
+        async let money = money(of: number, total: order.totals.grandTotal)
+        let (ledger, refunds) = try await money
+        return OrderDetails(order: order, timeline: try await timeline, ledger: ledger, refunds: refunds)
     }
 
     /// The order, its payment ledger and what a new refund may still give back.
@@ -69,10 +66,8 @@ public struct OrderService: Sendable {
         -> (order: Order, ledger: PaymentLedger, refundable: Money)
     {
         let order = try await order(number, visibleTo: principal)
-        async let entries = orders.payments(number)
-        async let refunds = refunds.refunds(of: number)
-        let ledger = PaymentLedger(entries: try await entries, total: order.totals.grandTotal)
-        return (order, ledger, ledger.refundable(besides: try await refunds))
+        let (ledger, refunds) = try await money(of: number, total: order.totals.grandTotal)
+        return (order, ledger, ledger.refundable(besides: refunds))
     }
 
     /// What happened to the order, oldest first.

@@ -38,20 +38,10 @@ extension OrderService {
         if request.reason.trimmed.isEmpty || request.reason.scalarCount > 500 {
             errors.addLength("reason", min: 1, max: 500)
         }
-        if request.lines.count > policy.maxLines {
-            errors.add(
-                "lines", "must have at most \(policy.maxLines) lines", code: "at_most_lines",
-                values: ["max": String(policy.maxLines)])
-        }
-        for (index, line) in request.lines.enumerated() {
-            if SKU(line.sku) == nil {
-                errors.add("lines[\(index)].sku", "is not a valid SKU", code: "invalid_sku")
-            }
-            if !(1...policy.maxQuantityPerLine).contains(line.quantity) {
-                errors.add(
-                    "lines[\(index)].quantity", "must be between 1 and \(policy.maxQuantityPerLine)",
-                    code: "number_between", values: ["min": "1", "max": String(policy.maxQuantityPerLine)])
-            }
+        // The same checks as an order's lines; a refund of an amount or the shipping
+        // fee alone names none.
+        if !request.lines.isEmpty {
+            RequestedLine.validate(request.lines, policy: policy, into: &errors)
         }
         if let amount = request.amount {
             if amount.amount <= 0 { errors.add("amount.amount", "must be positive", code: "must_be_positive") }
@@ -177,7 +167,7 @@ extension OrderService {
 
     /// The order's ledger and refunds, read after the order: a change in between moves
     /// the order's version, so the decision made on them loses its race and is made again.
-    private func money(of number: OrderNumber, total: Money) async throws -> (PaymentLedger, [Refund]) {
+    func money(of number: OrderNumber, total: Money) async throws -> (PaymentLedger, [Refund]) {
         async let entries = orders.payments(number)
         async let refunds = refunds.refunds(of: number)
         return (PaymentLedger(entries: try await entries, total: total), try await refunds)

@@ -46,24 +46,21 @@ public struct SQLOrderStore: OrderStore, BulkOrderWriter, Sendable {
 
     public func payments(_ number: OrderNumber) async throws -> [LedgerEntry] {
         let rows = try await db.query(
-            """
-            SELECT id, kind, method, amount, currency, reference, recorded_at, refund_id, capture_id FROM payments \
-            WHERE order_number = ? ORDER BY recorded_at, kind, id
-            """, [.text(number.value)])
+            "SELECT \(Self.ledgerColumns) FROM payments WHERE order_number = ? ORDER BY recorded_at, kind, id",
+            [.text(number.value)])
         return rows.map(Self.ledgerEntry)
     }
 
     public func ledgerEntry(_ id: String) async throws -> (OrderNumber, LedgerEntry)? {
         guard
             let row = try await db.query(
-                """
-                SELECT order_number, id, kind, method, amount, currency, reference, recorded_at, refund_id, capture_id \
-                FROM payments WHERE id = ?
-                """, [.text(id)]
+                "SELECT order_number, \(Self.ledgerColumns) FROM payments WHERE id = ?", [.text(id)]
             ).first, let number = OrderNumber(row.text("order_number"))
         else { return nil }
         return (number, Self.ledgerEntry(row))
     }
+
+    static let ledgerColumns = "id, kind, method, amount, currency, reference, recorded_at, refund_id, capture_id"
 
     static func ledgerEntry(_ row: SQLRow) -> LedgerEntry {
         LedgerEntry(

@@ -2,14 +2,11 @@ import Foundation
 
 extension OrderWorkflow {
     public static func cancel(_ order: Order, reason: String, now: Date, actor: String) throws -> OrderChange {
-        var next = try advanced(order, .cancel, now: now)
+        let next = try closed(order, .cancel, reason: reason, now: now)
         // Money received must go back with the cancellation, not be left behind it.
         guard order.paymentStatus == .unpaid else {
             throw PaymentHeld(number: order.number, status: order.paymentStatus)
         }
-        next.cancelledAt = now
-        next.cancelReason = reason
-        next.paymentDueAt = nil
         return change(
             order, next, stock: releaseAll(order),
             events: [TimelineEvent(type: "cancelled", at: now, actor: actor, details: ["reason": .string(reason)])])
@@ -23,10 +20,7 @@ extension OrderWorkflow {
         _ order: Order, ledger: PaymentLedger, refunds: [Refund], reason: String, refundID: String,
         policy: OrderPolicy, now: Date, actor: String
     ) throws -> OrderChange {
-        var next = try advanced(order, .cancel, now: now)
-        next.cancelledAt = now
-        next.cancelReason = reason
-        next.paymentDueAt = nil
+        let next = try closed(order, .cancel, reason: reason, now: now)
         var events = [TimelineEvent(type: "cancelled", at: now, actor: actor, details: ["reason": .string(reason)])]
         var newRefunds: [Refund] = []
         let refundable = ledger.refundable(besides: refunds)
@@ -47,11 +41,8 @@ extension OrderWorkflow {
     /// (or no longer) due, so a sweeper can skip it.
     public static func expire(_ order: Order, now: Date) -> OrderChange? {
         guard order.status == .pendingPayment, let due = order.paymentDueAt, due <= now,
-            var next = try? advanced(order, .expire, now: now)
+            let next = try? closed(order, .expire, reason: "payment not received by the deadline", now: now)
         else { return nil }
-        next.cancelledAt = now
-        next.cancelReason = "payment not received by the deadline"
-        next.paymentDueAt = nil
         return change(
             order, next, stock: releaseAll(order),
             events: [
@@ -59,5 +50,16 @@ extension OrderWorkflow {
                     type: "expired", at: now, actor: "system",
                     details: ["payment_due_at": .string(UTCTime.rfc3339(due))])
             ])
+    }
+
+    /// The order after `event` closes it: cancelled now, for `reason`, no deadline left.
+    static func closed(_ order: Order, _ event: OrderStatus.Event, reason: String, now: Date) throws(IllegalTransition)
+        -> Order
+    {
+        var next = try advanced(order, event, now: now)
+        next.cancelledAt = now
+        next.cancelReason = reason
+        next.paymentDueAt = nil
+        return next
     }
 }

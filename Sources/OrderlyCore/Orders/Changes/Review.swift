@@ -8,9 +8,8 @@ extension OrderWorkflow {
     }
 
     public static func reject(_ order: Order, reason: String, now: Date, actor: String) throws -> OrderChange {
-        var next = try advanced(order, .reject, now: now)
-        next.cancelledAt = now
-        next.cancelReason = reason
+        // An order held for review has no payment deadline to clear.
+        let next = try closed(order, .reject, reason: reason, now: now)
         return change(
             order, next, stock: releaseAll(order),
             events: [TimelineEvent(type: "rejected", at: now, actor: actor, details: ["reason": .string(reason)])])
